@@ -1,0 +1,155 @@
+"""The reference engine: MODEL.md executed one round at a time, plainly, in exact integers.
+
+This engine is the oracle every faster or symbolic component is checked against, so it favours being
+obviously right over being fast. Each round ``t``:
+
+1. build the scheduler's :class:`~models.view.RoundView` (arrived jobs only, no ``o_j``);
+2. ask the scheduler for ``B_t`` and check it (known, arrived, not completed, no duplicates, memory ``<= M``);
+3. evict running jobs left out of ``B_t`` (progress and KV cache dropped, tokens counted as wasted);
+4. every job in ``B_t`` generates one token, holding ``s_j + k_j + 1`` tokens of memory;
+5. ask the outcome oracle which jobs completed; they finish at ``C_j = t + 1``. A job that did not complete
+   with ``k`` tokens reveals ``o_j >= k + 1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.instance import Instance
+from models.oracle import OracleViolation, OutcomeOracle, TrueLengths
+from models.schedulers.interface import Decision, RoundLimitExceeded, Scheduler, SchedulerViolation
+from models.trace import RoundRecord, Trace
+from models.view import JobView, RoundView, Status
+
+
+def liveness_bound(instance: Instance) -> int:
+    """MODEL.md's bound for A_min (default eviction) and fcfs-recompute: ``max_j a_j + n · max_j u_j``."""
+    return max(r.a for r in instance.requests) + instance.n * max(r.u for r in instance.requests)
+
+
+def default_round_limit(instance: Instance) -> int:
+    """The stated limit a run is stopped at unless the caller gives one: four times the liveness span,
+    ``max_j a_j + 4 · n · max_j u_j``. Every built-in policy with its default options ends well before it."""
+    return max(r.a for r in instance.requests) + 4 * instance.n * max(r.u for r in instance.requests)
+
+
+@dataclass(slots=True)
+class _Job:
+    status: Status = Status.WAITING
+    progress: int = 0
+    revealed: int = 0
+    run_start: int | None = None
+    completion: int | None = None
+    realised: int | None = None
+
+
+def simulate(
+    instance: Instance,
+    scheduler: Scheduler,
+    *,
+    oracle: OutcomeOracle | None = None,
+    round_limit: int | None = None,
+) -> Trace:
+    """Run ``scheduler`` on ``instance`` until every job completes and return the :class:`Trace`.
+
+    ``oracle`` decides completions (default: the true lengths ``o_j``). Raises :class:`SchedulerViolation`
+    on an invalid decision, :class:`OracleViolation` on an answer outside ``[l_j, u_j]`` and
+    :class:`RoundLimitExceeded` if jobs remain after ``round_limit`` rounds (default
+    :func:`default_round_limit`).
+    """
+    reqs = instance.requests
+    oracle = oracle if oracle is not None else TrueLengths(instance.outputs)
+    limit = default_round_limit(instance) if round_limit is None else round_limit
+    jobs = [_Job() for _ in reqs]
+    rounds: list[RoundRecord] = []
+    evictions = wasted = 0
+    scheduler.start(instance.M)
+    t = 0
+    while any(job.status is not Status.DONE for job in jobs):
+        if t >= limit:
+            raise RoundLimitExceeded(limit, sum(job.status is not Status.DONE for job in jobs))
+        view = RoundView(
+            t,
+            instance.M,
+            tuple(
+                JobView(j, r.s, r.l, r.u, r.a, job.status, job.progress, job.revealed, job.run_start)
+                for j, (r, job) in enumerate(zip(reqs, jobs, strict=True))
+                if r.a <= t
+            ),
+        )
+        batch, restarted = _checked_decision(scheduler.decide(view), t, instance, jobs)
+
+        evicted = tuple(
+            j for j, job in enumerate(jobs) if job.status is Status.RUNNING and (j not in batch or j in restarted)
+        )
+        for j in evicted:
+            evictions += 1
+            wasted += jobs[j].progress
+            jobs[j].status, jobs[j].progress, jobs[j].run_start = Status.WAITING, 0, None
+        started = tuple(j for j in sorted(batch) if jobs[j].status is Status.WAITING)
+        for j in started:
+            jobs[j].status, jobs[j].run_start = Status.RUNNING, t
+
+        memory = sum(reqs[j].s + jobs[j].progress + 1 for j in batch)
+        if memory > instance.M:
+            raise SchedulerViolation(t, None, f"batch memory {memory} exceeds M={instance.M}")
+
+        completed = []
+        for j in sorted(batch):
+            job, r = jobs[j], reqs[j]
+            job.progress += 1
+            done = bool(oracle.completes(j, job.progress))
+            if done and job.progress < r.l:
+                raise OracleViolation(f"round {t}, job {j}: completed after {job.progress} < l={r.l} tokens")
+            if not done and job.progress >= r.u:
+                raise OracleViolation(f"round {t}, job {j}: not completed after u={r.u} tokens")
+            if done:
+                job.status, job.completion, job.realised = Status.DONE, t + 1, job.progress
+                completed.append(j)
+            else:
+                job.revealed = max(job.revealed, job.progress + 1)
+        rounds.append(RoundRecord(t, tuple(sorted(batch)), memory, evicted, started, tuple(completed)))
+        t += 1
+
+    return Trace(
+        policy=scheduler.name,
+        M=instance.M,
+        arrivals=tuple(r.a for r in reqs),
+        outputs=tuple(job.realised for job in jobs),  # type: ignore[misc]
+        completion=tuple(job.completion for job in jobs),  # type: ignore[misc]
+        rounds=tuple(rounds),
+        evictions=evictions,
+        wasted_tokens=wasted,
+    )
+
+
+def _checked_decision(
+    decision: object, t: int, instance: Instance, jobs: list[_Job]
+) -> tuple[set[int], set[int]]:
+    """The batch and the explicitly evicted jobs of a decision, after checking every rule."""
+    if isinstance(decision, Decision):
+        chosen, restarted = list(decision.batch), set(decision.evicted)
+    else:
+        try:
+            chosen, restarted = list(decision), set()  # type: ignore[call-overload]
+        except TypeError:
+            raise SchedulerViolation(
+                t, None, f"decide() must return job indices or a Decision, got {type(decision).__name__}"
+            ) from None
+    for j in restarted:
+        if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < instance.n:
+            raise SchedulerViolation(t, None, f"unknown job index {j!r} in evicted")
+        if jobs[j].status is not Status.RUNNING:
+            raise SchedulerViolation(t, j, "evicted job is not running")
+    batch: set[int] = set()
+    for j in chosen:
+        if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < instance.n:
+            raise SchedulerViolation(t, None, f"unknown job index {j!r}")
+        if j in batch:
+            raise SchedulerViolation(t, j, "job scheduled twice in one batch")
+        if instance.requests[j].a > t:
+            raise SchedulerViolation(t, j, f"job has not arrived (a={instance.requests[j].a})")
+        if jobs[j].status is Status.DONE:
+            raise SchedulerViolation(t, j, "completed job scheduled again")
+        batch.add(j)
+    return batch, restarted

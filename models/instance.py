@@ -1,0 +1,163 @@
+"""Validated, immutable problem instances (MODEL.md, "Instance").
+
+An :class:`Instance` is a KV-cache capacity ``M`` and a tuple of :class:`Request` values. Every rule of
+MODEL.md is checked on construction; a violation raises :class:`InstanceError` whose message names the
+field (``requests[2].o``) and the rule, so that a CLI can print it as one line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+REQUEST_KEYS = ("s", "o", "l", "u", "a")
+_OPTIONAL_REQUEST_KEYS = {"a": 0}
+
+
+class InstanceError(ValueError):
+    """An instance (or a file that should hold one) breaks a rule of MODEL.md."""
+
+
+def _require_int(value: Any, field: str, minimum: int) -> int:
+    # bool is a subclass of int in Python; JSON `true` is not a token count.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InstanceError(f"{field}: must be an integer, got {value!r}")
+    if value < minimum:
+        raise InstanceError(f"{field}: must be >= {minimum}, got {value}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One request: prompt size ``s``, true output length ``o``, predicted interval ``[l, u]``, arrival ``a``."""
+
+    s: int
+    o: int
+    l: int  # noqa: E741 - the paper's name
+    u: int
+    a: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"s": self.s, "o": self.o, "l": self.l, "u": self.u, "a": self.a}
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """A validated instance: ``M >= 1``, ``n >= 1`` requests, ``1 <= l <= o <= u``, ``s + u <= M``."""
+
+    M: int
+    requests: tuple[Request, ...]
+
+    def __post_init__(self) -> None:
+        _require_int(self.M, "M", 1)
+        if not isinstance(self.requests, tuple):
+            object.__setattr__(self, "requests", tuple(self.requests))
+        if len(self.requests) == 0:
+            raise InstanceError("requests: must hold at least one request (n >= 1)")
+        for j, r in enumerate(self.requests):
+            if not isinstance(r, Request):
+                raise InstanceError(f"requests[{j}]: must be a Request, got {type(r).__name__}")
+            _require_int(r.s, f"requests[{j}].s", 0)
+            _require_int(r.o, f"requests[{j}].o", 1)
+            _require_int(r.l, f"requests[{j}].l", 1)
+            _require_int(r.u, f"requests[{j}].u", 1)
+            _require_int(r.a, f"requests[{j}].a", 0)
+            if r.l > r.o:
+                raise InstanceError(f"requests[{j}].l: rule l <= o violated (l={r.l}, o={r.o})")
+            if r.o > r.u:
+                raise InstanceError(f"requests[{j}].o: rule o <= u violated (o={r.o}, u={r.u})")
+            if r.s + r.u > self.M:
+                raise InstanceError(
+                    f"requests[{j}]: rule s + u <= M violated (s={r.s}, u={r.u}, M={self.M})"
+                )
+
+    @property
+    def n(self) -> int:
+        return len(self.requests)
+
+    @property
+    def alpha(self) -> Fraction:
+        """``α = min_j l_j / u_j`` as an exact fraction."""
+        return min(Fraction(r.l, r.u) for r in self.requests)
+
+    @property
+    def outputs(self) -> tuple[int, ...]:
+        return tuple(r.o for r in self.requests)
+
+    def with_outputs(self, outputs: tuple[int, ...] | list[int]) -> Instance:
+        """The same configuration with other true output lengths (validated again)."""
+        if len(outputs) != self.n:
+            raise InstanceError(f"outputs: expected {self.n} values, got {len(outputs)}")
+        return Instance(
+            self.M,
+            tuple(Request(r.s, o, r.l, r.u, r.a) for r, o in zip(self.requests, outputs, strict=True)),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"M": self.M, "requests": [r.as_dict() for r in self.requests]}
+
+    @classmethod
+    def from_dict(cls, data: Any, *, extra_keys: frozenset[str] = frozenset()) -> Instance:
+        """Build an instance from parsed JSON, rejecting missing and unknown keys.
+
+        ``extra_keys`` names top-level keys that a containing format (a witness) may add.
+        """
+        if not isinstance(data, Mapping):
+            raise InstanceError(f"instance: must be a JSON object, got {type(data).__name__}")
+        unknown = sorted(set(data) - {"M", "requests"} - extra_keys)
+        if unknown:
+            raise InstanceError(f"instance: unknown key {unknown[0]!r}")
+        if "M" not in data:
+            raise InstanceError("instance: missing key 'M'")
+        if "requests" not in data:
+            raise InstanceError("instance: missing key 'requests'")
+        raw = data["requests"]
+        if not isinstance(raw, list):
+            raise InstanceError("requests: must be a JSON list")
+        requests = []
+        for j, item in enumerate(raw):
+            if not isinstance(item, Mapping):
+                raise InstanceError(f"requests[{j}]: must be a JSON object")
+            unknown = sorted(set(item) - set(REQUEST_KEYS))
+            if unknown:
+                raise InstanceError(f"requests[{j}]: unknown key {unknown[0]!r}")
+            values = {}
+            for key in REQUEST_KEYS:
+                if key in item:
+                    values[key] = item[key]
+                elif key in _OPTIONAL_REQUEST_KEYS:
+                    values[key] = _OPTIONAL_REQUEST_KEYS[key]
+                else:
+                    raise InstanceError(f"requests[{j}]: missing key {key!r}")
+            # Check types before constructing so the error names the field, not the dataclass.
+            for key, minimum in (("s", 0), ("o", 1), ("l", 1), ("u", 1), ("a", 0)):
+                _require_int(values[key], f"requests[{j}].{key}", minimum)
+            requests.append(Request(**values))
+        return cls(data["M"], tuple(requests))
+
+
+def uniform_instance(M: int, s: int, l: int, u: int, outputs: list[int] | tuple[int, ...]) -> Instance:  # noqa: E741
+    """The paper's setting: one prompt size, one interval, all arrivals 0."""
+    return Instance(M, tuple(Request(s, o, l, u, 0) for o in outputs))
+
+
+def read_json_file(path: str | Path) -> Any:
+    """Parse a JSON file, turning I/O and syntax errors into :class:`InstanceError`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InstanceError(f"{p}: cannot read file ({exc.strerror})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InstanceError(f"{p}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Load and validate an instance JSON file ``{"M": int, "requests": [{"s","o","l","u","a"}, ...]}``."""
+    return Instance.from_dict(read_json_file(path))

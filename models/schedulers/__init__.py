@@ -1,0 +1,69 @@
+"""The schedulers of MODEL.md and a registry that builds them by policy name with named options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.feasibility import ADMISSION_RULES
+from models.instance import Instance
+from models.schedulers.a_max import AMax
+from models.schedulers.a_min import EVICTION_ORDERS, AMin
+from models.schedulers.fcfs_recompute import FCFSRecompute
+from models.schedulers.hsf import HSF
+from models.schedulers.interface import RoundLimitExceeded, Scheduler, SchedulerViolation
+
+class OptionError(ValueError):
+    """An unknown policy, or an option the policy does not have or a value it does not accept."""
+
+
+POLICIES = ("hsf", "amax", "amin", "fcfs-recompute")
+POLICY_OPTIONS: dict[str, tuple[str, ...]] = {
+    "hsf": ("admission",),
+    "amax": ("admission",),
+    "amin": ("admission", "eviction"),
+    "fcfs-recompute": (),
+}
+
+
+def policy_configurations() -> list[tuple[str, dict[str, str]]]:
+    """Every policy with every combination of its named options (MODEL.md's **[reading]** options)."""
+    out: list[tuple[str, dict[str, str]]] = []
+    for policy in POLICIES:
+        if policy == "fcfs-recompute":
+            out.append((policy, {}))
+            continue
+        evictions = tuple(EVICTION_ORDERS) if policy == "amin" else (None,)
+        for admission in ADMISSION_RULES:
+            for eviction in evictions:
+                options = {"admission": admission} | ({"eviction": eviction} if eviction else {})
+                out.append((policy, options))
+    return out
+
+
+def make_scheduler(policy: str, instance: Instance, **options: Any) -> Scheduler:
+    """Build the named policy with its options; H-SF is handed the instance's true lengths (hindsight).
+
+    Raises :class:`OptionError` naming the policy or option when either is unknown or invalid.
+    """
+    if policy not in POLICIES:
+        raise OptionError(f"policy: must be one of {', '.join(POLICIES)}, got {policy!r}")
+    for key in options:
+        if key not in POLICY_OPTIONS[policy]:
+            allowed = ", ".join(POLICY_OPTIONS[policy]) or "none"
+            raise OptionError(f"options.{key}: not an option of policy {policy!r} (allowed: {allowed})")
+    try:
+        if policy == "hsf":
+            return HSF(instance.outputs, **options)
+        if policy == "amax":
+            return AMax(**options)
+        if policy == "amin":
+            return AMin(**options)
+        return FCFSRecompute()
+    except ValueError as exc:  # an option value the scheduler rejected
+        raise OptionError(f"options.{exc}") from None
+
+
+__all__ = [
+    "AMax", "AMin", "EVICTION_ORDERS", "FCFSRecompute", "HSF", "OptionError", "POLICIES", "POLICY_OPTIONS",
+    "RoundLimitExceeded", "Scheduler", "SchedulerViolation", "make_scheduler", "policy_configurations",
+]

@@ -1,0 +1,16 @@
+"""A_max (MODEL.md, "The schedulers"): plan every job at its upper prediction ``e_j = u_j``.
+
+Priority ``(u_j, a_j, j)``. Because ``o_j <= u_j`` its running set never overflows, so it never evicts.
+"""
+
+from __future__ import annotations
+
+from models.schedulers.mcsf import MCSFScheduler
+from models.view import JobView
+
+
+class AMax(MCSFScheduler):
+    name = "amax"
+
+    def assumed_length(self, job: JobView) -> int:
+        return job.u

@@ -1,0 +1,64 @@
+"""A_min (MODEL.md, "The schedulers"): plan with a pseudo lower bound, refine it, evict on overflow.
+
+Every job keeps ``l̃_j``, initially ``l_j``. At the start of round t:
+
+1. for every running job, ``l̃_j := max(l̃_j, k_j + 1)``;
+2. while ``Σ_running (s_j + k_j + 1) > M``, evict the first running job in eviction order
+   (**[reading]** ``eviction``):
+
+   - ``"least-progress"`` (default): ascending ``k_j``, ties larger ``j`` first;
+   - ``"most-progress"``: descending ``k_j``, ties larger ``j`` first;
+   - ``"largest-lower-bound"``: descending ``l̃_j``, then ascending ``k_j``, then larger ``j`` first;
+3. admit waiting jobs (those just evicted included, from progress 0) greedily with ``e_j = l̃_j`` and
+   priority ``(l̃_j, a_j, j)``.
+
+``u_j`` is never read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from models.schedulers.mcsf import MCSFScheduler
+from models.view import JobView, RoundView
+
+EVICTION_ORDERS: dict[str, Callable[[JobView, dict[int, int]], tuple[int, ...]]] = {
+    "least-progress": lambda v, lt: (v.progress, -v.j),
+    "most-progress": lambda v, lt: (-v.progress, -v.j),
+    "largest-lower-bound": lambda v, lt: (-lt[v.j], v.progress, -v.j),
+}
+
+
+class AMin(MCSFScheduler):
+    name = "amin"
+
+    def __init__(self, admission: str = "stop", eviction: str = "least-progress") -> None:
+        super().__init__(admission)
+        if eviction not in EVICTION_ORDERS:
+            raise ValueError(f"eviction: must be one of {', '.join(EVICTION_ORDERS)}, got {eviction!r}")
+        self.eviction = eviction
+        self.lower: dict[int, int] = {}
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        return {"admission": self.admission, "eviction": self.eviction}
+
+    def start(self, M: int) -> None:
+        self.lower = {}
+
+    def assumed_length(self, job: JobView) -> int:
+        return self.lower[job.j]
+
+    def keep_running(self, view: RoundView) -> list[JobView]:
+        for v in view.jobs:
+            self.lower.setdefault(v.j, v.l)
+        running = list(view.running)
+        for v in running:
+            self.lower[v.j] = max(self.lower[v.j], v.progress + 1)
+        order = EVICTION_ORDERS[self.eviction]
+        running.sort(key=lambda v: order(v, self.lower))
+        used = sum(v.memory for v in running)
+        while used > view.M:
+            used -= running.pop(0).memory
+        return running

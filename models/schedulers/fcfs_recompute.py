@@ -1,0 +1,33 @@
+"""fcfs-recompute (MODEL.md, "The schedulers"): the policy vLLM-style engines ship.
+
+No look-ahead and no predictions. At the start of round t, while ``Σ_running (s_j + k_j + 1) > M`` evict the
+most recently started running job (ties: larger ``j`` first). Then admit waiting jobs (those just evicted
+included) in order ``(a_j, j)`` while ``Σ_running (s_j + k_j + 1) + Σ_new (s_j + 1) <= M``, stopping at the
+first that does not fit.
+"""
+
+from __future__ import annotations
+
+from models.schedulers.interface import Decision, Scheduler
+from models.view import RoundView, Status
+
+
+class FCFSRecompute(Scheduler):
+    name = "fcfs-recompute"
+
+    def decide(self, view: RoundView) -> Decision:
+        # Keep order: earliest start first, ties smaller j first; eviction pops from the end.
+        running = sorted(view.running, key=lambda v: (v.run_start, v.j))
+        used = sum(v.memory for v in running)
+        while used > view.M:
+            used -= running.pop().memory
+        kept = {v.j for v in running}
+        batch = [v.j for v in running]
+        for v in sorted((v for v in view.jobs if v.status is not Status.DONE and v.j not in kept),
+                        key=lambda v: (v.a, v.j)):
+            if used + v.s + 1 > view.M:
+                break
+            batch.append(v.j)
+            used += v.s + 1
+        evicted = tuple(v.j for v in view.running if v.j not in kept)
+        return Decision(tuple(batch), evicted)

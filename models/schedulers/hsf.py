@@ -1,0 +1,23 @@
+"""H-SF, hindsight shortest first (MODEL.md, "The schedulers"): the paper's benchmark.
+
+It is given the true output lengths at construction (it is a hindsight scheduler), plans with ``e_j = o_j``,
+admits by priority ``(o_j, a_j, j)`` and never needs to evict. It is not always optimal in this model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from models.schedulers.mcsf import MCSFScheduler
+from models.view import JobView
+
+
+class HSF(MCSFScheduler):
+    name = "hsf"
+
+    def __init__(self, outputs: Sequence[int], admission: str = "stop") -> None:
+        super().__init__(admission)
+        self._outputs = tuple(outputs)
+
+    def assumed_length(self, job: JobView) -> int:
+        return self._outputs[job.j]

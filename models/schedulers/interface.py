@@ -1,0 +1,82 @@
+"""The scheduler interface: what a user implements to have their policy checked like the paper's.
+
+A scheduler is an object with :meth:`Scheduler.decide`. At the start of every round the engine hands it a
+:class:`~models.view.RoundView` (no true output lengths in it) and it returns the batch ``B_t``: the job
+indices to run this round, either as an iterable or as a :class:`Decision`. A running job left out of the
+batch is evicted (MODEL.md, "Rounds, batches, memory"). A job that is evicted and restarted from zero in the
+same round must be named in ``Decision.evicted`` as well as in the batch, since a bare index in the batch
+means "keep running". The engine checks every decision and raises :class:`SchedulerViolation` on a batch
+over ``M``, a job that has not arrived, a completed job, or an unknown index.
+
+Example
+-------
+>>> class SmallestPromptFirst(Scheduler):
+...     name = "smallest-prompt-first"
+...     def decide(self, view):
+...         batch, used = [], 0
+...         for job in sorted(view.running, key=lambda v: v.j) + sorted(view.waiting, key=lambda v: (v.s, v.j)):
+...             if used + job.memory <= view.M:
+...                 batch.append(job.j)
+...                 used += job.memory
+...         return batch
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from models.view import RoundView
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A round's decision: the batch ``B_t`` and the running jobs evicted at the round's start.
+
+    Running jobs absent from ``batch`` are evicted whether or not they are listed in ``evicted``; a job in
+    both is evicted and restarts from progress 0 in this round.
+    """
+
+    batch: tuple[int, ...]
+    evicted: tuple[int, ...] = ()
+
+
+class Scheduler(ABC):
+    """Base class for online (and hindsight) schedulers.
+
+    Subclasses set :attr:`name`, may keep per-run state (reset it in :meth:`start`, which the engine calls
+    before round 0 of every run), and implement :meth:`decide`.
+    """
+
+    name: ClassVar[str] = "custom"
+
+    def start(self, M: int) -> None:  # noqa: B027 - optional hook, stateless schedulers need nothing
+        """Reset per-run state; called once before round 0 of each simulation."""
+
+    @abstractmethod
+    def decide(self, view: RoundView) -> Decision | Iterable[int]:
+        """Return batch ``B_t`` (job indices, or a :class:`Decision`) for the round described by ``view``."""
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        """The named options this scheduler was built with (recorded in witnesses)."""
+        return {}
+
+
+class SchedulerViolation(RuntimeError):
+    """A scheduler decision broke a rule of the model; the message names round, job and rule."""
+
+    def __init__(self, t: int, job: int | None, rule: str) -> None:
+        self.t, self.job, self.rule = t, job, rule
+        where = f"round {t}" + (f", job {job}" if job is not None else "")
+        super().__init__(f"{where}: {rule}")
+
+
+class RoundLimitExceeded(RuntimeError):
+    """A run did not finish within its stated round limit."""
+
+    def __init__(self, limit: int, unfinished: int) -> None:
+        self.limit, self.unfinished = limit, unfinished
+        super().__init__(f"round limit {limit} reached with {unfinished} job(s) unfinished")

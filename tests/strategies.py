@@ -1,0 +1,43 @@
+"""Hypothesis strategies for instances and policy configurations: the one place tests draw them from."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from models.instance import Instance, Request
+from models.schedulers import policy_configurations
+
+
+@st.composite
+def requests(draw, *, max_u: int = 6, max_s: int = 3, max_a: int = 0) -> Request:
+    u = draw(st.integers(1, max_u))
+    l = draw(st.integers(1, u))  # noqa: E741
+    o = draw(st.integers(l, u))
+    s = draw(st.integers(0, max_s))
+    a = draw(st.integers(0, max_a)) if max_a else 0
+    return Request(s, o, l, u, a)
+
+
+@st.composite
+def instances(draw, *, min_n: int = 1, max_n: int = 5, max_u: int = 6, max_s: int = 3, max_a: int = 4,
+              max_slack: int = 12) -> Instance:
+    """General instances: per-request intervals, prompts and arrivals; ``M`` from ``max(s+u)`` upward."""
+    reqs = draw(st.lists(requests(max_u=max_u, max_s=max_s, max_a=max_a), min_size=min_n, max_size=max_n))
+    M = max(r.s + r.u for r in reqs) + draw(st.integers(0, max_slack))
+    return Instance(M, tuple(reqs))
+
+
+@st.composite
+def uniform_instances(draw, *, min_n: int = 1, max_n: int = 5, max_u: int = 6, max_s: int = 2,
+                      max_slack: int = 8) -> Instance:
+    """The paper's setting: one ``s``, one ``[l, u]`` for all requests, all arrivals 0."""
+    n = draw(st.integers(min_n, max_n))
+    u = draw(st.integers(1, max_u))
+    l = draw(st.integers(1, u))  # noqa: E741
+    s = draw(st.integers(0, max_s))
+    outputs = draw(st.lists(st.integers(l, u), min_size=n, max_size=n))
+    M = s + u + draw(st.integers(0, max_slack))
+    return Instance(M, tuple(Request(s, o, l, u, 0) for o in outputs))
+
+
+configurations = st.sampled_from(policy_configurations())

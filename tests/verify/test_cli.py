@@ -1,0 +1,77 @@
+"""The kvsched command line: JSON output, readable output, exit status 2 and one line for bad input."""
+
+import contextlib
+import json
+
+import pytest
+
+from verify.cli import main
+
+EXAMPLE = {"M": 8, "requests": [{"s": 1, "o": 4, "l": 1, "u": 4}, {"s": 1, "o": 4, "l": 1, "u": 4},
+                                {"s": 1, "o": 1, "l": 1, "u": 4}]}
+
+
+@pytest.fixture
+def instance_file(tmp_path):
+    path = tmp_path / "inst.json"
+    path.write_text(json.dumps(EXAMPLE))
+    return path
+
+
+def test_simulate_json(instance_file, capsys):
+    assert main(["simulate", str(instance_file), "--policy", "amin", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["policy"] == "amin" and out["tel"] == 12 and out["completion"] == [4, 7, 1]
+    assert out["evictions"] == 1 and out["peak_memory"] == 8
+    assert out["options"] == {"admission": "stop", "eviction": "least-progress"}
+
+
+def test_simulate_with_benchmark(instance_file, capsys):
+    assert main(["simulate", str(instance_file), "--policy", "amax", "--json", "--benchmark", "opt"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["tel"], out["benchmark_tel"], out["ratio"]) == (15, 11, "15/11")
+
+
+def test_simulate_table_defaults_to_shipped_example(capsys):
+    assert main(["simulate"]) == 0
+    assert "TEL 12" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        ({"M": 3, "requests": [{"s": 1, "o": 3, "l": 1, "u": 3}]}, [], "requests[0]: rule s + u <= M violated"),
+        ({"M": 9, "requests": [{"s": 1, "o": 3, "l": 4, "u": 5}]}, [], "requests[0].l: rule l <= o"),
+        ({"M": 9, "requests": []}, [], "at least one request"),
+        (EXAMPLE, ["--policy", "hsf", "--eviction", "most-progress"], "options.eviction: not an option"),
+        (EXAMPLE, ["--policy", "nope"], "invalid choice: 'nope'"),
+    ],
+)
+def test_bad_input_exit_2_one_line(tmp_path, capsys, content, args, message):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(content))
+    with pytest.raises(SystemExit) if "invalid choice" in message else contextlib.nullcontext():
+        code = main(["simulate", str(path), *args])
+        assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_missing_file(capsys):
+    assert main(["simulate", "/nonexistent/x.json"]) == 2
+    assert "cannot read file" in capsys.readouterr().err
+
+
+def test_replay_ok_and_mismatch(tmp_path, capsys):
+    from models.witness import Witness, save_witness
+    from models.instance import Instance
+    from verify.certify import certify
+
+    w = certify(Instance.from_dict(EXAMPLE), "amin", {}, "opt").witness
+    good = save_witness(w, tmp_path / "good.json")
+    assert main(["replay", str(good)]) == 0
+    assert "OK" in capsys.readouterr().out
+    bad = save_witness(Witness(w.instance, w.policy, w.options, w.tel, w.benchmark, w.benchmark_tel + 1),
+                       tmp_path / "bad.json")
+    assert main(["replay", str(bad)]) == 1
+    assert "MISMATCH benchmark_tel: stored 12, replay gives 11" in capsys.readouterr().out

@@ -1,0 +1,64 @@
+"""Certified ratios: every ratio that leaves the toolkit is recomputed here by the reference engine and an
+exact benchmark (DESIGN.md, "Certified ratios"), and witnesses are replayed integer by integer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from models.engine_reference import simulate
+from models.instance import Instance
+from models.schedulers import HSF, make_scheduler
+from models.trace import Trace
+from models.witness import BENCHMARKS, Witness
+
+
+class UnprovenBenchmark(RuntimeError):
+    """OPT could not be proven within the time allowed, so no ratio against it can be certified."""
+
+
+def benchmark_tel(instance: Instance, benchmark: str, *, solver: str = "auto", timeout: float | None = None) -> int:
+    """TEL of the benchmark: exact OPT (proven, else :class:`UnprovenBenchmark`) or H-SF (admission "stop")."""
+    if benchmark == "hsf":
+        return simulate(instance, HSF(instance.outputs)).tel
+    if benchmark == "opt":
+        from verify.opt import solve_opt
+
+        result = solve_opt(instance, solver, timeout=timeout)
+        if result.status != "optimal":
+            raise UnprovenBenchmark(
+                f"OPT not proven by {result.solver} within {timeout}s (bounds {result.lower_bound}..{result.upper_bound})"
+            )
+        return result.tel
+    raise ValueError(f"benchmark: must be one of {', '.join(BENCHMARKS)}, got {benchmark!r}")
+
+
+@dataclass(frozen=True)
+class Certified:
+    trace: Trace
+    witness: Witness
+
+    @property
+    def ratio(self) -> Fraction:
+        return self.witness.ratio
+
+
+def certify(instance: Instance, policy: str, options: dict[str, Any], benchmark: str = "opt") -> Certified:
+    """Run ``policy`` on the reference engine and compare with the exact benchmark."""
+    trace = simulate(instance, make_scheduler(policy, instance, **options))
+    bench = benchmark_tel(instance, benchmark)
+    return Certified(trace, Witness(instance, policy, dict(options), trace.tel, benchmark, bench))
+
+
+def replay(witness: Witness) -> list[str]:
+    """Re-run a witness; return one line per stored integer that differs (empty list: it replays exactly)."""
+    again = certify(witness.instance, witness.policy, witness.options, witness.benchmark).witness
+    problems = []
+    for key in ("tel", "benchmark_tel"):
+        stored, now = getattr(witness, key), getattr(again, key)
+        if stored != now:
+            problems.append(f"{key}: stored {stored}, replay gives {now}")
+    if witness.ratio != again.ratio:
+        problems.append(f"ratio: stored {witness.ratio}, replay gives {again.ratio}")
+    return problems

@@ -1,0 +1,79 @@
+"""The value every OPT solver returns, and the check that a schedule is a valid non-preemptive one.
+
+MODEL.md, "OPT": minimum TEL over non-preemptive schedules, one start ``p_j >= a_j`` per job, each job running
+``o_j`` consecutive rounds, with ``Σ_{j running at t} (s_j + t - p_j + 1) <= M`` in every round ``t``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from models.instance import Instance
+
+Status = Literal["optimal", "unknown"]
+
+
+@dataclass(frozen=True)
+class OptResult:
+    """``tel`` is the best schedule's TEL; it is the optimum only when ``status == "optimal"``.
+
+    ``lower_bound <= OPT <= upper_bound`` always holds; ``optimal`` means they are equal and proven.
+    """
+
+    solver: str
+    status: Status
+    tel: int
+    starts: tuple[int, ...]
+    lower_bound: int
+    upper_bound: int
+    seconds: float
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "solver": self.solver,
+            "status": self.status,
+            "tel": self.tel,
+            "starts": list(self.starts),
+            "lower_bound": self.lower_bound,
+            "upper_bound": self.upper_bound,
+            "seconds": round(self.seconds, 6),
+            **({"stats": self.stats} if self.stats else {}),
+        }
+
+
+class InvalidSchedule(ValueError):
+    """A schedule breaks a rule of the non-preemptive model."""
+
+
+def memory_profile(instance: Instance, starts: Sequence[int]) -> list[int]:
+    """Memory used in each round ``0 .. makespan-1`` by the non-preemptive schedule ``starts``."""
+    horizon = max(p + r.o for p, r in zip(starts, instance.requests, strict=True))
+    profile = [0] * horizon
+    for p, r in zip(starts, instance.requests, strict=True):
+        for k in range(r.o):
+            profile[p + k] += r.s + k + 1
+    return profile
+
+
+def schedule_tel(instance: Instance, starts: Sequence[int]) -> int:
+    """TEL of a non-preemptive schedule, after checking it: ``Σ (p_j + o_j - a_j)``.
+
+    Raises :class:`InvalidSchedule` naming the job or round that breaks a rule.
+    """
+    if len(starts) != instance.n:
+        raise InvalidSchedule(f"starts: expected {instance.n} values, got {len(starts)}")
+    for j, (p, r) in enumerate(zip(starts, instance.requests, strict=True)):
+        if isinstance(p, bool) or not isinstance(p, int) or p < r.a:
+            raise InvalidSchedule(f"starts[{j}]: must be an integer >= a={r.a}, got {p!r}")
+    for t, used in enumerate(memory_profile(instance, starts)):
+        if used > instance.M:
+            raise InvalidSchedule(f"round {t}: memory {used} exceeds M={instance.M}")
+    return sum(p + r.o - r.a for p, r in zip(starts, instance.requests, strict=True))
+
+
+def trivial_lower_bound(instance: Instance) -> int:
+    """``Σ o_j``: no job finishes sooner than ``o_j`` rounds after it arrives (OPT's value when M is huge)."""
+    return sum(r.o for r in instance.requests)
