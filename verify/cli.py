@@ -20,6 +20,8 @@ from models.schedulers.a_min import EVICTION_ORDERS
 from models.feasibility import ADMISSION_RULES
 from models.witness import BENCHMARKS, format_ratio, load_witness
 from verify.certify import UnprovenBenchmark
+from verify.opt import SOLVERS
+from verify.ranges import RangeError, parse_range
 
 EXIT_USAGE = 2
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "reports" / "examples" / "amin_evicts.json"
@@ -102,6 +104,40 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_opt(args: argparse.Namespace) -> int:
+    from verify.opt import solve_opt
+
+    result = solve_opt(load_instance(args.file), args.solver, timeout=args.timeout)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+    else:
+        print(f"{result.solver}: {result.status} TEL {result.tel} (bounds {result.lower_bound}..{result.upper_bound}) "
+              f"in {result.seconds:.3f}s; starts {list(result.starts)}")
+    return 0
+
+
+def cmd_hsf_gap(args: argparse.Namespace) -> int:
+    from verify.hsf_gap import GapConfig, search_hsf_gap
+
+    cfg = GapConfig(
+        n=parse_range(args.n, "--n", 1), s=parse_range(args.s, "--s", 0), l=parse_range(args.l, "--l", 1),
+        u=parse_range(args.u, "--u", 1), M_slack=parse_range(args.M_slack, "--M-slack", 0),
+        uniform=not args.mixed, samples=args.samples, seed=args.seed,
+    )
+    if cfg.l.lo > cfg.u.hi:
+        raise UsageError(f"--l: lower end {cfg.l.lo} above the largest u {cfg.u.hi}")
+    res = search_hsf_gap(cfg, Path(args.out), budget=args.budget)
+    print(f"tried {res.tried} instances (seed {cfg.seed}); {res.gaps} with TEL(H-SF) > TEL(OPT)")
+    for label, w in (("smallest", res.smallest), ("worst", res.worst)):
+        if w is None:
+            continue
+        print(f"{label}: n={w.instance.n} M={w.instance.M} outputs={list(w.instance.outputs)} "
+              f"H-SF {w.tel} / OPT {w.benchmark_tel} = {format_ratio(w.ratio)}")
+    if res.worst is not None:
+        print(f"witnesses in {args.out}: hsf_gap_worst.json, hsf_gap_smallest.json")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kvsched", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -119,6 +155,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("witness")
     p.set_defaults(run=cmd_replay)
 
+    p = sub.add_parser("opt", help="exact hindsight optimum of an instance")
+    p.add_argument("file")
+    p.add_argument("--solver", choices=("auto", *SOLVERS), default="auto",
+                   help="auto: exhaustive for n <= 7, MILP beyond")
+    p.add_argument("--timeout", type=float, default=None, help="seconds; on expiry status is 'unknown'")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_opt)
+
+    p = sub.add_parser("hsf-gap", help="search small instances for the largest TEL(H-SF)/TEL(OPT)")
+    p.add_argument("--n", default="2..6", help="number of requests, e.g. 6 or 2..6")
+    p.add_argument("--s", default="0..1")
+    p.add_argument("--l", default="1..4")
+    p.add_argument("--u", default="2..5")
+    p.add_argument("--M-slack", default="0..4", help="M = max(s+u) + slack")
+    p.add_argument("--mixed", action="store_true", help="per-request s and [l,u] instead of one for all")
+    p.add_argument("--samples", type=int, default=2000)
+    p.add_argument("--budget", type=float, default=None, help="stop after this many seconds")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="reports/hsf_gap")
+    p.set_defaults(run=cmd_hsf_gap)
     return parser
 
 
@@ -127,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except (InstanceError, OptionError, UsageError) as exc:
+    except (InstanceError, OptionError, RangeError, UsageError) as exc:
         print(f"kvsched: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (SchedulerViolation, RoundLimitExceeded, UnprovenBenchmark) as exc:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from models.instance import Instance
 from verify.opt.exhaustive import solve_exhaustive
-from verify.opt.result import InvalidSchedule, OptResult, schedule_tel, trivial_lower_bound
+from verify.opt.bounds import trivial_lower_bound
+from verify.opt.result import InvalidSchedule, OptResult, schedule_tel
 
 SOLVERS = ("exhaustive", "milp", "z3")
 

@@ -9,14 +9,12 @@ schedule known; H-SF's schedule seeds that bound.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections import Counter
 
-from models.engine_reference import simulate
 from models.feasibility import is_feasible
 from models.instance import Instance
-from models.schedulers import HSF
+from verify.opt.bounds import start_window
 from verify.opt.result import OptResult, schedule_tel
 
 
@@ -38,8 +36,8 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None) -> Opt
     for j, r in enumerate(reqs):
         members[(r.s, r.o, r.a)].append(j)
 
-    seed = simulate(instance, HSF(instance.outputs))
-    best_tel, best_starts = seed.tel, list(seed.final_starts)
+    window = start_window(instance)
+    best_tel, best_starts = window.upper_tel, list(window.upper_starts)
     nodes = 0
 
     def lower_rest(remaining: tuple[int, ...], t: int) -> int:
@@ -52,8 +50,6 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None) -> Opt
                cost: int, starts: list[tuple[tuple[int, int, int], int]]) -> None:
         nonlocal best_tel, best_starts, nodes
         nodes += 1
-        if deadline is not None and nodes % 256 == 0 and time.perf_counter() > deadline:
-            raise SearchLimit
         if not any(remaining):
             if cost < best_tel:
                 best_tel = cost
@@ -61,12 +57,10 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None) -> Opt
             return
         if cost + lower_rest(remaining, t) >= best_tel:
             return
-        avail = [min(cnt, cnt if a <= t else 0) for (s, o, a), cnt in zip(classes, remaining, strict=True)]
-        # Most jobs first: good schedules are found early, which tightens the bound.
-        for pick in sorted(itertools.product(*(range(c + 1) for c in avail)), key=lambda p: -sum(p)):
-            new = [(s, 0, o) for (s, o, a), c in zip(classes, pick, strict=True) for _ in range(c)]
-            if new and not is_feasible(running + new, instance.M):
-                continue
+        avail = [cnt if a <= t else 0 for (s, o, a), cnt in zip(classes, remaining, strict=True)]
+        for pick, new in _feasible_picks(running, classes, avail, instance.M):
+            if deadline is not None and time.perf_counter() > deadline:
+                raise SearchLimit
             add = sum(c * (t + o - a) for (s, o, a), c in zip(classes, pick, strict=True))
             rest = tuple(r - c for r, c in zip(remaining, pick, strict=True))
             if cost + add + lower_rest(rest, t + 1) >= best_tel and any(rest):
@@ -93,6 +87,26 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None) -> Opt
         seconds=time.perf_counter() - began,
         stats={"nodes": nodes},
     )
+
+
+def _feasible_picks(running, classes, avail, M):
+    """Every count vector ``pick <= avail`` whose new jobs fit beside ``running``, most jobs first per class.
+
+    Feasibility is monotone (adding a job never lowers memory), so for each class the counts tried stop at the
+    first that does not fit.
+    """
+    def extend(i, chosen, new):
+        if i == len(classes):
+            yield tuple(chosen), new
+            return
+        s, o, _ = classes[i]
+        fitting = 0
+        while fitting < avail[i] and is_feasible(running + new + [(s, 0, o)] * (fitting + 1), M):
+            fitting += 1
+        for c in range(fitting, -1, -1):
+            yield from extend(i + 1, chosen + [c], new + [(s, 0, o)] * c)
+
+    yield from extend(0, [], [])
 
 
 def _assign(starts: list[tuple[tuple[int, int, int], int]], members: dict) -> list[int]:

@@ -72,8 +72,3 @@ def schedule_tel(instance: Instance, starts: Sequence[int]) -> int:
         if used > instance.M:
             raise InvalidSchedule(f"round {t}: memory {used} exceeds M={instance.M}")
     return sum(p + r.o - r.a for p, r in zip(starts, instance.requests, strict=True))
-
-
-def trivial_lower_bound(instance: Instance) -> int:
-    """``Σ o_j``: no job finishes sooner than ``o_j`` rounds after it arrives (OPT's value when M is huge)."""
-    return sum(r.o for r in instance.requests)

@@ -1,0 +1,93 @@
+"""The three OPT solvers against each other, against every scheduler, and against simple bounds."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.engine_reference import simulate
+from models.instance import Instance, Request as R, uniform_instance
+from models.schedulers import make_scheduler, policy_configurations
+from verify.opt import schedule_tel, solve_opt
+from verify.opt.bounds import lower_bound, start_window, trivial_lower_bound
+from verify.opt.heuristic import improve_schedule, serial_schedule
+from verify.opt.result import InvalidSchedule, memory_profile
+from tests.strategies import instances, uniform_instances
+
+small = instances(max_n=5, max_u=4, max_s=2, max_a=3, max_slack=6)
+
+
+@settings(max_examples=40)
+@given(small)
+def test_three_solvers_agree_and_schedules_replay(inst):
+    results = {name: solve_opt(inst, name) for name in ("exhaustive", "milp", "z3")}
+    values = {r.tel for r in results.values()}
+    assert len(values) == 1, {k: v.tel for k, v in results.items()}
+    for r in results.values():
+        assert r.status == "optimal" and r.lower_bound == r.upper_bound == r.tel
+        assert schedule_tel(inst, r.starts) == r.tel  # the schedule is valid and attains the value
+        assert max(memory_profile(inst, r.starts)) <= inst.M
+
+
+@given(small, st.sampled_from(policy_configurations()))
+def test_opt_is_at_most_every_scheduler(inst, config):
+    policy, options = config
+    opt = solve_opt(inst, "exhaustive").tel
+    assert opt <= simulate(inst, make_scheduler(policy, inst, **options)).tel
+
+
+@given(small)
+def test_bounds_bracket_opt(inst):
+    opt = solve_opt(inst, "exhaustive").tel
+    window = start_window(inst)
+    assert trivial_lower_bound(inst) <= lower_bound(inst) <= opt <= window.upper_tel
+    assert window.lower_tel == lower_bound(inst)
+    # the windowed solvers reach the unwindowed exhaustive optimum (checked above), inside their windows:
+    milp = solve_opt(inst, "milp")
+    assert all(r.a <= p <= late for p, r, late in zip(milp.starts, inst.requests, window.latest))
+
+
+@given(uniform_instances(max_n=5))
+def test_opt_equals_sum_of_lengths_when_everything_fits(inst):
+    # M large enough to run every job at once from its arrival: OPT = Σ o_j.
+    big = Instance(sum(r.s + r.u for r in inst.requests), inst.requests)
+    for solver in ("exhaustive", "milp", "z3"):
+        assert solve_opt(big, solver).tel == sum(r.o for r in inst.requests)
+
+
+@given(small)
+def test_heuristic_schedules_are_valid(inst):
+    window = start_window(inst)
+    tel, starts = improve_schedule(inst, window.horizon, budget=0.01)
+    assert schedule_tel(inst, starts) == tel >= solve_opt(inst, "exhaustive").tel
+
+
+def test_hsf_is_not_optimal_example():
+    inst = uniform_instance(6, 0, 2, 3, [2, 2, 3, 3, 2, 3])
+    assert simulate(inst, make_scheduler("hsf", inst)).tel == 24
+    assert solve_opt(inst, "milp").tel == solve_opt(inst, "z3").tel == 21
+
+
+@pytest.mark.parametrize("solver", ["exhaustive", "milp", "z3"])
+def test_timeout_gives_unknown_with_valid_bounds(solver):
+    import random
+
+    rng = random.Random(3)
+    inst = uniform_instance(48, 1, 4, 16, [rng.randint(4, 16) for _ in range(40)])
+    r = solve_opt(inst, solver, timeout=0.001)
+    assert r.status == "unknown"
+    assert r.lower_bound <= r.tel == r.upper_bound
+    assert schedule_tel(inst, r.starts) == r.tel
+
+
+def test_invalid_schedules_are_named():
+    inst = Instance(4, (R(1, 2, 1, 2, 1), R(1, 2, 1, 2)))
+    with pytest.raises(InvalidSchedule, match="starts.0.: must be an integer >= a=1"):
+        schedule_tel(inst, [0, 0])
+    with pytest.raises(InvalidSchedule, match="round 2: memory 6 exceeds M=4"):
+        schedule_tel(inst, [1, 1])
+    assert serial_schedule(inst, [0, 1], horizon=3) is None
+
+
+def test_unknown_solver_rejected():
+    with pytest.raises(ValueError, match="solver: must be one of"):
+        solve_opt(uniform_instance(4, 0, 1, 2, [1]), "cplex")

@@ -1,0 +1,66 @@
+"""Bounds every OPT solver starts from: an upper bound (H-SF's schedule), lower bounds, and start windows.
+
+Lower bound (:func:`lower_bound`). Let ``C_(k)`` be the k-th smallest completion time of any schedule. Then
+``C_(k) >= `` the k-th smallest ``a_j + o_j``, and, since a job occupies ``A_j = o_j·s_j + o_j(o_j+1)/2``
+token-rounds of memory and a round offers at most ``M``, ``C_(k) >= ⌈(sum of the k smallest A_j) / M⌉``. So
+``TEL >= Σ_k max(both) - Σ_j a_j``; it is at least ``Σ o_j``.
+
+Start windows (:func:`start_window`). In a schedule no worse than one of TEL ``U``, job ``j``'s latency is at
+most ``U - LB(other jobs)``, so it starts no later than ``a_j + U - LB(others) - o_j``. That keeps the
+time-indexed MILP and the Z3 encoding small.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.engine_reference import simulate
+from models.instance import Instance, Request
+from models.schedulers import HSF
+
+
+def trivial_lower_bound(instance: Instance) -> int:
+    """``Σ o_j``: no job finishes sooner than ``o_j`` rounds after it arrives (OPT's value when M is huge)."""
+    return sum(r.o for r in instance.requests)
+
+
+def job_area(r: Request) -> int:
+    """Token-rounds of KV cache a job holds over an uninterrupted run: ``Σ_{k<o} (s + k + 1)``."""
+    return r.o * r.s + r.o * (r.o + 1) // 2
+
+
+def _lower_bound(requests: list[Request], M: int) -> int:
+    ends = sorted(r.a + r.o for r in requests)
+    areas = sorted(job_area(r) for r in requests)
+    total, prefix = 0, 0
+    for end, area in zip(ends, areas, strict=True):
+        prefix += area
+        total += max(end, -(-prefix // M))
+    return total - sum(r.a for r in requests)
+
+
+def lower_bound(instance: Instance) -> int:
+    """A valid lower bound on OPT's TEL (completion-order and memory-area argument above)."""
+    return _lower_bound(list(instance.requests), instance.M)
+
+
+@dataclass(frozen=True)
+class StartWindow:
+    """H-SF's schedule as upper bound and, per job, the latest start any no-worse schedule can use."""
+
+    upper_tel: int
+    upper_starts: tuple[int, ...]
+    lower_tel: int
+    latest: tuple[int, ...]
+    horizon: int  # rounds 0 .. horizon-1 contain every round of every schedule in the window
+
+
+def start_window(instance: Instance) -> StartWindow:
+    seed = simulate(instance, HSF(instance.outputs))
+    reqs = list(instance.requests)
+    latest = tuple(
+        r.a + seed.tel - _lower_bound(reqs[:j] + reqs[j + 1:], instance.M) - r.o if len(reqs) > 1 else r.a
+        for j, r in enumerate(reqs)
+    )
+    horizon = max(p + r.o for p, r in zip(latest, reqs, strict=True))
+    return StartWindow(seed.tel, seed.final_starts, lower_bound(instance), latest, horizon)
