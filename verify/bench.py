@@ -1,8 +1,11 @@
-"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench opt``.
+"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench opt|engine``.
 
 ``opt``: for each OPT solver, the largest n solved to proven optimality within a time limit on a fixed family
 (one interval [4, 16], all arrivals 0, s = 1, o drawn uniformly in [4, 16] from a seed derived from n, M = 48).
 Each solver climbs n = 2, 3, … and stops after two consecutive failures.
+
+``engine``: the reference and fast engines on A_min, side by side in one run: (a) the paper-like workload of
+:mod:`verify.workload` at several n, (b) tiny search instances as simulations per second.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import time
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -57,6 +61,62 @@ def bench_opt(solvers: Sequence[str], limit: float, max_n: int, console: Console
     return largest
 
 
+def _timed(fn, *args, **kw):
+    began = time.perf_counter()
+    out = fn(*args, **kw)
+    return out, time.perf_counter() - began
+
+
+def bench_engine(ref_sizes: Sequence[int], fast_sizes: Sequence[int], tiny_count: int, console: Console) -> None:
+    """Reference vs fast engine, A_min (default options), measured side by side in this run."""
+    from models.engine_fast import Configuration, simulate_fast
+    from models.engine_reference import simulate
+    from models.instance import Instance, Request
+    from models.schedulers import make_scheduler
+    from verify.workload import paper_like_instance
+
+    simulate_fast(paper_like_instance(10), "amin")  # compile (or load the numba cache) outside the timings
+    table = Table(title="(a) paper-like workload: lognormal mean 200 in [1,1024], s=64, M=16384, alpha=1/4, A_min")
+    for col in ("n", "reference s", "fast s", "speed-up", "identical", "evictions"):
+        table.add_column(col, justify="right")
+    for n in sorted(set(ref_sizes) | set(fast_sizes)):
+        inst = paper_like_instance(n)
+        fast, t_fast = _timed(simulate_fast, inst, "amin")
+        if n in ref_sizes:
+            console.log(f"reference engine, n={n} ...")
+            ref, t_ref = _timed(simulate, inst, make_scheduler("amin", inst))
+            same = ref.summary() == fast.summary()
+            table.add_row(str(n), f"{t_ref:.2f}", f"{t_fast:.4f}", f"{t_ref / t_fast:.0f}x", str(same),
+                          str(fast.evictions))
+        else:
+            table.add_row(str(n), "-", f"{t_fast:.4f}", "-", "-", str(fast.evictions))
+    console.print(table)
+
+    rng = random.Random(0)
+    tiny = []
+    for _ in range(tiny_count):
+        u = 8
+        l = rng.randint(1, u)  # noqa: E741
+        reqs = tuple(Request(1, rng.randint(l, u), l, u, 0) for _ in range(6))
+        tiny.append(Instance(1 + u + rng.randint(0, 8), reqs))
+    _, t_ref = _timed(lambda: [simulate(i, make_scheduler("amin", i)) for i in tiny])
+    _, t_fast = _timed(lambda: [simulate_fast(i, "amin") for i in tiny])
+    cfg = Configuration.build(tiny[0], "amin")
+    import numpy as np
+
+    batch = np.array([rng.choices(range(tiny[0].requests[0].l, 9), k=6) for _ in range(tiny_count * 10)])
+    cfg.tel_many(batch[:2])  # compile outside the timing
+    _, t_batch = _timed(cfg.tel_many, batch)
+    t2 = Table(title="(b) tiny search instances: n=6, u=8, s=1, A_min (one core)")
+    for col in ("engine", "simulations", "seconds", "simulations / s", "vs reference"):
+        t2.add_column(col, justify="right")
+    rate_ref = len(tiny) / t_ref
+    for name, count, secs in (("reference", len(tiny), t_ref), ("fast, one call each", len(tiny), t_fast),
+                              ("fast, batch API (one configuration)", len(batch), t_batch)):
+        t2.add_row(name, str(count), f"{secs:.3f}", f"{count / secs:,.0f}", f"{count / secs / rate_ref:.0f}x")
+    console.print(t2)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m verify.bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -64,10 +124,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--solvers", default="exhaustive,milp,z3")
     p.add_argument("--limit", type=float, default=10.0, help="seconds per instance")
     p.add_argument("--max-n", type=int, default=40)
+    p = sub.add_parser("engine", help="reference vs fast engine on the paper-like workload and tiny instances")
+    p.add_argument("--reference-sizes", default="1000,2000,10000",
+                   help="n at which the reference engine is also run (10000 takes about 20 minutes)")
+    p.add_argument("--fast-sizes", default="1000,2000,10000,100000")
+    p.add_argument("--tiny", type=int, default=2000, help="number of tiny instances")
     args = parser.parse_args(argv)
     console = Console()
     if args.what == "opt":
         bench_opt([s for s in args.solvers.split(",") if s], args.limit, args.max_n, console)
+    elif args.what == "engine":
+        sizes = lambda text: [int(x) for x in text.split(",") if x]  # noqa: E731
+        bench_engine(sizes(args.reference_sizes), sizes(args.fast_sizes), args.tiny, console)
     return 0
 
 

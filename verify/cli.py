@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from models.engine_reference import simulate
+from models.run import ENGINES, run_policy
 from models.instance import InstanceError, load_instance
 from models.schedulers import POLICIES, OptionError, RoundLimitExceeded, SchedulerViolation, make_scheduler
 from models.schedulers.a_min import EVICTION_ORDERS
@@ -56,9 +56,9 @@ def _add_policy_arguments(p: argparse.ArgumentParser) -> None:
 def cmd_simulate(args: argparse.Namespace) -> int:
     instance = load_instance(args.file)
     options = _policy_options(args)
-    scheduler = make_scheduler(args.policy, instance, **options)
-    trace = simulate(instance, scheduler)
-    result: dict[str, Any] = {**trace.summary(), "options": dict(scheduler.options)}
+    scheduler = make_scheduler(args.policy, instance, **options)  # validates options, gives their full form
+    trace = run_policy(instance, args.policy, options, engine=args.engine)
+    result: dict[str, Any] = {**trace.summary(), "options": dict(scheduler.options), "engine": args.engine}
     if args.benchmark:
         from fractions import Fraction
 
@@ -76,7 +76,7 @@ def _print_trace_table(instance, trace, result: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{trace.policy} {result['options'] or ''}  (M = {instance.M})")
+    table = Table(title=f"{trace.policy} {result['options'] or ''}  (M = {instance.M}, {result['engine']} engine)")
     for col in ("job", "s", "o", "l", "u", "a", "C", "latency"):
         table.add_column(col, justify="right")
     for j, (r, c, lat) in enumerate(zip(instance.requests, trace.completion, trace.latency, strict=True)):
@@ -84,7 +84,7 @@ def _print_trace_table(instance, trace, result: dict[str, Any]) -> None:
     console = Console()
     console.print(table)
     line = (f"TEL {trace.tel}   evictions {trace.evictions}   peak memory {trace.peak_memory}   "
-            f"wasted tokens {trace.wasted_tokens}   rounds {len(trace.rounds)}")
+            f"wasted tokens {trace.wasted_tokens}   makespan {max(trace.completion)}")
     if "ratio" in result:
         line += f"   {result['benchmark']} TEL {result['benchmark_tel']}   ratio {result['ratio']}"
     console.print(line)
@@ -146,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", default=str(DEFAULT_INSTANCE),
                    help="instance JSON (default: the shipped example reports/examples/amin_evicts.json)")
     _add_policy_arguments(p)
+    p.add_argument("--engine", choices=ENGINES, default="fast", help="fast (default) or the per-round reference")
     p.add_argument("--benchmark", choices=BENCHMARKS, help="add benchmark_tel and the exact ratio")
     p.add_argument("--timeout", type=float, default=None, help="seconds allowed to prove OPT")
     p.add_argument("--json", action="store_true", help="print one JSON object")

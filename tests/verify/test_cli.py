@@ -75,3 +75,10 @@ def test_replay_ok_and_mismatch(tmp_path, capsys):
                        tmp_path / "bad.json")
     assert main(["replay", str(bad)]) == 1
     assert "MISMATCH benchmark_tel: stored 12, replay gives 11" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_simulate_engines_agree(instance_file, capsys, engine):
+    assert main(["simulate", str(instance_file), "--policy", "fcfs-recompute", "--json", "--engine", engine]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["engine"] == engine and out["tel"] == 12 and out["evictions"] == 1

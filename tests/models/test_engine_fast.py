@@ -1,0 +1,71 @@
+"""Differential tests: the fast engine gives exactly the reference engine's integers, every policy and option."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.engine_fast import Configuration, simulate_fast
+from models.engine_reference import simulate
+from models.instance import Instance, Request as R
+from models.run import run_policy
+from models.schedulers import OptionError, make_scheduler, policy_configurations
+from models.schedulers.interface import RoundLimitExceeded
+from tests.strategies import configurations, instances
+
+
+@settings(max_examples=300)
+@given(instances(max_n=7, max_u=8, max_s=4, max_a=8, max_slack=16), configurations)
+def test_fast_equals_reference(inst, config):
+    policy, options = config
+    ref = simulate(inst, make_scheduler(policy, inst, **options))
+    fast = simulate_fast(inst, policy, **options)
+    assert fast.summary() == ref.summary()
+
+
+@settings(max_examples=30)
+@given(instances(min_n=20, max_n=40, max_u=12, max_s=6, max_a=30, max_slack=30), configurations)
+def test_fast_equals_reference_on_larger_instances(inst, config):
+    policy, options = config
+    assert simulate_fast(inst, policy, **options).summary() == run_policy(inst, policy, options,
+                                                                          engine="reference").summary()
+
+
+@given(instances(max_n=5, max_u=6), st.sampled_from(policy_configurations()), st.data())
+def test_batch_api_matches_single_runs(inst, config, data):
+    policy, options = config
+    cfg = Configuration.build(inst, policy, **options)
+    rows = data.draw(st.lists(st.tuples(*(st.integers(r.l, r.u) for r in inst.requests)), min_size=1, max_size=5))
+    tels = cfg.tel_many(np.array(rows))
+    assert [int(x) for x in tels] == [simulate(inst.with_outputs(row), make_scheduler(policy, inst.with_outputs(row),
+                                                                                    **options)).tel
+                                      for row in rows]
+
+
+def test_round_limit_is_the_same_error():
+    inst = Instance(6, (R(0, 3, 1, 3), R(0, 3, 1, 3), R(0, 3, 1, 3)))
+    with pytest.raises(RoundLimitExceeded, match="round limit 2 reached with 3 job"):
+        simulate(inst, make_scheduler("amin", inst), round_limit=2)
+    with pytest.raises(RoundLimitExceeded, match="round limit 2 reached with 3 job"):
+        simulate_fast(inst, "amin", round_limit=2)
+
+
+def test_user_scheduler_runs_on_reference_engine():
+    from models.schedulers.interface import Scheduler
+
+    class Everything(Scheduler):
+        def decide(self, view):
+            return [v.j for v in view.jobs if v.status.value != "done"]
+
+    inst = Instance(10, (R(0, 2, 1, 3), R(0, 3, 1, 3)))
+    assert run_policy(inst, Everything()).completion == (2, 3)
+    with pytest.raises(ValueError, match="options: pass options"):
+        run_policy(inst, Everything(), {"admission": "stop"})
+
+
+def test_bad_options_rejected():
+    inst = Instance(10, (R(0, 2, 1, 3),))
+    with pytest.raises(OptionError, match="options.eviction"):
+        simulate_fast(inst, "amax", eviction="most-progress")
+    with pytest.raises(OptionError, match="policy: must be one of"):
+        simulate_fast(inst, "lifo")
