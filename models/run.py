@@ -30,6 +30,6 @@ def run_policy(instance: Instance, policy: str | Scheduler, options: dict[str, A
         if options:
             raise ValueError("options: pass options to your Scheduler's constructor, not to run_policy")
         return simulate(instance, policy)
-    if engine == "fast":
+    if engine == "fast" and ":" not in policy:  # "module:Class" is a user scheduler: reference engine only
         return simulate_fast(instance, policy, **options)
     return simulate(instance, make_scheduler(policy, instance, **options))

@@ -20,6 +20,7 @@ from models.schedulers.a_min import EVICTION_ORDERS
 from models.feasibility import ADMISSION_RULES
 from models.witness import BENCHMARKS, format_ratio, load_witness
 from verify.certify import UnprovenBenchmark
+from verify.encoding.scheduler_z3 import UnsupportedForZ3, check_encodable
 from verify.opt import SOLVERS
 from verify.ranges import RangeError, parse_range
 
@@ -47,10 +48,17 @@ def _policy_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _add_policy_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--policy", choices=POLICIES, default="amin")
+def _add_policy_arguments(p: argparse.ArgumentParser, user: bool = False) -> None:
+    p.add_argument("--policy", default="amin", type=_policy_name,
+                   help=f"one of {', '.join(POLICIES)}" + (", or module:Class for your own scheduler" if user else ""))
     p.add_argument("--admission", choices=ADMISSION_RULES, help="[reading] greedy admission rule (default stop)")
     p.add_argument("--eviction", choices=tuple(EVICTION_ORDERS), help="[reading] A_min eviction order")
+
+
+def _policy_name(text: str) -> str:
+    if text in POLICIES or ":" in text:
+        return text
+    raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(POLICIES)} or module:Class)")
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -138,6 +146,57 @@ def cmd_hsf_gap(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from verify.search import Problem
+    from verify.search.runner import Grid, search_grid
+
+    console = Console(stderr=True)
+    options = _policy_options(args)
+    if args.instance:
+        configs = [load_instance(args.instance)]
+    else:
+        grid = Grid(parse_range(args.n, "--n", 1), parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0),
+                    parse_range(args.l, "--l", 1), parse_range(args.u, "--u", 1))
+        configs = list(grid.configurations())
+        if not configs:
+            raise UsageError("--n/--M/--s/--l/--u: no configuration with l <= u and s + u <= M in these ranges")
+    problems = [Problem(c, args.policy, options, args.benchmark) for c in configs]
+    for p in problems:  # reject bad options before any work
+        make_scheduler(p.policy, p.config, **options)
+        if args.strategy == "z3":
+            check_encodable(p.policy, dict(make_scheduler(p.policy, p.config, **options).options))
+    out = Path(args.out)
+    console.print(f"searching {len(problems)} configuration(s) with {args.strategy}, budget {args.budget}s each, "
+                  f"seed {args.seed}; witnesses in {out}/")
+    report = search_grid(problems, args.strategy, budget=args.budget, seed=args.seed, out=out,
+                         progress=lambda line: console.print(line, markup=False, highlight=False))
+    rows = [{"cell": c.best_path.name.removesuffix("-best.json") if c.best_path else None,
+             "best_ratio": format_ratio(c.outcome.best_ratio) if c.outcome.best else None,
+             "proof": c.outcome.proof_status,
+             "proven_upper": format_ratio(c.outcome.proven_upper) if c.outcome.proven_upper else None,
+             "witness": str(c.best_path) if c.best_path else None,
+             "evaluations": c.outcome.evaluations, "seconds": round(c.outcome.seconds, 3),
+             "notes": c.outcome.notes} for c in report.cells]
+    best = report.best
+    summary = {"strategy": args.strategy, "policy": args.policy, "options": options, "benchmark": args.benchmark,
+               "cells": rows, "interrupted": report.interrupted,
+               "best_ratio": format_ratio(best.outcome.best_ratio) if best else None,
+               "best_witness": str(best.best_path) if best else None}
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        for row in rows:
+            print(f"{row['cell']}: best {row['best_ratio']}  proof {row['proof']}"
+                  + (f" (no instance reaches {row['proven_upper']})" if row['proof'] == "bracketed" else "")
+                  + f"  witness {row['witness']}")
+        if best:
+            print(f"BEST {summary['best_ratio']} = {float(best.outcome.best_ratio):.4f}  "
+                  f"proof {best.outcome.proof_status}  witness {summary['best_witness']}")
+    return 130 if report.interrupted else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kvsched", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -164,6 +223,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_opt)
 
+    p = sub.add_parser("search", help="adversarial output lengths that maximise a policy's ratio")
+    _add_policy_arguments(p, user=True)
+    p.set_defaults(policy="amin")
+    for name, default in (("n", "4"), ("M", "12"), ("s", "1"), ("l", "1"), ("u", "6")):
+        p.add_argument(f"--{name}", default=default, help="an integer or a range a..b")
+    p.add_argument("--instance", help="search this instance's configuration instead of a grid (its o is ignored)")
+    p.add_argument("--benchmark", choices=BENCHMARKS, default="opt")
+    p.add_argument("--strategy", choices=("z3", "exhaustive", "local", "hypothesis", "portfolio"), default="portfolio")
+    p.add_argument("--budget", type=float, default=30.0, help="seconds per configuration")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="reports/search")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.set_defaults(run=cmd_search)
+
     p = sub.add_parser("hsf-gap", help="search small instances for the largest TEL(H-SF)/TEL(OPT)")
     p.add_argument("--n", default="2..6", help="number of requests, e.g. 6 or 2..6")
     p.add_argument("--s", default="0..1")
@@ -184,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except (InstanceError, OptionError, RangeError, UsageError) as exc:
+    except (InstanceError, OptionError, RangeError, UsageError, UnsupportedForZ3) as exc:
         print(f"kvsched: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (SchedulerViolation, RoundLimitExceeded, UnprovenBenchmark) as exc:

@@ -40,11 +40,31 @@ def policy_configurations() -> list[tuple[str, dict[str, str]]]:
     return out
 
 
+def load_user_scheduler(spec: str) -> type[Scheduler]:
+    """Import a user's scheduler class from ``"package.module:ClassName"``."""
+    import importlib
+
+    module_name, _, class_name = spec.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise OptionError(f"policy: cannot load user scheduler {spec!r} ({exc})") from None
+    if not (isinstance(cls, type) and issubclass(cls, Scheduler)):
+        raise OptionError(f"policy: {spec!r} is not a Scheduler subclass")
+    return cls
+
+
 def make_scheduler(policy: str, instance: Instance, **options: Any) -> Scheduler:
     """Build the named policy with its options; H-SF is handed the instance's true lengths (hindsight).
 
+    ``policy`` may also be ``"module:Class"``, a user's :class:`Scheduler` subclass built with ``**options``.
     Raises :class:`OptionError` naming the policy or option when either is unknown or invalid.
     """
+    if ":" in policy:
+        try:
+            return load_user_scheduler(policy)(**options)
+        except TypeError as exc:
+            raise OptionError(f"options: {policy} rejected them ({exc})") from None
     if policy not in POLICIES:
         raise OptionError(f"policy: must be one of {', '.join(POLICIES)}, got {policy!r}")
     for key in options:
@@ -65,5 +85,5 @@ def make_scheduler(policy: str, instance: Instance, **options: Any) -> Scheduler
 
 __all__ = [
     "AMax", "AMin", "EVICTION_ORDERS", "FCFSRecompute", "HSF", "OptionError", "POLICIES", "POLICY_OPTIONS",
-    "RoundLimitExceeded", "Scheduler", "SchedulerViolation", "make_scheduler", "policy_configurations",
+    "RoundLimitExceeded", "Scheduler", "SchedulerViolation", "load_user_scheduler", "make_scheduler", "policy_configurations",
 ]

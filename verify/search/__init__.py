@@ -1,0 +1,34 @@
+"""Adversarial instance search: strategies behind one interface, compared on one budget.
+
+``run_search(problem, strategy, budget=..., seed=..., on_improve=...)`` returns an :class:`Outcome` whose best
+witness is certified (reference engine, exact benchmark) and whose proof status says what was proven.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from verify.search.base import Evaluator, OnImprove, Outcome, Problem
+from verify.search.exhaustive import search_exhaustive
+from verify.search.hypothesis_target import search_hypothesis
+from verify.search.local import search_local
+from verify.search.portfolio import search_portfolio
+from verify.search.z3_search import search_z3
+
+STRATEGIES: dict[str, Callable[..., Outcome]] = {
+    "z3": search_z3,
+    "exhaustive": search_exhaustive,
+    "local": search_local,
+    "hypothesis": search_hypothesis,
+    "portfolio": search_portfolio,
+}
+
+
+def run_search(problem: Problem, strategy: str, *, budget: float | None = None, seed: int = 0,
+               on_improve: OnImprove | None = None) -> Outcome:
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy: must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
+    return STRATEGIES[strategy](problem, budget=budget, seed=seed, on_improve=on_improve)
+
+
+__all__ = ["Evaluator", "OnImprove", "Outcome", "Problem", "STRATEGIES", "run_search"]

@@ -1,0 +1,149 @@
+"""What every search strategy shares: the problem, the exact evaluator, the outcome, the witness sink.
+
+A search maximises ``TEL(ALG(o)) / TEL(benchmark(o))`` over ``o ∈ Π_j [l_j, u_j]`` for a fixed configuration.
+Every ratio a strategy reports is recomputed by :class:`Evaluator` (fast engine for ALG, exact OPT or H-SF
+for the benchmark) and every witness by the reference engine before it is written (:func:`verify.certify`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from models.engine_fast import Configuration
+from models.engine_reference import simulate
+from models.instance import Instance
+from models.schedulers import make_scheduler
+from models.witness import Witness
+from verify.certify import benchmark_tel, certify
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A configuration (``config``'s own ``o`` values are ignored), a policy with options, a benchmark."""
+
+    config: Instance
+    policy: str
+    options: dict[str, Any] = field(default_factory=dict)
+    benchmark: str = "opt"
+
+    @property
+    def space_size(self) -> int:
+        size = 1
+        for r in self.config.requests:
+            size *= r.u - r.l + 1
+        return size
+
+
+class Evaluator:
+    """Exact ratio of ``o``: ALG's TEL on the fast engine, the benchmark memoised by the multiset of
+    ``(s, o, a)`` (OPT and H-SF's TEL do not depend on job indices)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        # a user's scheduler ("module:Class") can only run on the reference engine
+        self.engine = (None if ":" in problem.policy
+                       else Configuration.build(problem.config, problem.policy, **problem.options))
+        self._bench: dict[tuple, int] = {}
+        self.evaluations = 0
+
+    def alg_tel(self, outputs: tuple[int, ...]) -> int:
+        if self.engine is not None:
+            return self.engine.run(outputs).tel
+        inst = self.problem.config.with_outputs(outputs)
+        return simulate(inst, make_scheduler(self.problem.policy, inst, **self.problem.options)).tel
+
+    def alg_tels(self, rows: list[tuple[int, ...]]) -> list[int]:
+        if self.engine is not None:
+            return [int(x) for x in self.engine.tel_many(np.array(rows, dtype=np.int64))]
+        return [self.alg_tel(row) for row in rows]
+
+    def bench(self, outputs: tuple[int, ...]) -> int:
+        reqs = self.problem.config.requests
+        key = tuple(sorted((r.s, o, r.a) for r, o in zip(reqs, outputs, strict=True)))
+        if key not in self._bench:
+            self._bench[key] = benchmark_tel(self.problem.config.with_outputs(outputs), self.problem.benchmark)
+        return self._bench[key]
+
+    def ratio(self, outputs: tuple[int, ...]) -> tuple[Fraction, int, int]:
+        self.evaluations += 1
+        alg = self.alg_tel(outputs)
+        bench = self.bench(outputs)
+        return Fraction(alg, bench), alg, bench
+
+    def witness(self, outputs: tuple[int, ...]) -> Witness:
+        """Certify on the reference engine (independent of the fast engine) and exact benchmark."""
+        p = self.problem
+        return certify(p.config.with_outputs(outputs), p.policy, p.options, p.benchmark).witness
+
+
+@dataclass
+class Outcome:
+    """A strategy's result. ``proven_upper``: no instance of the configuration reaches a ratio ``>=`` it
+    (``None``: nothing proven); ``closed``: the best found is proven to be the maximum."""
+
+    strategy: str
+    best: Witness | None = None
+    proven_upper: Fraction | None = None
+    closed: bool = False
+    evaluations: int = 0
+    seconds: float = 0.0
+    found_at: float = 0.0  # seconds from the start to the best witness
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def best_ratio(self) -> Fraction:
+        return self.best.ratio if self.best else Fraction(0)
+
+    @property
+    def proof_status(self) -> str:
+        if self.closed:
+            return "closed"
+        if self.proven_upper is not None:
+            return "bracketed"
+        return "unproven"
+
+
+OnImprove = Callable[[Witness, str], None]
+
+
+class Tracker:
+    """Keeps the best certified witness, calls ``on_improve`` on every strict improvement, watches the budget."""
+
+    def __init__(self, evaluator: Evaluator, strategy: str, budget: float | None, on_improve: OnImprove | None):
+        self.evaluator = evaluator
+        self.strategy = strategy
+        self.began = time.perf_counter()
+        self.deadline = None if budget is None else self.began + budget
+        self.on_improve = on_improve
+        self.best: Witness | None = None
+        self.found_at = 0.0
+
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.perf_counter() >= self.deadline
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - time.perf_counter())
+
+    def offer(self, outputs: tuple[int, ...], ratio: Fraction | None = None) -> Fraction:
+        """Evaluate ``outputs`` (unless its ratio is given) and keep it if it is a strict improvement."""
+        if ratio is None:
+            ratio = self.evaluator.ratio(outputs)[0]
+        if self.best is None or ratio > self.best.ratio:
+            w = self.evaluator.witness(outputs)
+            if w.ratio != ratio:
+                raise AssertionError(f"fast evaluation {ratio} disagrees with certified {w.ratio} for {outputs}")
+            self.best = w
+            self.found_at = time.perf_counter() - self.began
+            if self.on_improve:
+                self.on_improve(w, self.strategy)
+        return ratio
+
+    def outcome(self, **kw) -> Outcome:
+        return Outcome(self.strategy, self.best, evaluations=self.evaluator.evaluations,
+                       seconds=time.perf_counter() - self.began, found_at=self.found_at, **kw)

@@ -1,0 +1,42 @@
+"""Hypothesis's targeted property-based search: draw ``o`` and steer with ``hypothesis.target(ratio)``.
+
+Runs generate + target phases only (no shrinking: we want the largest ratio, not the smallest example) in
+batches until the budget is spent. The example database is off so that a seed reproduces the run.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings, target
+from hypothesis import strategies as st
+
+from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
+
+
+class _OutOfBudget(Exception):
+    pass
+
+
+def search_hypothesis(problem: Problem, *, budget: float | None = 5.0, seed: int = 0,
+                      on_improve: OnImprove | None = None, batch: int = 500) -> Outcome:
+    evaluator = Evaluator(problem)
+    tracker = Tracker(evaluator, "hypothesis", budget, on_improve)
+    lengths = st.tuples(*(st.integers(r.l, r.u) for r in problem.config.requests))
+    rounds = 0
+    while not tracker.out_of_time():
+        @hyp_seed(seed + rounds)
+        @settings(max_examples=batch, database=None, deadline=None, derandomize=False,
+                  phases=(Phase.generate, Phase.target), suppress_health_check=list(HealthCheck))
+        @given(lengths)
+        def probe(outputs):
+            if tracker.out_of_time():
+                raise _OutOfBudget
+            target(float(tracker.offer(outputs)), label="ratio")
+
+        try:
+            probe()
+        except _OutOfBudget:
+            break
+        rounds += 1
+        if budget is None:
+            break
+    return tracker.outcome()

@@ -1,0 +1,93 @@
+"""``kvsched search``: run a strategy over a grid of configurations, writing witnesses as they are found.
+
+Each grid point (n, M, s, l, u; one interval for all jobs, arrivals 0 unless an instance file gives them) is a
+:class:`~verify.search.base.Problem`. Every improving witness is written at once (temporary file, then rename)
+as ``<cell>-<seq>.json`` and copied to ``<cell>-best.json``, so an interrupt loses nothing already found.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.instance import Instance, uniform_instance
+from models.witness import Witness, format_ratio, save_witness
+from verify.ranges import IntRange
+from verify.search import Outcome, Problem, run_search
+
+
+@dataclass(frozen=True)
+class Grid:
+    n: IntRange
+    M: IntRange
+    s: IntRange
+    l: IntRange  # noqa: E741
+    u: IntRange
+
+    def configurations(self) -> Iterator[Instance]:
+        for n, s, u, l, M in itertools.product(self.n, self.s, self.u, self.l, self.M):  # noqa: E741
+            if l <= u and s + u <= M:
+                yield uniform_instance(M, s, l, u, [l] * n)
+
+
+def cell_name(config: Instance, policy: str) -> str:
+    r = config.requests[0]
+    return f"{policy.replace(':', '.')}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}"
+
+
+@dataclass
+class CellResult:
+    problem: Problem
+    outcome: Outcome
+    best_path: Path | None
+
+
+@dataclass
+class SearchReport:
+    cells: list[CellResult] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def best(self) -> CellResult | None:
+        found = [c for c in self.cells if c.outcome.best is not None]
+        return max(found, key=lambda c: c.outcome.best_ratio, default=None)
+
+
+class WitnessSink:
+    """Writes each improving witness of a cell as it arrives."""
+
+    def __init__(self, out: Path, cell: str) -> None:
+        self.out, self.cell, self.seq = out, cell, 0
+        self.best_path: Path | None = None
+
+    def __call__(self, witness: Witness, strategy: str) -> None:
+        self.seq += 1
+        save_witness(witness, self.out / f"{self.cell}-{self.seq:03d}.json")
+        self.best_path = save_witness(witness, self.out / f"{self.cell}-best.json")
+
+
+def search_grid(problems: list[Problem], strategy: str, *, budget: float | None, seed: int, out: Path,
+                progress=None) -> SearchReport:
+    """Run ``strategy`` on every problem; ``progress(text)`` is called with a one-line status."""
+    report = SearchReport()
+    began = time.perf_counter()
+    try:
+        for problem in problems:
+            sink = WitnessSink(out, cell_name(problem.config, problem.policy))
+
+            def on_improve(w: Witness, strat: str, sink=sink) -> None:
+                sink(w, strat)
+                if progress:
+                    progress(f"[{sink.cell}] {strat}: best ratio {format_ratio(w.ratio)} = {float(w.ratio):.4f}  "
+                             f"elapsed {time.perf_counter() - began:.1f}s")
+
+            outcome = run_search(problem, strategy, budget=budget, seed=seed, on_improve=on_improve)
+            report.cells.append(CellResult(problem, outcome, sink.best_path))
+            if progress:
+                progress(f"[{sink.cell}] done: {outcome.proof_status}, best {format_ratio(outcome.best_ratio)}")
+    except KeyboardInterrupt:
+        report.interrupted = True
+    return report
