@@ -1,8 +1,12 @@
-"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench opt|engine``.
+"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench opt|engine|search|agreement``.
 
 ``opt``: for each OPT solver, the largest n solved to proven optimality within a time limit on a fixed family
 (one interval [4, 16], all arrivals 0, s = 1, o drawn uniformly in [4, 16] from a seed derived from n, M = 48).
 Each solver climbs n = 2, 3, … and stops after two consecutive failures.
+
+``search``: every search strategy on A_min at several α and n, one budget each: best ratio, time to it, proof.
+
+``agreement``: Z3's proven maximum against exhaustive enumeration at every point of the search grid.
 
 ``engine``: the reference and fast engines on A_min, side by side in one run: (a) the paper-like workload of
 :mod:`verify.workload` at several n, (b) tiny search instances as simulations per second.
@@ -14,6 +18,7 @@ import argparse
 import random
 import sys
 import time
+from fractions import Fraction
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -117,6 +122,65 @@ def bench_engine(ref_sizes: Sequence[int], fast_sizes: Sequence[int], tiny_count
     console.print(t2)
 
 
+def search_grid_points(max_n: int = 5, max_u: int = 6):
+    """The issue's agreement grid: n in 2..max_n, u in 2..max_u, l in 1..u, s in {0,1}, M in s+u..s+u+6."""
+    for n in range(2, max_n + 1):
+        for u in range(2, max_u + 1):
+            for l in range(1, u + 1):  # noqa: E741
+                for s in (0, 1):
+                    for M in range(s + u, s + u + 7):
+                        yield n, u, l, s, M
+
+
+def bench_agreement(policies: Sequence[str], max_n: int, max_u: int, budget: float, console: Console) -> dict:
+    """Z3's proven maximum vs exhaustive enumeration's maximum at every grid point, smallest first."""
+    from models.instance import uniform_instance
+    from verify.search import Problem, run_search
+
+    counts = {"agree": 0, "disagree": 0, "z3 open": 0}
+    points = sorted(search_grid_points(max_n, max_u), key=lambda p: (p[0] * p[1], p))
+    began = time.perf_counter()
+    for policy in policies:
+        for n, u, l, s, M in points:  # noqa: E741
+            problem = Problem(uniform_instance(M, s, l, u, [l] * n), policy, {}, "opt")
+            ex = run_search(problem, "exhaustive")
+            z = run_search(problem, "z3", budget=budget)
+            if not z.closed:
+                counts["z3 open"] += 1
+                verdict = f"z3 open (found {z.best_ratio}, exhaustive {ex.best_ratio})"
+            elif z.best_ratio == ex.best_ratio:
+                counts["agree"] += 1
+                verdict = "agree"
+            else:
+                counts["disagree"] += 1
+                verdict = f"DISAGREE z3 {z.best_ratio} vs exhaustive {ex.best_ratio}"
+            console.print(f"{policy} n={n} u={u} l={l} s={s} M={M}: max {ex.best_ratio} z3 {z.seconds:.2f}s "
+                          f"{verdict}   totals {counts}  elapsed {time.perf_counter() - began:.0f}s",
+                          markup=False, highlight=False)
+    console.print(f"agreement: {counts}")
+    return counts
+
+
+def bench_search(alphas: Sequence[Fraction], sizes: Sequence[int], budget: float, u: int, console: Console) -> None:
+    """Best A_min ratio reached by each strategy on one budget, and time to the proven worst case."""
+    from models.instance import uniform_instance
+    from verify.search import STRATEGIES, Problem, run_search
+
+    table = Table(title=f"A_min vs OPT: best ratio per strategy, budget {budget:g}s each (s=1, u={u}, M=2(s+u))")
+    for col in ("alpha", "n", "strategy", "best ratio", "found at s", "proof", "seconds"):
+        table.add_column(col, justify="right")
+    for alpha in alphas:
+        l = max(1, int(u * alpha))  # noqa: E741
+        for n in sizes:
+            problem = Problem(uniform_instance(2 * (1 + u), 1, l, u, [l] * n), "amin", {}, "opt")
+            for strategy in STRATEGIES:
+                console.log(f"alpha={alpha} n={n} {strategy} ...")
+                out = run_search(problem, strategy, budget=budget, seed=0)
+                table.add_row(str(alpha), str(n), strategy, f"{out.best_ratio} = {float(out.best_ratio):.4f}",
+                              f"{out.found_at:.2f}", out.proof_status, f"{out.seconds:.1f}")
+    console.print(table)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m verify.bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -129,6 +193,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="n at which the reference engine is also run (10000 takes about 20 minutes)")
     p.add_argument("--fast-sizes", default="1000,2000,10000,100000")
     p.add_argument("--tiny", type=int, default=2000, help="number of tiny instances")
+    p = sub.add_parser("agreement", help="Z3's proven maximum vs exhaustive enumeration on the search grid")
+    p.add_argument("--policies", default="amin,amax")
+    p.add_argument("--max-n", type=int, default=5)
+    p.add_argument("--max-u", type=int, default=6)
+    p.add_argument("--budget", type=float, default=60.0, help="Z3 seconds per grid point")
+    p = sub.add_parser("search", help="strategies compared on one budget for A_min")
+    p.add_argument("--alphas", default="1/2,1/4,1/8")
+    p.add_argument("--sizes", default="4,6,8")
+    p.add_argument("--u", type=int, default=8)
+    p.add_argument("--budget", type=float, default=30.0)
     args = parser.parse_args(argv)
     console = Console()
     if args.what == "opt":
@@ -136,6 +210,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.what == "engine":
         sizes = lambda text: [int(x) for x in text.split(",") if x]  # noqa: E731
         bench_engine(sizes(args.reference_sizes), sizes(args.fast_sizes), args.tiny, console)
+    elif args.what == "agreement":
+        counts = bench_agreement(args.policies.split(","), args.max_n, args.max_u, args.budget, console)
+        return 1 if counts["disagree"] else 0
+    elif args.what == "search":
+        bench_search([Fraction(a) for a in args.alphas.split(",")], [int(x) for x in args.sizes.split(",")],
+                     args.budget, args.u, console)
     return 0
 
 

@@ -1,0 +1,87 @@
+"""Search strategies against exhaustive enumeration; every witness replayed and re-certified against exact OPT."""
+
+import json
+from fractions import Fraction
+
+import pytest
+
+from models.instance import uniform_instance
+from models.witness import load_witness
+from verify.certify import replay
+from verify.search import Problem, run_search
+from verify.search.runner import search_grid
+
+# A sample of the issue's grid (n in 2..5, u in 2..6, l in 1..u, s in {0,1}, M in s+u..s+u+6); the script
+# scripts/search_grid_agreement.py runs all of it.
+SAMPLE = [
+    ("amin", 2, 3, 1, 0, 3), ("amin", 3, 4, 1, 1, 6), ("amin", 3, 3, 2, 0, 5), ("amin", 2, 4, 1, 1, 9),
+    ("amax", 3, 4, 1, 1, 6), ("amax", 2, 3, 1, 0, 3), ("amax", 3, 3, 1, 1, 7),
+]
+
+
+@pytest.mark.parametrize(("policy", "n", "u", "l", "s", "M"), SAMPLE)
+def test_z3_proven_maximum_equals_exhaustive(policy, n, u, l, s, M):  # noqa: E741
+    problem = Problem(uniform_instance(M, s, l, u, [l] * n), policy, {}, "opt")
+    exhaustive = run_search(problem, "exhaustive")
+    z3 = run_search(problem, "z3", budget=120)
+    assert exhaustive.closed and z3.closed, z3.notes
+    assert z3.best_ratio == exhaustive.best_ratio == z3.proven_upper
+    for outcome in (exhaustive, z3):
+        assert replay(outcome.best) == []
+
+
+def test_z3_with_hsf_benchmark_and_existential_schedule():
+    from verify.search.z3_search import search_z3
+
+    problem = Problem(uniform_instance(6, 1, 1, 4, [1, 1, 1]), "amin", {}, "opt")
+    exhaustive = run_search(problem, "exhaustive")
+    by_schedule = search_z3(problem, budget=120, bench_encoding="schedule")
+    assert by_schedule.closed and by_schedule.best_ratio == exhaustive.best_ratio
+    hsf_problem = Problem(problem.config, "amin", {}, "hsf")
+    assert run_search(hsf_problem, "z3", budget=120).best_ratio == run_search(hsf_problem, "exhaustive").best_ratio
+
+
+@pytest.mark.parametrize("strategy", ["local", "hypothesis", "portfolio"])
+def test_heuristic_strategies_never_exceed_the_maximum(strategy):
+    problem = Problem(uniform_instance(8, 1, 1, 5, [1] * 4), "amin", {"eviction": "most-progress"}, "opt")
+    maximum = run_search(problem, "exhaustive").best_ratio
+    outcome = run_search(problem, strategy, budget=2.0, seed=3)
+    assert Fraction(1) <= outcome.best_ratio <= maximum
+    assert replay(outcome.best) == []
+    if strategy == "portfolio":
+        assert outcome.closed and outcome.best_ratio == maximum  # small space: exhaustive closes it
+
+
+def test_local_search_is_reproducible_from_its_seed():
+    from verify.search.local import search_local
+
+    problem = Problem(uniform_instance(10, 1, 1, 6, [1] * 5), "amin", {}, "opt")
+    a = search_local(problem, budget=None, seed=7, max_evaluations=300)
+    b = search_local(problem, budget=None, seed=7, max_evaluations=300)
+    assert a.best.to_dict() == b.best.to_dict()
+
+
+def test_user_scheduler_is_searched_like_a_built_in():
+    problem = Problem(uniform_instance(6, 0, 1, 4, [1] * 3), "tests.verify.search.user_policy:Greedy", {}, "opt")
+    outcome = run_search(problem, "exhaustive")
+    assert outcome.closed and outcome.best_ratio > 1
+    assert replay(outcome.best) == []
+
+
+def test_interrupted_search_leaves_complete_witnesses(tmp_path):
+    problems = [Problem(uniform_instance(7, 1, 1, 5, [1] * 4), "amin", {}, "opt")]
+    seen = []
+
+    def progress(line):
+        seen.append(line)
+        if len([x for x in seen if "best ratio" in x]) == 2:
+            raise KeyboardInterrupt
+
+    report = search_grid(problems, "local", budget=5.0, seed=0, out=tmp_path, progress=progress)
+    assert report.interrupted
+    files = sorted(tmp_path.iterdir())
+    assert [f.name for f in files] == ["amin-n4-M7-s1-l1-u5-001.json", "amin-n4-M7-s1-l1-u5-002.json",
+                                       "amin-n4-M7-s1-l1-u5-best.json"]
+    for f in files:
+        json.loads(f.read_text())
+        assert replay(load_witness(f)) == []
