@@ -237,10 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.set_defaults(run=cmd_search)
 
-    p = sub.add_parser("bench", help="benchmarks: opt | engine | search | agreement (see python -m verify.bench -h)",
-                       add_help=False)
-    p.add_argument("bench_args", nargs=argparse.REMAINDER)
-    p.set_defaults(run=lambda a: __import__("verify.bench", fromlist=["main"]).main(a.bench_args))
+    # handled in main() before parsing, so that its own options pass through untouched
+    sub.add_parser("bench", help="benchmarks: kvsched bench opt|engine|search|agreement [options]")
 
     p = sub.add_parser("hsf-gap", help="search small instances for the largest TEL(H-SF)/TEL(OPT)")
     p.add_argument("--n", default="2..6", help="number of requests, e.g. 6 or 2..6")
@@ -258,6 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:
+        from verify.bench import main as bench_main
+
+        return bench_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
