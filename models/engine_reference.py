@@ -43,6 +43,97 @@ class _Job:
     realised: int | None = None
 
 
+class Execution:
+    """A run in progress, advanced one round at a time by :meth:`step` (the stateful adversary drives this).
+
+    ``jobs`` holds each job's status, progress, revealed bound, run start and completion; ``rounds`` the records
+    so far; ``t`` the next round.
+    """
+
+    def __init__(self, instance: Instance, scheduler: Scheduler, *, oracle: OutcomeOracle | None = None,
+                 round_limit: int | None = None) -> None:
+        self.instance = instance
+        self.scheduler = scheduler
+        self.oracle = oracle if oracle is not None else TrueLengths(instance.outputs)
+        self.limit = default_round_limit(instance) if round_limit is None else round_limit
+        self.jobs = [_Job() for _ in instance.requests]
+        self.rounds: list[RoundRecord] = []
+        self.evictions = self.wasted = 0
+        self.t = 0
+        scheduler.start(instance.M)
+
+    @property
+    def finished(self) -> bool:
+        return all(job.status is Status.DONE for job in self.jobs)
+
+    def view(self) -> RoundView:
+        """The scheduler's input for round ``t``: arrived jobs only, no ``o_j``."""
+        return RoundView(
+            self.t,
+            self.instance.M,
+            tuple(
+                JobView(j, r.s, r.l, r.u, r.a, job.status, job.progress, job.revealed, job.run_start)
+                for j, (r, job) in enumerate(zip(self.instance.requests, self.jobs, strict=True))
+                if r.a <= self.t
+            ),
+        )
+
+    def step(self) -> RoundRecord:
+        """Play round ``t``: decide, check, evict, start, run, complete."""
+        reqs, jobs, t = self.instance.requests, self.jobs, self.t
+        if t >= self.limit:
+            raise RoundLimitExceeded(self.limit, sum(job.status is not Status.DONE for job in jobs))
+        batch, restarted = _checked_decision(self.scheduler.decide(self.view()), t, self.instance, jobs)
+
+        evicted = tuple(
+            j for j, job in enumerate(jobs) if job.status is Status.RUNNING and (j not in batch or j in restarted)
+        )
+        for j in evicted:
+            self.evictions += 1
+            self.wasted += jobs[j].progress
+            jobs[j].status, jobs[j].progress, jobs[j].run_start = Status.WAITING, 0, None
+        started = tuple(j for j in sorted(batch) if jobs[j].status is Status.WAITING)
+        for j in started:
+            jobs[j].status, jobs[j].run_start = Status.RUNNING, t
+
+        memory = sum(reqs[j].s + jobs[j].progress + 1 for j in batch)
+        if memory > self.instance.M:
+            raise SchedulerViolation(t, None, f"batch memory {memory} exceeds M={self.instance.M}")
+
+        completed = []
+        for j in sorted(batch):
+            job, r = jobs[j], reqs[j]
+            job.progress += 1
+            done = bool(self.oracle.completes(j, job.progress))
+            if done and job.progress < r.l:
+                raise OracleViolation(f"round {t}, job {j}: completed after {job.progress} < l={r.l} tokens")
+            if not done and job.progress >= r.u:
+                raise OracleViolation(f"round {t}, job {j}: not completed after u={r.u} tokens")
+            if done:
+                job.status, job.completion, job.realised = Status.DONE, t + 1, job.progress
+                completed.append(j)
+            else:
+                job.revealed = max(job.revealed, job.progress + 1)
+        record = RoundRecord(t, tuple(sorted(batch)), memory, evicted, started, tuple(completed))
+        self.rounds.append(record)
+        self.t += 1
+        return record
+
+    def trace(self) -> Trace:
+        if not self.finished:
+            raise RuntimeError("trace(): the run has not finished")
+        return Trace(
+            policy=self.scheduler.name,
+            M=self.instance.M,
+            arrivals=tuple(r.a for r in self.instance.requests),
+            outputs=tuple(job.realised for job in self.jobs),  # type: ignore[misc]
+            completion=tuple(job.completion for job in self.jobs),  # type: ignore[misc]
+            rounds=tuple(self.rounds),
+            evictions=self.evictions,
+            wasted_tokens=self.wasted,
+        )
+
+
 def simulate(
     instance: Instance,
     scheduler: Scheduler,
@@ -57,70 +148,10 @@ def simulate(
     :class:`RoundLimitExceeded` if jobs remain after ``round_limit`` rounds (default
     :func:`default_round_limit`).
     """
-    reqs = instance.requests
-    oracle = oracle if oracle is not None else TrueLengths(instance.outputs)
-    limit = default_round_limit(instance) if round_limit is None else round_limit
-    jobs = [_Job() for _ in reqs]
-    rounds: list[RoundRecord] = []
-    evictions = wasted = 0
-    scheduler.start(instance.M)
-    t = 0
-    while any(job.status is not Status.DONE for job in jobs):
-        if t >= limit:
-            raise RoundLimitExceeded(limit, sum(job.status is not Status.DONE for job in jobs))
-        view = RoundView(
-            t,
-            instance.M,
-            tuple(
-                JobView(j, r.s, r.l, r.u, r.a, job.status, job.progress, job.revealed, job.run_start)
-                for j, (r, job) in enumerate(zip(reqs, jobs, strict=True))
-                if r.a <= t
-            ),
-        )
-        batch, restarted = _checked_decision(scheduler.decide(view), t, instance, jobs)
-
-        evicted = tuple(
-            j for j, job in enumerate(jobs) if job.status is Status.RUNNING and (j not in batch or j in restarted)
-        )
-        for j in evicted:
-            evictions += 1
-            wasted += jobs[j].progress
-            jobs[j].status, jobs[j].progress, jobs[j].run_start = Status.WAITING, 0, None
-        started = tuple(j for j in sorted(batch) if jobs[j].status is Status.WAITING)
-        for j in started:
-            jobs[j].status, jobs[j].run_start = Status.RUNNING, t
-
-        memory = sum(reqs[j].s + jobs[j].progress + 1 for j in batch)
-        if memory > instance.M:
-            raise SchedulerViolation(t, None, f"batch memory {memory} exceeds M={instance.M}")
-
-        completed = []
-        for j in sorted(batch):
-            job, r = jobs[j], reqs[j]
-            job.progress += 1
-            done = bool(oracle.completes(j, job.progress))
-            if done and job.progress < r.l:
-                raise OracleViolation(f"round {t}, job {j}: completed after {job.progress} < l={r.l} tokens")
-            if not done and job.progress >= r.u:
-                raise OracleViolation(f"round {t}, job {j}: not completed after u={r.u} tokens")
-            if done:
-                job.status, job.completion, job.realised = Status.DONE, t + 1, job.progress
-                completed.append(j)
-            else:
-                job.revealed = max(job.revealed, job.progress + 1)
-        rounds.append(RoundRecord(t, tuple(sorted(batch)), memory, evicted, started, tuple(completed)))
-        t += 1
-
-    return Trace(
-        policy=scheduler.name,
-        M=instance.M,
-        arrivals=tuple(r.a for r in reqs),
-        outputs=tuple(job.realised for job in jobs),  # type: ignore[misc]
-        completion=tuple(job.completion for job in jobs),  # type: ignore[misc]
-        rounds=tuple(rounds),
-        evictions=evictions,
-        wasted_tokens=wasted,
-    )
+    run = Execution(instance, scheduler, oracle=oracle, round_limit=round_limit)
+    while not run.finished:
+        run.step()
+    return run.trace()
 
 
 def _checked_decision(

@@ -11,7 +11,7 @@ from verify.opt import schedule_tel, solve_opt
 from verify.opt.bounds import lower_bound, start_window, trivial_lower_bound
 from verify.opt.heuristic import improve_schedule, serial_schedule
 from verify.opt.result import InvalidSchedule, memory_profile
-from tests.strategies import instances, uniform_instances
+from verify.strategies import instances, uniform_instances
 
 small = instances(max_n=5, max_u=4, max_s=2, max_a=3, max_slack=6)
 

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for instances and policy configurations: the one place tests draw them from."""
+"""Hypothesis strategies for instances and policy configurations: the one place tests and property suites draw them from."""
 
 from __future__ import annotations
 

@@ -1,0 +1,63 @@
+"""The property suites on the real model, and check_scheduler on a user's class (a good and a bad one)."""
+
+import pytest
+
+from models.schedulers.interface import Scheduler
+from verify import properties
+from verify.properties import SUITES, check_scheduler
+
+RUN_HERE = [name for name in SUITES if name != "stateful"]
+
+
+@pytest.mark.parametrize("suite", RUN_HERE)
+def test_suite_passes_on_the_model(suite):
+    SUITES[suite]()
+
+
+@pytest.mark.parametrize("policy", ["amax", "amin", "fcfs-recompute"])
+def test_stateful_adversary(policy):
+    from hypothesis.stateful import run_state_machine_as_test
+
+    from models.schedulers import make_scheduler, policy_configurations
+    from verify.stateful import adversary_machine
+
+    for pol, options in policy_configurations():
+        if pol == policy:
+            machine = adversary_machine(lambda inst, o=options: make_scheduler(pol, inst, **o), policy=pol,
+                                        options=options)
+            run_state_machine_as_test(machine)
+
+
+class PackNow(Scheduler):
+    """Keep running jobs; add waiting ones in index order while the current round fits."""
+
+    def decide(self, view):
+        batch, used = [], 0
+        for job in sorted(view.running, key=lambda v: v.j) + sorted(view.waiting, key=lambda v: v.j):
+            if used + job.memory <= view.M:
+                batch.append(job.j)
+                used += job.memory
+        return batch
+
+
+class Overcommits(Scheduler):
+    """Runs everything that has arrived: breaks the memory constraint."""
+
+    def decide(self, view):
+        return [v.j for v in view.jobs if v.status.value != "done"]
+
+
+def test_check_scheduler_accepts_a_valid_user_scheduler():
+    check_scheduler(PackNow, max_examples=30)
+
+
+def test_check_scheduler_rejects_an_unsafe_one():
+    with pytest.raises(Exception, match="memory|exceeds M"):
+        check_scheduler(Overcommits, max_examples=30)
+
+
+def test_amax_bound_reading():
+    from fractions import Fraction
+
+    assert properties.amax_bound(Fraction(1)) == 1
+    assert properties.amax_bound(Fraction(1, 2)) == 3

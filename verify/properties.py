@@ -1,0 +1,250 @@
+"""Reusable property suites: the paper's schedulers, a user's scheduler, or a mutant copy of the model.
+
+Each suite is a function that raises (with Hypothesis's falsifying example) when the property fails:
+
+- ``memory_safety``: whole runs on generated instances (arrivals included) pass :func:`check_trace`;
+- ``no_eviction``: H-SF and A_max never evict;
+- ``liveness``: A_min (default eviction) and fcfs-recompute finish within MODEL.md's bound;
+- ``information``: decisions never depend on what the scheduler may not know — runs whose output lengths
+  differ only for jobs not yet completed are identical up to the first completion that differs, and A_min's
+  run does not change when every ``u_j`` changes;
+- ``against_opt``: TEL >= OPT (exact, small n), and A_max's ratio <= α⁻¹(1+α⁻¹)/2 on single-interval
+  instances (MODEL.md's reading of the paper; a failure is a finding with its witness);
+- ``stateful``: Hypothesis plays the adversary online (:mod:`verify.stateful`) with invariants every round;
+- ``conformance``: MODEL.md's examples (needs the project's ``shared/``).
+
+``check_scheduler(MyScheduler)`` runs every suite that applies to a user's class.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from types import ModuleType
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verify.strategies import instances, uniform_instances
+from verify.trace_check import check_trace
+
+
+@dataclass(frozen=True)
+class Impl:
+    """The model implementation under test: the real ``models`` package, or a mutant copy of it."""
+
+    engine: ModuleType  # provides simulate, Execution, liveness_bound
+    schedulers: ModuleType  # provides make_scheduler, policy_configurations
+    instance: ModuleType  # provides Instance
+
+    @classmethod
+    def default(cls) -> Impl:
+        import models.engine_reference
+        import models.instance
+        import models.schedulers
+
+        return cls(models.engine_reference, models.schedulers, models.instance)
+
+    def run(self, inst, policy: str, options: dict):
+        return self.engine.simulate(inst, self.schedulers.make_scheduler(policy, inst, **options))
+
+    def convert(self, inst):
+        """The same instance as the implementation's own Instance type."""
+        return self.instance.Instance.from_dict(inst.as_dict())
+
+
+SMALL = instances(max_n=5, max_u=6, max_s=3, max_a=4, max_slack=10)
+
+
+def _configs(impl: Impl, policies=None) -> list[tuple[str, dict]]:
+    return [c for c in impl.schedulers.policy_configurations() if policies is None or c[0] in policies]
+
+
+def memory_safety(impl: Impl | None = None, max_examples: int | None = None) -> None:
+    impl = impl or Impl.default()
+
+    @_settings(max_examples)
+    @given(SMALL, st.sampled_from(_configs(impl)))
+    def prop(inst, config):
+        inst = impl.convert(inst)
+        check_trace(inst, impl.run(inst, *config))
+
+    prop()
+
+
+def no_eviction(impl: Impl | None = None, max_examples: int | None = None) -> None:
+    impl = impl or Impl.default()
+
+    @_settings(max_examples)
+    @given(SMALL, st.sampled_from(_configs(impl, ("hsf", "amax"))))
+    def prop(inst, config):
+        trace = impl.run(impl.convert(inst), *config)
+        assert trace.evictions == 0, f"{config} evicted"
+
+    prop()
+
+
+def liveness(impl: Impl | None = None, max_examples: int | None = None) -> None:
+    impl = impl or Impl.default()
+    configs = [c for c in _configs(impl, ("amin", "fcfs-recompute"))
+               if c[1].get("eviction", "least-progress") == "least-progress"]
+
+    @_settings(max_examples)
+    @given(SMALL, st.sampled_from(configs))
+    def prop(inst, config):
+        inst = impl.convert(inst)
+        trace = impl.run(inst, *config)
+        assert max(trace.completion) <= impl.engine.liveness_bound(inst), "liveness bound exceeded"
+
+    prop()
+
+
+def information(impl: Impl | None = None, max_examples: int | None = None,
+                policies: tuple[str, ...] = ("amax", "amin", "fcfs-recompute")) -> None:
+    impl = impl or Impl.default()
+
+    @_settings(max_examples)
+    @given(SMALL, st.sampled_from(_configs(impl, policies)), st.data())
+    def prop(inst, config, data):
+        inst = impl.convert(inst)
+        other_o = [data.draw(st.integers(r.l, r.u)) for r in inst.requests]
+        other = inst.with_outputs(other_o)
+        a, b = impl.run(inst, *config), impl.run(other, *config)
+        # identical until the first round in which some job's completion differs
+        for ra, rb in zip(a.rounds, b.rounds):
+            assert (ra.batch, ra.evicted, ra.started) == (rb.batch, rb.evicted, rb.started), \
+                f"round {ra.t}: decisions differ before any difference was revealed"
+            if ra.completed != rb.completed:
+                break
+        if config[0] == "amin":
+            wider = impl.instance.Instance(inst.M + 5, tuple(
+                type(r)(r.s, r.o, r.l, r.u + data.draw(st.integers(0, 5)), r.a) for r in inst.requests))
+            narrow = impl.instance.Instance(inst.M + 5, inst.requests)
+            assert impl.run(wider, *config).completion == impl.run(narrow, *config).completion, "A_min reads u"
+
+    prop()
+
+
+def amax_bound(alpha: Fraction) -> Fraction:
+    """MODEL.md's reading of the paper's A_max upper bound: α⁻¹(1 + α⁻¹)/2."""
+    inv = 1 / alpha
+    return inv * (1 + inv) / 2
+
+
+def against_opt(impl: Impl | None = None, max_examples: int | None = None) -> None:
+    from verify.opt import solve_opt
+
+    impl = impl or Impl.default()
+
+    @_settings(max_examples)
+    @given(instances(max_n=4, max_u=5, max_s=2, max_a=3, max_slack=6), st.sampled_from(_configs(impl)))
+    def tel_at_least_opt(inst, config):
+        opt = solve_opt(inst, "exhaustive").tel
+        assert impl.run(impl.convert(inst), *config).tel >= opt
+
+    @_settings(max_examples)
+    @given(uniform_instances(max_n=5, max_u=6), st.sampled_from(["stop", "skip"]))
+    def amax_within_paper_bound(inst, admission):
+        opt = solve_opt(inst, "exhaustive").tel
+        ratio = Fraction(impl.run(impl.convert(inst), "amax", {"admission": admission}).tel, opt)
+        assert ratio <= amax_bound(inst.alpha), f"A_max ratio {ratio} above the paper's bound {amax_bound(inst.alpha)}"
+
+    tel_at_least_opt()
+    amax_within_paper_bound()
+
+
+def conformance(impl: Impl | None = None, examples_file: Path | None = None) -> None:
+    impl = impl or Impl.default()
+    path = examples_file or shared_examples_file()
+    for example in json.loads(path.read_text()):
+        inst = impl.instance.Instance.from_dict(example["instance"])
+        for key, expected in example["expected"].items():
+            policy, *opts = key.split()
+            trace = impl.run(inst, policy, dict(o.split("=", 1) for o in opts))
+            got = {k: trace.summary()[k] for k in expected}
+            assert got == expected, f"{example['name']} / {key}: expected {expected}, got {got}"
+
+
+def shared_examples_file() -> Path:
+    root = Path(os.environ.get("KVSCHED_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    path = root / "examples" / "model_examples.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: set KVSCHED_SHARED to the project's shared/ folder")
+    return path
+
+
+def stateful(impl: Impl | None = None, max_examples: int | None = None) -> None:
+    from hypothesis.stateful import run_state_machine_as_test
+
+    from verify.stateful import adversary_machine
+
+    impl = impl or Impl.default()
+    for policy, options in _configs(impl, ("amax", "amin", "fcfs-recompute")):
+        machine = adversary_machine(lambda inst, p=policy, o=options: impl.schedulers.make_scheduler(p, inst, **o),
+                                    impl=impl, policy=policy, options=options)
+        run_state_machine_as_test(machine, settings=_settings(max_examples, stateful=True)._settings)
+
+
+SUITES: dict[str, Callable[..., None]] = {
+    "conformance": conformance,
+    "memory_safety": memory_safety,
+    "no_eviction": no_eviction,
+    "liveness": liveness,
+    "information": information,
+    "against_opt": against_opt,
+    "stateful": stateful,
+}
+
+
+def check_scheduler(scheduler_class: type, *, max_examples: int | None = None, **init_kwargs) -> None:
+    """Run every suite that applies to a user's :class:`~models.schedulers.interface.Scheduler` subclass:
+    whole-run trace checks, information flow, TEL >= OPT, and the online adversary. Raises on the first
+    failure with Hypothesis's falsifying example."""
+    from hypothesis.stateful import run_state_machine_as_test
+
+    from models.engine_reference import simulate
+    from verify.opt import solve_opt
+    from verify.stateful import adversary_machine
+
+    def run(inst):
+        return simulate(inst, scheduler_class(**init_kwargs))
+
+    @_settings(max_examples)
+    @given(SMALL)
+    def whole_runs_are_valid(inst):
+        check_trace(inst, run(inst))
+
+    @_settings(max_examples)
+    @given(instances(max_n=4, max_u=5, max_s=2, max_a=3, max_slack=6), st.data())
+    def online_and_no_better_than_opt(inst, data):
+        trace = run(inst)
+        assert trace.tel >= solve_opt(inst, "exhaustive").tel
+        other = inst.with_outputs([data.draw(st.integers(r.l, r.u)) for r in inst.requests])
+        for ra, rb in zip(trace.rounds, run(other).rounds):
+            assert (ra.batch, ra.evicted) == (rb.batch, rb.evicted), f"round {ra.t}: decisions read the future"
+            if ra.completed != rb.completed:
+                break
+
+    whole_runs_are_valid()
+    online_and_no_better_than_opt()
+    run_state_machine_as_test(adversary_machine(lambda inst: scheduler_class(**init_kwargs)),
+                              settings=_settings(max_examples, stateful=True)._settings)
+
+
+class _settings:
+    """Suite settings: the loaded profile's, with max_examples overridden when asked (mutants ask for few)."""
+
+    def __init__(self, max_examples: int | None, stateful: bool = False) -> None:
+        kwargs = {"deadline": None}
+        if max_examples is not None:
+            kwargs["max_examples"] = max_examples
+        if stateful:
+            kwargs["stateful_step_count"] = 60
+        self._settings = settings(**kwargs)
+
+    def __call__(self, fn):
+        return self._settings(fn)

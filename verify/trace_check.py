@@ -1,0 +1,78 @@
+"""An independent checker of finished traces: every MODEL.md rule re-derived from the records alone.
+
+It does not trust the engine: it replays the per-round records (evicted, started, batch, completed) with its
+own progress counters and checks the memory constraint, arrivals, completions at ``o_j`` tokens, no job after
+completion, token accounting and TEL. The property suites and the mutation check use it, so a bug in the
+engine itself is caught, not only a bug in a scheduler.
+"""
+
+from __future__ import annotations
+
+from models.instance import Instance
+
+
+class TraceViolation(AssertionError):
+    pass
+
+
+def check_trace(instance: Instance, trace) -> None:
+    """Raise :class:`TraceViolation` naming the round, job and rule that a trace breaks."""
+    reqs = instance.requests
+    k = [0] * instance.n
+    running: set[int] = set()
+    done: dict[int, int] = {}
+    wasted = tokens = evictions = 0
+    for rec in trace.rounds:
+        t = rec.t
+
+        def fail(rule: str, j: int | None = None) -> None:
+            raise TraceViolation(f"round {t}" + (f", job {j}" if j is not None else "") + f": {rule}")
+
+        for j in rec.evicted:
+            if j not in running:
+                fail("evicted job was not running", j)
+            running.discard(j)
+            wasted += k[j]
+            k[j] = 0
+            evictions += 1
+        if running - set(rec.batch):
+            fail("running job left out of the batch without being evicted", min(running - set(rec.batch)))
+        for j in rec.started:
+            if j in running or j in done:
+                fail("started job was running or completed", j)
+            if reqs[j].a > t:
+                fail(f"job started before its arrival a={reqs[j].a}", j)
+            running.add(j)
+        if set(rec.batch) != running:
+            fail("batch is not the running jobs plus the started ones")
+        memory = sum(reqs[j].s + k[j] + 1 for j in rec.batch)
+        if memory != rec.memory:
+            fail(f"recorded memory {rec.memory} but Σ(s+k+1) = {memory}")
+        if memory > instance.M:
+            fail(f"memory {memory} exceeds M={instance.M}")
+        for j in rec.batch:
+            k[j] += 1
+            tokens += 1
+            if k[j] > reqs[j].u:
+                fail(f"job ran past u={reqs[j].u}", j)
+        for j in rec.completed:
+            if j not in running:
+                fail("completed job was not running", j)
+            if k[j] != trace.outputs[j]:
+                fail(f"completed after {k[j]} tokens, its output length is {trace.outputs[j]}", j)
+            running.discard(j)
+            done[j] = t + 1
+    if running or len(done) != instance.n:
+        raise TraceViolation(f"end: jobs {sorted(set(range(instance.n)) - set(done))} never completed")
+    for j, r in enumerate(reqs):
+        if done[j] != trace.completion[j]:
+            raise TraceViolation(f"job {j}: trace says C={trace.completion[j]}, records say {done[j]}")
+        if done[j] < r.a + trace.outputs[j]:
+            raise TraceViolation(f"job {j}: C={done[j]} < a + o = {r.a + trace.outputs[j]}")
+    if tokens != sum(trace.outputs) + wasted or wasted != trace.wasted_tokens:
+        raise TraceViolation(f"token accounting: generated {tokens}, Σo={sum(trace.outputs)}, wasted {wasted} "
+                             f"(trace says {trace.wasted_tokens})")
+    if evictions != trace.evictions:
+        raise TraceViolation(f"evictions: records show {evictions}, trace says {trace.evictions}")
+    if trace.tel != sum(c - r.a for c, r in zip(trace.completion, reqs, strict=True)):
+        raise TraceViolation("TEL is not Σ (C_j - a_j)")
