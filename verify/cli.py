@@ -197,6 +197,74 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 130 if report.interrupted else 0
 
 
+def cmd_prove(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from proofs.memory_safety import prove_memory_safety
+
+    options = _policy_options(args)
+    make_scheduler(args.policy, _probe_instance(), **options)  # reject bad options first
+    n, u, l = args.n, args.u, args.l  # noqa: E741
+    if n < 1:
+        raise UsageError(f"--n: must be >= 1, got {n}")
+    if not 1 <= l <= u:
+        raise UsageError(f"--l: must satisfy 1 <= l <= u, got l={l}, u={u}")
+    Ms, ss = parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0)
+    results = prove_memory_safety(args.policy, options, n, Ms, ss, l, u, timeout=args.timeout)
+    if not results:
+        raise UsageError("--M/--s: no configuration with s + u <= M in these ranges")
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results]))
+    else:
+        from rich.markup import escape
+
+        table = Table(title=escape(f"{args.policy} {options or ''}: n={n}, [l,u]=[{l},{u}], all arrivals 0 "
+                                   "(Z3, bounded)"))
+        for col in ("s", "M", "claim", "horizon", "status", "seconds", "counterexample"):
+            table.add_column(col, justify="right")
+        for r in results:
+            table.add_row(str(r.s), str(r.M), r.claim, str(r.horizon), r.status, f"{r.seconds:.2f}",
+                          f"{list(r.counterexample)} {r.detail}" if r.counterexample else "")
+        Console().print(table)
+        counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample", "unknown")}
+        print(f"{counts['proved']} proved, {counts['counterexample']} counterexample, {counts['unknown']} unknown")
+    return 1 if any(r.status == "counterexample" for r in results) else 0
+
+
+def _probe_instance():
+    from models.instance import uniform_instance
+
+    return uniform_instance(2, 0, 1, 1, [1])
+
+
+def cmd_mutants(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from verify.mutants import run_mutants
+    from verify.properties import SUITES
+
+    console = Console()
+    results = run_mutants(max_examples=args.max_examples,
+                          progress=lambda r: console.print(f"{r.mutant.name}: "
+                                                           f"{'killed' if r.killed_by else 'SURVIVED'} "
+                                                           f"({r.seconds:.1f}s)", markup=False))
+    table = Table(title="Mutants and the suites that kill them (x = killed)")
+    table.add_column("mutant")
+    for name in SUITES:
+        table.add_column(name, justify="center")
+    table.add_column("verdict")
+    for r in results:
+        table.add_row(r.mutant.name, *("x" if s in r.killed_by else "." for s in SUITES),
+                      "SURVIVED" if r.survived else "killed")
+    console.print(table)
+    survivors = [r.mutant.name for r in results if r.survived]
+    print(f"{len(results) - len(survivors)} of {len(results)} mutants killed" +
+          (f"; survivors: {', '.join(survivors)}" if survivors else ""))
+    return 1 if survivors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kvsched", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -239,6 +307,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     # handled in main() before parsing, so that its own options pass through untouched
     sub.add_parser("bench", help="benchmarks: kvsched bench opt|engine|search|agreement [options]")
+
+    p = sub.add_parser("prove", help="bounded Z3 proofs: kvsched prove memory-safety --policy amax --n 5 --u 6 --M 8..20")
+    p.add_argument("property", choices=("memory-safety",))
+    _add_policy_arguments(p)
+    p.add_argument("--method", choices=("z3",), default="z3")
+    p.add_argument("--n", type=int, default=4)
+    p.add_argument("--u", type=int, default=6)
+    p.add_argument("--l", type=int, default=1)
+    p.add_argument("--s", default="0..1", help="prompt size or range")
+    p.add_argument("--M", default="8..16", help="capacity or range")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds per claim; on expiry 'unknown'")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_prove)
+
+    p = sub.add_parser("mutants", help="seeded bugs in copies of the model; exit 1 if a suite misses one")
+    p.add_argument("--max-examples", type=int, default=60, help="Hypothesis examples per suite and mutant")
+    p.set_defaults(run=cmd_mutants)
 
     p = sub.add_parser("hsf-gap", help="search small instances for the largest TEL(H-SF)/TEL(OPT)")
     p.add_argument("--n", default="2..6", help="number of requests, e.g. 6 or 2..6")

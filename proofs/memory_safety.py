@@ -1,0 +1,102 @@
+"""Bounded Z3 proofs of memory safety and liveness, for every output vector of a configuration.
+
+For one interval ``[l, u]`` shared by ``n`` jobs with prompt ``s``, all arriving at 0, and capacity ``M``, the
+scheduler's execution is unrolled symbolically (:mod:`verify.encoding.scheduler_z3`, the same encoding the
+search uses and checks against the reference engine) and Z3 is asked for an ``o ∈ [l, u]^n`` that breaks a
+claim:
+
+- ``finishes``: every job completes within the unrolled horizon (MODEL.md's liveness bound
+  ``max a + n·max u`` for A_min with default eviction and fcfs-recompute; ``max a + Σ u`` for A_max, H-SF);
+- ``memory``: every executed batch uses at most ``M`` tokens, in every round of that horizon;
+- ``no-eviction`` (A_max, H-SF): no running job is ever evicted.
+
+``unsat`` is ``proved`` — for exactly that configuration and horizon; ``sat`` is a ``counterexample`` whose
+output vector is replayed on the reference engine; a timeout is ``unknown``, never ``proved``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import z3
+
+from models.engine_reference import simulate
+from models.instance import Instance, uniform_instance
+from models.schedulers import make_scheduler
+from verify.encoding.scheduler_z3 import encode
+
+
+@dataclass(frozen=True)
+class ProofResult:
+    claim: str
+    policy: str
+    options: dict
+    n: int
+    M: int
+    s: int
+    l: int  # noqa: E741
+    u: int
+    horizon: int
+    status: str  # "proved" | "counterexample" | "unknown"
+    counterexample: tuple[int, ...] | None
+    seconds: float
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+
+def _claims(policy: str) -> list[str]:
+    return ["finishes", "memory"] + (["no-eviction"] if policy in ("amax", "hsf") else [])
+
+
+def prove_config(config: Instance, policy: str, options: dict | None = None, *,
+                 timeout: float | None = 60.0) -> list[ProofResult]:
+    """Every claim for one configuration (its ``o`` values are ignored)."""
+    options = dict(make_scheduler(policy, config, **(options or {})).options)
+    run = encode(config, policy, options)
+    r0 = config.requests[0]
+    results = []
+    for claim in _claims(policy):
+        if claim == "finishes":
+            violation = z3.Not(run.finished)
+        elif claim == "memory":
+            violation = z3.Or([m > config.M for m in run.memory])
+        else:
+            violation = z3.Or([e for row in run.evicted for e in row])
+        solver = z3.Then("simplify", "propagate-values", "solve-eqs", "smt").solver()
+        if timeout is not None:
+            solver.set("timeout", int(timeout * 1000))
+        solver.add(run.constraints + [violation])
+        began = time.perf_counter()
+        verdict = solver.check()
+        seconds = time.perf_counter() - began
+        witness, detail = None, ""
+        if verdict == z3.sat:
+            witness = run.outputs_from(solver.model())
+            detail = _replay(config.with_outputs(witness), policy, options, run.horizon)
+        status = "proved" if verdict == z3.unsat else "counterexample" if verdict == z3.sat else "unknown"
+        results.append(ProofResult(claim, policy, options, config.n, config.M, r0.s, r0.l, r0.u, run.horizon,
+                                   status, witness, seconds, detail))
+    return results
+
+
+def _replay(inst: Instance, policy: str, options: dict, horizon: int) -> str:
+    """What the reference engine does on a counterexample (it must fail the same way)."""
+    try:
+        trace = simulate(inst, make_scheduler(policy, inst, **options), round_limit=horizon)
+    except Exception as exc:  # the engine's own check caught it: that is the confirmation
+        return f"reference engine: {type(exc).__name__}: {exc}"
+    return f"reference engine: finished, peak memory {trace.peak_memory}, evictions {trace.evictions}"
+
+
+def prove_memory_safety(policy: str, options: dict | None, n: int, Ms, s_values, l: int, u: int,  # noqa: E741
+                        *, timeout: float | None = 60.0) -> list[ProofResult]:
+    """Every claim for every ``M`` in ``Ms`` and ``s`` in ``s_values`` (skipping ``s + u > M``)."""
+    results = []
+    for s in s_values:
+        for M in Ms:
+            if s + u <= M:
+                results += prove_config(uniform_instance(M, s, l, u, [l] * n), policy, options, timeout=timeout)
+    return results

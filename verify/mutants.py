@@ -1,0 +1,117 @@
+"""Mutation check: seeded bugs in copies of the model, and which property suites kill each.
+
+Each mutant copies the whole ``models`` package to a temporary folder under a new package name, applies one
+textual change (each must match exactly once, so a refactor that moves the code fails loudly instead of
+silently producing an unmutated copy), imports the copy and runs every suite of :mod:`verify.properties`
+against it. A mutant survives if no suite fails; ``kvsched mutants`` exits 1 if any survives.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import models
+from verify.properties import SUITES, Impl
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    description: str
+    edits: tuple[tuple[str, str, str], ...]  # (file under models/, old text, new text)
+
+
+MUTANTS: tuple[Mutant, ...] = (
+    Mutant("admission-off-by-one", "MC-SF admission test forgets the +1 in s + k + τ + 1",
+           (("feasibility.py", "load = sum(s + k + tau + 1 for", "load = sum(s + k + tau for"),)),
+    Mutant("engine-memory-off-by-one", "engine charges s + k instead of s + k + 1 per job",
+           (("engine_reference.py", "memory = sum(reqs[j].s + jobs[j].progress + 1 for j in batch)",
+             "memory = sum(reqs[j].s + jobs[j].progress for j in batch)"),)),
+    Mutant("eviction-keeps-memory", "eviction does not free the job's KV cache (progress kept)",
+           (("engine_reference.py",
+             "jobs[j].status, jobs[j].progress, jobs[j].run_start = Status.WAITING, 0, None",
+             "jobs[j].status, jobs[j].run_start = Status.WAITING, None"),)),
+    Mutant("admission-ignores-running", "admission plans as if no job were running",
+           (("schedulers/mcsf.py",
+             "running_items = [(v.s, v.progress, self.assumed_length(v)) for v in kept]",
+             "running_items = []"),)),
+    Mutant("amin-reads-u", "A_min plans with u_j instead of its pseudo lower bound",
+           (("schedulers/a_min.py", "return self.lower[job.j]", "return max(self.lower[job.j], job.u)"),)),
+    Mutant("amin-reads-o", "A_min is handed the true lengths and plans with them",
+           (("schedulers/__init__.py", "return AMin(**options)",
+             "return HSF(instance.outputs, admission=options.get('admission', 'stop'))"),)),
+    Mutant("lower-bound-frozen", "A_min's pseudo lower bound never updates",
+           (("schedulers/a_min.py", "self.lower[v.j] = max(self.lower[v.j], v.progress + 1)",
+             "self.lower[v.j] = self.lower[v.j]"),)),
+    Mutant("ignores-arrivals", "the batch may contain jobs that have not arrived (a_j <= t not enforced)",
+           (("engine_reference.py", "if r.a <= self.t", "if True"),
+            ("engine_reference.py", "if instance.requests[j].a > t:", "if False:"))),
+)
+
+
+@dataclass
+class MutantResult:
+    mutant: Mutant
+    killed_by: dict[str, str]  # suite -> first line of its failure
+    passed: list[str]
+    seconds: float
+
+    @property
+    def survived(self) -> bool:
+        return not self.killed_by
+
+
+def build_mutant(mutant: Mutant, root: Path, index: int):
+    """Copy ``models`` to ``root/<pkg>``, apply the edits, import it; return an :class:`Impl`."""
+    pkg = f"kvsched_mutant_{index}_{mutant.name.replace('-', '_')}"
+    src = Path(models.__file__).parent
+    dst = root / pkg
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in dst.rglob("*.py"):
+        text = path.read_text()
+        path.write_text(text.replace("from models.", f"from {pkg}.").replace("import models.", f"import {pkg}."))
+    for rel, old, new in mutant.edits:
+        path = dst / rel
+        text = path.read_text()
+        if text.count(old) != 1:
+            raise RuntimeError(f"mutant {mutant.name}: {rel} holds {old!r} {text.count(old)} times, expected once")
+        path.write_text(text.replace(old, new))
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    importlib.invalidate_caches()
+    engine = importlib.import_module(f"{pkg}.engine_reference")
+    schedulers = importlib.import_module(f"{pkg}.schedulers")
+    instance = importlib.import_module(f"{pkg}.instance")
+    return Impl(engine, schedulers, instance)
+
+
+def run_mutants(mutants=MUTANTS, *, max_examples: int = 60, suites=None, progress=None) -> list[MutantResult]:
+    suites = suites or list(SUITES)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="kvsched-mutants-") as tmp:
+        for i, mutant in enumerate(mutants):
+            began = time.perf_counter()
+            impl = build_mutant(mutant, Path(tmp), i)
+            killed, passed = {}, []
+            for name in suites:
+                suite = SUITES[name]
+                try:
+                    if name == "conformance":
+                        suite(impl)
+                    else:
+                        suite(impl, max_examples=max_examples)
+                except Exception as exc:  # any failure of the suite kills the mutant
+                    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                    killed[name] = f"{type(exc).__name__}: {first}"[:120]
+                else:
+                    passed.append(name)
+            results.append(MutantResult(mutant, killed, passed, time.perf_counter() - began))
+            if progress:
+                progress(results[-1])
+    return results
