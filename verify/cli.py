@@ -265,6 +265,21 @@ def cmd_mutants(args: argparse.Namespace) -> int:
     return 1 if survivors else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from verify.report import run_report
+
+    preset = "quick" if args.quick else args.preset
+    out = Path(args.out or f"reports/{preset}")
+    console = Console(stderr=True)
+    summary = run_report(preset, out, progress=lambda line: console.print(line, markup=False, highlight=False))
+    for v in summary["verdicts"]:
+        print(f"{v['verdict'].upper():12s} {v['claim']}")
+    print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['seconds']}s)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kvsched", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -324,6 +339,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("mutants", help="seeded bugs in copies of the model; exit 1 if a suite misses one")
     p.add_argument("--max-examples", type=int, default=60, help="Hypothesis examples per suite and mutant")
     p.set_defaults(run=cmd_mutants)
+
+    p = sub.add_parser("report", help="bound-check report: sweep, proofs, workload mode, plots, verdicts")
+    p.add_argument("--quick", action="store_true", help="the quick preset (under 3 minutes on 2 cores)")
+    p.add_argument("--preset", choices=("quick", "full"), default="quick")
+    p.add_argument("--out", help="output folder (default reports/<preset>/)")
+    p.set_defaults(run=cmd_report)
 
     p = sub.add_parser("hsf-gap", help="search small instances for the largest TEL(H-SF)/TEL(OPT)")
     p.add_argument("--n", default="2..6", help="number of requests, e.g. 6 or 2..6")

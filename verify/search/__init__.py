@@ -25,10 +25,12 @@ STRATEGIES: dict[str, Callable[..., Outcome]] = {
 
 
 def run_search(problem: Problem, strategy: str, *, budget: float | None = None, seed: int = 0,
-               on_improve: OnImprove | None = None) -> Outcome:
+               on_improve: OnImprove | None = None, evaluator_cache: dict | None = None) -> Outcome:
+    """Run one strategy. ``evaluator_cache`` shares benchmark values between searches of one configuration."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy: must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
-    return STRATEGIES[strategy](problem, budget=budget, seed=seed, on_improve=on_improve)
+    kwargs = {"cache": evaluator_cache} if evaluator_cache is not None else {}
+    return STRATEGIES[strategy](problem, budget=budget, seed=seed, on_improve=on_improve, **kwargs)
 
 
 __all__ = ["Evaluator", "OnImprove", "Outcome", "Problem", "STRATEGIES", "run_search"]

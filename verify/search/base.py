@@ -44,12 +44,13 @@ class Evaluator:
     """Exact ratio of ``o``: ALG's TEL on the fast engine, the benchmark memoised by the multiset of
     ``(s, o, a)`` (OPT and H-SF's TEL do not depend on job indices)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, cache: dict | None = None) -> None:
         self.problem = problem
         # a user's scheduler ("module:Class") can only run on the reference engine
         self.engine = (None if ":" in problem.policy
                        else Configuration.build(problem.config, problem.policy, **problem.options))
-        self._bench: dict[tuple, int] = {}
+        # the memo may be shared by searches of the same M and benchmark (keys hold every (s, o, a))
+        self._bench: dict[tuple, int] = {} if cache is None else cache
         self.evaluations = 0
 
     def alg_tel(self, outputs: tuple[int, ...]) -> int:

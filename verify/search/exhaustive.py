@@ -14,9 +14,9 @@ from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 CHUNK = 4096
 
 
-def search_exhaustive(problem: Problem, *, budget: float | None = None, seed: int = 0,
+def search_exhaustive(problem: Problem, *, cache: dict | None = None, budget: float | None = None, seed: int = 0,
                       on_improve: OnImprove | None = None) -> Outcome:
-    evaluator = Evaluator(problem)
+    evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "exhaustive", budget, on_improve)
     ranges = [range(r.l, r.u + 1) for r in problem.config.requests]
     space = itertools.product(*ranges)

@@ -16,9 +16,9 @@ class _OutOfBudget(Exception):
     pass
 
 
-def search_hypothesis(problem: Problem, *, budget: float | None = 5.0, seed: int = 0,
+def search_hypothesis(problem: Problem, *, cache: dict | None = None, budget: float | None = 5.0, seed: int = 0,
                       on_improve: OnImprove | None = None, batch: int = 500) -> Outcome:
-    evaluator = Evaluator(problem)
+    evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "hypothesis", budget, on_improve)
     lengths = st.tuples(*(st.integers(r.l, r.u) for r in problem.config.requests))
     rounds = 0

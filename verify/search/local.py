@@ -14,12 +14,12 @@ import random
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 
 
-def search_local(problem: Problem, *, budget: float | None = 5.0, seed: int = 0, on_improve: OnImprove | None = None,
+def search_local(problem: Problem, *, cache: dict | None = None, budget: float | None = 5.0, seed: int = 0, on_improve: OnImprove | None = None,
                  max_evaluations: int | None = None, restart_every: int = 200) -> Outcome:
     if budget is None and max_evaluations is None:
         raise ValueError("budget: local search needs a time budget or max_evaluations")
     rng = random.Random(seed)
-    evaluator = Evaluator(problem)
+    evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "local", budget, on_improve)
     reqs = problem.config.requests
     n = len(reqs)

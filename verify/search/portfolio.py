@@ -17,11 +17,11 @@ from verify.search.local import search_local
 from verify.search.z3_search import search_z3
 
 
-def search_portfolio(problem: Problem, *, budget: float | None = 30.0, seed: int = 0,
+def search_portfolio(problem: Problem, *, cache: dict | None = None, budget: float | None = 30.0, seed: int = 0,
                      on_improve: OnImprove | None = None) -> Outcome:
     total = 30.0 if budget is None else budget
     began = time.perf_counter()
-    local = search_local(problem, budget=total / 10, seed=seed, on_improve=on_improve)
+    local = search_local(problem, budget=total / 10, seed=seed, on_improve=on_improve, cache=cache)
     left = total - (time.perf_counter() - began)
     rate = local.evaluations / max(local.seconds, 1e-9)
     notes = [f"local: {local.evaluations} evaluations, best {local.best_ratio} at {local.found_at:.2f}s"]
@@ -32,11 +32,11 @@ def search_portfolio(problem: Problem, *, budget: float | None = 30.0, seed: int
 
     # exhaustive evaluations are batched and memoised, several times cheaper than local ones: 2x is cautious
     if problem.space_size <= 2 * rate * left:
-        proof = search_exhaustive(problem, budget=left, on_improve=lambda w, s: beats(w) and on_improve
+        proof = search_exhaustive(problem, budget=left, cache=cache, on_improve=lambda w, s: beats(w) and on_improve
                                   and on_improve(w, s))
     else:
         try:
-            proof = search_z3(problem, budget=left, seed=seed, start=best.instance.outputs if best else None,
+            proof = search_z3(problem, budget=left, seed=seed, cache=cache, start=best.instance.outputs if best else None,
                               on_improve=on_improve)
         except UnsupportedForZ3 as exc:
             notes.append(f"no proof attempted: {exc}")

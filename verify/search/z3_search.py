@@ -60,7 +60,7 @@ class Query:
         return verdict
 
 
-def search_z3(problem: Problem, *, budget: float | None = 60.0, seed: int = 0, on_improve: OnImprove | None = None,
+def search_z3(problem: Problem, *, cache: dict | None = None, budget: float | None = 60.0, seed: int = 0, on_improve: OnImprove | None = None,
               start: tuple[int, ...] | None = None, bench_encoding: str = "auto") -> Outcome:
     """Maximise the ratio; ``start`` (an output vector found elsewhere) seeds ``best``.
 
@@ -72,7 +72,7 @@ def search_z3(problem: Problem, *, budget: float | None = 60.0, seed: int = 0, o
         raise ValueError(f"bench_encoding: must be auto, table or schedule, got {bench_encoding!r}")
     if bench_encoding == "auto":
         bench_encoding = "table" if table_size(problem.config) <= 5000 else "schedule"
-    evaluator = Evaluator(problem)
+    evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "z3", budget, on_improve)
     cfg = problem.config
     run = encode(cfg, problem.policy, problem.options)

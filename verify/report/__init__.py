@@ -1,0 +1,199 @@
+"""``kvsched report``: the sweep, the symbolic checks, bounded proofs and workload mode, rendered as Markdown
+and self-contained HTML with PNG plots, witnesses and a verdict per claim."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import time
+from fractions import Fraction
+from pathlib import Path
+
+from models.atomic import write_atomic
+from models.witness import format_ratio, save_witness
+from proofs import amax_family
+from proofs.bounds import all_checks
+from proofs.memory_safety import prove_memory_safety
+from verify.report import plots
+from verify.report.sweep import PRESETS, READINGS, SweepResult, run_sweep
+from verify.report.verdicts import amax_lower, amax_upper, amin_log, memory_proofs, worst_by_k
+from verify.report.workload_mode import run_workload
+
+AMIN_LABELS = [label for label, policy, _ in READINGS if policy == "amin"]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def run_report(preset: str, out: Path, progress=print) -> dict:
+    cfg = PRESETS[preset]
+    began = time.perf_counter()
+    progress(f"sweep '{preset}': alpha = 2^-k for k in {cfg.ks}, u = {cfg.u}, n in {cfg.ns}, s in {cfg.s_values}, "
+             f"M = {[str(f) for f in cfg.M_factors]} x (s+u), {cfg.budget:g}s per cell")
+    sweep = run_sweep(cfg, progress=progress)
+    out.mkdir(parents=True, exist_ok=True)
+    names: dict[int, str] = {}
+    for c in sweep.cells:
+        if c.worst is not None:
+            r0 = c.config.requests[0]
+            name = f"witnesses/{_slug(c.label)}-k{c.k}-n{c.config.n}-M{c.config.M}-s{r0.s}.json"
+            save_witness(c.worst, out / name)
+            names[id(c)] = name
+
+    progress("bounded Z3 proofs ...")
+    proofs = []
+    for policy in ("amax", "amin"):
+        proofs += prove_memory_safety(policy, {}, cfg.proof_n, range(cfg.proof_u, 2 * cfg.proof_u + 3), (0, 1), 1,
+                                      cfg.proof_u, timeout=60)
+    progress("workload mode ...")
+    alphas = [Fraction(1, 2**k) for k in cfg.ks]
+    workload_rows = run_workload(cfg.workload_n, alphas, cfg.workload_seeds)
+
+    symbolic = all_checks() + [amax_family.check_closed_forms(), amax_family.check_against_paper_lower_bound()]
+    family = symbolic[-1]
+    fits = {}
+    verdicts = [amax_upper(sweep, names), amax_lower(sweep, family.evidence)]
+    for label in AMIN_LABELS:
+        verdict, fit = amin_log(sweep, label)
+        verdicts.append(verdict)
+        fits[label] = fit
+    verdicts.append(memory_proofs(proofs))
+
+    worst_cells = []
+    for label in ("A_min", "A_max", "H-SF", "fcfs-recompute"):
+        cands = [c for c in sweep.cells if c.label == label and c.worst is not None]
+        if cands:
+            worst_cells.append(max(cands, key=lambda c: (c.worst.ratio, -c.config.n)))
+    images = {
+        "ratio_vs_alpha.png": plots.ratio_vs_alpha(sweep, ["A_min", "A_max", "H-SF", "fcfs-recompute"]),
+        "amin_fit.png": plots.amin_fit(sweep, fits.get("A_min")),
+        "amin_readings.png": plots.readings(sweep, AMIN_LABELS),
+        "memory_worst_witnesses.png": plots.memory_of_witnesses(worst_cells),
+        "workload.png": plots.workload(workload_rows),
+    }
+    for name, data in images.items():
+        write_atomic(out / name, data)
+
+    md = _markdown(preset, sweep, verdicts, symbolic, proofs, workload_rows, names, images, time.perf_counter() - began)
+    write_atomic(out / "report.md", md)
+    write_atomic(out / "report.html", _html(md, images))
+    summary = {"out": str(out), "verdicts": [v.__dict__ for v in verdicts], "cells": len(sweep.cells),
+               "seconds": round(time.perf_counter() - began, 1)}
+    write_atomic(out / "verdicts.json", json.dumps(summary, indent=1, default=str))
+    return summary
+
+
+def _markdown(preset, sweep: SweepResult, verdicts, symbolic, proofs, workload_rows, names, images, seconds) -> str:
+    cfg = sweep.config
+    ks = sorted({c.k for c in sweep.cells})
+    L = [f"# Bound-check report ({preset})", "",
+         "Model: `shared/MODEL.md` (exact integers). Paper: Chen, Ye & Zhou, arXiv 2508.14544. Every ratio below is "
+         "`TEL(policy) / TEL(benchmark)` recomputed by the reference engine and exact OPT; floats appear only in plots.",
+         "",
+         f"Sweep: alpha = 2^-k for k in {list(cfg.ks)}, u = {cfg.u} (l = u*alpha), one interval, arrivals 0, "
+         f"n in {list(cfg.ns)}, s in {list(cfg.s_values)}, M in {[str(f) for f in cfg.M_factors]} x (s+u); "
+         f"{cfg.budget:g}s search budget per cell (exhaustive where the space has at most "
+         f"{cfg.exhaustive_max_space} vectors, else the portfolio); benchmark exact OPT for n <= {cfg.opt_max_n}, "
+         f"H-SF beyond. {len(sweep.cells)} cells in {sweep.seconds:.0f}s; report built in {seconds:.0f}s.", "",
+         "## Verdicts", "", "| claim | verdict | detail |", "|---|---|---|"]
+    for v in verdicts:
+        extra = "".join(f" [witness]({w}) (`kvsched replay {w}`)" for w in v.witnesses)
+        L.append(f"| {v.claim} | **{v.verdict}** | {v.detail}{extra} |")
+    L += ["", "## Worst ratio found per policy and alpha (vs exact OPT)", "",
+          "Entries are `worst ratio (proof)`: *closed* means the exhaustive search proved it the maximum of every "
+          "configuration in that column's cells.", "",
+          "| policy | " + " | ".join(f"alpha = 1/{2**k}" for k in ks) + " |", "|---|" + "---|" * len(ks)]
+    for label, _, _ in READINGS:
+        row = []
+        for k in ks:
+            cells = [c for c in sweep.cells if c.label == label and c.k == k and c.worst is not None]
+            if not cells:
+                row.append("-")
+                continue
+            worst = max(cells, key=lambda c: c.worst.ratio)
+            closed = all(c.outcome.closed for c in cells)
+            row.append(f"[{format_ratio(worst.worst.ratio)}]({names[id(worst)]}) "
+                       f"({'closed' if closed else 'open'}; {worst.regime.split(', alpha')[0]})")
+        L.append(f"| {label} | " + " | ".join(row) + " |")
+    hsf_gaps = [c for c in sweep.cells if c.label == "H-SF" and c.worst is not None and c.worst.ratio > 1]
+    L += ["", f"H-SF against exact OPT: {len(hsf_gaps)} of {sum(c.label == 'H-SF' for c in sweep.cells)} cells "
+          "contain an instance where the paper's benchmark is not optimal (worst "
+          f"{max((c.worst.ratio for c in hsf_gaps), default=Fraction(1))}). Ratios reported against H-SF would be "
+          "smaller than against OPT by that factor.", ""]
+    L += ["## Plots", ""] + [f"![{n}]({n})" for n in images] + [""]
+    L += ["## Symbolic checks (sympy)", ""] + [f"- **{c.status}** {c.claim}: {c.evidence}" for c in symbolic] + [""]
+    L += ["## Bounded proofs (Z3)", "", "| policy | n | s | M | u | claim | horizon | status | seconds |",
+          "|---|---|---|---|---|---|---|---|---|"]
+    L += [f"| {p.policy} | {p.n} | {p.s} | {p.M} | {p.u} | {p.claim} | {p.horizon} | {p.status} | {p.seconds:.2f} |"
+          for p in proofs]
+    L += ["", "Each `proved` holds for exactly that configuration (every o in [l,u]^n) and horizon.", "",
+          "## Workload mode", "",
+          "Synthetic lognormal output lengths (mean 200, sigma 1, clipped to [1, 1024]): an assumption standing in for "
+          "LMSYS-Chat-1M, which cannot be fetched here. s = 64, M = 16384, intervals of ratio alpha around the true "
+          f"length, n = {cfg.workload_n}, {cfg.workload_seeds} seeds per alpha, fast engine.", "",
+          "| alpha | policy | mean TEL / TEL(H-SF) |", "|---|---|---|"]
+    L += [f"| {r.alpha} | {r.policy} | {float(r.mean_ratio):.4f} |" for r in workload_rows]
+    amin = {r.alpha: r.mean_ratio for r in workload_rows if r.policy == "amin"}
+    amax = {r.alpha: r.mean_ratio for r in workload_rows if r.policy == "amax"}
+    widest = min(amin)
+    L += ["", f"The paper's claim is that A_min stays close to the hindsight scheduler while A_max degrades as the "
+          f"interval widens. Here, at the widest interval (alpha = {widest}), A_min's mean ratio is "
+          f"{float(amin[widest]):.3f} and A_max's {float(amax[widest]):.3f}: "
+          + ("this agrees with the paper." if amin[widest] < amax[widest] and amax[widest] > amax[max(amax)]
+             else "this does not show the paper's ordering; see the table."), ""]
+    L += ["## Readings side by side", "",
+          "MODEL.md leaves A_min's eviction order and the admission rule open; the sweep runs every combination. "
+          "See `amin_readings.png` and the A_min rows of the table above.", ""]
+    for label in AMIN_LABELS:
+        pts = worst_by_k(sweep, label)
+        L.append(f"- {label}: " + ", ".join(f"alpha=1/{2**k}: {format_ratio(r)}" for k, r in pts.items()))
+    L += ["", "## Replay", "", "Every witness file replays with `kvsched replay FILE` (exit 0 iff every integer matches).",
+          ""]
+    return "\n".join(L) + "\n"
+
+
+def _html(md: str, images: dict[str, bytes]) -> str:
+    """A self-contained page: the Markdown's tables and lists as HTML, the PNGs inlined as base64."""
+    body, in_table = [], False
+    for line in md.splitlines():
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if all(set(c) <= {"-"} for c in cells):
+                continue
+            if not in_table:
+                body.append("<table>")
+                in_table = True
+            body.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in cells) + "</tr>")
+            continue
+        if in_table:
+            body.append("</table>")
+            in_table = False
+        if line.startswith("!["):
+            name = line[line.index("(") + 1:-1]
+            data = base64.b64encode(images[name]).decode()
+            body.append(f'<p><img alt="{html.escape(name)}" src="data:image/png;base64,{data}"></p>')
+        elif line.startswith("# "):
+            body.append(f"<h1>{html.escape(line[2:])}</h1>")
+        elif line.startswith("## "):
+            body.append(f"<h2>{html.escape(line[3:])}</h2>")
+        elif line.startswith("- "):
+            body.append(f"<li>{_inline(line[2:])}</li>")
+        elif line.strip():
+            body.append(f"<p>{_inline(line)}</p>")
+    if in_table:
+        body.append("</table>")
+    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}"
+             "table{border-collapse:collapse;font-size:13px}td{border:1px solid #ccc;padding:3px 6px}"
+             "img{max-width:100%}")
+    return f"<!doctype html><html><head><meta charset='utf-8'><title>Bound-check report</title><style>{style}" \
+           f"</style></head><body>{''.join(body)}</body></html>\n"
+
+
+def _inline(text: str) -> str:
+    text = html.escape(text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+    text = re.sub(r"`(.+?)`", r"<code>\1</code>", text)
+    return re.sub(r"\[(.+?)\]\((.+?)\)", r'<a href="\2">\1</a>', text)

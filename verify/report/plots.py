@@ -1,0 +1,99 @@
+"""The report's PNG plots (matplotlib, Agg). Floats appear here only: every number in the tables is exact."""
+
+from __future__ import annotations
+
+import io
+from fractions import Fraction
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from models.engine_reference import simulate  # noqa: E402
+from models.schedulers import make_scheduler  # noqa: E402
+from proofs.bounds import AMAX_LOWER, AMAX_UPPER, alpha  # noqa: E402
+from verify.report.verdicts import worst_by_k  # noqa: E402
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def ratio_vs_alpha(result, labels) -> bytes:
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ks = sorted({c.k for c in result.cells})
+    for label in labels:
+        pts = worst_by_k(result, label)
+        if pts:
+            ax.plot(list(pts), [float(r) for r in pts.values()], marker="o", label=label)
+    fine = [k / 10 for k in range(0, 10 * max(ks) + 1)]
+    for expr, name, style in ((AMAX_UPPER, "A_max upper bound (paper)", "--"),
+                              (AMAX_LOWER, "A_max lower bound (paper)", ":")):
+        ax.plot(fine, [float(expr.subs(alpha, 2.0 ** -k)) for k in fine], style, color="grey", label=name)
+    ax.set_xlabel("log2(1/alpha)")
+    ax.set_ylabel("worst ratio found vs OPT")
+    ax.set_yscale("log")
+    ax.set_title("Worst ratio found per policy, with the paper's A_max bounds")
+    ax.legend(fontsize=7)
+    return _png(fig)
+
+
+def amin_fit(result, fit: tuple[Fraction, Fraction] | None) -> bytes:
+    fig, ax = plt.subplots(figsize=(6, 4))
+    pts = worst_by_k(result, "A_min")
+    ax.plot(list(pts), [float(r) for r in pts.values()], "o", label="A_min worst ratio (default reading)")
+    if fit:
+        C, C0 = fit
+        ks = [k / 10 for k in range(0, 10 * max(pts) + 1)] if pts else []
+        ax.plot(ks, [float(C) * k + float(C0) for k in ks], "-",
+                label=f"fit {float(C):.3f}*log2(1/alpha) + {float(C0):.3f}")
+    ax.set_xlabel("log2(1/alpha)")
+    ax.set_ylabel("worst ratio vs OPT")
+    ax.set_title("A_min: fitted C*log2(1/alpha) + C0")
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def readings(result, labels) -> bytes:
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for label in labels:
+        pts = worst_by_k(result, label)
+        ax.plot(list(pts), [float(r) for r in pts.values()], marker="o", label=label)
+    ax.set_xlabel("log2(1/alpha)")
+    ax.set_ylabel("worst ratio found vs OPT")
+    ax.set_title("A_min under every [reading] of MODEL.md")
+    ax.legend(fontsize=7)
+    return _png(fig)
+
+
+def memory_of_witnesses(cells) -> bytes:
+    fig, axes = plt.subplots(len(cells), 1, figsize=(7, 2.2 * len(cells)), squeeze=False)
+    for ax, cell in zip(axes[:, 0], cells, strict=True):
+        w = cell.worst
+        inst = w.instance
+        trace = simulate(inst, make_scheduler(w.policy, inst, **w.options))
+        ax.step([r.t for r in trace.rounds], [r.memory for r in trace.rounds], where="post", label="memory")
+        ax.axhline(inst.M, color="red", linestyle="--", label=f"M = {inst.M}")
+        ax.set_title(f"{cell.label}: worst witness, ratio {w.ratio} (o = {list(inst.outputs)})", fontsize=8)
+        ax.set_ylabel("tokens")
+        ax.legend(fontsize=7, loc="upper right")
+    axes[-1, 0].set_xlabel("round")
+    return _png(fig)
+
+
+def workload(rows) -> bytes:
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for policy in sorted({r.policy for r in rows}):
+        pts = sorted((r.alpha, r.mean_ratio) for r in rows if r.policy == policy)
+        ax.plot([float(1 / a) for a, _ in pts], [float(m) for _, m in pts], marker="o", label=policy)
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("1/alpha (interval width)")
+    ax.set_ylabel("mean TEL / TEL(H-SF)")
+    ax.set_title("Workload mode (synthetic lognormal lengths)")
+    ax.legend(fontsize=8)
+    return _png(fig)
