@@ -1,4 +1,4 @@
-"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench opt|engine|search|agreement``.
+"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench opt|engine|search|agreement|statespace``.
 
 ``opt``: for each OPT solver, the largest n solved to proven optimality within a time limit on a fixed family
 (one interval [4, 16], all arrivals 0, s = 1, o drawn uniformly in [4, 16] from a seed derived from n, M = 48).
@@ -181,6 +181,41 @@ def bench_search(alphas: Sequence[Fraction], sizes: Sequence[int], budget: float
     console.print(table)
 
 
+def bench_statespace(limit: float, max_n: int, console: Console) -> None:
+    """Compression of the state graph, and the largest n whose proven worst A_min ratio closes within the limit
+    (s = 1, l = 1, u = 8, M = 2(s + u)) by statespace, Z3 and plain enumeration."""
+    from models.instance import uniform_instance
+    from verify.search import Problem, run_search
+    from verify.statespace import build_graph
+
+    table = Table(title="A_min state graph vs output vectors (s=1, l=1, u=8, M=18)")
+    for col in ("n", "states", "edges", "depth", "(u-l+1)^n", "compression", "build s"):
+        table.add_column(col, justify="right")
+    for n in range(4, max_n + 1):
+        sg = build_graph(uniform_instance(18, 1, 1, 8, [1] * n), "amin")
+        st = sg.stats
+        table.add_row(str(n), str(st["states"]), str(st["edges"]), str(st["depth"]), str(st["output_vectors"]),
+                      f"{st['compression']}x", f"{st['seconds']:.1f}")
+        console.log(f"graph n={n}: {st}")
+    console.print(table)
+    closes = Table(title=f"Proven worst A_min ratio within {limit:g}s (s=1, l=1, u=8, M=18)")
+    for col in ("strategy", "n", "worst ratio", "status", "seconds"):
+        closes.add_column(col, justify="right")
+    largest = {}
+    for strategy in ("statespace", "exhaustive", "z3"):
+        largest[strategy] = 0
+        for n in range(2, max_n + 1):
+            out = run_search(Problem(uniform_instance(18, 1, 1, 8, [1] * n), "amin", {}, "opt"), strategy,
+                             budget=limit)
+            closes.add_row(strategy, str(n), str(out.best_ratio), out.proof_status, f"{out.seconds:.1f}")
+            console.log(f"{strategy} n={n}: {out.best_ratio} {out.proof_status} in {out.seconds:.1f}s")
+            if not out.closed:
+                break
+            largest[strategy] = n
+    console.print(closes)
+    console.print(f"largest n closed within {limit:g}s: {largest}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m verify.bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -203,6 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--sizes", default="4,6,8")
     p.add_argument("--u", type=int, default=8)
     p.add_argument("--budget", type=float, default=30.0)
+    p = sub.add_parser("statespace", help="state-graph compression and the largest n proven per method")
+    p.add_argument("--limit", type=float, default=60.0)
+    p.add_argument("--max-n", type=int, default=8)
     args = parser.parse_args(argv)
     console = Console()
     if args.what == "opt":
@@ -213,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.what == "agreement":
         counts = bench_agreement(args.policies.split(","), args.max_n, args.max_u, args.budget, console)
         return 1 if counts["disagree"] else 0
+    elif args.what == "statespace":
+        bench_statespace(args.limit, args.max_n, console)
     elif args.what == "search":
         bench_search([Fraction(a) for a in args.alphas.split(",")], [int(x) for x in args.sizes.split(",")],
                      args.budget, args.u, console)

@@ -211,7 +211,12 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if not 1 <= l <= u:
         raise UsageError(f"--l: must satisfy 1 <= l <= u, got l={l}, u={u}")
     Ms, ss = parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0)
-    results = prove_memory_safety(args.policy, options, n, Ms, ss, l, u, timeout=args.timeout)
+    if args.method == "statespace":
+        from proofs.statespace_safety import prove_memory_safety_statespace
+
+        results = prove_memory_safety_statespace(args.policy, options, n, Ms, ss, l, u, dot=args.dot)
+    else:
+        results = prove_memory_safety(args.policy, options, n, Ms, ss, l, u, timeout=args.timeout)
     if not results:
         raise UsageError("--M/--s: no configuration with s + u <= M in these ranges")
     if args.json:
@@ -220,12 +225,12 @@ def cmd_prove(args: argparse.Namespace) -> int:
         from rich.markup import escape
 
         table = Table(title=escape(f"{args.policy} {options or ''}: n={n}, [l,u]=[{l},{u}], all arrivals 0 "
-                                   "(Z3, bounded)"))
+                                   f"({args.method}, bounded)"))
         for col in ("s", "M", "claim", "horizon", "status", "seconds", "counterexample"):
             table.add_column(col, justify="right")
         for r in results:
             table.add_row(str(r.s), str(r.M), r.claim, str(r.horizon), r.status, f"{r.seconds:.2f}",
-                          f"{list(r.counterexample)} {r.detail}" if r.counterexample else "")
+                          f"{list(r.counterexample)} {r.detail}" if r.counterexample else r.detail)
         Console().print(table)
         counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample", "unknown")}
         print(f"{counts['proved']} proved, {counts['counterexample']} counterexample, {counts['unknown']} unknown")
@@ -313,7 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{name}", default=default, help="an integer or a range a..b")
     p.add_argument("--instance", help="search this instance's configuration instead of a grid (its o is ignored)")
     p.add_argument("--benchmark", choices=BENCHMARKS, default="opt")
-    p.add_argument("--strategy", choices=("z3", "exhaustive", "local", "hypothesis", "portfolio"), default="portfolio")
+    p.add_argument("--strategy", choices=("z3", "exhaustive", "local", "hypothesis", "portfolio", "statespace"),
+                   default="portfolio")
     p.add_argument("--budget", type=float, default=30.0, help="seconds per configuration")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="reports/search")
@@ -326,7 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("prove", help="bounded Z3 proofs: kvsched prove memory-safety --policy amax --n 5 --u 6 --M 8..20")
     p.add_argument("property", choices=("memory-safety",))
     _add_policy_arguments(p)
-    p.add_argument("--method", choices=("z3",), default="z3")
+    p.add_argument("--method", choices=("z3", "statespace"), default="z3",
+                   help="z3: symbolic unrolling; statespace: every reachable state, explicitly")
+    p.add_argument("--dot", help="statespace: write the state graph of the first configuration (Graphviz)")
     p.add_argument("--n", type=int, default=4)
     p.add_argument("--u", type=int, default=6)
     p.add_argument("--l", type=int, default=1)

@@ -3,7 +3,9 @@
 The machine draws a configuration (arrivals included), builds the scheduler, and each step plays one round of
 the reference engine's :class:`~models.engine_reference.Execution`. Whenever a running job has generated ``k``
 tokens with ``l_j <= k < u_j``, Hypothesis decides whether it completes now — after seeing the scheduler's
-decisions, the way a worst-case adversary is defined (it must stop at ``u_j``, may not before ``l_j``).
+decisions, the way a worst-case adversary is defined (it must stop at ``u_j``, may not before ``l_j``, and
+stays consistent with one fixed ``o``: a job seen unfinished at ``k`` tokens cannot complete at ``k`` or fewer
+in a later run).
 Invariants checked after every round:
 
 - memory of the executed batch <= M (recomputed from the machine's own progress counters);
@@ -36,14 +38,16 @@ class DrawnOutcomes:
     def __init__(self, instance) -> None:
         self.instance = instance
         self.data = None
+        self.floor = [r.l for r in instance.requests]  # a job seen unfinished at k has o > k, in every run
 
     def completes(self, j: int, k: int) -> bool:
         r = self.instance.requests[j]
-        if k < r.l:
-            return False
         if k >= r.u:
             return True
-        return self.data.draw(st.booleans(), label=f"job {j} completes after {k} tokens")
+        done = k >= self.floor[j] and self.data.draw(st.booleans(), label=f"job {j} completes after {k} tokens")
+        if not done:
+            self.floor[j] = max(self.floor[j], k + 1)
+        return done
 
 
 def adversary_machine(make_scheduler: Callable, *, impl=None, policy: str | None = None,

@@ -10,6 +10,7 @@ from models.view import JobView
 
 
 class AMax(MCSFScheduler):
+    time_invariant = True  # decisions never read view.t: states at different rounds can merge
     name = "amax"
 
     def assumed_length(self, job: JobView) -> int:

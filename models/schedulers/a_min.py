@@ -31,6 +31,7 @@ EVICTION_ORDERS: dict[str, Callable[[JobView, dict[int, int]], tuple[int, ...]]]
 
 
 class AMin(MCSFScheduler):
+    time_invariant = True  # decisions never read view.t: states at different rounds can merge
     name = "amin"
 
     def __init__(self, admission: str = "stop", eviction: str = "least-progress") -> None:
@@ -46,6 +47,10 @@ class AMin(MCSFScheduler):
 
     def start(self, M: int) -> None:
         self.lower = {}
+
+    def state_key(self, done: frozenset[int]) -> tuple:
+        """What of A_min's memory can still matter: the pseudo lower bounds of unfinished jobs."""
+        return (self.admission, self.eviction, tuple(sorted((j, v) for j, v in self.lower.items() if j not in done)))
 
     def assumed_length(self, job: JobView) -> int:
         return self.lower[job.j]

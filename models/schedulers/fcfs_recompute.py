@@ -13,6 +13,7 @@ from models.view import RoundView, Status
 
 
 class FCFSRecompute(Scheduler):
+    time_invariant = True  # decisions never read view.t: states at different rounds can merge
     name = "fcfs-recompute"
 
     def decide(self, view: RoundView) -> Decision:

@@ -13,6 +13,7 @@ from models.view import JobView
 
 
 class HSF(MCSFScheduler):
+    time_invariant = True  # decisions never read view.t: states at different rounds can merge
     name = "hsf"
 
     def __init__(self, outputs: Sequence[int], admission: str = "stop") -> None:

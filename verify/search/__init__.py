@@ -13,6 +13,7 @@ from verify.search.exhaustive import search_exhaustive
 from verify.search.hypothesis_target import search_hypothesis
 from verify.search.local import search_local
 from verify.search.portfolio import search_portfolio
+from verify.search.statespace_search import search_statespace
 from verify.search.z3_search import search_z3
 
 STRATEGIES: dict[str, Callable[..., Outcome]] = {
@@ -21,6 +22,7 @@ STRATEGIES: dict[str, Callable[..., Outcome]] = {
     "local": search_local,
     "hypothesis": search_hypothesis,
     "portfolio": search_portfolio,
+    "statespace": search_statespace,
 }
 
 

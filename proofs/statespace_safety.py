@@ -1,0 +1,55 @@
+"""Memory safety and liveness by exhaustion of the state graph (:mod:`verify.statespace`), the same claims as
+:mod:`proofs.memory_safety` proves with Z3, so the two methods can be compared configuration by configuration."""
+
+from __future__ import annotations
+
+import time
+
+import networkx as nx
+
+from models.engine_reference import liveness_bound
+from models.instance import uniform_instance
+from models.schedulers import make_scheduler
+from proofs.memory_safety import ProofResult
+from verify.statespace import build_graph
+
+
+def prove_config_statespace(config, policy: str, options: dict | None = None, *, dot: str | None = None):
+    options = dict(make_scheduler(policy, config, **(options or {})).options)
+    began = time.perf_counter()
+    live = policy in ("amin", "fcfs-recompute") and options.get("eviction", "least-progress") == "least-progress"
+    sg = build_graph(config, policy, options, check_liveness=live)
+    seconds = time.perf_counter() - began
+    if dot:
+        _write_dot(sg, dot)
+    r0 = config.requests[0]
+    horizon = liveness_bound(config) if live else sg.depth
+    stats = ", ".join(f"{k} {v}" for k, v in sg.stats.items())
+    claims = ["finishes", "memory"] + (["no-eviction"] if policy in ("amax", "hsf") else [])
+    results = []
+    for claim in claims:
+        bad = [v for v in sg.violations if v.claim in (claim, "model")]
+        status = "counterexample" if bad else "proved"
+        results.append(ProofResult(claim, policy, options, config.n, config.M, r0.s, r0.l, r0.u, horizon, status,
+                                   bad[0].outputs if bad else None, seconds, bad[0].rule if bad else stats))
+    return results
+
+
+def _write_dot(sg, path: str) -> None:
+    from models.atomic import write_atomic
+
+    ids = {node: i for i, node in enumerate(sg.graph.nodes)}
+    lines = ["digraph statespace {"]
+    lines += [f'  n{ids[u]} -> n{ids[v]} [label="{d["weight"]}"];' for u, v, d in sg.graph.edges(data=True)]
+    lines.append("}")
+    write_atomic(path, "\n".join(lines) + "\n")
+
+
+def prove_memory_safety_statespace(policy, options, n, Ms, s_values, l, u, *, dot: str | None = None):  # noqa: E741
+    results = []
+    for s in s_values:
+        for M in Ms:
+            if s + u <= M:
+                results += prove_config_statespace(uniform_instance(M, s, l, u, [l] * n), policy, options, dot=dot)
+                dot = None
+    return results

@@ -1,0 +1,267 @@
+"""Explicit-state model checking: the scheduler-versus-adversary state graph, built with networkx.
+
+Nodes are canonical round-start states: per job its status, progress, revealed lower bound and the age of its
+current run, plus the scheduler's own state (A_min's ``l̃``), plus the round number while arrivals are still
+pending or when the scheduler does not declare ``time_invariant = True``. From a node the scheduler's decision
+is fixed; the adversary's moves are which batch jobs complete at the end of the round, consistently with one
+fixed ``o``: job ``j`` may complete after ``k`` tokens only if ``k >= l_j`` and ``k`` exceeds every progress at
+which it was seen not to complete, and must complete at ``u_j``. Each edge weighs the number of arrived,
+unfinished jobs in that round, so a root-to-sink path weighs exactly its TEL, and every path is one output
+vector.
+
+Uses: safety by exhaustion (memory, ``u_j``, liveness bound, cycles = livelocks), worst-case TEL as the longest
+path of the DAG, and the exact worst ratio by depth-first branch and bound (:func:`worst_ratio`).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import networkx as nx
+
+from models.engine_reference import Execution, liveness_bound
+from models.instance import Instance
+from models.oracle import OracleViolation
+from models.schedulers import HSF, OptionError, make_scheduler
+from models.schedulers.interface import RoundLimitExceeded, Scheduler, SchedulerViolation
+from models.view import Status
+
+
+class ScriptedOutcomes:
+    """Answers from a fixed set of jobs that complete this round (forced answers at ``l``/``u`` bounds)."""
+
+    def __init__(self, instance: Instance, complete: frozenset[int], record: list | None = None) -> None:
+        self.instance, self.complete, self.record = instance, complete, record
+
+    def completes(self, j: int, k: int) -> bool:
+        if self.record is not None:
+            self.record.append((j, k))
+            return k >= self.instance.requests[j].u
+        return k >= self.instance.requests[j].u or j in self.complete
+
+
+def _freeze(value):
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def state_key(run: Execution) -> tuple:
+    """Canonical form of a round-start state. A completed job is just "done": nothing about it can affect the
+    future. The scheduler contributes ``scheduler.state_key(done)`` if it defines one, else all its fields."""
+    sched = run.scheduler
+    pending = any(r.a > run.t for r in run.instance.requests)
+    t_part = run.t if pending or not getattr(sched, "time_invariant", False) else -1
+    done = frozenset(j for j, job in enumerate(run.jobs) if job.status is Status.DONE)
+    jobs = tuple(("done",) if j in done else
+                 (job.status.value, job.progress, job.revealed, None if job.run_start is None else run.t - job.run_start)
+                 for j, job in enumerate(run.jobs))
+    own = sched.state_key(done) if hasattr(sched, "state_key") else _freeze(vars(sched))
+    return (t_part, jobs, own)
+
+
+@dataclass
+class Violation:
+    claim: str  # "finishes" | "memory" | "no-eviction" | "model" (any other broken rule)
+    rule: str
+    outputs: tuple[int, ...]  # an output vector that reaches it (replayable on the reference engine)
+
+
+@dataclass
+class StateGraph:
+    graph: nx.DiGraph
+    root: tuple
+    outputs_space: int
+    violations: list[Violation] = field(default_factory=list)
+    depth: int = 0
+    seconds: float = 0.0
+
+    @property
+    def stats(self) -> dict:
+        return {"states": self.graph.number_of_nodes(), "edges": self.graph.number_of_edges(), "depth": self.depth,
+                "output_vectors": self.outputs_space,
+                "compression": round(self.outputs_space / max(1, self.graph.number_of_nodes()), 2),
+                "seconds": round(self.seconds, 3)}
+
+
+def _floor(run: Execution, j: int) -> int:
+    """The smallest number of tokens at which job j may still complete, given what was revealed."""
+    return max(run.instance.requests[j].l, run.jobs[j].revealed)
+
+
+def _unfinished(run: Execution) -> int:
+    return sum(1 for r, job in zip(run.instance.requests, run.jobs, strict=True)
+               if r.a <= run.t and job.status is not Status.DONE)
+
+
+def _copy(run: Execution) -> Execution:
+    return copy.deepcopy(run, memo={id(run.instance): run.instance})
+
+
+def successors(run: Execution):
+    """``(choice, next_run, weight)`` for every adversary move in the current round."""
+    weight = _unfinished(run)
+    probe = _copy(run)
+    record: list = []
+    probe.oracle = ScriptedOutcomes(run.instance, frozenset(), record)
+    probe.step()  # the decision does not depend on the answers: find the jobs whose completion is free
+    free = [j for j, k in record if _floor(run, j) <= k < run.instance.requests[j].u]
+    for size in range(len(free) + 1):
+        for subset in itertools.combinations(free, size):
+            nxt = _copy(run)
+            nxt.oracle = ScriptedOutcomes(run.instance, frozenset(subset))
+            nxt.step()
+            yield frozenset(subset), nxt, weight
+
+
+def _witness_outputs(run: Execution) -> tuple[int, ...]:
+    """Realised lengths of completed jobs; for the others the largest value still consistent (u_j)."""
+    return tuple(job.realised if job.status is Status.DONE else r.u
+                 for r, job in zip(run.instance.requests, run.jobs, strict=True))
+
+
+def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | None = None, *,
+                check_liveness: bool | None = None, forbid_eviction: bool | None = None,
+                max_states: int = 2_000_000) -> StateGraph:
+    """Explore every reachable state of ``scheduler`` on ``config`` (its ``o`` values are ignored).
+
+    Violations recorded: a batch over ``M`` or any other engine check (``memory``/``model``), a round at the
+    liveness bound or a cycle (``finishes``; checked by default for A_min's default eviction and
+    fcfs-recompute), an eviction (``no-eviction``; by default for A_max and H-SF)."""
+    began = time.perf_counter()
+    if scheduler == "hsf" or isinstance(scheduler, HSF):
+        raise OptionError("policy: H-SF is a hindsight scheduler (it is given every o_j up front); the state graph "
+                          "explores online schedulers, whose outcomes the adversary chooses as they run")
+    sched = make_scheduler(scheduler, config, **(options or {})) if isinstance(scheduler, str) else scheduler
+    if check_liveness is None:
+        check_liveness = isinstance(scheduler, str) and scheduler in ("amin", "fcfs-recompute") and \
+            (options or {}).get("eviction", "least-progress") == "least-progress"
+    if forbid_eviction is None:
+        forbid_eviction = scheduler == "amax"
+    bound = liveness_bound(config)
+    root_run = Execution(config, sched, oracle=ScriptedOutcomes(config, frozenset()), round_limit=10**9)
+    root = state_key(root_run)
+    g = nx.DiGraph()
+    g.add_node(root)
+    space = 1
+    for r in config.requests:
+        space *= r.u - r.l + 1
+    result = StateGraph(g, root, space)
+    stack = [(root, root_run)]
+    while stack:
+        key, run = stack.pop()
+        if run.finished:
+            g.nodes[key]["terminal"] = True
+            continue
+        if check_liveness and run.t >= bound:
+            result.violations.append(Violation("finishes", f"round {run.t} reached, liveness bound {bound}",
+                                               _witness_outputs(run)))
+            continue
+        try:
+            moves = list(successors(run))
+        except (SchedulerViolation, OracleViolation, RoundLimitExceeded) as exc:
+            claim = "memory" if "exceeds M" in str(exc) else "model"
+            result.violations.append(Violation(claim, f"{type(exc).__name__}: {exc}", _witness_outputs(run)))
+            continue
+        for choice, nxt, weight in moves:
+            if forbid_eviction and nxt.rounds[-1].evicted:
+                result.violations.append(Violation("no-eviction", f"round {run.t}: evicted {nxt.rounds[-1].evicted}",
+                                                   _witness_outputs(nxt)))
+            nkey = state_key(nxt)
+            if nkey not in g:
+                g.add_node(nkey)
+                stack.append((nkey, nxt))
+                if g.number_of_nodes() > max_states:
+                    raise RuntimeError(f"state graph exceeds max_states={max_states}")
+            g.add_edge(key, nkey, weight=weight)
+    if not nx.is_directed_acyclic_graph(g):
+        cycle = nx.find_cycle(g, root)
+        result.violations.append(Violation("finishes", f"livelock: a cycle of {len(cycle)} states is reachable", ()))
+    else:
+        result.depth = nx.dag_longest_path_length(g, weight=None)  # rounds on the longest run
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def worst_tel(sg: StateGraph) -> int:
+    """The largest TEL over all outcomes: the longest weighted path of the DAG."""
+    return nx.dag_longest_path_length(sg.graph, weight="weight")
+
+
+@dataclass
+class RatioResult:
+    ratio: Fraction
+    outputs: tuple[int, ...]
+    alg_tel: int
+    opt_tel: int
+    stats: dict
+
+
+def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, benchmark: str = "opt",
+                budget: float | None = None, cache: dict | None = None) -> RatioResult:
+    """The exact maximum of TEL(ALG)/TEL(benchmark) by depth-first branch and bound over the state graph.
+
+    A subtree is cut when (TEL so far + the longest remaining path from its node) / (a lower bound on the
+    benchmark for every completion of the path) cannot beat the best found. The benchmark bound uses the
+    lengths revealed so far (OPT and H-SF grow with every o_j): the cheap memory-area bound first, exact OPT
+    (memoised by multiset) when that is not enough. ``budget`` (seconds) raises TimeoutError when exceeded.
+    """
+    from verify.certify import benchmark_tel
+    from verify.opt.bounds import lower_bound
+
+    began = time.perf_counter()
+    sg = build_graph(config, policy, options)
+    if sg.violations:
+        raise RuntimeError(f"safety violations found: {sg.violations[0].rule}")
+    g = sg.graph
+    remaining: dict = {}
+    for node in reversed(list(nx.topological_sort(g))):
+        remaining[node] = max((d["weight"] + remaining[v] for _, v, d in g.out_edges(node, data=True)), default=0)
+    memo = {} if cache is None else cache
+
+    def bench(outputs: tuple[int, ...]) -> int:
+        key = tuple(sorted((r.s, o, r.a) for r, o in zip(config.requests, outputs, strict=True)))
+        if key not in memo:
+            memo[key] = benchmark_tel(config.with_outputs(outputs), benchmark)
+        return memo[key]
+
+    best = [Fraction(0), (), 0, 0]
+    pruned = visited = 0
+    root_run = Execution(config, make_scheduler(policy, config, **(options or {})),
+                         oracle=ScriptedOutcomes(config, frozenset()), round_limit=10**9)
+
+    def minimal_outputs(run: Execution) -> tuple[int, ...]:
+        return tuple(job.realised if job.status is Status.DONE else _floor(run, j) for j, job in enumerate(run.jobs))
+
+    def dfs(run: Execution, tel: int) -> None:
+        nonlocal pruned, visited
+        visited += 1
+        if budget is not None and time.perf_counter() - began > budget:
+            raise TimeoutError(f"statespace branch and bound exceeded {budget}s")
+        if run.finished:
+            ratio = Fraction(tel, bench(tuple(job.realised for job in run.jobs)))
+            if ratio > best[0]:
+                outputs = tuple(job.realised for job in run.jobs)
+                best[:] = [ratio, outputs, tel, bench(outputs)]
+            return
+        top = tel + remaining[state_key(run)]
+        low = minimal_outputs(run)
+        if best[0] and Fraction(top, lower_bound(config.with_outputs(low))) <= best[0]:
+            pruned += 1
+            return
+        if best[0] and Fraction(top, bench(low)) <= best[0]:
+            pruned += 1
+            return
+        for _, nxt, weight in successors(run):
+            dfs(nxt, tel + weight)
+
+    dfs(root_run, 0)
+    stats = sg.stats | {"paths_visited": visited, "subtrees_pruned": pruned,
+                        "seconds": round(time.perf_counter() - began, 3)}
+    return RatioResult(best[0], best[1], best[2], best[3], stats)
