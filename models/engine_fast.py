@@ -28,6 +28,7 @@ from models.engine_reference import default_round_limit
 from models.instance import Instance
 from models.schedulers import POLICIES, OptionError, make_scheduler
 from models.schedulers.interface import RoundLimitExceeded
+from models.trace import RunOutcome
 
 _POLICY_CODE = {"hsf": 0, "amax": 1, "amin": 2, "fcfs-recompute": 3}
 _ADMISSION_CODE = {"stop": 0, "skip": 1}
@@ -36,7 +37,7 @@ _KEY_LIMIT = 2**62
 
 
 @dataclass(frozen=True)
-class RunSummary:
+class RunSummary(RunOutcome):
     """The integers every engine must agree on (no per-round records)."""
 
     policy: str
@@ -45,24 +46,6 @@ class RunSummary:
     evictions: int
     peak_memory: int
     wasted_tokens: int
-
-    @property
-    def latency(self) -> tuple[int, ...]:
-        return tuple(c - a for c, a in zip(self.completion, self.arrivals, strict=True))
-
-    @property
-    def tel(self) -> int:
-        return sum(self.latency)
-
-    def summary(self) -> dict:
-        return {
-            "policy": self.policy,
-            "tel": self.tel,
-            "completion": list(self.completion),
-            "evictions": self.evictions,
-            "peak_memory": self.peak_memory,
-            "wasted_tokens": self.wasted_tokens,
-        }
 
 
 @dataclass(frozen=True)
@@ -176,13 +159,17 @@ def _pop(wkey, wid, W):
 def _key(policy, j, n, K1, lt, o, u, a):
     if policy == 3:
         return a[j] * n + j
+    return _assumed(policy, j, o, u, lt) * K1 + a[j] * n + j
+
+
+@njit(cache=True)
+def _assumed(policy, j, o, u, lt):
+    """e_j: H-SF plans with o_j, A_max with u_j, A_min with its pseudo lower bound."""
     if policy == 0:
-        e = o[j]
-    elif policy == 1:
-        e = u[j]
-    else:
-        e = lt[j]
-    return e * K1 + a[j] * n + j
+        return o[j]
+    if policy == 1:
+        return u[j]
+    return lt[j]
 
 
 @njit(cache=True)
@@ -318,13 +305,7 @@ def _simulate(policy, admission, eviction, M, s, o, l, u, a, limit):
                 P = 0
                 for i in range(R):
                     j = run[i]
-                    if policy == 0:
-                        e = o[j]
-                    elif policy == 1:
-                        e = u[j]
-                    else:
-                        e = lt[j]
-                    it_tau[i] = e - k[j] - 1
+                    it_tau[i] = _assumed(policy, j, o, u, lt) - k[j] - 1
                     it_c[i] = s[j] + k[j] + 1
                 ni = R
                 if R > 0:
@@ -349,14 +330,8 @@ def _simulate(policy, admission, eviction, M, s, o, l, u, a, limit):
                     if min_failed_s >= 0 and min_failed_s <= min_s:
                         break  # every remaining candidate is dominated by a failed one
                     j, W = _pop(wkey, wid, W)
-                    if policy == 0:
-                        e = o[j]
-                    elif policy == 1:
-                        e = u[j]
-                    else:
-                        e = lt[j]
                     sc = s[j]
-                    tc = e - 1
+                    tc = _assumed(policy, j, o, u, lt) - 1
                     ok = not (min_failed_s >= 0 and sc >= min_failed_s)
                     if ok:
                         own = sc + 1 + tc

@@ -19,8 +19,38 @@ class RoundRecord:
     completed: tuple[int, ...]
 
 
+class RunOutcome:
+    """What every engine's result derives the same way: latencies, TEL and the summary dict.
+
+    Subclasses provide ``policy``, ``arrivals``, ``completion``, ``evictions``, ``peak_memory`` and
+    ``wasted_tokens``."""
+
+    __slots__ = ()
+
+    @property
+    def latency(self) -> tuple[int, ...]:
+        """``L_j = C_j - a_j``."""
+        return tuple(c - a for c, a in zip(self.completion, self.arrivals, strict=True))
+
+    @property
+    def tel(self) -> int:
+        """Total end-to-end latency ``Σ_j (C_j - a_j)``."""
+        return sum(self.latency)
+
+    def summary(self) -> dict[str, Any]:
+        """The integers every engine must agree on, as a JSON-ready dict."""
+        return {
+            "policy": self.policy,
+            "tel": self.tel,
+            "completion": list(self.completion),
+            "evictions": self.evictions,
+            "peak_memory": self.peak_memory,
+            "wasted_tokens": self.wasted_tokens,
+        }
+
+
 @dataclass(frozen=True, slots=True)
-class Trace:
+class Trace(RunOutcome):
     """A finished run. ``completion[j]`` is ``C_j``; ``outputs[j]`` the output length the oracle realised."""
 
     policy: str
@@ -33,16 +63,6 @@ class Trace:
     wasted_tokens: int
 
     @property
-    def latency(self) -> tuple[int, ...]:
-        """``L_j = C_j - a_j``."""
-        return tuple(c - a for c, a in zip(self.completion, self.arrivals, strict=True))
-
-    @property
-    def tel(self) -> int:
-        """Total end-to-end latency ``Σ_j (C_j - a_j)``."""
-        return sum(self.latency)
-
-    @property
     def peak_memory(self) -> int:
         return max((r.memory for r in self.rounds), default=0)
 
@@ -50,14 +70,3 @@ class Trace:
     def final_starts(self) -> tuple[int, ...]:
         """The round each job's completing run began: ``C_j - o_j``."""
         return tuple(c - o for c, o in zip(self.completion, self.outputs, strict=True))
-
-    def summary(self) -> dict[str, Any]:
-        """The integers every engine must agree on, as a JSON-ready dict."""
-        return {
-            "policy": self.policy,
-            "tel": self.tel,
-            "completion": list(self.completion),
-            "evictions": self.evictions,
-            "peak_memory": self.peak_memory,
-            "wasted_tokens": self.wasted_tokens,
-        }

@@ -242,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--limit", type=float, default=60.0)
     p.add_argument("--max-n", type=int, default=8)
     args = parser.parse_args(argv)
-    console = Console()
+    console = Console(width=max(Console().width, 130))
     if args.what == "opt":
         bench_opt([s for s in args.solvers.split(",") if s], args.limit, args.max_n, console)
     elif args.what == "engine":

@@ -231,7 +231,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
         for r in results:
             table.add_row(str(r.s), str(r.M), r.claim, str(r.horizon), r.status, f"{r.seconds:.2f}",
                           f"{list(r.counterexample)} {r.detail}" if r.counterexample else r.detail)
-        Console().print(table)
+        Console(width=max(Console().width, 150)).print(table)
         counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample", "unknown")}
         print(f"{counts['proved']} proved, {counts['counterexample']} counterexample, {counts['unknown']} unknown")
     return 1 if any(r.status == "counterexample" for r in results) else 0
@@ -250,7 +250,7 @@ def cmd_mutants(args: argparse.Namespace) -> int:
     from verify.mutants import run_mutants
     from verify.properties import SUITES
 
-    console = Console()
+    console = Console(width=max(Console().width, 150))
     results = run_mutants(max_examples=args.max_examples,
                           progress=lambda r: console.print(f"{r.mutant.name}: "
                                                            f"{'killed' if r.killed_by else 'SURVIVED'} "

@@ -4,6 +4,7 @@ import pytest
 
 from models.schedulers.interface import Scheduler
 from verify import properties
+from tests.verify.search.user_policy import Greedy
 from verify.properties import SUITES, check_scheduler
 
 RUN_HERE = [name for name in SUITES if name != "stateful"]
@@ -28,18 +29,6 @@ def test_stateful_adversary(policy):
             run_state_machine_as_test(machine)
 
 
-class PackNow(Scheduler):
-    """Keep running jobs; add waiting ones in index order while the current round fits."""
-
-    def decide(self, view):
-        batch, used = [], 0
-        for job in sorted(view.running, key=lambda v: v.j) + sorted(view.waiting, key=lambda v: v.j):
-            if used + job.memory <= view.M:
-                batch.append(job.j)
-                used += job.memory
-        return batch
-
-
 class Overcommits(Scheduler):
     """Runs everything that has arrived: breaks the memory constraint."""
 
@@ -48,7 +37,7 @@ class Overcommits(Scheduler):
 
 
 def test_check_scheduler_accepts_a_valid_user_scheduler():
-    check_scheduler(PackNow, max_examples=30)
+    check_scheduler(Greedy, max_examples=30)
 
 
 def test_check_scheduler_rejects_an_unsafe_one():
