@@ -101,7 +101,13 @@ def _unfinished(run: Execution) -> int:
 
 
 def _copy(run: Execution) -> Execution:
-    return copy.deepcopy(run, memo={id(run.instance): run.instance})
+    """A branch of ``run``: its own job states and scheduler, the shared instance, and only the last round
+    record (exploration never needs the history; keeping it would make every copy O(depth))."""
+    new = copy.copy(run)
+    new.jobs = [copy.copy(job) for job in run.jobs]
+    new.rounds = run.rounds[-1:]
+    new.scheduler = copy.deepcopy(run.scheduler, memo={id(run.instance): run.instance})
+    return new
 
 
 def successors(run: Execution):

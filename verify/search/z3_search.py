@@ -106,12 +106,12 @@ def search_z3(problem: Problem, *, cache: dict | None = None, budget: float | No
         query.base += hsf.constraints + [hsf.finished] + [a == b for a, b in zip(hsf.o, run.o, strict=True)]
         bench = hsf.tel
 
-    if start is not None:
-        tracker.offer(tuple(start))
-    best = tracker.best.ratio if tracker.best else Fraction(1)
+    # every instance has ratio >= 1, so some witness always exists: start from the given one, or from o = l
+    tracker.offer(tuple(start) if start is not None else tuple(r.l for r in cfg.requests))
+    best = tracker.best.ratio
     # Nothing reaches Σ_j (H - a_j) / Σ_j l_j + 1: ALG finishes by H and every benchmark is at least Σ l.
     hi = Fraction(sum(run.horizon - r.a for r in cfg.requests), sum(r.l for r in cfg.requests)) + 1
-    strict_next = tracker.best is None
+    strict_next = False
     checks = 0
     while True:
         if strict_next:
