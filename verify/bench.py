@@ -1,4 +1,4 @@
-"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench opt|engine|search|agreement|statespace``.
+"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench opt|engine|search|agreement|statespace|campaign``.
 
 ``opt``: for each OPT solver, the largest n solved to proven optimality within a time limit on a fixed family
 (one interval [4, 16], all arrivals 0, s = 1, o drawn uniformly in [4, 16] from a seed derived from n, M = 48).
@@ -216,6 +216,28 @@ def bench_statespace(limit: float, max_n: int, console: Console) -> None:
     console.print(f"largest n closed within {limit:g}s: {largest}")
 
 
+def bench_campaign(spec_path: str, console: Console) -> None:
+    """Wall time of one CPU-bound campaign on 1 and on 2 worker processes (fresh databases), and the speed-up."""
+    import tempfile
+
+    from verify.campaign.run import run_campaign
+    from verify.campaign.spec import load_spec
+
+    spec = load_spec(spec_path)
+    times = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for workers in (1, 2):
+            summary = run_campaign(spec, f"{tmp}/w{workers}.db", workers=workers)
+            times[workers] = summary.seconds
+            console.log(f"{workers} worker(s): {summary.seconds:.1f}s, {summary.counts}")
+    table = Table(title=f"Campaign {spec.name} ({len(spec.cells)} cells): LocalCluster speed-up")
+    for col in ("workers", "seconds", "speed-up"):
+        table.add_column(col, justify="right")
+    for w, t in times.items():
+        table.add_row(str(w), f"{t:.1f}", f"{times[1] / t:.2f}x")
+    console.print(table)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m verify.bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -238,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--sizes", default="4,6,8")
     p.add_argument("--u", type=int, default=8)
     p.add_argument("--budget", type=float, default=30.0)
+    p = sub.add_parser("campaign", help="1 vs 2 worker processes on a CPU-bound campaign")
+    p.add_argument("--spec", default="reports/specs/quick.toml")
     p = sub.add_parser("statespace", help="state-graph compression and the largest n proven per method")
     p.add_argument("--limit", type=float, default=60.0)
     p.add_argument("--max-n", type=int, default=8)
@@ -251,6 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.what == "agreement":
         counts = bench_agreement(args.policies.split(","), args.max_n, args.max_u, args.budget, console)
         return 1 if counts["disagree"] else 0
+    elif args.what == "campaign":
+        bench_campaign(args.spec, console)
     elif args.what == "statespace":
         bench_statespace(args.limit, args.max_n, console)
     elif args.what == "search":

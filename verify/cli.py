@@ -19,6 +19,8 @@ from models.schedulers import POLICIES, OptionError, RoundLimitExceeded, Schedul
 from models.schedulers.a_min import EVICTION_ORDERS
 from models.feasibility import ADMISSION_RULES
 from models.witness import BENCHMARKS, format_ratio, load_witness
+from verify.campaign.db import IncompatibleDatabase
+from verify.campaign.spec import SpecError
 from verify.certify import UnprovenBenchmark
 from verify.encoding.scheduler_z3 import UnsupportedForZ3, check_encodable
 from verify.opt import SOLVERS
@@ -275,6 +277,16 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from verify.report import run_report
 
+    if args.from_db:
+        from verify.report.from_db import report_from_db
+
+        if not Path(args.from_db).exists():
+            raise UsageError(f"--from: {args.from_db}: no such database")
+        out = Path(args.out or "reports/campaign")
+        summary = report_from_db(args.from_db, out)
+        print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['counts']}, "
+              f"worst ratio {summary['worst']})")
+        return 0
     preset = "quick" if args.quick else args.preset
     out = Path(args.out or f"reports/{preset}")
     console = Console(stderr=True)
@@ -282,6 +294,56 @@ def cmd_report(args: argparse.Namespace) -> int:
     for v in summary["verdicts"]:
         print(f"{v['verdict'].upper():12s} {v['claim']}")
     print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['seconds']}s)")
+    return 0
+
+
+def cmd_campaign(args: argparse.Namespace) -> int:
+    from verify.campaign import db
+
+    if args.action == "run":
+        from rich.console import Console
+
+        from verify.campaign.run import run_campaign
+        from verify.campaign.spec import load_spec
+
+        spec = load_spec(args.target)
+        console = Console(stderr=True)
+        summary = run_campaign(spec, args.db, scheduler=args.scheduler, workers=args.workers,
+                               progress=lambda line: console.print(line, markup=False, highlight=False))
+        print(f"campaign {spec.name}: {summary.planned} cells, {summary.skipped_done} already done, "
+              f"{summary.recorded} recorded now, {summary.failed} failed; database {args.db}: {summary.counts} "
+              f"({summary.seconds:.1f}s){' INTERRUPTED: run again to resume' if summary.interrupted else ''}")
+        return 130 if summary.interrupted else (1 if summary.counts["failed"] else 0)
+    if not Path(args.target).exists():
+        raise UsageError(f"{args.target}: no such database")
+    conn = db.open_db(args.target)
+    if args.action == "status":
+        counts = db.status_counts(conn)
+        print(json.dumps(counts) if args.json else "  ".join(f"{k} {v}" for k, v in counts.items()))
+        best = conn.execute("SELECT params, best_ratio, proof FROM cells WHERE status = 'done'").fetchall()
+        if best and not args.json:
+            from fractions import Fraction
+
+            params, ratio, proof = max(best, key=lambda r: Fraction(r[1]) if r[1] else Fraction(0))
+            print(f"worst ratio so far {ratio} ({proof}) at {params}")
+        return 0
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    columns = ["cell_id", "campaign", "status", "attempts", "best_ratio", "proof", "evaluations", "seconds", "error"]
+    params_keys = ["policy", "options", "n", "M", "s", "l", "u", "strategy", "benchmark", "budget", "seed"]
+    writer.writerow(columns + params_keys)
+    for row in conn.execute(f"SELECT {', '.join(columns)}, params FROM cells ORDER BY cell_id"):
+        params = json.loads(row[-1])
+        writer.writerow(list(row[:-1]) + [json.dumps(params[k]) if k == "options" else params[k] for k in params_keys])
+    if args.out:
+        from models.atomic import write_atomic
+
+        write_atomic(args.out, buf.getvalue())
+    else:
+        sys.stdout.write(buf.getvalue())
     return 0
 
 
@@ -351,8 +413,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="bound-check report: sweep, proofs, workload mode, plots, verdicts")
     p.add_argument("--quick", action="store_true", help="the quick preset (under 3 minutes on 2 cores)")
     p.add_argument("--preset", choices=("quick", "full"), default="quick")
-    p.add_argument("--out", help="output folder (default reports/<preset>/)")
+    p.add_argument("--out", help="output folder (default reports/<preset>/, or reports/campaign/ with --from)")
+    p.add_argument("--from", dest="from_db", help="render a campaign's results database instead of running a sweep")
     p.set_defaults(run=cmd_report)
+
+    p = sub.add_parser("campaign", help="campaigns on Dask: run SPEC, status DB, export DB --csv")
+    p.add_argument("action", choices=("run", "status", "export"))
+    p.add_argument("target", help="run: the SPEC (TOML); status/export: the database")
+    p.add_argument("--db", default="campaign.db", help="run: the SQLite results database")
+    p.add_argument("--scheduler", help="run: address of an existing Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--workers", type=int, help="run: worker processes of the embedded LocalCluster (default: cores)")
+    p.add_argument("--csv", action="store_true", help="export: CSV (the only format)")
+    p.add_argument("--out", help="export: write to this file instead of stdout")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_campaign)
 
     p = sub.add_parser("hsf-gap", help="search small instances for the largest TEL(H-SF)/TEL(OPT)")
     p.add_argument("--n", default="2..6", help="number of requests, e.g. 6 or 2..6")
@@ -379,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except (InstanceError, OptionError, RangeError, UsageError, UnsupportedForZ3) as exc:
+    except (InstanceError, OptionError, RangeError, UsageError, UnsupportedForZ3, SpecError, IncompatibleDatabase) as exc:
         print(f"kvsched: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (SchedulerViolation, RoundLimitExceeded, UnprovenBenchmark) as exc:

@@ -1,0 +1,85 @@
+"""The results database: SQLite in WAL mode, one transaction per result, a versioned schema.
+
+``cells`` holds one row per planned cell (primary key ``cell_id``), its status (``pending``, ``done``,
+``failed``), attempts, best ratio, proof status, the best witness as replayable MODEL.md JSON and the error of a
+failed cell. ``witnesses`` holds every improving witness of every cell, in order. A database written by another
+schema version is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+
+class IncompatibleDatabase(RuntimeError):
+    pass
+
+
+def open_db(path: str | Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        with conn:
+            conn.execute("BEGIN")
+            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            conn.execute("""CREATE TABLE cells (
+                cell_id TEXT PRIMARY KEY, campaign TEXT NOT NULL, params TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0, best_ratio TEXT, proof TEXT, witness TEXT,
+                evaluations INTEGER, seconds REAL, error TEXT, finished_at REAL)""")
+            conn.execute("""CREATE TABLE witnesses (
+                cell_id TEXT NOT NULL REFERENCES cells(cell_id), seq INTEGER NOT NULL, ratio TEXT NOT NULL,
+                witness TEXT NOT NULL, PRIMARY KEY (cell_id, seq))""")
+    elif row[0] != str(SCHEMA_VERSION):
+        raise IncompatibleDatabase(f"{path}: schema version {row[0]}, this kvsched reads version {SCHEMA_VERSION}; "
+                                   "use a new database file")
+    return conn
+
+
+def plan(conn: sqlite3.Connection, campaign: str, cells) -> None:
+    with conn:
+        conn.execute("BEGIN")
+        conn.executemany("INSERT OR IGNORE INTO cells (cell_id, campaign, params, status) VALUES (?, ?, ?, 'pending')",
+                         [(c.cell_id, campaign, json.dumps(c.params, sort_keys=True)) for c in cells])
+
+
+def unfinished(conn: sqlite3.Connection, cells) -> list:
+    done = {r[0] for r in conn.execute("SELECT cell_id FROM cells WHERE status = 'done'")}
+    return [c for c in cells if c.cell_id not in done]
+
+
+def record_result(conn: sqlite3.Connection, result: dict) -> bool:
+    """Store a finished cell and its improving witnesses in one transaction; False if it was already done."""
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        cur = conn.execute(
+            "UPDATE cells SET status = 'done', attempts = attempts + 1, best_ratio = ?, proof = ?, witness = ?, "
+            "evaluations = ?, seconds = ?, error = NULL, finished_at = ? WHERE cell_id = ? AND status != 'done'",
+            (result["best_ratio"], result["proof"], json.dumps(result["witness"]) if result["witness"] else None,
+             result["evaluations"], result["seconds"], time.time(), result["cell_id"]))
+        if cur.rowcount == 0:
+            return False
+        conn.executemany("INSERT OR IGNORE INTO witnesses VALUES (?, ?, ?, ?)",
+                         [(result["cell_id"], i, w["ratio"], json.dumps(w)) for i, w in enumerate(result["witnesses"])])
+    return True
+
+
+def record_failure(conn: sqlite3.Connection, cell_id: str, error: str) -> None:
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE cells SET status = 'failed', attempts = attempts + 1, error = ?, finished_at = ? "
+                     "WHERE cell_id = ? AND status != 'done'", (error, time.time(), cell_id))
+
+
+def status_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    counts = {"pending": 0, "done": 0, "failed": 0}
+    for status, count in conn.execute("SELECT status, COUNT(*) FROM cells GROUP BY status"):
+        counts[status] = count
+    return counts

@@ -1,0 +1,106 @@
+"""Run a campaign's cells as Dask tasks and store each result as it arrives.
+
+By default an embedded ``LocalCluster`` (one single-threaded worker process per core) runs the cells; with
+``scheduler="tcp://host:port"`` the same campaign runs on an existing Dask cluster (its workers need this
+package installed). Cells already ``done`` in the database are skipped, so re-running a SPEC resumes it. A
+worker that dies mid-cell has its cell rescheduled by Dask up to ``retries`` times; after that the cell is
+recorded as ``failed`` with the error, and a later run tries it again.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.witness import format_ratio
+from verify.campaign import db
+from verify.campaign.spec import Cell, Spec
+
+
+def run_cell(params: dict) -> dict:
+    """One cell, on a worker: search it and return everything the database stores (plain JSON values)."""
+    from models.instance import uniform_instance
+    from verify.search import Problem, run_search
+
+    cell = Cell.from_params(params)
+    config = uniform_instance(cell.M, cell.s, cell.l, cell.u, [cell.l] * cell.n)
+    witnesses: list[dict] = []
+    outcome = run_search(Problem(config, cell.policy, dict(cell.options), cell.benchmark), cell.strategy,
+                         budget=cell.budget, seed=cell.seed, on_improve=lambda w, s: witnesses.append(w.to_dict()))
+    return {
+        "cell_id": cell.cell_id,
+        "best_ratio": format_ratio(outcome.best_ratio) if outcome.best else None,
+        "proof": outcome.proof_status,
+        "witness": outcome.best.to_dict() if outcome.best else None,
+        "witnesses": witnesses,
+        "evaluations": outcome.evaluations,
+        "seconds": outcome.seconds,
+        "worker_pid": os.getpid(),
+    }
+
+
+@dataclass
+class CampaignSummary:
+    planned: int
+    skipped_done: int
+    recorded: int
+    failed: int
+    interrupted: bool
+    seconds: float
+    counts: dict
+
+
+def run_campaign(spec: Spec, db_path: str | Path, *, scheduler: str | None = None, workers: int | None = None,
+                 progress: Callable[[str], None] | None = None, client=None) -> CampaignSummary:
+    import dask
+    from distributed import Client, LocalCluster, as_completed
+
+    began = time.perf_counter()
+    conn = db.open_db(db_path)
+    db.plan(conn, spec.name, spec.cells)
+    todo = db.unfinished(conn, spec.cells)
+    skipped = len(spec.cells) - len(todo)
+    if progress:
+        progress(f"{len(spec.cells)} cells ({spec.excluded} grid points excluded: l > u or s + u > M); "
+                 f"{skipped} already done, {len(todo)} to run")
+    recorded = failed = 0
+    interrupted = False
+    own_cluster = None
+    with dask.config.set({"distributed.scheduler.allowed-failures": spec.retries}):
+        if client is None:
+            if scheduler:
+                client = Client(scheduler)
+            else:
+                own_cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                           processes=True, dashboard_address=None)
+                client = Client(own_cluster)
+        try:
+            futures = {client.submit(run_cell, c.params, key=f"cell-{c.cell_id}", pure=False): c for c in todo}
+            for future in as_completed(futures):
+                cell = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # KilledWorker after the retries, or the cell's own error
+                    db.record_failure(conn, cell.cell_id, f"{type(exc).__name__}: {exc}"[:500])
+                    failed += 1
+                    if progress:
+                        progress(f"cell {cell.cell_id} FAILED: {type(exc).__name__}: {exc}")
+                    continue
+                if db.record_result(conn, result):
+                    recorded += 1
+                if progress:
+                    progress(f"[{recorded + failed}/{len(todo)}] {cell.policy} n={cell.n} M={cell.M} s={cell.s} "
+                             f"l={cell.l} u={cell.u} {cell.strategy}: {result['best_ratio']} ({result['proof']})")
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            if own_cluster is not None:
+                client.close()
+                own_cluster.close()
+    counts = db.status_counts(conn)
+    conn.close()
+    return CampaignSummary(len(spec.cells), skipped, recorded, failed, interrupted,
+                           time.perf_counter() - began, counts)

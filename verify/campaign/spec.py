@@ -1,0 +1,181 @@
+"""Campaign SPEC files (TOML): the grid of (policy × options × configuration × strategy) cells.
+
+```toml
+name = "quick"
+benchmark = "opt"                      # or "hsf"
+strategies = ["exhaustive", "local"]
+budget = 2.0                           # seconds per cell
+seed = 0
+retries = 2                            # a cell whose worker dies is retried this often, then recorded as failed
+[[policies]]
+policy = "amin"
+options = { eviction = "most-progress" }
+[grid]                                 # one interval for all jobs, arrivals 0; ints, "a..b" ranges or lists
+n = "2..3"
+M = "6..8"
+s = [0, 1]
+l = 1
+u = "3..4"
+```
+
+Everything is validated before any task is submitted; an error names the key and the rule. Grid combinations
+with ``l > u`` or ``s + u > M`` are not cells (the plan says how many were excluded).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from models.instance import InstanceError, uniform_instance
+from models.schedulers import OptionError, make_scheduler
+from models.witness import BENCHMARKS
+from verify.ranges import RangeError, parse_range
+
+TOP_KEYS = {"name", "benchmark", "strategies", "budget", "seed", "retries", "policies", "grid"}
+GRID_KEYS = {"n": 1, "M": 1, "s": 0, "l": 1, "u": 1}
+POLICY_KEYS = {"policy", "options"}
+CAMPAIGN_STRATEGIES = ("exhaustive", "local", "hypothesis", "portfolio", "statespace", "z3")
+
+
+class SpecError(ValueError):
+    """A SPEC that breaks a rule; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    policy: str
+    options: tuple[tuple[str, Any], ...]
+    n: int
+    M: int
+    s: int
+    l: int  # noqa: E741
+    u: int
+    strategy: str
+    benchmark: str
+    budget: float
+    seed: int
+
+    @property
+    def params(self) -> dict[str, Any]:
+        d = self.__dict__.copy()
+        d["options"] = dict(self.options)
+        return d
+
+    @property
+    def cell_id(self) -> str:
+        return hashlib.sha1(json.dumps(self.params, sort_keys=True).encode()).hexdigest()[:16]
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> Cell:
+        return cls(**(params | {"options": tuple(sorted(params["options"].items()))}))
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    cells: tuple[Cell, ...]
+    excluded: int
+    retries: int
+
+
+def _values(grid: dict, key: str) -> list[int]:
+    raw = grid[key]
+    if isinstance(raw, bool):
+        raise SpecError(f"grid.{key}: must be an integer, a range 'a..b' or a list, got {raw!r}")
+    if isinstance(raw, int):
+        raw = str(raw)
+    if isinstance(raw, str):
+        try:
+            return list(parse_range(raw, f"grid.{key}", GRID_KEYS[key]))
+        except RangeError as exc:
+            raise SpecError(str(exc)) from None
+    if isinstance(raw, list) and raw and all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
+        if min(raw) < GRID_KEYS[key]:
+            raise SpecError(f"grid.{key}: values must be >= {GRID_KEYS[key]}, got {min(raw)}")
+        return sorted(set(raw))
+    raise SpecError(f"grid.{key}: must be an integer, a range 'a..b' or a non-empty list of integers, got {raw!r}")
+
+
+def parse_spec(data: dict[str, Any]) -> Spec:
+    unknown = sorted(set(data) - TOP_KEYS)
+    if unknown:
+        raise SpecError(f"{unknown[0]}: unknown key (allowed: {', '.join(sorted(TOP_KEYS))})")
+    for key in ("name", "policies", "grid", "strategies"):
+        if key not in data:
+            raise SpecError(f"{key}: missing key")
+    name = data["name"]
+    if not isinstance(name, str) or not name:
+        raise SpecError("name: must be a non-empty string")
+    benchmark = data.get("benchmark", "opt")
+    if benchmark not in BENCHMARKS:
+        raise SpecError(f"benchmark: must be one of {', '.join(BENCHMARKS)}, got {benchmark!r}")
+    strategies = data["strategies"]
+    if not isinstance(strategies, list) or not strategies or any(s not in CAMPAIGN_STRATEGIES for s in strategies):
+        raise SpecError(f"strategies: must be a non-empty list drawn from {', '.join(CAMPAIGN_STRATEGIES)}")
+    budget = data.get("budget", 10.0)
+    if isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0:
+        raise SpecError(f"budget: must be a positive number of seconds, got {budget!r}")
+    seed, retries = data.get("seed", 0), data.get("retries", 2)
+    for key, value in (("seed", seed), ("retries", retries)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise SpecError(f"{key}: must be a non-negative integer, got {value!r}")
+    grid = data["grid"]
+    if not isinstance(grid, dict):
+        raise SpecError("grid: must be a table")
+    unknown = sorted(set(grid) - set(GRID_KEYS))
+    if unknown:
+        raise SpecError(f"grid.{unknown[0]}: unknown key (allowed: {', '.join(GRID_KEYS)})")
+    missing = sorted(set(GRID_KEYS) - set(grid))
+    if missing:
+        raise SpecError(f"grid.{missing[0]}: missing key")
+    axes = {key: _values(grid, key) for key in GRID_KEYS}
+    policies = data["policies"]
+    if not isinstance(policies, list) or not policies:
+        raise SpecError("policies: must be a non-empty list of tables [[policies]]")
+    parsed = []
+    for i, p in enumerate(policies):
+        if not isinstance(p, dict):
+            raise SpecError(f"policies[{i}]: must be a table")
+        unknown = sorted(set(p) - POLICY_KEYS)
+        if unknown:
+            raise SpecError(f"policies[{i}].{unknown[0]}: unknown key (allowed: policy, options)")
+        if "policy" not in p:
+            raise SpecError(f"policies[{i}].policy: missing key")
+        options = p.get("options", {})
+        if not isinstance(options, dict):
+            raise SpecError(f"policies[{i}].options: must be a table")
+        try:
+            make_scheduler(p["policy"], uniform_instance(2, 0, 1, 1, [1]), **options)
+        except OptionError as exc:
+            raise SpecError(f"policies[{i}]: {exc}") from None
+        parsed.append((p["policy"], tuple(sorted(options.items()))))
+    cells, excluded = [], 0
+    for (policy, options), strategy in itertools.product(parsed, strategies):
+        for n, M, s, l, u in itertools.product(*(axes[k] for k in GRID_KEYS)):  # noqa: E741
+            if l > u or s + u > M:
+                excluded += 1
+                continue
+            try:
+                uniform_instance(M, s, l, u, [l] * n)
+            except InstanceError as exc:
+                raise SpecError(f"grid: invalid instance n={n} M={M} s={s} l={l} u={u}: {exc}") from None
+            cells.append(Cell(policy, options, n, M, s, l, u, strategy, benchmark, float(budget), seed))
+    if not cells:
+        raise SpecError("grid: no cell has l <= u and s + u <= M")
+    return Spec(name, tuple(cells), excluded, retries)
+
+
+def load_spec(path: str | Path) -> Spec:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot read file ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{path}: invalid TOML: {exc}") from None
+    return parse_spec(data)

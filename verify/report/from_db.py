@@ -1,0 +1,47 @@
+"""``kvsched report --from DB``: a campaign's results as Markdown and self-contained HTML, witnesses included."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+from models.atomic import write_atomic
+from models.witness import Witness, save_witness
+from verify.campaign import db
+
+
+def report_from_db(db_path: str | Path, out: Path) -> dict:
+    from verify.report import _html
+
+    conn = db.open_db(db_path)
+    rows = conn.execute("SELECT cell_id, campaign, params, status, best_ratio, proof, witness, error, seconds "
+                        "FROM cells ORDER BY campaign, params").fetchall()
+    counts = db.status_counts(conn)
+    conn.close()
+    lines = [f"# Campaign report: {db_path}", "",
+             "Every ratio is TEL(policy) / TEL(benchmark), certified on the reference engine when the cell ran; "
+             "witness files replay with `kvsched replay FILE`.", "",
+             f"Cells: {counts['done']} done, {counts['failed']} failed, {counts['pending']} pending.", "",
+             "| campaign | policy | options | n | M | s | l | u | strategy | benchmark | worst ratio | proof | witness |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    worst: tuple[Fraction, str] | None = None
+    for cell_id, campaign, params, status, ratio, proof, witness, error, seconds in rows:
+        p = json.loads(params)
+        link = ""
+        if witness:
+            name = f"witnesses/{cell_id}.json"
+            save_witness(Witness.from_dict(json.loads(witness)), out / name)
+            link = f"[{cell_id}]({name})"
+            if worst is None or Fraction(ratio) > worst[0]:
+                worst = (Fraction(ratio), name)
+        shown = ratio if status == "done" else f"{status}: {error or ''}"
+        lines.append(f"| {campaign} | {p['policy']} | {json.dumps(p['options'])} | {p['n']} | {p['M']} | {p['s']} | "
+                     f"{p['l']} | {p['u']} | {p['strategy']} | {p['benchmark']} | {shown} | {proof or ''} | {link} |")
+    if worst:
+        lines += ["", f"Worst ratio in the campaign: **{worst[0]}** ([witness]({worst[1]}), "
+                  f"`kvsched replay {worst[1]}`)."]
+    md = "\n".join(lines) + "\n"
+    write_atomic(out / "report.md", md)
+    write_atomic(out / "report.html", _html(md, {}))
+    return {"cells": len(rows), "counts": counts, "worst": str(worst[0]) if worst else None}
