@@ -82,3 +82,23 @@ def test_simulate_engines_agree(instance_file, capsys, engine):
     assert main(["simulate", str(instance_file), "--policy", "fcfs-recompute", "--json", "--engine", engine]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["engine"] == engine and out["tel"] == 12 and out["evictions"] == 1
+
+
+def test_campaign_and_report_inputs_are_checked(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nstrategies = ["local"]\nbogus = 1\n')
+    assert main(["campaign", "run", str(bad), "--db", str(tmp_path / "x.db")]) == 2
+    assert "bogus: unknown key" in capsys.readouterr().err
+    assert main(["campaign", "status", str(tmp_path / "missing.db")]) == 2
+    assert main(["report", "--from", str(tmp_path / "missing.db")]) == 2
+
+
+def test_prove_and_search_by_statespace(tmp_path, capsys):
+    assert main(["prove", "memory-safety", "--policy", "amin", "--n", "2", "--u", "3", "--M", "4", "--s", "1",
+                 "--method", "statespace", "--json", "--dot", str(tmp_path / "g.dot")]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert {r["status"] for r in results} == {"proved"} and (tmp_path / "g.dot").read_text().startswith("digraph")
+    assert main(["search", "--n", "3", "--u", "4", "--l", "1", "--M", "6", "--strategy", "statespace",
+                 "--out", str(tmp_path / "s"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["best_ratio"] == "17/11" and summary["cells"][0]["proof"] == "closed"
