@@ -8,8 +8,9 @@ Each suite is a function that raises (with Hypothesis's falsifying example) when
 - ``information``: decisions never depend on what the scheduler may not know — runs whose output lengths
   differ only for jobs not yet completed are identical up to the first completion that differs, and A_min's
   run does not change when every ``u_j`` changes;
-- ``against_opt``: TEL >= OPT (exact, small n), and A_max's ratio <= α⁻¹(1+α⁻¹)/2 on single-interval
-  instances (MODEL.md's reading of the paper; a failure is a finding with its witness);
+- ``against_opt``: TEL >= OPT (exact, small n), and A_max's ratio to H-SF (the paper's benchmark) <=
+  α⁻¹(1+α⁻¹)/2 on single-interval instances (MODEL.md's reading; a failure is a finding with its witness).
+  Against exact OPT the bound is already known to fail: :data:`AMAX_OPT_FINDING`;
 - ``stateful``: Hypothesis plays the adversary online (:mod:`verify.stateful`) with invariants every round;
 - ``conformance``: MODEL.md's examples (needs the project's ``shared/``).
 
@@ -129,6 +130,11 @@ def information(impl: Impl | None = None, max_examples: int | None = None,
     prop()
 
 
+# A finding of this project (kvsched report --quick): the paper's A_max upper bound, read against exact OPT,
+# fails at alpha = 1, where A_max plans with u = o and so is H-SF, which is not optimal in this model.
+AMAX_OPT_FINDING = {"M": 18, "requests": [{"s": 1, "o": 8, "l": 8, "u": 8, "a": 0}] * 5}
+
+
 def amax_bound(alpha: Fraction) -> Fraction:
     """MODEL.md's reading of the paper's A_max upper bound: α⁻¹(1 + α⁻¹)/2."""
     inv = 1 / alpha
@@ -149,9 +155,13 @@ def against_opt(impl: Impl | None = None, max_examples: int | None = None) -> No
     @_settings(max_examples)
     @given(uniform_instances(max_n=5, max_u=6), st.sampled_from(["stop", "skip"]))
     def amax_within_paper_bound(inst, admission):
-        opt = solve_opt(inst, "exhaustive").tel
-        ratio = Fraction(impl.run(impl.convert(inst), "amax", {"admission": admission}).tel, opt)
-        assert ratio <= amax_bound(inst.alpha), f"A_max ratio {ratio} above the paper's bound {amax_bound(inst.alpha)}"
+        # Against the paper's benchmark H-SF. Against exact OPT the bound fails (a recorded finding:
+        # AMAX_OPT_FINDING below, and the report's verdict), because H-SF itself is not optimal here.
+        inst = impl.convert(inst)
+        hsf = impl.run(inst, "hsf", {"admission": admission}).tel
+        ratio = Fraction(impl.run(inst, "amax", {"admission": admission}).tel, hsf)
+        assert ratio <= amax_bound(inst.alpha), \
+            f"A_max / H-SF = {ratio} above the paper's bound {amax_bound(inst.alpha)} on {inst.as_dict()}"
 
     tel_at_least_opt()
     amax_within_paper_bound()

@@ -50,3 +50,17 @@ def test_amax_bound_reading():
 
     assert properties.amax_bound(Fraction(1)) == 1
     assert properties.amax_bound(Fraction(1, 2)) == 3
+
+
+def test_finding_amax_bound_fails_against_exact_opt():
+    """Kept as a finding, not tuned away: at alpha = 1 A_max is H-SF, and H-SF is not optimal, so
+    A_max / OPT = 36/35 exceeds the paper's bound alpha^-1 (1 + alpha^-1)/2 = 1 on this witness."""
+    from fractions import Fraction
+
+    from models.instance import Instance
+    from verify.certify import certify
+
+    inst = Instance.from_dict(properties.AMAX_OPT_FINDING)
+    ratio = certify(inst, "amax", {}, "opt").ratio
+    assert ratio == Fraction(36, 35) > properties.amax_bound(inst.alpha) == 1
+    assert certify(inst, "amax", {}, "hsf").ratio == 1
