@@ -327,23 +327,13 @@ def cmd_campaign(args: argparse.Namespace) -> int:
             params, ratio, proof = max(best, key=lambda r: Fraction(r[1]) if r[1] else Fraction(0))
             print(f"worst ratio so far {ratio} ({proof}) at {params}")
         return 0
-    import csv
-    import io
-
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    columns = ["cell_id", "campaign", "status", "attempts", "best_ratio", "proof", "evaluations", "seconds", "error"]
-    params_keys = ["policy", "options", "n", "M", "s", "l", "u", "strategy", "benchmark", "budget", "seed"]
-    writer.writerow(columns + params_keys)
-    for row in conn.execute(f"SELECT {', '.join(columns)}, params FROM cells ORDER BY cell_id"):
-        params = json.loads(row[-1])
-        writer.writerow(list(row[:-1]) + [json.dumps(params[k]) if k == "options" else params[k] for k in params_keys])
+    text = db.export_csv(conn)
     if args.out:
         from models.atomic import write_atomic
 
-        write_atomic(args.out, buf.getvalue())
+        write_atomic(args.out, text)
     else:
-        sys.stdout.write(buf.getvalue())
+        sys.stdout.write(text)
     return 0
 
 

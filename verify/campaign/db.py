@@ -83,3 +83,19 @@ def status_counts(conn: sqlite3.Connection) -> dict[str, int]:
     for status, count in conn.execute("SELECT status, COUNT(*) FROM cells GROUP BY status"):
         counts[status] = count
     return counts
+
+
+def export_csv(conn: sqlite3.Connection) -> str:
+    """Every cell as one CSV row: its result columns, then its parameters."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    columns = ["cell_id", "campaign", "status", "attempts", "best_ratio", "proof", "evaluations", "seconds", "error"]
+    params_keys = ["policy", "options", "n", "M", "s", "l", "u", "strategy", "benchmark", "budget", "seed"]
+    writer.writerow(columns + params_keys)
+    for row in conn.execute(f"SELECT {', '.join(columns)}, params FROM cells ORDER BY cell_id"):
+        params = json.loads(row[-1])
+        writer.writerow(list(row[:-1]) + [json.dumps(params[k]) if k == "options" else params[k] for k in params_keys])
+    return buf.getvalue()

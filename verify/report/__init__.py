@@ -79,7 +79,7 @@ def run_report(preset: str, out: Path, progress=print) -> dict:
 
     md = _markdown(preset, sweep, verdicts, symbolic, proofs, workload_rows, names, images, time.perf_counter() - began)
     write_atomic(out / "report.md", md)
-    write_atomic(out / "report.html", _html(md, images))
+    write_atomic(out / "report.html", render_html(md, images))
     summary = {"out": str(out), "verdicts": [v.__dict__ for v in verdicts], "cells": len(sweep.cells),
                "seconds": round(time.perf_counter() - began, 1)}
     write_atomic(out / "verdicts.json", json.dumps(summary, indent=1, default=str))
@@ -155,7 +155,7 @@ def _markdown(preset, sweep: SweepResult, verdicts, symbolic, proofs, workload_r
     return "\n".join(L) + "\n"
 
 
-def _html(md: str, images: dict[str, bytes]) -> str:
+def render_html(md: str, images: dict[str, bytes]) -> str:
     """A self-contained page: the Markdown's tables and lists as HTML, the PNGs inlined as base64."""
     body, in_table = [], False
     for line in md.splitlines():

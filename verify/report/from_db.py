@@ -12,7 +12,7 @@ from verify.campaign import db
 
 
 def report_from_db(db_path: str | Path, out: Path) -> dict:
-    from verify.report import _html
+    from verify.report import render_html
 
     conn = db.open_db(db_path)
     rows = conn.execute("SELECT cell_id, campaign, params, status, best_ratio, proof, witness, error, seconds "
@@ -43,5 +43,5 @@ def report_from_db(db_path: str | Path, out: Path) -> dict:
                   f"`kvsched replay {worst[1]}`)."]
     md = "\n".join(lines) + "\n"
     write_atomic(out / "report.md", md)
-    write_atomic(out / "report.html", _html(md, {}))
+    write_atomic(out / "report.html", render_html(md, {}))
     return {"cells": len(rows), "counts": counts, "worst": str(worst[0]) if worst else None}

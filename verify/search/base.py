@@ -53,6 +53,11 @@ class Evaluator:
         self._bench: dict[tuple, int] = {} if cache is None else cache
         self.evaluations = 0
 
+    @property
+    def bench_cache(self) -> dict[tuple, int]:
+        """The benchmark memo (shareable with other searches of the same M and benchmark)."""
+        return self._bench
+
     def alg_tel(self, outputs: tuple[int, ...]) -> int:
         if self.engine is not None:
             return self.engine.run(outputs).tel

@@ -13,7 +13,7 @@ def search_statespace(problem: Problem, *, cache: dict | None = None, budget: fl
     tracker = Tracker(evaluator, "statespace", budget, on_improve)
     try:
         result = worst_ratio(problem.config, problem.policy, problem.options, benchmark=problem.benchmark,
-                             budget=budget, cache=evaluator._bench)
+                             budget=budget, cache=evaluator.bench_cache)
     except TimeoutError as exc:
         return tracker.outcome(notes=[str(exc)])
     tracker.offer(result.outputs)
