@@ -146,7 +146,10 @@ def _markdown(preset, sweep: SweepResult, verdicts, symbolic, proofs, workload_r
              else "this does not show the paper's ordering; see the table."), ""]
     L += ["## Readings side by side", "",
           "MODEL.md leaves A_min's eviction order and the admission rule open; the sweep runs every combination. "
-          "See `amin_readings.png` and the A_min rows of the table above.", ""]
+          "See `amin_readings.png` and the A_min rows of the table above. With one prompt size for all jobs the "
+          "admission rules coincide: candidates come in ascending assumed length, so once one fails every later "
+          "one (same s, longer or equal plan) fails too, and `skip` admits exactly what `stop` does. The eviction "
+          "order is what separates the readings.", ""]
     for label in AMIN_LABELS:
         pts = worst_by_k(sweep, label)
         L.append(f"- {label}: " + ", ".join(f"alpha=1/{2**k}: {format_ratio(r)}" for k, r in pts.items()))
