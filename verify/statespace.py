@@ -100,29 +100,52 @@ def _unfinished(run: Execution) -> int:
                if r.a <= run.t and job.status is not Status.DONE)
 
 
-def _copy(run: Execution) -> Execution:
-    """A branch of ``run``: its own job states and scheduler, the shared instance, and only the last round
-    record (exploration never needs the history; keeping it would make every copy O(depth))."""
+def _copy(run: Execution, scheduler: Scheduler | None = None) -> Execution:
+    """A branch of ``run``: its own job states and scheduler (a copy of ``scheduler`` if given), the shared
+    instance, and only the last round record (exploration never needs the history; keeping it would make every
+    copy O(depth))."""
     new = copy.copy(run)
     new.jobs = [copy.copy(job) for job in run.jobs]
     new.rounds = run.rounds[-1:]
-    new.scheduler = copy.deepcopy(run.scheduler, memo={id(run.instance): run.instance})
+    new.scheduler = copy.deepcopy(scheduler or run.scheduler, memo={id(run.instance): run.instance})
     return new
 
 
+class _Decided(Scheduler):
+    """Replays a decision already taken, so that every adversary branch does not decide again."""
+
+    def __init__(self, decision) -> None:
+        self.decision = decision
+
+    def decide(self, view):
+        return self.decision
+
+
 def successors(run: Execution):
-    """``(choice, next_run, weight)`` for every adversary move in the current round."""
+    """``(choice, next_run, weight)`` for every adversary move in the current round.
+
+    The scheduler decides once (its decision cannot depend on the answers, which come after it); each branch
+    replays that decision and then continues with a copy of the scheduler's post-decision state."""
     weight = _unfinished(run)
-    probe = _copy(run)
+    decider = _copy(run)
+    decision = decider.scheduler.decide(decider.view())
+    after = decider.scheduler
+    probe = copy.copy(decider)
+    probe.jobs = [copy.copy(job) for job in run.jobs]
+    probe.scheduler = _Decided(decision)
     record: list = []
     probe.oracle = ScriptedOutcomes(run.instance, frozenset(), record)
-    probe.step()  # the decision does not depend on the answers: find the jobs whose completion is free
+    probe.step()  # find the jobs whose completion is the adversary's choice
     free = [j for j, k in record if _floor(run, j) <= k < run.instance.requests[j].u]
     for size in range(len(free) + 1):
         for subset in itertools.combinations(free, size):
-            nxt = _copy(run)
+            nxt = copy.copy(run)
+            nxt.jobs = [copy.copy(job) for job in run.jobs]
+            nxt.rounds = []
+            nxt.scheduler = _Decided(decision)
             nxt.oracle = ScriptedOutcomes(run.instance, frozenset(subset))
             nxt.step()
+            nxt.scheduler = copy.deepcopy(after, memo={id(run.instance): run.instance})
             yield frozenset(subset), nxt, weight
 
 
@@ -185,7 +208,12 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
                 stack.append((nkey, nxt))
                 if g.number_of_nodes() > max_states:
                     raise RuntimeError(f"state graph exceeds max_states={max_states}")
-            g.add_edge(key, nkey, weight=weight)
+            completed = tuple((j, nxt.jobs[j].realised) for j in range(config.n)
+                              if nxt.jobs[j].status is Status.DONE and run.jobs[j].status is not Status.DONE)
+            if g.has_edge(key, nkey):
+                g.edges[key, nkey]["choices"].append(completed)
+            else:
+                g.add_edge(key, nkey, weight=weight, choices=[completed])
     if not nx.is_directed_acyclic_graph(g):
         cycle = nx.find_cycle(g, root)
         result.violations.append(Violation("finishes", f"livelock: a cycle of {len(cycle)} states is reachable", ()))
@@ -239,35 +267,36 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
 
     best = [Fraction(0), (), 0, 0]
     pruned = visited = 0
-    root_run = Execution(config, make_scheduler(policy, config, **(options or {})),
-                         oracle=ScriptedOutcomes(config, frozenset()), round_limit=10**9)
+    reqs = config.requests
 
-    def minimal_outputs(run: Execution) -> tuple[int, ...]:
-        return tuple(job.realised if job.status is Status.DONE else _floor(run, j) for j, job in enumerate(run.jobs))
+    def floors(node) -> list[int]:
+        """Per job, the least output length still possible at this node (``l_j`` and what was revealed)."""
+        return [r.l if state[0] == "done" else max(r.l, state[2]) for r, state in zip(reqs, node[1], strict=True)]
 
-    def dfs(run: Execution, tel: int) -> None:
+    def dfs(node, tel: int, known: dict[int, int]) -> None:
         nonlocal pruned, visited
         visited += 1
-        if budget is not None and time.perf_counter() - began > budget:
+        if budget is not None and visited % 64 == 0 and time.perf_counter() - began > budget:
             raise TimeoutError(f"statespace branch and bound exceeded {budget}s")
-        if run.finished:
-            ratio = Fraction(tel, bench(tuple(job.realised for job in run.jobs)))
+        if g.out_degree(node) == 0:
+            outputs = tuple(known[j] for j in range(config.n))
+            ratio = Fraction(tel, bench(outputs))
             if ratio > best[0]:
-                outputs = tuple(job.realised for job in run.jobs)
                 best[:] = [ratio, outputs, tel, bench(outputs)]
             return
-        top = tel + remaining[state_key(run)]
-        low = minimal_outputs(run)
-        if best[0] and Fraction(top, lower_bound(config.with_outputs(low))) <= best[0]:
-            pruned += 1
-            return
-        if best[0] and Fraction(top, bench(low)) <= best[0]:
-            pruned += 1
-            return
-        for _, nxt, weight in successors(run):
-            dfs(nxt, tel + weight)
+        if best[0]:
+            top = tel + remaining[node]
+            low = tuple(known.get(j, f) for j, f in enumerate(floors(node)))
+            if Fraction(top, lower_bound(config.with_outputs(low))) <= best[0] or \
+                    Fraction(top, bench(low)) <= best[0]:
+                pruned += 1
+                return
+        # heaviest continuation first: good witnesses early make the bound bite
+        for _, child, data in sorted(g.out_edges(node, data=True), key=lambda e: -remaining[e[1]] - e[2]["weight"]):
+            for completed in data["choices"]:
+                dfs(child, tel + data["weight"], known | dict(completed))
 
-    dfs(root_run, 0)
+    dfs(sg.root, 0, {})
     stats = sg.stats | {"paths_visited": visited, "subtrees_pruned": pruned,
                         "seconds": round(time.perf_counter() - began, 3)}
     return RatioResult(best[0], best[1], best[2], best[3], stats)
