@@ -42,6 +42,9 @@ class _Job:
     completion: int | None = None
     realised: int | None = None
 
+    def clone(self) -> _Job:
+        return _Job(self.status, self.progress, self.revealed, self.run_start, self.completion, self.realised)
+
 
 class Execution:
     """A run in progress, advanced one round at a time by :meth:`step` (the stateful adversary drives this).

@@ -105,9 +105,9 @@ def _copy(run: Execution, scheduler: Scheduler | None = None) -> Execution:
     instance, and only the last round record (exploration never needs the history; keeping it would make every
     copy O(depth))."""
     new = copy.copy(run)
-    new.jobs = [copy.copy(job) for job in run.jobs]
+    new.jobs = [job.clone() for job in run.jobs]
     new.rounds = run.rounds[-1:]
-    new.scheduler = copy.deepcopy(scheduler or run.scheduler, memo={id(run.instance): run.instance})
+    new.scheduler = (scheduler or run.scheduler).clone()
     return new
 
 
@@ -131,7 +131,7 @@ def successors(run: Execution):
     decision = decider.scheduler.decide(decider.view())
     after = decider.scheduler
     probe = copy.copy(decider)
-    probe.jobs = [copy.copy(job) for job in run.jobs]
+    probe.jobs = [job.clone() for job in run.jobs]
     probe.scheduler = _Decided(decision)
     record: list = []
     probe.oracle = ScriptedOutcomes(run.instance, frozenset(), record)
@@ -140,12 +140,12 @@ def successors(run: Execution):
     for size in range(len(free) + 1):
         for subset in itertools.combinations(free, size):
             nxt = copy.copy(run)
-            nxt.jobs = [copy.copy(job) for job in run.jobs]
+            nxt.jobs = [job.clone() for job in run.jobs]
             nxt.rounds = []
             nxt.scheduler = _Decided(decision)
             nxt.oracle = ScriptedOutcomes(run.instance, frozenset(subset))
             nxt.step()
-            nxt.scheduler = copy.deepcopy(after, memo={id(run.instance): run.instance})
+            nxt.scheduler = after.clone()
             yield frozenset(subset), nxt, weight
 
 

@@ -48,6 +48,11 @@ class AMin(MCSFScheduler):
     def start(self, M: int) -> None:
         self.lower = {}
 
+    def clone(self) -> AMin:
+        twin = AMin(self.admission, self.eviction)
+        twin.lower = dict(self.lower)
+        return twin
+
     def state_key(self, done: frozenset[int]) -> tuple:
         """What of A_min's memory can still matter: the pseudo lower bounds of unfinished jobs."""
         return (self.admission, self.eviction, tuple(sorted((j, v) for j, v in self.lower.items() if j not in done)))

@@ -64,6 +64,13 @@ class Scheduler(ABC):
         """The named options this scheduler was built with (recorded in witnesses)."""
         return {}
 
+    def clone(self) -> Scheduler:
+        """An independent copy of this scheduler and its per-run state (the state-space explorer branches
+        runs with it). The default deep-copies; override for speed."""
+        import copy
+
+        return copy.deepcopy(self)
+
 
 class SchedulerViolation(RuntimeError):
     """A scheduler decision broke a rule of the model; the message names round, job and rule."""
