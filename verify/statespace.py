@@ -111,6 +111,10 @@ def _copy(run: Execution, scheduler: Scheduler | None = None) -> Execution:
     return new
 
 
+def _no_view():
+    return None
+
+
 class _Decided(Scheduler):
     """Replays a decision already taken, so that every adversary branch does not decide again."""
 
@@ -135,6 +139,7 @@ def successors(run: Execution):
     probe.scheduler = _Decided(decision)
     record: list = []
     probe.oracle = ScriptedOutcomes(run.instance, frozenset(), record)
+    probe.view = _no_view  # the replayed decision needs no view; building one per branch is the costliest part
     probe.step()  # find the jobs whose completion is the adversary's choice
     free = [j for j, k in record if _floor(run, j) <= k < run.instance.requests[j].u]
     for size in range(len(free) + 1):
@@ -144,7 +149,9 @@ def successors(run: Execution):
             nxt.rounds = []
             nxt.scheduler = _Decided(decision)
             nxt.oracle = ScriptedOutcomes(run.instance, frozenset(subset))
+            nxt.view = _no_view
             nxt.step()
+            del nxt.view  # back to the real view for the next decision
             nxt.scheduler = after.clone()
             yield frozenset(subset), nxt, weight
 
@@ -238,16 +245,19 @@ class RatioResult:
 
 
 def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, benchmark: str = "opt",
-                budget: float | None = None, cache: dict | None = None) -> RatioResult:
+                budget: float | None = None, cache: dict | None = None, exact_pruning: bool = True,
+                start: tuple[int, ...] | None = None) -> RatioResult:
     """The exact maximum of TEL(ALG)/TEL(benchmark) by depth-first branch and bound over the state graph.
 
     A subtree is cut when (TEL so far + the longest remaining path from its node) / (a lower bound on the
     benchmark for every completion of the path) cannot beat the best found. The benchmark bound uses the
     lengths revealed so far (OPT and H-SF grow with every o_j): the cheap memory-area bound first, exact OPT
     (memoised by multiset) when that is not enough. ``budget`` (seconds) raises TimeoutError when exceeded.
+    ``start`` (an output vector found elsewhere, e.g. by local search) seeds the incumbent so that pruning
+    bites from the first node; the result is the exact maximum either way.
     """
     from verify.certify import benchmark_tel
-    from verify.opt.bounds import lower_bound
+    from verify.opt.bounds import lower_bound_raw
 
     began = time.perf_counter()
     sg = build_graph(config, policy, options)
@@ -266,14 +276,25 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
         return memo[key]
 
     best = [Fraction(0), (), 0, 0]
+    if start is not None:
+        from models.engine_reference import simulate
+
+        start = tuple(start)
+        alg = simulate(config.with_outputs(start), make_scheduler(policy, config, **(options or {}))).tel
+        best[:] = [Fraction(alg, bench(start)), start, alg, bench(start)]
     pruned = visited = 0
     reqs = config.requests
+    s_list, a_list = [r.s for r in reqs], [r.a for r in reqs]
 
     def floors(node) -> list[int]:
         """Per job, the least output length still possible at this node (``l_j`` and what was revealed)."""
         return [r.l if state[0] == "done" else max(r.l, state[2]) for r, state in zip(reqs, node[1], strict=True)]
 
-    def dfs(node, tel: int, known: dict[int, int]) -> None:
+    children: dict = {}  # node -> [(child, weight, choices)], heaviest continuation first
+
+    def dfs(node, tel: int, known: dict[int, int], inherited: int) -> None:
+        """``inherited``: a lower bound on the benchmark valid for this subtree (the parent's; the lengths
+        still possible only grow down the tree, and the benchmark grows with them)."""
         nonlocal pruned, visited
         visited += 1
         if budget is not None and visited % 64 == 0 and time.perf_counter() - began > budget:
@@ -285,18 +306,26 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
                 best[:] = [ratio, outputs, tel, bench(outputs)]
             return
         if best[0]:
-            top = tel + remaining[node]
-            low = tuple(known.get(j, f) for j, f in enumerate(floors(node)))
-            if Fraction(top, lower_bound(config.with_outputs(low))) <= best[0] or \
-                    Fraction(top, bench(low)) <= best[0]:
+            # prune when (tel + longest remaining) / bound <= best, in integers: top * den <= num * bound
+            top, num, den = tel + remaining[node], best[0].numerator, best[0].denominator
+            low = [known.get(j, f) for j, f in enumerate(floors(node))]
+            cheap = max(inherited, lower_bound_raw(s_list, low, a_list, config.M))
+            if top * den <= num * cheap:
                 pruned += 1
                 return
-        # heaviest continuation first: good witnesses early make the bound bite
-        for _, child, data in sorted(g.out_edges(node, data=True), key=lambda e: -remaining[e[1]] - e[2]["weight"]):
-            for completed in data["choices"]:
-                dfs(child, tel + data["weight"], known | dict(completed))
+            if exact_pruning:
+                inherited = bench(tuple(low))
+                if top * den <= num * inherited:
+                    pruned += 1
+                    return
+        if node not in children:
+            children[node] = sorted(((child, d["weight"], d["choices"]) for _, child, d in g.out_edges(node, data=True)),
+                                    key=lambda c: -remaining[c[0]] - c[1])
+        for child, weight, choices in children[node]:
+            for completed in choices:
+                dfs(child, tel + weight, known | dict(completed), inherited)
 
-    dfs(sg.root, 0, {})
+    dfs(sg.root, 0, {}, 0)
     stats = sg.stats | {"paths_visited": visited, "subtrees_pruned": pruned,
                         "seconds": round(time.perf_counter() - began, 3)}
     return RatioResult(best[0], best[1], best[2], best[3], stats)

@@ -29,14 +29,19 @@ def job_area(r: Request) -> int:
     return r.o * r.s + r.o * (r.o + 1) // 2
 
 
-def _lower_bound(requests: list[Request], M: int) -> int:
-    ends = sorted(r.a + r.o for r in requests)
-    areas = sorted(job_area(r) for r in requests)
+def lower_bound_raw(s: list[int], o: list[int], a: list[int], M: int) -> int:
+    """:func:`lower_bound` on plain lists (no Instance built): hot loops such as branch and bound call this."""
+    ends = sorted(aj + oj for aj, oj in zip(a, o, strict=True))
+    areas = sorted(oj * sj + oj * (oj + 1) // 2 for sj, oj in zip(s, o, strict=True))
     total, prefix = 0, 0
     for end, area in zip(ends, areas, strict=True):
         prefix += area
         total += max(end, -(-prefix // M))
-    return total - sum(r.a for r in requests)
+    return total - sum(a)
+
+
+def _lower_bound(requests: list[Request], M: int) -> int:
+    return lower_bound_raw([r.s for r in requests], [r.o for r in requests], [r.a for r in requests], M)
 
 
 def lower_bound(instance: Instance) -> int:

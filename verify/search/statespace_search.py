@@ -1,5 +1,6 @@
 """``--strategy statespace``: the exact worst ratio by branch and bound over the state graph
-(:func:`verify.statespace.worst_ratio`); closes the bracket when it finishes within the budget."""
+(:func:`verify.statespace.worst_ratio`), seeded with a short local search; closes the bracket when it finishes
+within the budget."""
 
 from __future__ import annotations
 
@@ -9,11 +10,19 @@ from verify.statespace import worst_ratio
 
 def search_statespace(problem: Problem, *, cache: dict | None = None, budget: float | None = 60.0, seed: int = 0,
                       on_improve: OnImprove | None = None) -> Outcome:
+    from verify.search.local import search_local
+
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "statespace", budget, on_improve)
+    # a strong incumbent first (a tenth of the budget, at most 0.5 s) lets the bound prune from the root
+    warm = search_local(problem, budget=min(0.5, (budget or 5.0) / 10), seed=seed, cache=evaluator.bench_cache)
+    start = warm.best.instance.outputs if warm.best else None
+    if start is not None:
+        tracker.offer(start)
     try:
         result = worst_ratio(problem.config, problem.policy, problem.options, benchmark=problem.benchmark,
-                             budget=budget, cache=evaluator.bench_cache)
+                             budget=None if budget is None else max(0.0, budget - warm.seconds),
+                             cache=evaluator.bench_cache, start=start)
     except TimeoutError as exc:
         return tracker.outcome(notes=[str(exc)])
     tracker.offer(result.outputs)
