@@ -9,7 +9,6 @@ from models.instance import Instance, Request as R, uniform_instance
 from models.schedulers import make_scheduler, policy_configurations
 from verify.opt import schedule_tel, solve_opt
 from verify.opt.bounds import lower_bound, start_window, trivial_lower_bound
-from verify.opt.heuristic import improve_schedule, serial_schedule
 from verify.opt.result import InvalidSchedule, memory_profile
 from verify.strategies import instances, uniform_instances
 
@@ -54,13 +53,6 @@ def test_opt_equals_sum_of_lengths_when_everything_fits(inst):
         assert solve_opt(big, solver).tel == sum(r.o for r in inst.requests)
 
 
-@given(small)
-def test_heuristic_schedules_are_valid(inst):
-    window = start_window(inst)
-    tel, starts = improve_schedule(inst, window.horizon, budget=0.01)
-    assert schedule_tel(inst, starts) == tel >= solve_opt(inst, "exhaustive").tel
-
-
 def test_hsf_is_not_optimal_example():
     inst = uniform_instance(6, 0, 2, 3, [2, 2, 3, 3, 2, 3])
     assert simulate(inst, make_scheduler("hsf", inst)).tel == 24
@@ -85,7 +77,6 @@ def test_invalid_schedules_are_named():
         schedule_tel(inst, [0, 0])
     with pytest.raises(InvalidSchedule, match="round 2: memory 6 exceeds M=4"):
         schedule_tel(inst, [1, 1])
-    assert serial_schedule(inst, [0, 1], horizon=3) is None
 
 
 def test_unknown_solver_rejected():
