@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-import networkx as nx
 
 from models.engine_reference import liveness_bound
 from models.instance import uniform_instance
