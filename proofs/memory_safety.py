@@ -24,7 +24,7 @@ import z3
 from models.engine_reference import simulate
 from models.instance import Instance, uniform_instance
 from models.schedulers import make_scheduler
-from verify.encoding.scheduler_z3 import encode
+from verify.encoding.scheduler_z3 import encode, make_solver
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def prove_config(config: Instance, policy: str, options: dict | None = None, *,
             violation = z3.Or([m > config.M for m in run.memory])
         else:
             violation = z3.Or([e for row in run.evicted for e in row])
-        solver = z3.Then("simplify", "propagate-values", "solve-eqs", "smt").solver()
+        solver = make_solver()
         if timeout is not None:
             solver.set("timeout", int(timeout * 1000))
         solver.add(run.constraints + [violation])

@@ -166,9 +166,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             raise UsageError("--n/--M/--s/--l/--u: no configuration with l <= u and s + u <= M in these ranges")
     problems = [Problem(c, args.policy, options, args.benchmark) for c in configs]
     for p in problems:  # reject bad options before any work
-        make_scheduler(p.policy, p.config, **options)
+        full = dict(make_scheduler(p.policy, p.config, **options).options)
         if args.strategy == "z3":
-            check_encodable(p.policy, dict(make_scheduler(p.policy, p.config, **options).options))
+            check_encodable(p.policy, full)
     out = Path(args.out)
     console.print(f"searching {len(problems)} configuration(s) with {args.strategy}, budget {args.budget}s each, "
                   f"seed {args.seed}; witnesses in {out}/")
