@@ -8,13 +8,13 @@ Each suite is a function that raises (with Hypothesis's falsifying example) when
 - ``information``: decisions never depend on what the scheduler may not know — runs whose output lengths
   differ only for jobs not yet completed are identical up to the first completion that differs, and A_min's
   run does not change when every ``u_j`` changes;
-- ``against_opt``: TEL >= OPT (exact, small n), and A_max's ratio to H-SF (the paper's benchmark) <=
-  α⁻¹(1+α⁻¹)/2 on single-interval instances (MODEL.md's reading; a failure is a finding with its witness).
-  Against exact OPT the bound is already known to fail: :data:`AMAX_OPT_FINDING`;
+- ``against_opt``: TEL >= OPT (exact, small n);
 - ``stateful``: Hypothesis plays the adversary online (:mod:`verify.stateful`) with invariants every round;
 - ``conformance``: MODEL.md's examples (needs the project's ``shared/``).
 
-``check_scheduler(MyScheduler)`` runs every suite that applies to a user's class.
+``check_scheduler(MyScheduler)`` runs every suite that applies to a user's class. The paper's A_max bound is
+checked separately by :func:`amax_paper_bound`; it fails on recorded witnesses (:data:`AMAX_HSF_FINDING`,
+:data:`AMAX_OPT_FINDING`).
 """
 
 from __future__ import annotations
@@ -135,6 +135,11 @@ def information(impl: Impl | None = None, max_examples: int | None = None,
 AMAX_OPT_FINDING = {"M": 18, "requests": [{"s": 1, "o": 8, "l": 8, "u": 8, "a": 0}] * 5}
 
 
+# A second finding (Hypothesis, tests/verify/test_properties.py): even against H-SF, the paper's benchmark, the
+# bound fails at alpha = 4/5 with four jobs and M = s + u + 1: A_max / H-SF = 10/7 > 45/32.
+AMAX_HSF_FINDING = {"M": 6, "requests": [{"s": 0, "o": 4, "l": 4, "u": 5, "a": 0}] * 4}
+
+
 def amax_bound(alpha: Fraction) -> Fraction:
     """MODEL.md's reading of the paper's A_max upper bound: α⁻¹(1 + α⁻¹)/2."""
     inv = 1 / alpha
@@ -152,18 +157,24 @@ def against_opt(impl: Impl | None = None, max_examples: int | None = None) -> No
         opt = solve_opt(inst, "exhaustive").tel
         assert impl.run(impl.convert(inst), *config).tel >= opt
 
+    tel_at_least_opt()
+
+
+def amax_paper_bound(impl: Impl | None = None, max_examples: int | None = None) -> None:
+    """The paper's claim (as read in MODEL.md), not a model invariant: A_max / H-SF <= α⁻¹(1+α⁻¹)/2 on
+    single-interval instances. It is known to fail in small regimes (:data:`AMAX_HSF_FINDING`), so it is not one
+    of :data:`SUITES` (it would "kill" every mutant for a reason that is not the mutant's)."""
+    impl = impl or Impl.default()
+
     @_settings(max_examples)
     @given(uniform_instances(max_n=5, max_u=6), st.sampled_from(["stop", "skip"]))
     def amax_within_paper_bound(inst, admission):
-        # Against the paper's benchmark H-SF. Against exact OPT the bound fails (a recorded finding:
-        # AMAX_OPT_FINDING below, and the report's verdict), because H-SF itself is not optimal here.
         inst = impl.convert(inst)
         hsf = impl.run(inst, "hsf", {"admission": admission}).tel
         ratio = Fraction(impl.run(inst, "amax", {"admission": admission}).tel, hsf)
         assert ratio <= amax_bound(inst.alpha), \
             f"A_max / H-SF = {ratio} above the paper's bound {amax_bound(inst.alpha)} on {inst.as_dict()}"
 
-    tel_at_least_opt()
     amax_within_paper_bound()
 
 

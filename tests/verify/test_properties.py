@@ -64,3 +64,23 @@ def test_finding_amax_bound_fails_against_exact_opt():
     ratio = certify(inst, "amax", {}, "opt").ratio
     assert ratio == Fraction(36, 35) > properties.amax_bound(inst.alpha) == 1
     assert certify(inst, "amax", {}, "hsf").ratio == 1
+
+
+@pytest.mark.xfail(raises=AssertionError, strict=False,
+                   reason="finding: the paper's A_max bound fails in small regimes (AMAX_HSF_FINDING); Hypothesis "
+                          "may or may not draw such an instance in one run")
+def test_amax_paper_bound_property():
+    properties.amax_paper_bound()
+
+
+def test_finding_amax_bound_fails_against_hsf():
+    """Kept as a finding: A_max / H-SF = 10/7 > 45/32 = alpha^-1 (1 + alpha^-1)/2 at alpha = 4/5, n = 4, M = 6."""
+    from fractions import Fraction
+
+    from models.instance import Instance
+    from verify.certify import certify
+
+    inst = Instance.from_dict(properties.AMAX_HSF_FINDING)
+    assert inst.alpha == Fraction(4, 5)
+    ratio = certify(inst, "amax", {}, "hsf").ratio
+    assert ratio == Fraction(10, 7) > properties.amax_bound(inst.alpha) == Fraction(45, 32)
