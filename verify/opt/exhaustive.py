@@ -1,10 +1,14 @@
 """Exact OPT by exhaustive branch and bound over start rounds: the oracle for the other OPT solvers.
 
 Rounds are decided in order. In round ``t`` the search picks how many jobs of each class (equal ``s, o, a``,
-hence interchangeable) start now, among those arrived and not started; a choice is kept only if the started
-jobs fit in ``M`` in every later round (later starts only add memory, so this is exact). A branch is cut when
-its TEL so far plus the least its unstarted jobs can add (start no earlier than ``t + 1``) reaches the best
-schedule known; H-SF's schedule seeds that bound.
+hence interchangeable) start now, among those arrived and not started. The state is the *committed profile*:
+the memory the started jobs will hold in rounds ``t, t+1, ...`` (a started job never stops, so this is exact),
+and a choice is kept only if the profile stays within ``M``. A branch is cut when its cost so far plus
+:func:`_rest_bound` reaches the best schedule known (H-SF's seeds it), or when the same ``(t, profile,
+unstarted jobs)`` was already reached at no greater cost. Two dominance rules, both exact:
+
+- with nothing running and every job arrived, idling is never better (shift the rest one round earlier);
+- the cost of a schedule is ``Σ (p_j + o_j - a_j)``, so only start rounds are decided.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from models.feasibility import is_feasible
 from models.instance import Instance
 from verify.opt.bounds import start_window
 from verify.opt.result import OptResult, schedule_tel
@@ -22,56 +25,121 @@ class SearchLimit(RuntimeError):
     pass
 
 
-def solve_exhaustive(instance: Instance, *, timeout: float | None = None) -> OptResult:
+def _rest_bound(t: int, profile: tuple[int, ...], classes, remaining, M: int) -> int:
+    """A lower bound on ``Σ (C_j - a_j)`` over the unstarted jobs when none starts before round ``t``.
+
+    ``profile[i]`` is the memory already committed in round ``t + i``. The k-th smallest completion is at least
+    the k-th smallest ``max(t, a_j) + o_j``, and at least the first round by which the free memory from ``t``
+    on holds the k smallest job areas (``Σ_{k<o} (s + k + 1)`` each): the completion-order / memory-area
+    argument of :mod:`verify.opt.bounds`, with the rounds already taken by running jobs removed.
+    """
+    ends, areas, arrived_sum = [], [], 0
+    for (s, o, a), cnt in zip(classes, remaining, strict=True):
+        if cnt:
+            ends.extend([max(t, a) + o] * cnt)
+            areas.extend([o * s + o * (o + 1) // 2] * cnt)
+            arrived_sum += a * cnt
+    if not ends:
+        return 0
+    ends.sort()
+    areas.sort()
+    total, prefix, d, free_sum = 0, 0, 0, 0
+    horizon = len(profile)
+    for end, area in zip(ends, areas):
+        prefix += area
+        while free_sum < prefix and d < horizon:
+            free_sum += M - profile[d]
+            d += 1
+        rounds = d if free_sum >= prefix else horizon + -(-(prefix - free_sum) // M)
+        total += max(end, t + rounds)
+    return total - arrived_sum
+
+
+def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_nodes: int | None = None) -> OptResult:
     """Minimum TEL over non-preemptive schedules, with a schedule that attains it.
 
-    With ``timeout`` (seconds) the search may stop early; it then returns ``status="unknown"`` with the best
-    schedule found as upper bound and the root bound as lower bound.
+    With ``timeout`` (seconds) or ``max_nodes`` (search nodes) the search may stop early; it then returns
+    ``status="unknown"`` with the best schedule found as upper bound and the root bound as lower bound.
     """
     began = time.perf_counter()
     deadline = None if timeout is None else began + timeout
     reqs = instance.requests
+    M = instance.M
     classes = sorted(Counter((r.s, r.o, r.a) for r in reqs))
     members: dict[tuple[int, int, int], list[int]] = {c: [] for c in classes}
     for j, r in enumerate(reqs):
         members[(r.s, r.o, r.a)].append(j)
+    shapes = [tuple(s + k + 1 for k in range(o)) for s, o, _ in classes]
 
     window = start_window(instance)
     best_tel, best_starts = window.upper_tel, list(window.upper_starts)
+    full = tuple(len(members[c]) for c in classes)
+    root_lb = max(window.lower_tel, _rest_bound(0, (), classes, full, M))
+    seen: dict[tuple, int] = {}
     nodes = 0
 
-    def lower_rest(remaining: tuple[int, ...], t: int) -> int:
-        return sum(cnt * (max(t, a) + o - a) for (s, o, a), cnt in zip(classes, remaining, strict=True))
+    def picks(t: int, profile: list[int], remaining: tuple[int, ...]):
+        """Every count vector of class starts that fits beside ``profile``, most jobs first per class
+        (feasibility is monotone, so the counts tried per class stop at the first that does not fit)."""
+        def extend(i: int, chosen: list[int], prof: list[int]):
+            if i == len(classes):
+                yield tuple(chosen), prof
+                return
+            s, o, a = classes[i]
+            if a > t or not remaining[i]:
+                yield from extend(i + 1, chosen + [0], prof)
+                return
+            shape = shapes[i]
+            stack = [prof]
+            while len(stack) <= remaining[i]:
+                cur = stack[-1]
+                nxt = cur + [0] * (o - len(cur)) if len(cur) < o else list(cur)
+                if any(nxt[k] + shape[k] > M for k in range(o)):
+                    break
+                for k in range(o):
+                    nxt[k] += shape[k]
+                stack.append(nxt)
+            for c in range(len(stack) - 1, -1, -1):
+                yield from extend(i + 1, chosen + [c], stack[c])
 
-    root_lb = lower_rest(tuple(len(members[c]) for c in classes), 0)
+        yield from extend(0, [], profile)
 
-    # started: tuple of (s, k, o) for jobs still running at the start of round t, with class starts recorded.
-    def search(t: int, running: list[tuple[int, int, int]], remaining: tuple[int, ...],
-               cost: int, starts: list[tuple[tuple[int, int, int], int]]) -> None:
+    def search(t: int, profile: list[int], remaining: tuple[int, ...], cost: int, starts: list) -> None:
         nonlocal best_tel, best_starts, nodes
         nodes += 1
+        if max_nodes is not None and nodes > max_nodes:
+            raise SearchLimit
+        if deadline is not None and nodes % 256 == 0 and time.perf_counter() > deadline:
+            raise SearchLimit
         if not any(remaining):
             if cost < best_tel:
-                best_tel = cost
-                best_starts = _assign(starts, members)
+                best_tel, best_starts = cost, _assign(starts, members)
             return
-        if cost + lower_rest(remaining, t) >= best_tel:
+        if not profile and all(a > t for (_, _, a), cnt in zip(classes, remaining, strict=True) if cnt):
+            t = min(a for (_, _, a), cnt in zip(classes, remaining, strict=True) if cnt)  # idle until an arrival
+        key = (t, tuple(profile), remaining)
+        if seen.get(key, best_tel) <= cost:
             return
-        avail = [cnt if a <= t else 0 for (s, o, a), cnt in zip(classes, remaining, strict=True)]
-        for pick, new in _feasible_picks(running, classes, avail, instance.M):
-            if deadline is not None and time.perf_counter() > deadline:
-                raise SearchLimit
-            add = sum(c * (t + o - a) for (s, o, a), c in zip(classes, pick, strict=True))
-            rest = tuple(r - c for r, c in zip(remaining, pick, strict=True))
-            if cost + add + lower_rest(rest, t + 1) >= best_tel and any(rest):
+        seen[key] = cost
+        # with nothing running and every job arrived, idling is dominated: shift the rest one round earlier
+        idle_dominated = not profile and all(a <= t for (_, _, a), cnt in zip(classes, remaining, strict=True) if cnt)
+        for pick, prof in picks(t, profile, remaining):
+            if idle_dominated and not any(pick):
                 continue
-            after = [(s, k + 1, e) for s, k, e in running + new if k + 1 < e]
-            search(t + 1, after, rest, cost + add,
+            add = sum(c * (t + o - a) for (_, o, a), c in zip(classes, pick, strict=True))
+            rest = tuple(r - c for r, c in zip(remaining, pick, strict=True))
+            nxt = prof[1:]
+            while nxt and nxt[-1] == 0:
+                nxt.pop()
+            if cost + add + _rest_bound(t + 1, tuple(nxt), classes, rest, M) >= best_tel:
+                continue
+            search(t + 1, nxt, rest, cost + add,
                    starts + [(c, t) for c, cnt in zip(classes, pick, strict=True) for _ in range(cnt)])
 
     status = "optimal"
     try:
-        search(0, [], tuple(len(members[c]) for c in classes), 0, [])
+        if root_lb < best_tel:
+            search(0, [], full, 0, [])
     except SearchLimit:
         status = "unknown"
     starts = tuple(best_starts)
@@ -82,31 +150,11 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None) -> Opt
         status=status,
         tel=best_tel,
         starts=starts,
-        lower_bound=best_tel if status == "optimal" else root_lb,
+        lower_bound=best_tel if status == "optimal" else min(root_lb, best_tel),
         upper_bound=best_tel,
         seconds=time.perf_counter() - began,
         stats={"nodes": nodes},
     )
-
-
-def _feasible_picks(running, classes, avail, M):
-    """Every count vector ``pick <= avail`` whose new jobs fit beside ``running``, most jobs first per class.
-
-    Feasibility is monotone (adding a job never lowers memory), so for each class the counts tried stop at the
-    first that does not fit.
-    """
-    def extend(i, chosen, new):
-        if i == len(classes):
-            yield tuple(chosen), new
-            return
-        s, o, _ = classes[i]
-        fitting = 0
-        while fitting < avail[i] and is_feasible(running + new + [(s, 0, o)] * (fitting + 1), M):
-            fitting += 1
-        for c in range(fitting, -1, -1):
-            yield from extend(i + 1, chosen + [c], new + [(s, 0, o)] * c)
-
-    yield from extend(0, [], [])
 
 
 def _assign(starts: list[tuple[tuple[int, int, int], int]], members: dict) -> list[int]:

@@ -82,3 +82,26 @@ def test_invalid_schedules_are_named():
 def test_unknown_solver_rejected():
     with pytest.raises(ValueError, match="solver: must be one of"):
         solve_opt(uniform_instance(4, 0, 1, 2, [1]), "cplex")
+
+
+@settings(max_examples=15, deadline=None)
+@given(instances(min_n=8, max_n=9, max_u=6, max_s=2, max_a=3, max_slack=8))
+def test_auto_agrees_with_milp_beyond_exhaustive_range(inst):
+    # "auto" goes through exhaustive search with a node budget, then the MILP: whichever proves it, the value
+    # must be the MILP's own optimum.
+    auto, milp = solve_opt(inst, "auto"), solve_opt(inst, "milp")
+    assert auto.status == milp.status == "optimal"
+    assert auto.tel == milp.tel == schedule_tel(inst, auto.starts)
+
+
+def test_exhaustive_node_budget_gives_unknown_with_valid_bounds():
+    from verify.opt.exhaustive import solve_exhaustive
+
+    import random
+
+    rng = random.Random(5)
+    inst = uniform_instance(48, 1, 4, 16, [rng.randint(4, 16) for _ in range(12)])
+    r = solve_exhaustive(inst, max_nodes=50)
+    exact = solve_opt(inst, "milp")
+    assert r.status == "unknown" and r.stats["nodes"] == 51
+    assert r.lower_bound <= exact.tel <= r.tel == schedule_tel(inst, r.starts)
