@@ -132,29 +132,31 @@ def search_grid_points(max_n: int = 5, max_u: int = 6):
                         yield n, u, l, s, M
 
 
-def bench_agreement(policies: Sequence[str], max_n: int, max_u: int, budget: float, console: Console) -> dict:
-    """Z3's proven maximum vs exhaustive enumeration's maximum at every grid point, smallest first."""
+def bench_agreement(policies: Sequence[str], max_n: int, max_u: int, budget: float, console: Console,
+                    strategy: str = "z3") -> dict:
+    """A proving strategy's maximum (Z3 or statespace) vs exhaustive enumeration's at every grid point,
+    smallest first."""
     from models.instance import uniform_instance
     from verify.search import Problem, run_search
 
-    counts = {"agree": 0, "disagree": 0, "z3 open": 0}
+    counts = {"agree": 0, "disagree": 0, f"{strategy} open": 0}
     points = sorted(search_grid_points(max_n, max_u), key=lambda p: (p[0] * p[1], p))
     began = time.perf_counter()
     for policy in policies:
         for n, u, l, s, M in points:  # noqa: E741
             problem = Problem(uniform_instance(M, s, l, u, [l] * n), policy, {}, "opt")
             ex = run_search(problem, "exhaustive")
-            z = run_search(problem, "z3", budget=budget)
+            z = run_search(problem, strategy, budget=budget)
             if not z.closed:
-                counts["z3 open"] += 1
-                verdict = f"z3 open (found {z.best_ratio}, exhaustive {ex.best_ratio})"
+                counts[f"{strategy} open"] += 1
+                verdict = f"{strategy} open (found {z.best_ratio}, exhaustive {ex.best_ratio})"
             elif z.best_ratio == ex.best_ratio:
                 counts["agree"] += 1
                 verdict = "agree"
             else:
                 counts["disagree"] += 1
-                verdict = f"DISAGREE z3 {z.best_ratio} vs exhaustive {ex.best_ratio}"
-            console.print(f"{policy} n={n} u={u} l={l} s={s} M={M}: max {ex.best_ratio} z3 {z.seconds:.2f}s "
+                verdict = f"DISAGREE {strategy} {z.best_ratio} vs exhaustive {ex.best_ratio}"
+            console.print(f"{policy} n={n} u={u} l={l} s={s} M={M}: max {ex.best_ratio} {strategy} {z.seconds:.2f}s "
                           f"{verdict}   totals {counts}  elapsed {time.perf_counter() - began:.0f}s",
                           markup=False, highlight=False)
     console.print(f"agreement: {counts}")
@@ -250,11 +252,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="n at which the reference engine is also run (10000 takes about 20 minutes)")
     p.add_argument("--fast-sizes", default="1000,2000,10000,100000")
     p.add_argument("--tiny", type=int, default=2000, help="number of tiny instances")
-    p = sub.add_parser("agreement", help="Z3's proven maximum vs exhaustive enumeration on the search grid")
+    p = sub.add_parser("agreement", help="Z3's (or statespace's) proven maximum vs exhaustive enumeration on the "
+                                         "search grid")
+    p.add_argument("--strategy", choices=("z3", "statespace"), default="z3")
     p.add_argument("--policies", default="amin,amax")
     p.add_argument("--max-n", type=int, default=5)
     p.add_argument("--max-u", type=int, default=6)
-    p.add_argument("--budget", type=float, default=60.0, help="Z3 seconds per grid point")
+    p.add_argument("--budget", type=float, default=60.0, help="seconds per grid point for the proving strategy")
     p = sub.add_parser("search", help="strategies compared on one budget for A_min")
     p.add_argument("--alphas", default="1/2,1/4,1/8")
     p.add_argument("--sizes", default="4,6,8")
@@ -273,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = lambda text: [int(x) for x in text.split(",") if x]  # noqa: E731
         bench_engine(sizes(args.reference_sizes), sizes(args.fast_sizes), args.tiny, console)
     elif args.what == "agreement":
-        counts = bench_agreement(args.policies.split(","), args.max_n, args.max_u, args.budget, console)
+        counts = bench_agreement(args.policies.split(","), args.max_n, args.max_u, args.budget, console, args.strategy)
         return 1 if counts["disagree"] else 0
     elif args.what == "campaign":
         bench_campaign(args.spec, console)

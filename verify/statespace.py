@@ -164,12 +164,13 @@ def _witness_outputs(run: Execution) -> tuple[int, ...]:
 
 def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | None = None, *,
                 check_liveness: bool | None = None, forbid_eviction: bool | None = None,
-                max_states: int = 2_000_000) -> StateGraph:
+                max_states: int = 2_000_000, deadline: float | None = None) -> StateGraph:
     """Explore every reachable state of ``scheduler`` on ``config`` (its ``o`` values are ignored).
 
     Violations recorded: a batch over ``M`` or any other engine check (``memory``/``model``), a round at the
     liveness bound or a cycle (``finishes``; checked by default for A_min's default eviction and
-    fcfs-recompute), an eviction (``no-eviction``; by default for A_max and H-SF)."""
+    fcfs-recompute), an eviction (``no-eviction``; by default for A_max and H-SF). ``deadline`` (a
+    ``time.perf_counter()`` value) raises TimeoutError when passed."""
     began = time.perf_counter()
     if scheduler == "hsf" or isinstance(scheduler, HSF):
         raise OptionError("policy: H-SF is a hindsight scheduler (it is given every o_j up front); the state graph "
@@ -190,7 +191,11 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
         space *= r.u - r.l + 1
     result = StateGraph(g, root, space)
     stack = [(root, root_run)]
+    expanded = 0
     while stack:
+        expanded += 1
+        if deadline is not None and expanded % 64 == 0 and time.perf_counter() > deadline:
+            raise TimeoutError(f"state graph: deadline passed after {len(g)} states")
         key, run = stack.pop()
         if run.finished:
             g.nodes[key]["terminal"] = True
@@ -260,7 +265,7 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
     from verify.opt.bounds import lower_bound_raw
 
     began = time.perf_counter()
-    sg = build_graph(config, policy, options)
+    sg = build_graph(config, policy, options, deadline=None if budget is None else began + budget)
     if sg.violations:
         raise RuntimeError(f"safety violations found: {sg.violations[0].rule}")
     g = sg.graph

@@ -1,12 +1,14 @@
 """The portfolio: find fast, then prove.
 
 1. local search for a tenth of the budget finds a strong witness;
-2. if exhaustive enumeration is estimated to fit in what is left, it proves the maximum; the estimate is
-   ``space / 50,000 + multisets × 5 ms`` seconds (batched fast-engine simulation plus one exact OPT per multiset
-   of lengths, as measured by ``python -m verify.bench search`` at n = 6);
-3. else, for at most ``Z3_MAX_N`` jobs, Z3 seeded with the best witness tries to close the bracket (the
-   benchmark run shows it closes n = 4, u = 8 and times out from n = 6 on);
-4. else local search goes on with the rest of the budget (another seed): no proof, the best witness.
+2. for an online scheduler, branch and bound over the state graph (:mod:`verify.statespace`), seeded with that
+   witness, gets most of what is left (``STATESPACE_SHARE``): it is the fastest proof we have (``python -m
+   verify.bench statespace``: A_min n = 8, u = 8 closes in about 30 s, where enumeration needs minutes and Z3
+   times out from n = 4 on);
+3. for H-SF (a hindsight scheduler, which has no state graph): exhaustive enumeration if it is estimated to fit
+   in the budget (``space / 50,000 + multisets × 5 ms`` seconds), else Z3 for at most ``Z3_MAX_N`` jobs;
+4. whatever budget is left after a proof that did not finish goes to local search with another seed: no
+   proof, the best witness.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from verify.encoding.scheduler_z3 import UnsupportedForZ3
 from verify.search.base import OnImprove, Outcome, Problem
 from verify.search.exhaustive import search_exhaustive
 from verify.search.local import search_local
+from verify.search.statespace_search import search_statespace
 from verify.search.z3_search import search_z3
 
-
 Z3_MAX_N = 4
+STATESPACE_SHARE = 0.8
 
 
 def _exhaustive_seconds(problem: Problem) -> float:
@@ -34,31 +37,45 @@ def search_portfolio(problem: Problem, *, cache: dict | None = None, budget: flo
     total = 30.0 if budget is None else budget
     began = time.perf_counter()
     local = search_local(problem, budget=total / 10, seed=seed, on_improve=on_improve, cache=cache)
-    left = total - (time.perf_counter() - began)
     notes = [f"local: {local.evaluations} evaluations, best {local.best_ratio} at {local.found_at:.2f}s"]
-    best, found_at = local.best, local.found_at
+    best, found_at, evaluations = local.best, local.found_at, local.evaluations
+
+    def left() -> float:
+        return total - (time.perf_counter() - began)
 
     def beats(w) -> bool:
         return w is not None and (best is None or w.ratio > best.ratio)
 
-    if _exhaustive_seconds(problem) <= left:
-        proof = search_exhaustive(problem, budget=left, cache=cache, on_improve=lambda w, s: beats(w) and on_improve
-                                  and on_improve(w, s))
+    def relay(w, s):
+        return beats(w) and on_improve and on_improve(w, s)
+
+    def absorb(outcome: Outcome, offset: float) -> None:
+        nonlocal best, found_at, evaluations
+        notes.extend(f"{outcome.strategy}: {n}" for n in outcome.notes or [outcome.proof_status])
+        evaluations += outcome.evaluations
+        if beats(outcome.best):
+            best, found_at = outcome.best, offset + outcome.found_at
+
+    proof: Outcome | None = None
+    offset = time.perf_counter() - began
+    if problem.policy != "hsf":
+        proof = search_statespace(problem, budget=left() * STATESPACE_SHARE, seed=seed, cache=cache, on_improve=relay,
+                                  start=best.instance.outputs if best else None)
+    elif _exhaustive_seconds(problem) <= left():
+        proof = search_exhaustive(problem, budget=left(), cache=cache, on_improve=relay)
     elif problem.config.n <= Z3_MAX_N:
         try:
-            proof = search_z3(problem, budget=left, seed=seed, cache=cache, start=best.instance.outputs if best else None,
-                              on_improve=on_improve)
+            proof = search_z3(problem, budget=left(), seed=seed, cache=cache,
+                              start=best.instance.outputs if best else None, on_improve=relay)
         except UnsupportedForZ3 as exc:
             notes.append(f"no proof attempted: {exc}")
-            return Outcome("portfolio", best, evaluations=local.evaluations, seconds=time.perf_counter() - began,
-                           found_at=found_at, notes=notes)
-    else:
-        proof = search_local(problem, budget=left, seed=seed + 1, on_improve=lambda w, s: beats(w) and on_improve
-                             and on_improve(w, s), cache=cache)
-    notes += [f"{proof.strategy}: {n}" for n in proof.notes] or [f"{proof.strategy}: {proof.proof_status}"]
-    offset = time.perf_counter() - began - proof.seconds
-    if beats(proof.best):
-        best, found_at = proof.best, offset + proof.found_at
-    return Outcome("portfolio", best, proven_upper=proof.proven_upper, closed=proof.closed,
-                   evaluations=local.evaluations + proof.evaluations, seconds=time.perf_counter() - began,
-                   found_at=found_at, notes=notes)
+    if proof is not None:
+        absorb(proof, offset)
+        if proof.closed:
+            return Outcome("portfolio", best, proven_upper=proof.proven_upper, closed=True, evaluations=evaluations,
+                           seconds=time.perf_counter() - began, found_at=found_at, notes=notes)
+    offset = time.perf_counter() - began
+    if left() > 0:
+        absorb(search_local(problem, budget=left(), seed=seed + 1, on_improve=relay, cache=cache), offset)
+    return Outcome("portfolio", best, proven_upper=proof.proven_upper if proof else None, evaluations=evaluations,
+                   seconds=time.perf_counter() - began, found_at=found_at, notes=notes)

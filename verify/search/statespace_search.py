@@ -9,19 +9,22 @@ from verify.statespace import worst_ratio
 
 
 def search_statespace(problem: Problem, *, cache: dict | None = None, budget: float | None = 60.0, seed: int = 0,
-                      on_improve: OnImprove | None = None) -> Outcome:
+                      on_improve: OnImprove | None = None, start: tuple[int, ...] | None = None) -> Outcome:
+    """``start``: an output vector found elsewhere; without one, a short local search provides it."""
     from verify.search.local import search_local
 
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "statespace", budget, on_improve)
-    # a strong incumbent first (a tenth of the budget, at most 0.5 s) lets the bound prune from the root
-    warm = search_local(problem, budget=min(0.5, (budget or 5.0) / 10), seed=seed, cache=evaluator.bench_cache)
-    start = warm.best.instance.outputs if warm.best else None
+    spent = 0.0
+    if start is None:
+        # a strong incumbent first (a tenth of the budget, at most 0.5 s) lets the bound prune from the root
+        warm = search_local(problem, budget=min(0.5, (budget or 5.0) / 10), seed=seed, cache=evaluator.bench_cache)
+        start, spent = (warm.best.instance.outputs if warm.best else None), warm.seconds
     if start is not None:
-        tracker.offer(start)
+        tracker.offer(tuple(start))
     try:
         result = worst_ratio(problem.config, problem.policy, problem.options, benchmark=problem.benchmark,
-                             budget=None if budget is None else max(0.0, budget - warm.seconds),
+                             budget=None if budget is None else max(0.0, budget - spent),
                              cache=evaluator.bench_cache, start=start)
     except TimeoutError as exc:
         return tracker.outcome(notes=[str(exc)])

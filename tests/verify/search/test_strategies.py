@@ -11,8 +11,8 @@ from verify.certify import replay
 from verify.search import Problem, run_search
 from verify.search.runner import search_grid
 
-# A sample of the grid (n in 2..5, u in 2..6, l in 1..u, s in {0,1}, M in s+u..s+u+6); the script
-# scripts/search_grid_agreement.py runs all of it.
+# A sample of the grid (n in 2..5, u in 2..6, l in 1..u, s in {0,1}, M in s+u..s+u+6);
+# `python -m verify.bench agreement` runs all of it.
 SAMPLE = [
     ("amin", 2, 3, 1, 0, 3), ("amin", 3, 4, 1, 1, 6), ("amin", 3, 3, 2, 0, 5), ("amin", 2, 4, 1, 1, 9),
     ("amax", 3, 4, 1, 1, 6), ("amax", 2, 3, 1, 0, 3), ("amax", 3, 3, 1, 1, 7),
