@@ -17,8 +17,10 @@ def search_statespace(problem: Problem, *, cache: dict | None = None, budget: fl
     tracker = Tracker(evaluator, "statespace", budget, on_improve)
     spent = 0.0
     if start is None:
-        # a strong incumbent first (a tenth of the budget, at most 0.5 s) lets the bound prune from the root
-        warm = search_local(problem, budget=min(0.5, (budget or 5.0) / 10), seed=seed, cache=evaluator.bench_cache)
+        # a strong incumbent first (a tenth of the budget, at most 0.5 s, at most as many evaluations as there
+        # are output vectors) lets the bound prune from the root
+        warm = search_local(problem, budget=min(0.5, (budget or 5.0) / 10), seed=seed, cache=evaluator.bench_cache,
+                            max_evaluations=problem.space_size)
         start, spent = (warm.best.instance.outputs if warm.best else None), warm.seconds
     if start is not None:
         tracker.offer(tuple(start))
