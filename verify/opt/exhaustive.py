@@ -25,7 +25,7 @@ class SearchLimit(RuntimeError):
     pass
 
 
-def _rest_bound(t: int, profile: tuple[int, ...], classes, remaining, M: int) -> int:
+def _rest_bound(t: int, profile: list[int] | tuple[int, ...], classes, remaining, M: int) -> int:
     """A lower bound on ``Σ (C_j - a_j)`` over the unstarted jobs when none starts before round ``t``.
 
     ``profile[i]`` is the memory already committed in round ``t + i``. The k-th smallest completion is at least
@@ -78,31 +78,30 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_no
     seen: dict[tuple, int] = {}
     nodes = 0
 
-    def picks(t: int, profile: list[int], remaining: tuple[int, ...]):
-        """Every count vector of class starts that fits beside ``profile``, most jobs first per class
-        (feasibility is monotone, so the counts tried per class stop at the first that does not fit)."""
-        def extend(i: int, chosen: list[int], prof: list[int]):
-            if i == len(classes):
-                yield tuple(chosen), prof
-                return
-            s, o, a = classes[i]
-            if a > t or not remaining[i]:
-                yield from extend(i + 1, chosen + [0], prof)
-                return
-            shape = shapes[i]
-            stack = [prof]
-            while len(stack) <= remaining[i]:
-                cur = stack[-1]
-                nxt = cur + [0] * (o - len(cur)) if len(cur) < o else list(cur)
-                if any(nxt[k] + shape[k] > M for k in range(o)):
-                    break
-                for k in range(o):
-                    nxt[k] += shape[k]
-                stack.append(nxt)
-            for c in range(len(stack) - 1, -1, -1):
-                yield from extend(i + 1, chosen + [c], stack[c])
-
-        yield from extend(0, [], profile)
+    def picks(t: int, profile: list[int], remaining: tuple[int, ...]) -> list[tuple[tuple, list[int]]]:
+        """Every ``((class, count), ...)`` choice of starts that fits beside ``profile``, with the profile it
+        leaves; lexicographic over the arrived classes, most jobs first per class. Feasibility is monotone,
+        so the counts tried per class stop at the first that does not fit."""
+        out: list[tuple[tuple, list[int]]] = [((), profile)]
+        for i, cnt in enumerate(remaining):
+            if not cnt or classes[i][2] > t:
+                continue
+            shape, o = shapes[i], len(shapes[i])
+            grown = []
+            for chosen, prof in out:
+                stack = [prof]
+                while len(stack) <= cnt:
+                    cur = stack[-1]
+                    if len(cur) < o:
+                        cur = cur + [0] * (o - len(cur))
+                    if any(c + w > M for c, w in zip(cur, shape)):
+                        break
+                    stack.append([c + w for c, w in zip(cur, shape)] + cur[o:])
+                for c in range(len(stack) - 1, 0, -1):
+                    grown.append((chosen + ((i, c),), stack[c]))
+                grown.append((chosen, prof))
+            out = grown
+        return out
 
     def search(t: int, profile: list[int], remaining: tuple[int, ...], cost: int, starts: list) -> None:
         nonlocal best_tel, best_starts, nodes
@@ -124,17 +123,20 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_no
         # with nothing running and every job arrived, idling is dominated: shift the rest one round earlier
         idle_dominated = not profile and all(a <= t for (_, _, a), cnt in zip(classes, remaining, strict=True) if cnt)
         for pick, prof in picks(t, profile, remaining):
-            if idle_dominated and not any(pick):
+            if idle_dominated and not pick:
                 continue
-            add = sum(c * (t + o - a) for (_, o, a), c in zip(classes, pick, strict=True))
-            rest = tuple(r - c for r, c in zip(remaining, pick, strict=True))
+            add = 0
+            rest = list(remaining)
+            for i, c in pick:
+                add += c * (t + classes[i][1] - classes[i][2])
+                rest[i] -= c
+            rest_t = tuple(rest)
             nxt = prof[1:]
             while nxt and nxt[-1] == 0:
                 nxt.pop()
-            if cost + add + _rest_bound(t + 1, tuple(nxt), classes, rest, M) >= best_tel:
+            if cost + add + _rest_bound(t + 1, nxt, classes, rest_t, M) >= best_tel:
                 continue
-            search(t + 1, nxt, rest, cost + add,
-                   starts + [(c, t) for c, cnt in zip(classes, pick, strict=True) for _ in range(cnt)])
+            search(t + 1, nxt, rest_t, cost + add, starts + [(classes[i], t) for i, c in pick for _ in range(c)])
 
     status = "optimal"
     try:
