@@ -67,3 +67,10 @@ def test_hindsight_scheduler_is_rejected():
 
     with pytest.raises(OptionError, match="hindsight"):
         build_graph(uniform_instance(5, 1, 1, 3, [1, 1]), "hsf")
+
+
+def test_build_respects_its_deadline():
+    import time
+
+    with pytest.raises(TimeoutError, match="deadline passed"):
+        build_graph(uniform_instance(18, 1, 1, 8, [1] * 8), "amin", deadline=time.perf_counter())

@@ -85,3 +85,34 @@ def test_interrupted_search_leaves_complete_witnesses(tmp_path):
     for f in files:
         json.loads(f.read_text())
         assert replay(load_witness(f)) == []
+
+
+def test_z3_horizon_is_the_longest_run_and_proved():
+    # Seeded only with o = l, whose run is short: Z3 must find longer runs (replayed on the engine) until it
+    # proves that no run needs more rounds. The horizon it settles on is the longest makespan over all o.
+    import itertools
+
+    from models.engine_reference import simulate
+    from models.schedulers import make_scheduler
+    from verify.search.base import Evaluator, Tracker
+    from verify.search.z3_search import _proven_horizon
+
+    cfg = uniform_instance(10, 1, 1, 5, [1] * 3)
+    problem = Problem(cfg, "amin", {}, "opt")
+    longest = max(
+        max(simulate(cfg.with_outputs(o), make_scheduler("amin", cfg)).completion)
+        for o in itertools.product(range(1, 6), repeat=3)
+    )
+    short = max(simulate(cfg, make_scheduler("amin", cfg)).completion)
+    assert short < longest < 15  # 15: the liveness bound n * u, which Z3 would otherwise unroll
+    run, _, notes = _proven_horizon(problem, [cfg.outputs], 0, Tracker(Evaluator(problem), "z3", 60, None))
+    assert run.horizon == longest
+    assert f"proved: every run finishes within {longest} rounds" in notes
+
+
+def test_portfolio_proves_with_the_state_graph():
+    problem = Problem(uniform_instance(18, 1, 1, 8, [1] * 5), "amin", {}, "opt")
+    outcome = run_search(problem, "portfolio", budget=20.0, seed=0)
+    assert outcome.closed and any(note.startswith("statespace:") for note in outcome.notes)
+    assert outcome.best_ratio == run_search(problem, "statespace", budget=60).best_ratio
+    assert replay(outcome.best) == []
