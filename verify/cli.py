@@ -358,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("opt", help="exact hindsight optimum of an instance")
     p.add_argument("file")
     p.add_argument("--solver", choices=("auto", *SOLVERS), default="auto",
-                   help="auto: exhaustive for n <= 7, MILP beyond")
+                   help="auto: exhaustive for n <= 7; beyond, exhaustive within a node budget, then the MILP")
     p.add_argument("--timeout", type=float, default=None, help="seconds; on expiry status is 'unknown'")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_opt)
