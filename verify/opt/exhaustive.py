@@ -3,12 +3,14 @@
 Rounds are decided in order. In round ``t`` the search picks how many jobs of each class (equal ``s, o, a``,
 hence interchangeable) start now, among those arrived and not started. The state is the *committed profile*:
 the memory the started jobs will hold in rounds ``t, t+1, ...`` (a started job never stops, so this is exact),
-and a choice is kept only if the profile stays within ``M``. A branch is cut when its cost so far plus
-:func:`_rest_bound` reaches the best schedule known (H-SF's seeds it), or when the same ``(t, profile,
-unstarted jobs)`` was already reached at no greater cost. Two dominance rules, both exact:
+and a choice is kept only if the profile stays within ``M``. The cost of a schedule is ``Σ (p_j + o_j - a_j)``,
+so each start adds its share at once. A branch is cut when
 
-- with nothing running and every job arrived, idling is never better (shift the rest one round earlier);
-- the cost of a schedule is ``Σ (p_j + o_j - a_j)``, so only start rounds are decided.
+- its cost so far plus :func:`_rest_bound` reaches the best schedule known (H-SF's seeds it);
+- the same ``(t, profile, unstarted jobs)`` was already reached at no greater cost (the future depends on
+  nothing else, so this is exact);
+- it idles with nothing running and every job arrived: shifting the rest one round earlier is feasible and
+  cheaper, so such a branch is never better.
 """
 
 from __future__ import annotations
