@@ -240,6 +240,14 @@ def worst_tel(sg: StateGraph) -> int:
     return nx.dag_longest_path_length(sg.graph, weight="weight")
 
 
+class BudgetExceeded(TimeoutError):
+    """The branch and bound ran out of budget; ``outputs`` is the best output vector it had found (or None)."""
+
+    def __init__(self, message: str, outputs: tuple[int, ...] | None) -> None:
+        super().__init__(message)
+        self.outputs = outputs
+
+
 @dataclass
 class RatioResult:
     ratio: Fraction
@@ -257,7 +265,8 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
     A subtree is cut when (TEL so far + the longest remaining path from its node) / (a lower bound on the
     benchmark for every completion of the path) cannot beat the best found. The benchmark bound uses the
     lengths revealed so far (OPT and H-SF grow with every o_j): the cheap memory-area bound first, exact OPT
-    (memoised by multiset) when that is not enough. ``budget`` (seconds) raises TimeoutError when exceeded.
+    (memoised by multiset) when that is not enough. ``budget`` (seconds) raises TimeoutError when exceeded
+    (:class:`BudgetExceeded`, carrying the best output vector so far, once the graph is built).
     ``start`` (an output vector found elsewhere, e.g. by local search) seeds the incumbent so that pruning
     bites from the first node; the result is the exact maximum either way.
     """
@@ -303,7 +312,7 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
         nonlocal pruned, visited
         visited += 1
         if budget is not None and visited % 64 == 0 and time.perf_counter() - began > budget:
-            raise TimeoutError(f"statespace branch and bound exceeded {budget}s")
+            raise BudgetExceeded(f"statespace branch and bound exceeded {budget}s", best[1] or None)
         if g.out_degree(node) == 0:
             outputs = tuple(known[j] for j in range(config.n))
             ratio = Fraction(tel, bench(outputs))

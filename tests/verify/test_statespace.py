@@ -1,6 +1,7 @@
 """The state graph against enumeration, exhaustive search and the Z3 proofs."""
 
 import itertools
+from fractions import Fraction
 
 import pytest
 
@@ -74,3 +75,26 @@ def test_build_respects_its_deadline():
 
     with pytest.raises(TimeoutError, match="deadline passed"):
         build_graph(uniform_instance(18, 1, 1, 8, [1] * 8), "amin", deadline=time.perf_counter())
+
+
+def test_branch_and_bound_out_of_budget_keeps_its_best_leaf(monkeypatch):
+    import verify.statespace as ss
+    from verify.statespace import BudgetExceeded
+
+    config = uniform_instance(18, 1, 1, 8, [1] * 5)
+    build = ss.build_graph
+    monkeypatch.setattr(ss, "build_graph", lambda *a, **k: build(*a, **(k | {"deadline": None})))
+    start = (2, 2, 2, 2, 2)
+    with pytest.raises(BudgetExceeded) as caught:
+        worst_ratio(config, "amin", budget=0.0, start=start)  # stops at the first budget check (64 leaves/nodes)
+    kept = caught.value.outputs
+    assert kept is not None and len(kept) == 5 and all(1 <= o <= 8 for o in kept)
+    from models.engine_reference import simulate
+    from models.schedulers import make_scheduler
+    from verify.certify import benchmark_tel
+
+    def exact(o):
+        inst = config.with_outputs(o)
+        return Fraction(simulate(inst, make_scheduler("amin", inst)).tel, benchmark_tel(inst, "opt"))
+
+    assert exact(kept) >= exact(start)

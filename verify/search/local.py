@@ -15,7 +15,9 @@ from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 
 
 def search_local(problem: Problem, *, cache: dict | None = None, budget: float | None = 5.0, seed: int = 0, on_improve: OnImprove | None = None,
-                 max_evaluations: int | None = None, restart_every: int = 200) -> Outcome:
+                 max_evaluations: int | None = None, restart_every: int = 200,
+                 start: tuple[int, ...] | None = None) -> Outcome:
+    """``start``: the output vector to begin from (default: a random one)."""
     if budget is None and max_evaluations is None:
         raise ValueError("budget: local search needs a time budget or max_evaluations")
     rng = random.Random(seed)
@@ -27,7 +29,7 @@ def search_local(problem: Problem, *, cache: dict | None = None, budget: float |
     def fresh() -> list[int]:
         return [rng.randint(r.l, r.u) for r in reqs]
 
-    current = fresh()
+    current = list(start) if start is not None else fresh()
     cur_ratio = tracker.offer(tuple(current))
     temperature, steps = 0.05, 0
     while not tracker.out_of_time() and (max_evaluations is None or evaluator.evaluations < max_evaluations):

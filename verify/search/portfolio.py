@@ -7,8 +7,8 @@
    times out from n = 4 on);
 3. for H-SF (a hindsight scheduler, which has no state graph): exhaustive enumeration if it is estimated to fit
    in the budget (``space / 50,000 + multisets × 5 ms`` seconds), else Z3 for at most ``Z3_MAX_N`` jobs;
-4. whatever budget is left after a proof that did not finish goes to local search with another seed: no
-   proof, the best witness.
+4. whatever budget is left after a proof that did not finish goes to local search with another seed, starting
+   from the best witness so far: no proof, the best witness.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ def search_portfolio(problem: Problem, *, cache: dict | None = None, budget: flo
                            seconds=time.perf_counter() - began, found_at=found_at, notes=notes)
     offset = time.perf_counter() - began
     if left() > 0:
-        absorb(search_local(problem, budget=left(), seed=seed + 1, on_improve=relay, cache=cache), offset)
+        absorb(search_local(problem, budget=left(), seed=seed + 1, on_improve=relay, cache=cache,
+                            start=best.instance.outputs if best else None), offset)
     return Outcome("portfolio", best, proven_upper=proof.proven_upper if proof else None, evaluations=evaluations,
                    seconds=time.perf_counter() - began, found_at=found_at, notes=notes)

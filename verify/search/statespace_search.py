@@ -5,7 +5,7 @@ within the budget."""
 from __future__ import annotations
 
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
-from verify.statespace import worst_ratio
+from verify.statespace import BudgetExceeded, worst_ratio
 
 
 def search_statespace(problem: Problem, *, cache: dict | None = None, budget: float | None = 60.0, seed: int = 0,
@@ -29,6 +29,8 @@ def search_statespace(problem: Problem, *, cache: dict | None = None, budget: fl
                              budget=None if budget is None else max(0.0, budget - spent),
                              cache=evaluator.bench_cache, start=start)
     except TimeoutError as exc:
+        if isinstance(exc, BudgetExceeded) and exc.outputs is not None:
+            tracker.offer(exc.outputs)  # the best leaf reached before the budget ran out
         return tracker.outcome(notes=[str(exc)])
     tracker.offer(result.outputs)
     stats = ", ".join(f"{k} {v}" for k, v in result.stats.items())

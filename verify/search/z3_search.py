@@ -118,6 +118,9 @@ def search_z3(problem: Problem, *, cache: dict | None = None, budget: float | No
     cfg = problem.config
     seeds = [tuple(start)] if start is not None else []
     seeds += [tuple(r.l for r in cfg.requests), tuple(r.u for r in cfg.requests)]
+    # every instance has ratio >= 1, so some witness always exists: the given one, o = l and o = u
+    for outputs in seeds:
+        tracker.offer(outputs)
     found = _proven_horizon(problem, seeds, seed, tracker)
     if isinstance(found, Outcome):
         return found
@@ -137,9 +140,6 @@ def search_z3(problem: Problem, *, cache: dict | None = None, budget: float | No
         query.base += hsf.constraints + [hsf.finished] + [a == b for a, b in zip(hsf.o, run.o, strict=True)]
         bench = hsf.tel
 
-    # every instance has ratio >= 1, so some witness always exists: the given one, o = l and o = u
-    for outputs in seeds:
-        tracker.offer(outputs)
     best = tracker.best.ratio
     # Nothing reaches Σ_j (H - a_j) / Σ_j l_j + 1: ALG finishes by H and every benchmark is at least Σ l.
     hi = Fraction(sum(run.horizon - r.a for r in cfg.requests), sum(r.l for r in cfg.requests)) + 1
