@@ -148,6 +148,27 @@ def cmd_hsf_gap(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_start(text: str, strategy: str, problems: list) -> tuple[int, ...]:
+    """``--start o1,o2,...``: one output vector inside the single configuration being searched."""
+    from verify.search import STARTABLE
+
+    if strategy not in STARTABLE:
+        raise UsageError(f"--start: only the {', '.join(STARTABLE)} strategies take a start vector, not {strategy}")
+    if len(problems) != 1:
+        raise UsageError(f"--start: needs exactly one configuration, the ranges give {len(problems)}")
+    try:
+        start = tuple(int(x) for x in text.split(","))
+    except ValueError:
+        raise UsageError(f"--start: must be comma-separated integers, got {text!r}") from None
+    reqs = problems[0].config.requests
+    if len(start) != len(reqs):
+        raise UsageError(f"--start: needs n={len(reqs)} values, got {len(start)}")
+    for j, (o, r) in enumerate(zip(start, reqs, strict=True)):
+        if not r.l <= o <= r.u:
+            raise UsageError(f"--start: value {j} must lie in [l, u] = [{r.l}, {r.u}], got {o}")
+    return start
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from rich.console import Console
 
@@ -165,6 +186,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         if not configs:
             raise UsageError("--n/--M/--s/--l/--u: no configuration with l <= u and s + u <= M in these ranges")
     problems = [Problem(c, args.policy, options, args.benchmark) for c in configs]
+    start = _parse_start(args.start, args.strategy, problems) if args.start else None
     for p in problems:  # reject bad options before any work
         full = dict(make_scheduler(p.policy, p.config, **options).options)
         if args.strategy == "z3":
@@ -172,7 +194,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     out = Path(args.out)
     console.print(f"searching {len(problems)} configuration(s) with {args.strategy}, budget {args.budget}s each, "
                   f"seed {args.seed}; witnesses in {out}/")
-    report = search_grid(problems, args.strategy, budget=args.budget, seed=args.seed, out=out,
+    report = search_grid(problems, args.strategy, budget=args.budget, seed=args.seed, out=out, start=start,
                          progress=lambda line: console.print(line, markup=False, highlight=False))
     rows = [{"cell": c.best_path.name.removesuffix("-best.json") if c.best_path else None,
              "best_ratio": format_ratio(c.outcome.best_ratio) if c.outcome.best else None,
@@ -374,6 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
                    default="portfolio")
     p.add_argument("--budget", type=float, default=30.0, help="seconds per configuration")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--start", help="o1,o2,...: begin from this output vector (z3, statespace, local; one "
+                                   "configuration); z3 then first asks whether anything beats it")
     p.add_argument("--out", default="reports/search")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.set_defaults(run=cmd_search)

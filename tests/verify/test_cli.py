@@ -102,3 +102,28 @@ def test_prove_and_search_by_statespace(tmp_path, capsys):
                  "--out", str(tmp_path / "s"), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["best_ratio"] == "17/11" and summary["cells"][0]["proof"] == "closed"
+
+
+def test_search_from_a_start_vector(tmp_path, capsys):
+    assert main(["search", "--n", "3", "--u", "4", "--l", "1", "--M", "6", "--strategy", "z3", "--start", "4,4,2",
+                 "--budget", "120", "--out", str(tmp_path / "s"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["best_ratio"] == "17/11" and summary["cells"][0]["proof"] == "closed"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--strategy", "exhaustive", "--start", "4,4,2"], "--start: only the z3, statespace, local strategies"),
+        (["--strategy", "z3", "--start", "4,9,2"], "--start: value 1 must lie in [l, u] = [1, 4], got 9"),
+        (["--strategy", "z3", "--start", "4,4"], "--start: needs n=3 values, got 2"),
+        (["--strategy", "z3", "--start", "4,x,2"], "--start: must be comma-separated integers"),
+        (["--strategy", "z3", "--start", "4,4,2", "--M", "6..7"], "--start: needs exactly one configuration"),
+    ],
+)
+def test_search_start_bad_input(tmp_path, capsys, args, message):
+    base = ["search", "--n", "3", "--u", "4", "--l", "1", "--M", "6", "--out", str(tmp_path / "s")]
+    assert main(base + args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
+    assert not (tmp_path / "s").exists()

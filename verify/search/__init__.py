@@ -24,15 +24,22 @@ STRATEGIES: dict[str, Callable[..., Outcome]] = {
     "portfolio": search_portfolio,
     "statespace": search_statespace,
 }
+STARTABLE = ("z3", "statespace", "local")  # the strategies that take a ``start`` output vector
 
 
 def run_search(problem: Problem, strategy: str, *, budget: float | None = None, seed: int = 0,
-               on_improve: OnImprove | None = None, evaluator_cache: dict | None = None) -> Outcome:
-    """Run one strategy. ``evaluator_cache`` shares benchmark values between searches of one configuration."""
+               on_improve: OnImprove | None = None, evaluator_cache: dict | None = None,
+               start: tuple[int, ...] | None = None) -> Outcome:
+    """Run one strategy. ``evaluator_cache`` shares benchmark values between searches of one configuration;
+    ``start`` is an output vector to begin from (only the strategies in ``STARTABLE``)."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy: must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
     kwargs = {"cache": evaluator_cache} if evaluator_cache is not None else {}
+    if start is not None:
+        if strategy not in STARTABLE:
+            raise ValueError(f"start: only {', '.join(STARTABLE)} take a start vector, not {strategy}")
+        kwargs["start"] = tuple(start)
     return STRATEGIES[strategy](problem, budget=budget, seed=seed, on_improve=on_improve, **kwargs)
 
 
-__all__ = ["Evaluator", "OnImprove", "Outcome", "Problem", "STRATEGIES", "run_search"]
+__all__ = ["Evaluator", "OnImprove", "Outcome", "Problem", "STARTABLE", "STRATEGIES", "run_search"]

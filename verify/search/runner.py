@@ -70,8 +70,9 @@ class WitnessSink:
 
 
 def search_grid(problems: list[Problem], strategy: str, *, budget: float | None, seed: int, out: Path,
-                progress=None) -> SearchReport:
-    """Run ``strategy`` on every problem; ``progress(text)`` is called with a one-line status."""
+                progress=None, start: tuple[int, ...] | None = None) -> SearchReport:
+    """Run ``strategy`` on every problem; ``progress(text)`` is called with a one-line status. ``start``: an
+    output vector to begin from (strategies in :data:`verify.search.STARTABLE`)."""
     report = SearchReport()
     began = time.perf_counter()
     try:
@@ -84,7 +85,7 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
                     progress(f"[{sink.cell}] {strat}: best ratio {format_ratio(w.ratio)} = {float(w.ratio):.4f}  "
                              f"elapsed {time.perf_counter() - began:.1f}s")
 
-            outcome = run_search(problem, strategy, budget=budget, seed=seed, on_improve=on_improve)
+            outcome = run_search(problem, strategy, budget=budget, seed=seed, on_improve=on_improve, start=start)
             report.cells.append(CellResult(problem, outcome, sink.best_path))
             if progress:
                 progress(f"[{sink.cell}] done: {outcome.proof_status}, best {format_ratio(outcome.best_ratio)}")

@@ -10,8 +10,8 @@ traces) and re-certified against exact OPT, which can only raise its ratio.
 
 Bisection on ``r``: ``best`` (certified) and ``hi`` (proven: nothing reaches ``hi``) bracket the maximum. The
 next threshold is the midpoint (a ``sat`` raises ``best``, an ``unsat`` lowers ``hi``); after an ``unsat`` the
-strict query "``> best``" is tried, whose ``unsat`` closes the bracket: ``best`` is the proven maximum. A
-check that times out leaves the bracket open.
+strict query "``> best``" is tried, whose ``unsat`` closes the bracket: ``best`` is the proven maximum (with a
+``start`` witness the strict query comes first). A check that times out leaves the bracket open.
 
 Before any of this the run's termination within the unrolled horizon is itself checked (∃ o that does not
 finish?): a ``sat`` there is a liveness counterexample, reported rather than proven away.
@@ -143,7 +143,9 @@ def search_z3(problem: Problem, *, cache: dict | None = None, budget: float | No
     best = tracker.best.ratio
     # Nothing reaches Σ_j (H - a_j) / Σ_j l_j + 1: ALG finishes by H and every benchmark is at least Σ l.
     hi = Fraction(sum(run.horizon - r.a for r in cfg.requests), sum(r.l for r in cfg.requests)) + 1
-    strict_next = False
+    # A given start usually comes from a search that already found the maximum: ask first whether anything
+    # beats it, which closes the bracket with a single unsat.
+    strict_next = start is not None
     checks = 0
     while True:
         if strict_next:
