@@ -13,8 +13,9 @@ next threshold is the midpoint (a ``sat`` raises ``best``, an ``unsat`` lowers `
 strict query "``> best``" is tried, whose ``unsat`` closes the bracket: ``best`` is the proven maximum (with a
 ``start`` witness the strict query comes first). A check that times out leaves the bracket open.
 
-Before any of this the run's termination within the unrolled horizon is itself checked (∃ o that does not
-finish?): a ``sat`` there is a liveness counterexample, reported rather than proven away.
+Before any of this the horizon is settled by :func:`_proven_horizon`: the fewest rounds that every run is
+proven to finish within (∃ o that does not finish?), grown counterexample by counterexample up to the safe
+horizon, where a ``sat`` is a liveness counterexample, reported rather than proven away.
 """
 
 from __future__ import annotations
