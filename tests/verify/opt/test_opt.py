@@ -59,7 +59,7 @@ def test_hsf_is_not_optimal_example():
     assert solve_opt(inst, "milp").tel == solve_opt(inst, "z3").tel == 21
 
 
-@pytest.mark.parametrize("solver", ["exhaustive", "milp", "z3"])
+@pytest.mark.parametrize("solver", ["exhaustive", "milp", "z3", "auto"])
 def test_timeout_gives_unknown_with_valid_bounds(solver):
     import random
 
