@@ -12,6 +12,7 @@ time-indexed MILP and the Z3 encoding small.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.engine_reference import simulate
@@ -29,15 +30,32 @@ def job_area(r: Request) -> int:
     return r.o * r.s + r.o * (r.o + 1) // 2
 
 
+def completion_area_bound(ends: list[int], areas: list[int], M: int, *, t: int = 0,
+                          profile: Sequence[int] = ()) -> int:
+    """``Σ_k`` of a lower bound on the k-th smallest completion round, for jobs none of which starts before
+    round ``t`` while ``profile[i]`` of the memory is already taken in round ``t + i``.
+
+    ``ends`` (each job's earliest completion, ``max(t, a_j) + o_j``) and ``areas`` (``o_j·s_j + o_j(o_j+1)/2``)
+    must be sorted ascending. The k-th smallest completion is at least ``ends[k]``, and at least the first
+    round by which the free memory from ``t`` on holds the k smallest areas.
+    """
+    total, prefix, d, free = 0, 0, 0, 0
+    horizon = len(profile)
+    for end, area in zip(ends, areas):
+        prefix += area
+        while free < prefix and d < horizon:
+            free += M - profile[d]
+            d += 1
+        rounds = d if free >= prefix else horizon + -(-(prefix - free) // M)
+        total += max(end, t + rounds)
+    return total
+
+
 def lower_bound_raw(s: list[int], o: list[int], a: list[int], M: int) -> int:
     """:func:`lower_bound` on plain lists (no Instance built): hot loops such as branch and bound call this."""
     ends = sorted(aj + oj for aj, oj in zip(a, o, strict=True))
     areas = sorted(oj * sj + oj * (oj + 1) // 2 for sj, oj in zip(s, o, strict=True))
-    total, prefix = 0, 0
-    for end, area in zip(ends, areas, strict=True):
-        prefix += area
-        total += max(end, -(-prefix // M))
-    return total - sum(a)
+    return completion_area_bound(ends, areas, M) - sum(a)
 
 
 def _lower_bound(requests: list[Request], M: int) -> int:

@@ -19,7 +19,7 @@ import time
 from collections import Counter
 
 from models.instance import Instance
-from verify.opt.bounds import start_window
+from verify.opt.bounds import completion_area_bound, start_window
 from verify.opt.result import OptResult, schedule_tel
 
 
@@ -27,14 +27,10 @@ class SearchLimit(RuntimeError):
     pass
 
 
-def _rest_bound(t: int, profile: list[int] | tuple[int, ...], classes, remaining, M: int) -> int:
-    """A lower bound on ``Σ (C_j - a_j)`` over the unstarted jobs when none starts before round ``t``.
-
-    ``profile[i]`` is the memory already committed in round ``t + i``. The k-th smallest completion is at least
-    the k-th smallest ``max(t, a_j) + o_j``, and at least the first round by which the free memory from ``t``
-    on holds the k smallest job areas (``Σ_{k<o} (s + k + 1)`` each): the completion-order / memory-area
-    argument of :mod:`verify.opt.bounds`, with the rounds already taken by running jobs removed.
-    """
+def _rest_bound(t: int, profile: list[int], classes, remaining, M: int) -> int:
+    """A lower bound on ``Σ (C_j - a_j)`` over the unstarted jobs when none starts before round ``t`` and
+    ``profile[i]`` of the memory is taken in round ``t + i`` (:func:`verify.opt.bounds.completion_area_bound`,
+    with the rounds already taken by running jobs removed)."""
     ends, areas, arrived_sum = [], [], 0
     for (s, o, a), cnt in zip(classes, remaining, strict=True):
         if cnt:
@@ -45,16 +41,7 @@ def _rest_bound(t: int, profile: list[int] | tuple[int, ...], classes, remaining
         return 0
     ends.sort()
     areas.sort()
-    total, prefix, d, free_sum = 0, 0, 0, 0
-    horizon = len(profile)
-    for end, area in zip(ends, areas):
-        prefix += area
-        while free_sum < prefix and d < horizon:
-            free_sum += M - profile[d]
-            d += 1
-        rounds = d if free_sum >= prefix else horizon + -(-(prefix - free_sum) // M)
-        total += max(end, t + rounds)
-    return total - arrived_sum
+    return completion_area_bound(ends, areas, M, t=t, profile=profile) - arrived_sum
 
 
 def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_nodes: int | None = None) -> OptResult:
@@ -76,7 +63,7 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_no
     window = start_window(instance)
     best_tel, best_starts = window.upper_tel, list(window.upper_starts)
     full = tuple(len(members[c]) for c in classes)
-    root_lb = max(window.lower_tel, _rest_bound(0, (), classes, full, M))
+    root_lb = window.lower_tel
     seen: dict[tuple, int] = {}
     nodes = 0
 
