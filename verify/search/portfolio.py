@@ -36,6 +36,7 @@ def search_portfolio(problem: Problem, *, cache: dict | None = None, budget: flo
                      on_improve: OnImprove | None = None) -> Outcome:
     total = 30.0 if budget is None else budget
     began = time.perf_counter()
+    cache = {} if cache is None else cache  # every phase searches the same problem: compute each OPT once
     local = search_local(problem, budget=total / 10, seed=seed, on_improve=on_improve, cache=cache)
     notes = [f"local: {local.evaluations} evaluations, best {local.best_ratio} at {local.found_at:.2f}s"]
     best, found_at, evaluations = local.best, local.found_at, local.evaluations
