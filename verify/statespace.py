@@ -270,7 +270,7 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
     ``start`` (an output vector found elsewhere, e.g. by local search) seeds the incumbent so that pruning
     bites from the first node; the result is the exact maximum either way.
     """
-    from verify.certify import benchmark_tel
+    from verify.certify import memoised_benchmark_tel
     from verify.opt.bounds import lower_bound_raw
 
     began = time.perf_counter()
@@ -284,10 +284,7 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
     memo = {} if cache is None else cache
 
     def bench(outputs: tuple[int, ...]) -> int:
-        key = tuple(sorted((r.s, o, r.a) for r, o in zip(config.requests, outputs, strict=True)))
-        if key not in memo:
-            memo[key] = benchmark_tel(config.with_outputs(outputs), benchmark)
-        return memo[key]
+        return memoised_benchmark_tel(memo, config, outputs, benchmark)
 
     best = [Fraction(0), (), 0, 0]
     if start is not None:

@@ -20,7 +20,7 @@ from models.engine_reference import simulate
 from models.instance import Instance
 from models.schedulers import make_scheduler
 from models.witness import Witness
-from verify.certify import benchmark_tel, certify
+from verify.certify import memoised_benchmark_tel, certify
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,7 @@ class Evaluator:
         return [self.alg_tel(row) for row in rows]
 
     def bench(self, outputs: tuple[int, ...]) -> int:
-        reqs = self.problem.config.requests
-        key = tuple(sorted((r.s, o, r.a) for r, o in zip(reqs, outputs, strict=True)))
-        if key not in self._bench:
-            self._bench[key] = benchmark_tel(self.problem.config.with_outputs(outputs), self.problem.benchmark)
-        return self._bench[key]
+        return memoised_benchmark_tel(self._bench, self.problem.config, outputs, self.problem.benchmark)
 
     def ratio(self, outputs: tuple[int, ...]) -> tuple[Fraction, int, int]:
         self.evaluations += 1
