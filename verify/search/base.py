@@ -20,7 +20,7 @@ from models.engine_reference import simulate
 from models.instance import Instance
 from models.schedulers import make_scheduler
 from models.witness import Witness
-from verify.certify import memoised_benchmark_tel, certify
+from verify.certify import benchmark_key, certify, memoised_benchmark_tel
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,10 @@ class Evaluator:
     def bench(self, outputs: tuple[int, ...]) -> int:
         return memoised_benchmark_tel(self._bench, self.problem.config, outputs, self.problem.benchmark)
 
+    def known_bench(self, outputs: tuple[int, ...]) -> int | None:
+        """The benchmark's TEL if it is already memoised, else ``None`` (computes nothing)."""
+        return self._bench.get(benchmark_key(self.problem.config, outputs))
+
     def ratio(self, outputs: tuple[int, ...]) -> tuple[Fraction, int, int]:
         self.evaluations += 1
         alg = self.alg_tel(outputs)
@@ -81,7 +85,8 @@ class Evaluator:
     def witness(self, outputs: tuple[int, ...]) -> Witness:
         """Certify on the reference engine (independent of the fast engine) and exact benchmark."""
         p = self.problem
-        return certify(p.config.with_outputs(outputs), p.policy, p.options, p.benchmark).witness
+        return certify(p.config.with_outputs(outputs), p.policy, p.options, p.benchmark,
+                       benchmark_value=self.bench(outputs)).witness
 
 
 @dataclass
@@ -147,5 +152,6 @@ class Tracker:
         return ratio
 
     def outcome(self, **kw) -> Outcome:
-        return Outcome(self.strategy, self.best, evaluations=self.evaluator.evaluations,
-                       seconds=time.perf_counter() - self.began, found_at=self.found_at, **kw)
+        kw.setdefault("evaluations", self.evaluator.evaluations)
+        return Outcome(self.strategy, self.best, seconds=time.perf_counter() - self.began, found_at=self.found_at,
+                       **kw)

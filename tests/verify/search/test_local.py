@@ -1,0 +1,46 @@
+"""The guided local search: its proxy is a lower bound on the exact ratio, and it never reports a proxy."""
+
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.schedulers import policy_configurations
+from verify.search import Problem, run_search
+from verify.search.base import Evaluator
+from verify.certify import replay
+from verify.search.local import _neighbours, _Scores, search_local
+from verify.strategies import instances
+
+ONLINE = [c for c in policy_configurations() if c[0] != "hsf"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(instances(max_n=4, max_u=5, max_a=2), st.sampled_from(ONLINE), st.booleans())
+def test_score_is_exact_when_opt_is_known_and_a_lower_bound_otherwise(inst, configuration, warm):
+    policy, options = configuration
+    evaluator = Evaluator(Problem(inst, policy, options, "opt"))
+    outputs = inst.outputs
+    if warm:
+        evaluator.bench(outputs)
+    score = _Scores(evaluator)([outputs])[0]
+    exact = evaluator.ratio(outputs)[0]
+    assert score == exact if warm else score <= exact
+
+
+def test_neighbours_are_every_single_change_and_every_swap():
+    rows = _neighbours((1, 2, 2), [1, 1, 1], [3, 3, 3])
+    singles = {(v, 2, 2) for v in (2, 3)} | {(1, v, 2) for v in (1, 3)} | {(1, 2, v) for v in (1, 3)}
+    swaps = {(2, 1, 2), (2, 2, 1)}
+    assert sorted(rows) == sorted(singles | swaps) and len(rows) == len(singles) + len(swaps)
+
+
+def test_hsf_policy_against_opt_is_scored_exactly():
+    from models.instance import uniform_instance
+
+    problem = Problem(uniform_instance(6, 0, 1, 4, [1] * 4), "hsf", {}, "opt")
+    maximum = run_search(problem, "exhaustive").best_ratio
+    out = search_local(problem, budget=None, seed=1, max_evaluations=400)
+    assert out.evaluations >= 400
+    assert Fraction(1) <= out.best_ratio <= maximum
+    assert replay(out.best) == []
