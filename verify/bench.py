@@ -122,17 +122,20 @@ def bench_engine(ref_sizes: Sequence[int], fast_sizes: Sequence[int], tiny_count
     console.print(t2)
 
 
-def search_grid_points(max_n: int = 5, max_u: int = 6):
-    """The issue's agreement grid: n in 2..max_n, u in 2..max_u, l in 1..u, s in {0,1}, M in s+u..s+u+6."""
-    for n in range(2, max_n + 1):
-        for u in range(2, max_u + 1):
+def search_grid_points(ns=range(2, 6), us=range(2, 7), ls=None):
+    """The issue's agreement grid: n in 2..5, u in 2..6, l in 1..u, s in {0,1}, M in s+u..s+u+6 (``ns``, ``us``,
+    ``ls`` narrow it; ``ls=None``: every l in 1..u)."""
+    for n in ns:
+        for u in us:
             for l in range(1, u + 1):  # noqa: E741
+                if ls is not None and l not in ls:
+                    continue
                 for s in (0, 1):
                     for M in range(s + u, s + u + 7):
                         yield n, u, l, s, M
 
 
-def bench_agreement(policies: Sequence[str], max_n: int, max_u: int, budget: float, console: Console,
+def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], budget: float, console: Console,
                     strategy: str = "z3") -> dict:
     """A proving strategy's maximum (Z3 or statespace) vs exhaustive enumeration's at every grid point,
     smallest first. Z3 starts from exhaustive's witness, so its first question is whether anything beats it:
@@ -142,7 +145,7 @@ def bench_agreement(policies: Sequence[str], max_n: int, max_u: int, budget: flo
     from verify.search import Problem, run_search
 
     counts = {"agree": 0, "disagree": 0, f"{strategy} open": 0}
-    points = sorted(search_grid_points(max_n, max_u), key=lambda p: (p[0] * p[1], p))
+    points = sorted(points, key=lambda p: (p[0] * p[1], p))
     began = time.perf_counter()
     for policy in policies:
         for n, u, l, s, M in points:  # noqa: E741
@@ -259,8 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                          "search grid")
     p.add_argument("--strategy", choices=("z3", "statespace"), default="z3")
     p.add_argument("--policies", default="amin,amax")
-    p.add_argument("--max-n", type=int, default=5)
-    p.add_argument("--max-u", type=int, default=6)
+    p.add_argument("--n", default="2..5", help="range of n (the grid: 2..5)")
+    p.add_argument("--u", default="2..6", help="range of u (the grid: 2..6)")
+    p.add_argument("--l", default=None, help="range of l (default: every l in 1..u)")
     p.add_argument("--budget", type=float, default=60.0, help="seconds per grid point for the proving strategy")
     p = sub.add_parser("search", help="strategies compared on one budget for A_min")
     p.add_argument("--alphas", default="1/2,1/4,1/8")
@@ -280,7 +284,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = lambda text: [int(x) for x in text.split(",") if x]  # noqa: E731
         bench_engine(sizes(args.reference_sizes), sizes(args.fast_sizes), args.tiny, console)
     elif args.what == "agreement":
-        counts = bench_agreement(args.policies.split(","), args.max_n, args.max_u, args.budget, console, args.strategy)
+        from verify.ranges import RangeError, parse_range
+
+        try:
+            points = list(search_grid_points(parse_range(args.n, "--n", 1), parse_range(args.u, "--u", 1),
+                                             None if args.l is None else parse_range(args.l, "--l", 1)))
+        except RangeError as exc:
+            parser.error(str(exc))  # one line, exit status 2
+        counts = bench_agreement(args.policies.split(","), points, args.budget, console, args.strategy)
         return 1 if counts["disagree"] else 0
     elif args.what == "campaign":
         bench_campaign(args.spec, console)
