@@ -177,16 +177,27 @@ def bench_search(alphas: Sequence[Fraction], sizes: Sequence[int], budget: float
     table = Table(title=f"A_min vs OPT: best ratio per strategy, budget {budget:g}s each (s=1, u={u}, M=2(s+u))")
     for col in ("alpha", "n", "strategy", "best ratio", "found at s", "proof", "seconds"):
         table.add_column(col, justify="right")
+    target = Table(title="Portfolio vs exhaustive where exhaustive finishes (target: its maximum, in under a tenth "
+                         "of exhaustive's time at n >= 6)")
+    for col in ("alpha", "n", "exhaustive max", "exhaustive s", "portfolio best", "portfolio found at s",
+                "fraction of exhaustive's time"):
+        target.add_column(col, justify="right")
     for alpha in alphas:
         l = max(1, int(u * alpha))  # noqa: E741
         for n in sizes:
             problem = Problem(uniform_instance(2 * (1 + u), 1, l, u, [l] * n), "amin", {}, "opt")
+            outs = {}
             for strategy in STRATEGIES:
                 console.log(f"alpha={alpha} n={n} {strategy} ...")
-                out = run_search(problem, strategy, budget=budget, seed=0)
+                out = outs[strategy] = run_search(problem, strategy, budget=budget, seed=0)
                 table.add_row(str(alpha), str(n), strategy, f"{out.best_ratio} = {float(out.best_ratio):.4f}",
                               f"{out.found_at:.2f}", out.proof_status, f"{out.seconds:.1f}")
+            ex, pf = outs["exhaustive"], outs["portfolio"]
+            if ex.closed:
+                target.add_row(str(alpha), str(n), str(ex.best_ratio), f"{ex.seconds:.2f}", str(pf.best_ratio),
+                               f"{pf.found_at:.3f}", f"{pf.found_at / ex.seconds:.3f}")
     console.print(table)
+    console.print(target)
 
 
 def bench_statespace(limit: float, max_n: int, console: Console) -> None:
