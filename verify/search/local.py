@@ -22,6 +22,7 @@ proves nothing.
 from __future__ import annotations
 
 import random
+import time
 from fractions import Fraction
 
 import numpy as np
@@ -68,9 +69,10 @@ def _neighbours(o: tuple[int, ...], lo: list[int], hi: list[int]) -> list[tuple[
 
 def search_local(problem: Problem, *, cache: dict | None = None, budget: float | None = 5.0, seed: int = 0,
                  on_improve: OnImprove | None = None, max_evaluations: int | None = None,
-                 start: tuple[int, ...] | None = None) -> Outcome:
+                 start: tuple[int, ...] | None = None, stall: float | None = None) -> Outcome:
     """``start``: the output vector to begin from (default: a random one). ``max_evaluations`` caps the number
-    of output vectors scored (a deterministic budget)."""
+    of output vectors scored (a deterministic budget). ``stall``: stop once that many seconds pass without an
+    improvement (``None``: run to the budget)."""
     if budget is None and max_evaluations is None:
         raise ValueError("budget: local search needs a time budget or max_evaluations")
     rng = random.Random(seed)
@@ -89,6 +91,8 @@ def search_local(problem: Problem, *, cache: dict | None = None, budget: float |
     current_score = score([current])[0]
     scored, kicks = 1, 0
     while not tracker.out_of_time() and (max_evaluations is None or scored < max_evaluations):
+        if stall is not None and time.perf_counter() - tracker.began - tracker.found_at > stall:
+            break
         rows = _neighbours(current, lo, hi)
         if not rows:  # l = u everywhere: a single instance
             break

@@ -41,3 +41,11 @@ def test_hsf_policy_against_opt_is_scored_exactly():
     assert out.evaluations >= 400
     assert Fraction(1) <= out.best_ratio <= maximum
     assert replay(out.best) == []
+
+
+def test_stall_ends_the_search_long_before_its_budget():
+    from models.instance import uniform_instance
+
+    problem = Problem(uniform_instance(8, 1, 1, 4, [1] * 3), "amin", {}, "opt")
+    out = search_local(problem, budget=120.0, seed=0, stall=0.2)
+    assert out.seconds < 60 and out.seconds >= 0.2
