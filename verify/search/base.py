@@ -20,7 +20,7 @@ from models.engine_reference import simulate
 from models.instance import Instance
 from models.schedulers import make_scheduler
 from models.witness import Witness
-from verify.certify import benchmark_key, certify, memoised_benchmark_tel
+from verify.certify import certify, memoised_benchmark_tel
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,6 @@ class Evaluator:
     def bench(self, outputs: tuple[int, ...]) -> int:
         return memoised_benchmark_tel(self._bench, self.problem.config, outputs, self.problem.benchmark)
 
-    def known_bench(self, outputs: tuple[int, ...]) -> int | None:
-        """The benchmark's TEL if it is already memoised, else ``None`` (computes nothing)."""
-        return self._bench.get(benchmark_key(self.problem.config, outputs))
-
     def ratio(self, outputs: tuple[int, ...]) -> tuple[Fraction, int, int]:
         self.evaluations += 1
         alg = self.alg_tel(outputs)
@@ -83,7 +79,8 @@ class Evaluator:
         return Fraction(alg, bench), alg, bench
 
     def witness(self, outputs: tuple[int, ...]) -> Witness:
-        """Certify on the reference engine (independent of the fast engine) and exact benchmark."""
+        """Certify: ALG re-run on the reference engine (independent of the fast engine), against the exact
+        benchmark memoised for this multiset (proven by :func:`verify.certify.benchmark_tel`)."""
         p = self.problem
         return certify(p.config.with_outputs(outputs), p.policy, p.options, p.benchmark,
                        benchmark_value=self.bench(outputs)).witness
