@@ -10,8 +10,9 @@ traces) and re-certified against exact OPT, which can only raise its ratio.
 
 Bisection on ``r``: ``best`` (certified) and ``hi`` (proven: nothing reaches ``hi``) bracket the maximum. The
 next threshold is the midpoint (a ``sat`` raises ``best``, an ``unsat`` lowers ``hi``); after an ``unsat`` the
-strict query "``> best``" is tried, whose ``unsat`` closes the bracket: ``best`` is the proven maximum (with a
-``start`` witness the strict query comes first). A check that times out leaves the bracket open.
+strict query "``> best``" is tried, whose ``unsat`` closes the bracket: ``best`` is the proven maximum. The
+strict query also comes first, since ``best`` starts from a witness found elsewhere (``start``, or a short
+local search). A check that times out leaves the bracket open.
 
 Before any of this the horizon is settled by :func:`_proven_horizon`: the fewest rounds that every run is
 proven to finish within (∃ o that does not finish?), grown counterexample by counterexample up to the safe
@@ -29,7 +30,8 @@ from models.schedulers import make_scheduler
 from models.schedulers.interface import RoundLimitExceeded
 from verify.encoding.opt_table import encode_opt_table, table_size
 from verify.encoding.schedule_z3 import encode_schedule
-from verify.encoding.scheduler_z3 import check_against_reference, encode, encoded_horizon, make_solver
+from verify.encoding.scheduler_z3 import (check_against_reference, check_encodable, encode, encoded_horizon,
+                                          make_solver)
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 
 
@@ -104,7 +106,8 @@ def _proven_horizon(problem: Problem, seeds: list[tuple[int, ...]], seed: int, t
 
 def search_z3(problem: Problem, *, cache: dict | None = None, budget: float | None = 60.0, seed: int = 0, on_improve: OnImprove | None = None,
               start: tuple[int, ...] | None = None, bench_encoding: str = "auto") -> Outcome:
-    """Maximise the ratio; ``start`` (an output vector found elsewhere) seeds ``best``.
+    """Maximise the ratio; ``start`` (an output vector found elsewhere, else the best of a short local search)
+    seeds ``best``.
 
     ``bench_encoding``: ``"schedule"`` (∃ feasible schedule S, the formulation above), ``"table"`` (OPT
     precomputed exactly for every count vector, :mod:`verify.encoding.opt_table`), or ``"auto"`` (the table
@@ -114,10 +117,19 @@ def search_z3(problem: Problem, *, cache: dict | None = None, budget: float | No
         raise ValueError(f"bench_encoding: must be auto, table or schedule, got {bench_encoding!r}")
     if bench_encoding == "auto":
         bench_encoding = "table" if table_size(problem.config) <= 5000 else "schedule"
+    check_encodable(problem.policy, problem.options)
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "z3", budget, on_improve)
     cfg = problem.config
-    seeds = [tuple(start)] if start is not None else []
+    if start is None:
+        # Z3 proves far better than it finds: a short guided local search (a tenth of the budget, at most
+        # 0.5 s) supplies the witness, so that the first query already asks whether anything beats it
+        from verify.search.local import search_local
+
+        warm = search_local(problem, budget=min(0.5, (budget or 5.0) / 10), seed=seed, cache=evaluator.bench_cache,
+                            max_evaluations=problem.space_size)
+        start = warm.best.instance.outputs
+    seeds = [tuple(start)]
     seeds += [tuple(r.l for r in cfg.requests), tuple(r.u for r in cfg.requests)]
     # every instance has ratio >= 1, so some witness always exists: the given one, o = l and o = u
     for outputs in seeds:
@@ -144,9 +156,9 @@ def search_z3(problem: Problem, *, cache: dict | None = None, budget: float | No
     best = tracker.best.ratio
     # Nothing reaches Σ_j (H - a_j) / Σ_j l_j + 1: ALG finishes by H and every benchmark is at least Σ l.
     hi = Fraction(sum(run.horizon - r.a for r in cfg.requests), sum(r.l for r in cfg.requests)) + 1
-    # A given start usually comes from a search that already found the maximum: ask first whether anything
-    # beats it, which closes the bracket with a single unsat.
-    strict_next = start is not None
+    # The start usually is the maximum already: ask first whether anything beats it, which closes the bracket
+    # with a single unsat.
+    strict_next = True
     checks = 0
     while True:
         if strict_next:
