@@ -33,6 +33,7 @@ from verify.encoding.schedule_z3 import encode_schedule
 from verify.encoding.scheduler_z3 import (check_against_reference, check_encodable, encode, encoded_horizon,
                                           make_solver)
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
+from verify.search.local import warm_start
 
 
 class Query:
@@ -122,13 +123,9 @@ def search_z3(problem: Problem, *, cache: dict | None = None, budget: float | No
     tracker = Tracker(evaluator, "z3", budget, on_improve)
     cfg = problem.config
     if start is None:
-        # Z3 proves far better than it finds: a short guided local search (a tenth of the budget, at most
-        # 0.5 s) supplies the witness, so that the first query already asks whether anything beats it
-        from verify.search.local import search_local
-
-        warm = search_local(problem, budget=min(0.5, (budget or 5.0) / 10), seed=seed, cache=evaluator.bench_cache,
-                            max_evaluations=problem.space_size)
-        start = warm.best.instance.outputs
+        # Z3 proves far better than it finds: a short local search supplies the witness, so that the first
+        # query already asks whether anything beats it
+        start = warm_start(problem, budget=budget, seed=seed, cache=evaluator.bench_cache)
     seeds = [tuple(start)]
     seeds += [tuple(r.l for r in cfg.requests), tuple(r.u for r in cfg.requests)]
     # every instance has ratio >= 1, so some witness always exists: the given one, o = l and o = u
