@@ -34,16 +34,11 @@ def benchmark_tel(instance: Instance, benchmark: str, *, solver: str = "auto", t
     raise ValueError(f"benchmark: must be one of {', '.join(BENCHMARKS)}, got {benchmark!r}")
 
 
-def benchmark_key(config: Instance, outputs: tuple[int, ...]) -> tuple:
-    """The multiset of ``(s, o, a)``: what OPT's and H-SF's TEL depend on (not the job indices)."""
-    return tuple(sorted((r.s, o, r.a) for r, o in zip(config.requests, outputs, strict=True)))
-
-
 def memoised_benchmark_tel(memo: dict[tuple, int], config: Instance, outputs: tuple[int, ...], benchmark: str) -> int:
     """:func:`benchmark_tel` of ``config`` with ``outputs``, memoised in ``memo`` by the multiset of
     ``(s, o, a)``: OPT and H-SF's TEL do not depend on job indices. One memo may serve every search of the same
     ``M`` and benchmark."""
-    key = benchmark_key(config, outputs)
+    key = tuple(sorted((r.s, o, r.a) for r, o in zip(config.requests, outputs, strict=True)))
     if key not in memo:
         memo[key] = benchmark_tel(config.with_outputs(outputs), benchmark)
     return memo[key]

@@ -126,9 +126,9 @@ WARM_EVALUATIONS = 5000
 """Output vectors a warm start scores (a deterministic budget; measured: 0.1-0.5 s for A_min at n <= 8)."""
 
 
-def warm_start(problem: Problem, *, budget: float | None, seed: int, cache: dict) -> tuple[int, ...] | None:
+def warm_start(problem: Problem, *, budget: float | None, seed: int, cache: dict) -> tuple[int, ...]:
     """A strong witness for a proving strategy to start from: local search over at most ``WARM_EVALUATIONS``
     output vectors (or the whole space, if smaller), stopped early only by a tenth of ``budget``."""
     warm = search_local(problem, budget=None if budget is None else budget / 10, seed=seed, cache=cache,
                         max_evaluations=min(problem.space_size, WARM_EVALUATIONS))
-    return warm.best.instance.outputs if warm.best else None
+    return warm.best.instance.outputs  # local search offers its first vector, so a best always exists

@@ -16,8 +16,7 @@ def search_statespace(problem: Problem, *, cache: dict | None = None, budget: fl
     tracker = Tracker(evaluator, "statespace", budget, on_improve)
     if start is None:  # a strong incumbent lets the bound prune from the root
         start = warm_start(problem, budget=budget, seed=seed, cache=evaluator.bench_cache)
-    if start is not None:
-        tracker.offer(tuple(start))
+    tracker.offer(tuple(start))
     try:
         result = worst_ratio(problem.config, problem.policy, problem.options, benchmark=problem.benchmark,
                              budget=tracker.remaining(),

@@ -126,9 +126,8 @@ def search_z3(problem: Problem, *, cache: dict | None = None, budget: float | No
         # Z3 proves far better than it finds: a short local search supplies the witness, so that the first
         # query already asks whether anything beats it
         start = warm_start(problem, budget=budget, seed=seed, cache=evaluator.bench_cache)
-    seeds = [tuple(start)]
-    seeds += [tuple(r.l for r in cfg.requests), tuple(r.u for r in cfg.requests)]
-    # every instance has ratio >= 1, so some witness always exists: the given one, o = l and o = u
+    # o = l and o = u join the start: the horizon search begins from the longest of their runs
+    seeds = [tuple(start), tuple(r.l for r in cfg.requests), tuple(r.u for r in cfg.requests)]
     for outputs in seeds:
         tracker.offer(outputs)
     found = _proven_horizon(problem, seeds, seed, tracker)
