@@ -1,4 +1,4 @@
-"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench opt|engine|search|agreement|statespace|campaign``.
+"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench opt|engine|search|agreement|z3-tactics|statespace|campaign``.
 
 ``opt``: for each OPT solver, the largest n solved to proven optimality within a time limit on a fixed family
 (one interval [4, 16], all arrivals 0, s = 1, o drawn uniformly in [4, 16] from a seed derived from n, M = 48).
@@ -7,6 +7,8 @@ Each solver climbs n = 2, 3, … and stops after two consecutive failures.
 ``search``: every search strategy on A_min at several α and n, one budget each: best ratio, time to it, proof.
 
 ``agreement``: Z3's proven maximum against exhaustive enumeration at every point of the search grid.
+
+``z3-tactics``: the search's Z3 pipeline with and without ``elim-term-ite`` on fixed search queries.
 
 ``engine``: the reference and fast engines on A_min, side by side in one run: (a) the paper-like workload of
 :mod:`verify.workload` at several n, (b) tiny search instances as simulations per second.
@@ -257,6 +259,69 @@ def bench_campaign(spec_path: str, console: Console) -> None:
     console.print(table)
 
 
+def _tactic_queries():
+    """Fixed Z3 queries from the search: horizon checks (sat/unsat) and ratio checks at exhaustive search's
+    maximum (unsat) and at 9/10 of it (sat), on grid points that took Z3 longest."""
+    import itertools
+
+    import z3
+
+    from verify.encoding.opt_table import encode_opt_table
+    from models.engine_reference import simulate
+    from models.schedulers import make_scheduler
+    from verify.encoding.scheduler_z3 import encode
+    from verify.search import Problem, run_search
+
+    cfg = uniform_instance(7, 0, 1, 6, [1] * 4)
+    for H in (20, 22):
+        run = encode(cfg, "amin", {}, horizon=H)
+        yield f"amin n=4 u=6 l=1 s=0 M=7: not finished in {H} rounds", [*run.constraints, z3.Not(run.finished)]
+    for n, u, l, s, M, policy in [(5, 5, 2, 0, 7, "amin"), (5, 5, 1, 1, 8, "amin"), (4, 6, 1, 0, 7, "amax"),  # noqa: E741
+                                  (5, 4, 1, 0, 5, "amin")]:
+        cfg = uniform_instance(M, s, l, u, [l] * n)
+        best = run_search(Problem(cfg, policy, {}, "opt"), "exhaustive").best_ratio
+        horizon = max(max(simulate(i, make_scheduler(policy, i)).completion)
+                      for i in (cfg.with_outputs(o) for o in itertools.product(range(l, u + 1), repeat=n)))
+        run = encode(cfg, policy, {}, horizon=horizon)
+        bench = encode_opt_table(cfg, run.o)
+        name = f"{policy} n={n} u={u} l={l} s={s} M={M}"
+        yield f"{name}: ratio > {best}", [*run.constraints, run.finished, best.denominator * run.tel >
+                                          best.numerator * bench]
+        r = best * Fraction(9, 10)
+        yield f"{name}: ratio >= {r}", [*run.constraints, run.finished, r.denominator * run.tel >= r.numerator * bench]
+
+
+def bench_z3_tactics(limit: float, seeds: Sequence[int], console: Console) -> None:
+    """The search's solver pipeline against the same pipeline without ``elim-term-ite``, query by query."""
+    from verify.encoding.scheduler_z3 import SOLVER_TACTICS, make_solver
+
+    pipelines = {"with elim-term-ite": SOLVER_TACTICS,
+                 "without": tuple(t for t in SOLVER_TACTICS if t != "elim-term-ite")}
+    table = Table(title=f"Z3 solver pipelines, seconds per query (limit {limit:g}s, seeds {list(seeds)})")
+    table.add_column("query")
+    for name in pipelines:
+        table.add_column(name, justify="right")
+    totals = dict.fromkeys(pipelines, 0.0)
+    for query, formulas in _tactic_queries():
+        cells = []
+        for name, tactics in pipelines.items():
+            runs = []
+            for seed in seeds:
+                solver = make_solver(seed, tactics)
+                solver.set("timeout", int(limit * 1000))
+                solver.add(formulas)
+                verdict, seconds = _timed(solver.check)
+                totals[name] += seconds
+                runs.append(f"{verdict} {seconds:.1f}")
+            cells.append(", ".join(runs))
+        table.add_row(query, *cells)
+        console.log(query)
+    table.add_row("total", *(f"{t:.1f}" for t in totals.values()))
+    first, second = totals.values()
+    table.add_row("ratio", f"{second / first:.2f}x faster", "1.00x")
+    console.print(table)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m verify.bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -282,6 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--sizes", default="4,6,8")
     p.add_argument("--u", type=int, default=8)
     p.add_argument("--budget", type=float, default=30.0)
+    p = sub.add_parser("z3-tactics", help="the Z3 solver pipeline with and without elim-term-ite")
+    p.add_argument("--limit", type=float, default=120.0, help="seconds per query")
+    p.add_argument("--seeds", default="0,1")
     p = sub.add_parser("campaign", help="1 vs 2 worker processes on a CPU-bound campaign")
     p.add_argument("--spec", default="reports/specs/quick.toml")
     p = sub.add_parser("statespace", help="state-graph compression and the largest n proven per method")
@@ -304,6 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(str(exc))  # one line, exit status 2
         counts = bench_agreement(args.policies.split(","), points, args.budget, console, args.strategy)
         return 1 if counts["disagree"] else 0
+    elif args.what == "z3-tactics":
+        bench_z3_tactics(args.limit, [int(x) for x in args.seeds.split(",")], console)
     elif args.what == "campaign":
         bench_campaign(args.spec, console)
     elif args.what == "statespace":

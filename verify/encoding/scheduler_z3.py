@@ -207,10 +207,14 @@ def encode(config: Instance, policy: str, options: dict | None = None, *, horizo
     return run
 
 
-def make_solver(seed: int = 0) -> z3.Solver:
-    """The solver every query uses: substitute the defining equalities away, then plain SMT. Measured on the
-    A_min encoding (n=4, u=5): about 7x faster than the default QF_LIA solver on the same unsat query."""
-    solver = z3.Then("simplify", "propagate-values", "solve-eqs", "smt").solver()
+SOLVER_TACTICS = ("simplify", "propagate-values", "solve-eqs", "elim-term-ite", "smt")
+
+
+def make_solver(seed: int = 0, tactics: tuple[str, ...] = SOLVER_TACTICS) -> z3.Solver:
+    """The solver every query uses: substitute the defining equalities away, lift the remaining if-then-else
+    terms out of the arithmetic, then plain SMT. ``python -m verify.bench z3-tactics`` compares it with the
+    pipeline without ``elim-term-ite`` on a fixed set of search queries (1.6x less time in total, measured)."""
+    solver = z3.Then(*tactics).solver()
     solver.set("random_seed", seed)
     return solver
 
