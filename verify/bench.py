@@ -1,4 +1,4 @@
-"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench opt|engine|search|agreement|z3-tactics|statespace|campaign``.
+"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench <what>``.
 
 ``opt``: for each OPT solver, the largest n solved to proven optimality within a time limit on a fixed family
 (one interval [4, 16], all arrivals 0, s = 1, o drawn uniformly in [4, 16] from a seed derived from n, M = 48).
@@ -276,8 +276,8 @@ def _tactic_queries():
     for H in (20, 22):
         run = encode(cfg, "amin", {}, horizon=H)
         yield f"amin n=4 u=6 l=1 s=0 M=7: not finished in {H} rounds", [*run.constraints, z3.Not(run.finished)]
-    for n, u, l, s, M, policy in [(5, 5, 2, 0, 7, "amin"), (5, 5, 1, 1, 8, "amin"), (4, 6, 1, 0, 7, "amax"),  # noqa: E741
-                                  (5, 4, 1, 0, 5, "amin")]:
+    points = [(5, 5, 2, 0, 7, "amin"), (5, 5, 1, 1, 8, "amin"), (4, 6, 1, 0, 7, "amax"), (5, 4, 1, 0, 5, "amin")]
+    for n, u, l, s, M, policy in points:  # noqa: E741
         cfg = uniform_instance(M, s, l, u, [l] * n)
         best = run_search(Problem(cfg, policy, {}, "opt"), "exhaustive").best_ratio
         horizon = max(max(simulate(i, make_scheduler(policy, i)).completion)
