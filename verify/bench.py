@@ -266,9 +266,9 @@ def _tactic_queries():
 
     import z3
 
-    from verify.encoding.opt_table import encode_opt_table
     from models.engine_reference import simulate
     from models.schedulers import make_scheduler
+    from verify.encoding.opt_table import encode_opt_table
     from verify.encoding.scheduler_z3 import encode
     from verify.search import Problem, run_search
 
