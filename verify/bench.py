@@ -6,7 +6,8 @@ Each solver climbs n = 2, 3, … and stops after two consecutive failures.
 
 ``search``: every search strategy on A_min at several α and n, one budget each: best ratio, time to it, proof.
 
-``agreement``: Z3's proven maximum against exhaustive enumeration at every point of the search grid.
+``agreement``: Z3's proven maximum against exhaustive enumeration at every point of the search grid
+(:mod:`verify.agreement`; ``--results FILE`` keeps each point's result, ``--workers N`` runs points in parallel).
 
 ``z3-tactics``: the search's Z3 pipeline with and without ``elim-term-ite`` on fixed search queries.
 
@@ -20,13 +21,15 @@ import argparse
 import random
 import sys
 import time
-from fractions import Fraction
 from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from models.instance import Instance, uniform_instance
+from verify.agreement import IncompatibleResults
 
 OPT_FAMILY = {"M": 48, "s": 1, "l": 4, "u": 16}
 
@@ -138,36 +141,30 @@ def search_grid_points(ns=range(2, 6), us=range(2, 7), ls=None):
 
 
 def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], budget: float, console: Console,
-                    strategy: str = "z3") -> dict:
-    """A proving strategy's maximum (Z3 or statespace) vs exhaustive enumeration's at every grid point,
-    smallest first. Z3 starts from exhaustive's witness, so its first question is whether anything beats it:
-    ``unsat`` is agreement proven by Z3, a model would be a better instance exhaustive missed (a
-    disagreement, re-certified on the reference engine)."""
-    from models.instance import uniform_instance
-    from verify.search import Problem, run_search
+                    strategy: str = "z3", *, results: str | None = None, workers: int = 1) -> dict:
+    """A proving strategy's maximum (Z3 or statespace) vs exhaustive enumeration's at every grid point, smallest
+    first (:mod:`verify.agreement`): one line per point, then the verdict counts. With ``results`` (a SQLite
+    file) points already closed there are read back, not run again."""
+    from verify.agreement import GridPoint, run_agreement
 
-    counts = {"agree": 0, "disagree": 0, f"{strategy} open": 0}
-    points = sorted(points, key=lambda p: (p[0] * p[1], p))
     began = time.perf_counter()
-    for policy in policies:
-        for n, u, l, s, M in points:  # noqa: E741
-            problem = Problem(uniform_instance(M, s, l, u, [l] * n), policy, {}, "opt")
-            ex = run_search(problem, "exhaustive")
-            z = run_search(problem, strategy, budget=budget,
-                           start=ex.best.instance.outputs if strategy == "z3" else None)
-            if not z.closed:
-                counts[f"{strategy} open"] += 1
-                verdict = f"{strategy} open (found {z.best_ratio}, exhaustive {ex.best_ratio})"
-            elif z.best_ratio == ex.best_ratio:
-                counts["agree"] += 1
-                verdict = "agree"
-            else:
-                counts["disagree"] += 1
-                verdict = f"DISAGREE {strategy} {z.best_ratio} vs exhaustive {ex.best_ratio}"
-            console.print(f"{policy} n={n} u={u} l={l} s={s} M={M}: max {ex.best_ratio} {strategy} {z.seconds:.2f}s "
-                          f"{verdict}   totals {counts}  elapsed {time.perf_counter() - began:.0f}s",
-                          markup=False, highlight=False)
-    console.print(f"agreement: {counts}")
+    counts = dict.fromkeys(("agree", "disagree", "open"), 0)
+
+    def line(r, stored: bool) -> None:
+        counts[r.verdict] += 1
+        if r.verdict == "agree":
+            verdict = "agree"
+        elif r.verdict == "open":
+            verdict = f"{strategy} open (found {r.proved}, exhaustive {r.exhaustive})"
+        else:
+            verdict = f"DISAGREE {strategy} {r.proved} vs exhaustive {r.exhaustive}"
+        source = f"stored, budget {r.budget:g}s" if stored else f"{r.seconds:.2f}s"
+        console.print(f"{r.point.label}: max {r.exhaustive} {strategy} {source} {verdict}   totals {counts}  "
+                      f"elapsed {time.perf_counter() - began:.0f}s", markup=False, highlight=False)
+
+    grid = [GridPoint(policy, *p) for policy in policies for p in points]
+    counts = run_agreement(grid, strategy, budget, results=results, workers=workers, on_result=line)
+    console.print(f"agreement ({strategy}, {len(grid)} points): {counts}")
     return counts
 
 
@@ -342,6 +339,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--u", default="2..6", help="range of u (the grid: 2..6)")
     p.add_argument("--l", default=None, help="range of l (default: every l in 1..u)")
     p.add_argument("--budget", type=float, default=60.0, help="seconds per grid point for the proving strategy")
+    p.add_argument("--results", default=None, help="SQLite file that keeps every point's result; points closed "
+                                                   "there are not run again")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (Dask LocalCluster when > 1)")
     p = sub.add_parser("search", help="strategies compared on one budget for A_min")
     p.add_argument("--alphas", default="1/2,1/4,1/8")
     p.add_argument("--sizes", default="4,6,8")
@@ -370,7 +370,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                                              None if args.l is None else parse_range(args.l, "--l", 1)))
         except RangeError as exc:
             parser.error(str(exc))  # one line, exit status 2
-        counts = bench_agreement(args.policies.split(","), points, args.budget, console, args.strategy)
+        if args.workers < 1:
+            parser.error(f"--workers: must be at least 1, got {args.workers}")
+        from models.schedulers import POLICY_OPTIONS
+
+        unknown = [p for p in args.policies.split(",") if p not in POLICY_OPTIONS]
+        if unknown:
+            parser.error(f"--policies: unknown policy {unknown[0]!r} (built-in: {', '.join(POLICY_OPTIONS)})")
+        if args.results is not None and not Path(args.results).resolve().parent.is_dir():
+            parser.error(f"--results: directory of {args.results} does not exist")
+        try:
+            counts = bench_agreement(args.policies.split(","), points, args.budget, console, args.strategy,
+                                     results=args.results, workers=args.workers)
+        except IncompatibleResults as exc:
+            parser.error(str(exc))
         return 1 if counts["disagree"] else 0
     elif args.what == "z3-tactics":
         bench_z3_tactics(args.limit, [int(x) for x in args.seeds.split(",")], console)
