@@ -29,7 +29,7 @@ from rich.console import Console
 from rich.table import Table
 
 from models.instance import Instance, uniform_instance
-from verify.agreement import IncompatibleResults
+from verify.agreement import GridPoint, IncompatibleResults, run_agreement
 
 OPT_FAMILY = {"M": 48, "s": 1, "l": 4, "u": 16}
 
@@ -145,8 +145,6 @@ def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], 
     """A proving strategy's maximum (Z3 or statespace) vs exhaustive enumeration's at every grid point, smallest
     first (:mod:`verify.agreement`): one line per point, then the verdict counts. With ``results`` (a SQLite
     file) points already closed there are read back, not run again."""
-    from verify.agreement import GridPoint, run_agreement
-
     began = time.perf_counter()
     counts = dict.fromkeys(("agree", "disagree", "open"), 0)
 
