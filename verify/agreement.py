@@ -15,12 +15,13 @@ With ``workers > 1`` the points run as tasks on a Dask ``LocalCluster``, one sin
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+
+from verify.campaign.db import open_versioned
 
 VERDICTS = ("agree", "disagree", "open")
 SCHEMA_VERSION = 1
@@ -70,31 +71,17 @@ def check_point(point: GridPoint, strategy: str, budget: float) -> PointResult:
     return PointResult(point, strategy, verdict, proving.best_ratio, ex.best_ratio, proving.seconds, budget)
 
 
-class IncompatibleResults(RuntimeError):
-    pass
-
-
 class ResultStore:
-    """One row per (strategy, point): its latest result. SQLite in WAL mode, one transaction per result."""
+    """One row per (strategy, point): its latest result. SQLite in WAL mode, one transaction per result; a file
+    of another schema version raises :class:`~verify.campaign.db.IncompatibleDatabase`."""
 
     def __init__(self, path: str | Path) -> None:
-        self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'agreement_schema'").fetchone()
-        if row is None:
-            with self.conn:
-                self.conn.execute("BEGIN")
-                self.conn.execute("INSERT INTO meta VALUES ('agreement_schema', ?)", (str(SCHEMA_VERSION),))
-                self.conn.execute("""CREATE TABLE points (
-                    strategy TEXT NOT NULL, policy TEXT NOT NULL, n INTEGER NOT NULL, u INTEGER NOT NULL,
-                    l INTEGER NOT NULL, s INTEGER NOT NULL, M INTEGER NOT NULL,
-                    verdict TEXT NOT NULL CHECK (verdict IN ('agree', 'disagree', 'open')),
-                    proved TEXT NOT NULL, exhaustive TEXT NOT NULL, seconds REAL NOT NULL, budget REAL NOT NULL,
-                    finished_at REAL NOT NULL, PRIMARY KEY (strategy, policy, n, u, l, s, M))""")
-        elif row[0] != str(SCHEMA_VERSION):
-            raise IncompatibleResults(f"{path}: agreement schema version {row[0]}, this kvsched reads version "
-                                      f"{SCHEMA_VERSION}; use a new results file")
+        self.conn = open_versioned(path, "agreement_schema", SCHEMA_VERSION, ["""CREATE TABLE points (
+            strategy TEXT NOT NULL, policy TEXT NOT NULL, n INTEGER NOT NULL, u INTEGER NOT NULL,
+            l INTEGER NOT NULL, s INTEGER NOT NULL, M INTEGER NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('agree', 'disagree', 'open')),
+            proved TEXT NOT NULL, exhaustive TEXT NOT NULL, seconds REAL NOT NULL, budget REAL NOT NULL,
+            finished_at REAL NOT NULL, PRIMARY KEY (strategy, policy, n, u, l, s, M))"""])
 
     def get(self, strategy: str, point: GridPoint) -> PointResult | None:
         row = self.conn.execute(

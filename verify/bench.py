@@ -29,7 +29,8 @@ from rich.console import Console
 from rich.table import Table
 
 from models.instance import Instance, uniform_instance
-from verify.agreement import GridPoint, IncompatibleResults, run_agreement
+from verify.agreement import GridPoint, run_agreement
+from verify.campaign.db import IncompatibleDatabase
 
 OPT_FAMILY = {"M": 48, "s": 1, "l": 4, "u": 16}
 
@@ -380,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             counts = bench_agreement(args.policies.split(","), points, args.budget, console, args.strategy,
                                      results=args.results, workers=args.workers)
-        except IncompatibleResults as exc:
+        except IncompatibleDatabase as exc:
             parser.error(str(exc))
         return 1 if counts["disagree"] else 0
     elif args.what == "z3-tactics":

@@ -6,7 +6,8 @@ from fractions import Fraction
 import pytest
 
 from verify import agreement
-from verify.agreement import GridPoint, IncompatibleResults, PointResult, ResultStore, run_agreement
+from verify.agreement import GridPoint, PointResult, ResultStore, run_agreement
+from verify.campaign.db import IncompatibleDatabase
 
 POINTS = [GridPoint("amin", 2, 3, 1, 0, M) for M in (3, 4, 5)] + [GridPoint("amax", 3, 2, 1, 1, 4)]
 
@@ -79,7 +80,7 @@ def test_results_file_of_another_schema_refused(tmp_path):
     conn.execute("UPDATE meta SET value = '99' WHERE key = 'agreement_schema'")
     conn.commit()
     conn.close()
-    with pytest.raises(IncompatibleResults, match="schema version 99"):
+    with pytest.raises(IncompatibleDatabase, match="schema version 99"):
         ResultStore(path)
 
 

@@ -20,27 +20,37 @@ class IncompatibleDatabase(RuntimeError):
     pass
 
 
-def open_db(path: str | Path) -> sqlite3.Connection:
+def open_versioned(path: str | Path, key: str, version: int, tables: list[str]) -> sqlite3.Connection:
+    """A SQLite file in WAL mode whose ``meta`` row ``key`` holds its schema version: a new file gets the
+    ``CREATE TABLE`` statements ``tables`` in one transaction; a file written by another version is refused."""
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     if row is None:
         with conn:
             conn.execute("BEGIN")
-            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            conn.execute("""CREATE TABLE cells (
-                cell_id TEXT PRIMARY KEY, campaign TEXT NOT NULL, params TEXT NOT NULL,
-                status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
-                attempts INTEGER NOT NULL DEFAULT 0, best_ratio TEXT, proof TEXT, witness TEXT,
-                evaluations INTEGER, seconds REAL, error TEXT, finished_at REAL)""")
-            conn.execute("""CREATE TABLE witnesses (
-                cell_id TEXT NOT NULL REFERENCES cells(cell_id), seq INTEGER NOT NULL, ratio TEXT NOT NULL,
-                witness TEXT NOT NULL, PRIMARY KEY (cell_id, seq))""")
-    elif row[0] != str(SCHEMA_VERSION):
-        raise IncompatibleDatabase(f"{path}: schema version {row[0]}, this kvsched reads version {SCHEMA_VERSION}; "
+            conn.execute("INSERT INTO meta VALUES (?, ?)", (key, str(version)))
+            for table in tables:
+                conn.execute(table)
+    elif row[0] != str(version):
+        conn.close()
+        raise IncompatibleDatabase(f"{path}: schema version {row[0]}, this kvsched reads version {version}; "
                                    "use a new database file")
     return conn
+
+
+def open_db(path: str | Path) -> sqlite3.Connection:
+    return open_versioned(path, "schema_version", SCHEMA_VERSION, [
+        """CREATE TABLE cells (
+            cell_id TEXT PRIMARY KEY, campaign TEXT NOT NULL, params TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0, best_ratio TEXT, proof TEXT, witness TEXT,
+            evaluations INTEGER, seconds REAL, error TEXT, finished_at REAL)""",
+        """CREATE TABLE witnesses (
+            cell_id TEXT NOT NULL REFERENCES cells(cell_id), seq INTEGER NOT NULL, ratio TEXT NOT NULL,
+            witness TEXT NOT NULL, PRIMARY KEY (cell_id, seq))""",
+    ])
 
 
 def plan(conn: sqlite3.Connection, campaign: str, cells) -> None:
