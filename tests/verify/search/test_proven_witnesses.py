@@ -9,6 +9,7 @@ from models.instance import uniform_instance
 from models.witness import load_witness
 from verify.certify import replay
 from verify.search import Problem, run_search
+from verify.search.runner import cell_name
 
 PROVEN = sorted((Path(__file__).parents[3] / "reports" / "proven").glob("*.json"))
 
@@ -24,9 +25,9 @@ def test_proven_witness_replays_and_is_the_maximum(path):
     reqs = witness.instance.requests
     l, u, s = reqs[0].l, reqs[0].u, reqs[0].s
     assert all((r.l, r.u, r.s, r.a) == (l, u, s, 0) for r in reqs)
-    assert path.stem == f"{witness.policy}-n{len(reqs)}-M{witness.instance.M}-s{s}-l{l}-u{u}"
-    problem = Problem(uniform_instance(witness.instance.M, s, l, u, [l] * len(reqs)), witness.policy,
-                      dict(witness.options), witness.benchmark)
+    config = uniform_instance(witness.instance.M, s, l, u, [l] * len(reqs))
+    assert path.stem == cell_name(config, witness.policy)
+    problem = Problem(config, witness.policy, dict(witness.options), witness.benchmark)
     outcome = run_search(problem, "statespace", budget=120)
     assert outcome.closed
     assert outcome.best_ratio == witness.ratio
