@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from models.instance import uniform_instance
 from models.witness import load_witness
 from verify.certify import replay
 from verify.search import Problem, run_search
@@ -25,9 +24,9 @@ def test_proven_witness_replays_and_is_the_maximum(path):
     reqs = witness.instance.requests
     l, u, s = reqs[0].l, reqs[0].u, reqs[0].s
     assert all((r.l, r.u, r.s, r.a) == (l, u, s, 0) for r in reqs)
-    config = uniform_instance(witness.instance.M, s, l, u, [l] * len(reqs))
-    assert path.stem == cell_name(config, witness.policy)
-    problem = Problem(config, witness.policy, dict(witness.options), witness.benchmark)
+    assert path.stem == cell_name(witness.instance, witness.policy)
+    # the search ranges over every output vector of the witness's configuration; its own outputs are not used
+    problem = Problem(witness.instance, witness.policy, dict(witness.options), witness.benchmark)
     outcome = run_search(problem, "statespace", budget=120)
     assert outcome.closed
     assert outcome.best_ratio == witness.ratio
