@@ -15,6 +15,8 @@ With ``workers > 1`` the points run as tasks on a Dask ``LocalCluster``, one sin
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -69,6 +71,31 @@ def check_point(point: GridPoint, strategy: str, budget: float) -> PointResult:
     else:
         verdict = "agree" if proving.best_ratio == ex.best_ratio else "disagree"
     return PointResult(point, strategy, verdict, proving.best_ratio, ex.best_ratio, proving.seconds, budget)
+
+
+CSV_FIELDS = ("policy", "n", "u", "l", "s", "M", "strategy", "verdict", "exhaustive", "proved", "seconds", "budget")
+
+
+def results_csv(results: Iterable[PointResult]) -> str:
+    """One CSV row per point (sorted), ratios exact as ``p/q``; ``seconds`` is the proving strategy's time."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for r in sorted(results, key=lambda r: r.point):
+        p = r.point
+        writer.writerow([p.policy, p.n, p.u, p.l, p.s, p.M, r.strategy, r.verdict, r.exhaustive, r.proved,
+                         f"{r.seconds:.2f}", f"{r.budget:g}"])
+    return out.getvalue()
+
+
+def read_results_csv(text: str) -> list[PointResult]:
+    """The inverse of :func:`results_csv` (seconds rounded to hundredths)."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if rows and tuple(rows[0]) != CSV_FIELDS:
+        raise ValueError(f"agreement CSV: columns must be {','.join(CSV_FIELDS)}, got {','.join(rows[0])}")
+    return [PointResult(GridPoint(r["policy"], int(r["n"]), int(r["u"]), int(r["l"]), int(r["s"]), int(r["M"])),
+                        r["strategy"], r["verdict"], Fraction(r["proved"]), Fraction(r["exhaustive"]),
+                        float(r["seconds"]), float(r["budget"])) for r in rows]
 
 
 class ResultStore:

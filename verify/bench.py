@@ -29,7 +29,8 @@ from rich.console import Console
 from rich.table import Table
 
 from models.instance import Instance, uniform_instance
-from verify.agreement import GridPoint, run_agreement
+from models.atomic import write_atomic
+from verify.agreement import GridPoint, results_csv, run_agreement
 from verify.campaign.db import IncompatibleDatabase
 
 OPT_FAMILY = {"M": 48, "s": 1, "l": 4, "u": 16}
@@ -142,14 +143,18 @@ def search_grid_points(ns=range(2, 6), us=range(2, 7), ls=None):
 
 
 def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], budget: float, console: Console,
-                    strategy: str = "z3", *, results: str | None = None, workers: int = 1) -> dict:
+                    strategy: str = "z3", *, results: str | None = None, workers: int = 1,
+                    csv_path: str | None = None) -> dict:
     """A proving strategy's maximum (Z3 or statespace) vs exhaustive enumeration's at every grid point, smallest
     first (:mod:`verify.agreement`): one line per point, then the verdict counts. With ``results`` (a SQLite
-    file) points already closed there are read back, not run again."""
+    file) points already closed there are read back, not run again. ``csv_path``: every point's result, computed
+    now or read back, written as CSV (:func:`verify.agreement.results_csv`) at the end."""
     began = time.perf_counter()
     counts = dict.fromkeys(("agree", "disagree", "open"), 0)
+    collected = []
 
     def line(r, stored: bool) -> None:
+        collected.append(r)
         counts[r.verdict] += 1
         if r.verdict == "agree":
             verdict = "agree"
@@ -164,6 +169,8 @@ def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], 
     grid = [GridPoint(policy, *p) for policy in policies for p in points]
     counts = run_agreement(grid, strategy, budget, results=results, workers=workers, on_result=line)
     console.print(f"agreement ({strategy}, {len(grid)} points): {counts}")
+    if csv_path is not None:
+        console.print(f"wrote {write_atomic(csv_path, results_csv(collected))}")
     return counts
 
 
@@ -341,6 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--results", default=None, help="SQLite file that keeps every point's result; points closed "
                                                    "there are not run again")
     p.add_argument("--workers", type=int, default=1, help="worker processes (Dask LocalCluster when > 1)")
+    p.add_argument("--csv", default=None, help="write every point's result (run now or read back) to this CSV")
     p = sub.add_parser("search", help="strategies compared on one budget for A_min")
     p.add_argument("--alphas", default="1/2,1/4,1/8")
     p.add_argument("--sizes", default="4,6,8")
@@ -380,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"--results: directory of {args.results} does not exist")
         try:
             counts = bench_agreement(args.policies.split(","), points, args.budget, console, args.strategy,
-                                     results=args.results, workers=args.workers)
+                                     results=args.results, workers=args.workers, csv_path=args.csv)
         except IncompatibleDatabase as exc:
             parser.error(str(exc))
         return 1 if counts["disagree"] else 0

@@ -90,3 +90,16 @@ def test_bad_arguments(kw, message):
     args = {"strategy": "z3", **kw}
     with pytest.raises(ValueError, match=message):
         run_agreement(POINTS, args.pop("strategy"), 1.0, **args)
+
+
+def test_results_csv_round_trips():
+    results = [PointResult(POINTS[1], "z3", "agree", Fraction(9, 7), Fraction(9, 7), 1.234, 30.0),
+               PointResult(POINTS[0], "z3", "open", Fraction(1), Fraction(2), 5.0, 5.0)]
+    text = agreement.results_csv(results)
+    assert text.splitlines()[0] == ",".join(agreement.CSV_FIELDS)
+    assert "9/7,9/7,1.23,30" in text
+    back = agreement.read_results_csv(text)
+    assert [r.point for r in back] == [POINTS[0], POINTS[1]]  # sorted by point
+    assert back[1].proved == Fraction(9, 7) and back[1].seconds == 1.23
+    with pytest.raises(ValueError, match="agreement CSV: columns must be"):
+        agreement.read_results_csv("a,b\n1,2\n")
