@@ -90,12 +90,13 @@ def results_csv(results: Iterable[PointResult]) -> str:
 
 def read_results_csv(text: str) -> list[PointResult]:
     """The inverse of :func:`results_csv` (seconds rounded to hundredths)."""
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if rows and tuple(rows[0]) != CSV_FIELDS:
-        raise ValueError(f"agreement CSV: columns must be {','.join(CSV_FIELDS)}, got {','.join(rows[0])}")
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != CSV_FIELDS:
+        raise ValueError(f"agreement CSV: columns must be {','.join(CSV_FIELDS)}, "
+                         f"got {','.join(reader.fieldnames or ())}")
     return [PointResult(GridPoint(r["policy"], int(r["n"]), int(r["u"]), int(r["l"]), int(r["s"]), int(r["M"])),
                         r["strategy"], r["verdict"], Fraction(r["proved"]), Fraction(r["exhaustive"]),
-                        float(r["seconds"]), float(r["budget"])) for r in rows]
+                        float(r["seconds"]), float(r["budget"])) for r in reader]
 
 
 class ResultStore:

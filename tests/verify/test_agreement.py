@@ -103,3 +103,5 @@ def test_results_csv_round_trips():
     assert back[1].proved == Fraction(9, 7) and back[1].seconds == 1.23
     with pytest.raises(ValueError, match="agreement CSV: columns must be"):
         agreement.read_results_csv("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="agreement CSV: columns must be"):
+        agreement.read_results_csv("a,b\n")  # a header alone is checked too
