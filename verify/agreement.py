@@ -42,6 +42,13 @@ class GridPoint:
     def label(self) -> str:
         return f"{self.policy} n={self.n} u={self.u} l={self.l} s={self.s} M={self.M}"
 
+    def problem(self):
+        """The search problem of this point: one interval for all jobs, arrivals 0, default options, vs OPT."""
+        from models.instance import uniform_instance
+        from verify.search import Problem
+
+        return Problem(uniform_instance(self.M, self.s, self.l, self.u, [self.l] * self.n), self.policy, {}, "opt")
+
 
 @dataclass(frozen=True)
 class PointResult:
@@ -58,11 +65,9 @@ class PointResult:
 
 def check_point(point: GridPoint, strategy: str, budget: float) -> PointResult:
     """Exhaustive enumeration, then ``strategy`` (``z3`` or ``statespace``) within ``budget`` seconds."""
-    from models.instance import uniform_instance
-    from verify.search import Problem, run_search
+    from verify.search import run_search
 
-    problem = Problem(uniform_instance(point.M, point.s, point.l, point.u, [point.l] * point.n), point.policy, {},
-                      "opt")
+    problem = point.problem()
     ex = run_search(problem, "exhaustive")
     proving = run_search(problem, strategy, budget=budget,
                          start=ex.best.instance.outputs if strategy == "z3" else None)

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from models.instance import uniform_instance
 from verify.agreement import GridPoint, read_results_csv
 from verify.bench import search_grid_points
-from verify.search import Problem, run_search
+from verify.search import run_search
 
 RECORD = Path(__file__).parents[2] / "reports" / "agreement" / "z3-grid.csv"
 RESULTS = read_results_csv(RECORD.read_text(encoding="utf-8"))
@@ -34,8 +33,6 @@ SAMPLE = (random.Random(0).sample(RESULTS, 30)
 
 @pytest.mark.parametrize("result", SAMPLE, ids=lambda r: r.point.label.replace(" ", "-"))
 def test_recorded_maximum_is_exhaustive_search_maximum_now(result):
-    p = result.point
-    problem = Problem(uniform_instance(p.M, p.s, p.l, p.u, [p.l] * p.n), p.policy, {}, "opt")
-    outcome = run_search(problem, "exhaustive")
+    outcome = run_search(result.point.problem(), "exhaustive")
     assert outcome.closed
     assert outcome.best_ratio == result.exhaustive
