@@ -1,96 +1,109 @@
-"""Exact OPT as a time-indexed MILP over job classes, solved by HiGHS (``scipy.optimize.milp``).
+"""Exact OPT as a time-indexed MILP over job classes (:mod:`verify.opt.time_indexed`), solved by HiGHS
+(``scipy.optimize.milp``).
 
-Jobs with equal ``(s, o, a)`` are interchangeable, so the model counts starts per class instead of naming jobs:
-``x[c, p]`` = number of class-``c`` jobs starting in round ``p``, for ``p`` in the start window of
-:mod:`verify.opt.bounds` (H-SF's TEL minus a lower bound on the other jobs bounds each job's delay).
-Constraints:
+Before the MILP, the LP relaxation gives a lower bound certified in exact arithmetic
+(:mod:`verify.opt.lp_bound`). If it meets H-SF's TEL there is nothing left to solve; otherwise it is the floor
+of the reported lower bound, so a run that times out still reports at least the LP bound. (As the floor of the
+objective row ``lower <= objective <= H-SF's TEL`` it was measured to help on some instances and hurt on others,
+so that row keeps the combinatorial bound of :mod:`verify.opt.bounds`.)
 
-- ``Σ_p x[c, p] = N_c`` for every class;
-- memory, every round ``t``: ``Σ_{c, p <= t < p + o_c} (s_c + t - p + 1) · x[c, p] <= M``;
-- objective ``Σ (p + o_c - a_c) · x[c, p]``, with the valid bound ``objective >= lower_bound(instance)``.
-
-The solution is rounded to integers and re-checked exactly by :func:`verify.opt.result.schedule_tel`; the
+The MILP solution is rounded to integers and re-checked exactly by :func:`verify.opt.result.schedule_tel`; the
 proof of optimality is HiGHS's dual bound, rounded up to the next integer after a 1e-6 tolerance (objective
 coefficients are integers). ``mip_rel_gap`` is 0 so HiGHS does not stop at a near-optimal solution.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
+import os
+import sys
 import time
-from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
 
 from models.instance import Instance
 from verify.opt.bounds import start_window
+from verify.opt.lp_bound import lp_lower_bound
 from verify.opt.result import OptResult, schedule_tel
+from verify.opt.time_indexed import build_model
 
 _TOL = 1e-6
+
+
+@contextmanager
+def c_stdout_to_stderr() -> Iterator[None]:
+    """Point file descriptor 1 at stderr while HiGHS runs.
+
+    The HiGHS that scipy bundles writes some debugging lines with C stdio straight to stdout (seen: 7 lines of
+    ``HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();`` at n = 30 of the
+    ``bench opt`` family, seed 2, after about 3 s), which corrupted ``kvsched opt --json``. C's stdout buffer is
+    flushed on the way in and on the way out: unless ``PYTHONUNBUFFERED`` is set, C stdio buffers a non-terminal
+    stdout, and the lines would otherwise surface on stdout after fd 1 is restored.
+    """
+    sys.stdout.flush()
+    _flush_c_stdio()  # what was buffered before still belongs on stdout
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        _flush_c_stdio()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _flush_c_stdio() -> None:
+    try:
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):  # no C runtime to reach (not Linux/macOS): nothing buffered by us
+        pass
 
 
 def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult:
     began = time.perf_counter()
     window = start_window(instance)
-    lower_root = window.lower_tel
-    if window.upper_tel == lower_root:  # H-SF meets the lower bound: nothing to solve
-        return OptResult("milp", "optimal", window.upper_tel, window.upper_starts, lower_root,
-                         window.upper_tel, time.perf_counter() - began, {"variables": 0})
+    tel, starts, lower = window.upper_tel, window.upper_starts, window.lower_tel
 
-    members: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-    for j, r in enumerate(instance.requests):
-        members[(r.s, r.o, r.a)].append(j)
-    classes = sorted(members)
-    var_class, var_start, cost = [], [], []
-    for ci, c in enumerate(classes):
-        s, o, a = c
-        for p in range(a, window.latest[members[c][0]] + 1):
-            var_class.append(ci)
-            var_start.append(p)
-            cost.append(p + o - a)
-    nv = len(cost)
-    horizon = window.horizon
+    def result(stats: dict) -> OptResult:
+        status = "optimal" if lower >= tel else "unknown"
+        return OptResult("milp", status, tel, tuple(starts), min(lower, tel), tel, time.perf_counter() - began,
+                         stats)
 
-    rows, cols, vals = [], [], []
-    for v in range(nv):  # class counts
-        rows.append(var_class[v]); cols.append(v); vals.append(1.0)
-    base = len(classes)
-    for v in range(nv):  # memory rows
-        s, o, _ = classes[var_class[v]]
-        p = var_start[v]
-        for k in range(o):
-            rows.append(base + p + k); cols.append(v); vals.append(float(s + k + 1))
-    A = coo_matrix((vals, (rows, cols)), shape=(base + horizon, nv)).tocsr()
-    lo = np.concatenate([[len(members[c]) for c in classes], np.full(horizon, -np.inf)])
-    hi = np.concatenate([[len(members[c]) for c in classes], np.full(horizon, instance.M)])
-    objective_row = LinearConstraint(np.array([cost], dtype=float), lower_root, window.upper_tel)
-    res = milp(
-        c=np.array(cost, dtype=float),
-        constraints=[LinearConstraint(A, lo, hi), objective_row],
-        integrality=np.ones(nv),
-        bounds=Bounds(0, [len(members[classes[var_class[v]]]) for v in range(nv)]),
-        options={"disp": False, "mip_rel_gap": 0.0, **({"time_limit": max(timeout, 0.01)} if timeout else {})},
-    )
+    if tel == lower:  # H-SF meets the combinatorial lower bound: nothing to solve
+        return result({"variables": 0})
+    model = build_model(instance, window)
+    stats: dict = {"variables": len(model.var_class), "rows": len(model.classes) + model.horizon}
+    lp = lp_lower_bound(model, timeout=timeout)
+    if lp is not None:
+        lower = max(lower, lp.tel)
+        stats |= {"lp_bound": lp.tel, "lp_value": round(lp.lp_value, 4), "lp_seconds": round(lp.seconds, 4)}
+    if lower >= tel:  # the LP bound proves H-SF optimal
+        return result(stats)
 
-    tel, starts = window.upper_tel, window.upper_starts
+    remaining = None if timeout is None else max(timeout - (time.perf_counter() - began), 0.01)
+    cost = model.cost.astype(float)
+    with c_stdout_to_stderr():
+        res = milp(
+            c=cost,
+            constraints=[LinearConstraint(model.count_matrix(), model.counts, model.counts),
+                         LinearConstraint(model.memory_matrix(), -np.inf, instance.M),
+                         LinearConstraint(cost[None, :], window.lower_tel, tel)],
+            integrality=np.ones(len(cost)),
+            bounds=Bounds(0, model.upper),
+            options={"disp": False, "mip_rel_gap": 0.0, **({"time_limit": remaining} if remaining else {})},
+        )
     if res.x is not None:
-        counts = np.rint(res.x).astype(int)
-        queues = {c: list(js) for c, js in members.items()}
-        found = [0] * instance.n
-        for v in np.flatnonzero(counts):
-            for _ in range(counts[v]):
-                found[queues[classes[var_class[v]]].pop()] = var_start[v]
+        found = model.starts_from_counts(np.rint(res.x).astype(np.int64), instance.n)
         found_tel = schedule_tel(instance, found)  # exact re-check of the float solution
         if found_tel < tel:
-            tel, starts = found_tel, tuple(found)
+            tel, starts = found_tel, found
     dual = getattr(res, "mip_dual_bound", None)
-    lower = lower_root
     if dual is not None and math.isfinite(dual):
         lower = max(lower, math.ceil(dual - _TOL))
     if res.status == 0 and res.x is not None:
         lower = max(lower, min(tel, math.ceil(res.fun - _TOL)))
-    status = "optimal" if lower >= tel else "unknown"
-    return OptResult("milp", status, tel, tuple(starts), min(lower, tel), tel, time.perf_counter() - began,
-                     {"variables": nv, "rows": base + horizon, "highs_status": int(res.status)})
+    return result(stats | {"highs_status": int(res.status)})

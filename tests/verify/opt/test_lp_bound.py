@@ -1,0 +1,72 @@
+"""The certified LP bound against exhaustive OPT, weak duality for any multipliers, and the MILP around it."""
+
+import os
+import random
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.instance import uniform_instance
+from verify.opt import solve_opt
+from verify.opt.bounds import start_window
+from verify.opt.lp_bound import certified_bound, lp_lower_bound
+from verify.opt.milp import solve_milp
+from verify.opt.time_indexed import build_model
+from verify.strategies import instances
+
+small = instances(max_n=5, max_u=4, max_s=2, max_a=3, max_slack=6)
+
+
+@given(small)
+def test_lp_bound_is_at_most_opt_and_matches_the_lp(inst):
+    model = build_model(inst, start_window(inst))
+    lp = lp_lower_bound(model)
+    assert lp is not None
+    assert lp.tel <= solve_opt(inst, "exhaustive").tel
+    # with HiGHS's optimal duals the certificate gives the LP optimum, up to the 2**-40 rounding of the duals
+    assert abs(float(lp.value) - lp.lp_value) < 1e-6 * max(1.0, abs(lp.lp_value))
+
+
+@settings(max_examples=60)
+@given(small, st.data())
+def test_any_multipliers_give_a_valid_bound(inst, data):
+    # weak duality must hold for every λ and every μ (positive μ are clipped to 0), not only HiGHS's duals
+    model = build_model(inst, start_window(inst))
+    reals = st.floats(-50, 50, allow_nan=False)
+    lam = data.draw(st.lists(reals, min_size=len(model.classes), max_size=len(model.classes)))
+    mu = data.draw(st.lists(reals, min_size=model.horizon, max_size=model.horizon))
+    assert certified_bound(model, np.array(lam), np.array(mu)) <= solve_opt(inst, "exhaustive").tel
+
+
+def test_milp_reports_at_least_the_lp_bound_when_it_times_out():
+    rng = random.Random(11)
+    inst = uniform_instance(48, 1, 4, 16, [rng.randint(4, 16) for _ in range(30)])
+    lp = lp_lower_bound(build_model(inst, start_window(inst)))
+    r = solve_milp(inst, timeout=1.0)
+    assert lp is not None and lp.tel > start_window(inst).lower_tel  # the LP bound is the stronger one here
+    assert lp.tel <= r.lower_bound <= r.tel
+    assert r.stats["lp_bound"] == lp.tel
+
+
+def test_c_level_stdout_goes_to_stderr_while_highs_runs():
+    # In a child process without PYTHONUNBUFFERED, so C stdio buffers stdout the way it does for a user piping
+    # `kvsched opt --json` into a file: what C prints inside the block must reach stderr, what it printed
+    # before must stay on stdout.
+    code = textwrap.dedent("""
+        import ctypes, os
+        from verify.opt.milp import c_stdout_to_stderr
+        libc = ctypes.CDLL(None)
+        libc.printf(b"before\\n")
+        with c_stdout_to_stderr():
+            libc.printf(b"inside\\n")
+            os.write(1, b"fd-level\\n")
+        print("python-level", flush=True)
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert sorted(done.stdout.split()) == ["before", "python-level"]
+    assert sorted(done.stderr.split()) == ["fd-level", "inside"]

@@ -1,0 +1,92 @@
+"""The time-indexed model over job classes that the MILP and its LP bound share.
+
+Jobs with equal ``(s, o, a)`` are interchangeable, so the model counts starts per class instead of naming jobs:
+variable ``x[v]`` is the number of jobs of class ``var_class[v]`` that start in round ``var_start[v]``, for every
+start in the class's window (:func:`verify.opt.bounds.start_window`). MODEL.md, "OPT":
+
+- counts: ``Σ_{v of class c} x[v] = N_c``;
+- memory, every round ``t``: ``Σ_{v running at t} (s_c + t - p_v + 1) · x[v] <= M``;
+- objective: ``Σ (p_v + o_c - a_c) · x[v]``, the TEL;
+- bounds: ``0 <= x[v] <= N_c``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import coo_matrix, csr_matrix
+
+from models.instance import Instance
+from verify.opt.bounds import StartWindow
+
+
+@dataclass(frozen=True)
+class TimeIndexedModel:
+    """Classes, one variable per (class, start) in the window, and the rounds ``0 .. horizon-1`` they cover."""
+
+    M: int
+    classes: tuple[tuple[int, int, int], ...]  # (s, o, a)
+    members: tuple[tuple[int, ...], ...]  # job indices of each class
+    var_class: tuple[int, ...]
+    var_start: tuple[int, ...]
+    horizon: int
+
+    @property
+    def counts(self) -> np.ndarray:
+        """``N_c`` per class."""
+        return np.array([len(m) for m in self.members], dtype=np.int64)
+
+    @property
+    def upper(self) -> np.ndarray:
+        """Each variable's upper bound, its class size."""
+        return self.counts[np.array(self.var_class, dtype=np.int64)]
+
+    @property
+    def cost(self) -> np.ndarray:
+        """Each variable's objective coefficient, ``p + o - a`` (integers)."""
+        return np.array([p + self.classes[c][1] - self.classes[c][2]
+                         for c, p in zip(self.var_class, self.var_start, strict=True)], dtype=np.int64)
+
+    def count_matrix(self) -> csr_matrix:
+        """Rows: classes; ``1`` where a variable belongs to the class."""
+        nv = len(self.var_class)
+        return coo_matrix((np.ones(nv), (list(self.var_class), list(range(nv)))),
+                          shape=(len(self.classes), nv)).tocsr()
+
+    def memory_matrix(self) -> csr_matrix:
+        """Rows: rounds; ``s + k + 1`` where a variable's jobs are in their k-th round (integers as floats)."""
+        rows, cols, vals = [], [], []
+        for v, (c, p) in enumerate(zip(self.var_class, self.var_start, strict=True)):
+            s, o, _ = self.classes[c]
+            for k in range(o):
+                rows.append(p + k); cols.append(v); vals.append(float(s + k + 1))
+        return coo_matrix((vals, (rows, cols)), shape=(self.horizon, len(self.var_class))).tocsr()
+
+    def starts_from_counts(self, counts: np.ndarray, n: int) -> tuple[int, ...]:
+        """A start per job from integer per-variable counts (jobs of a class take the class's starts)."""
+        per_class = np.bincount(np.array(self.var_class), weights=counts, minlength=len(self.classes))
+        if not np.array_equal(per_class, self.counts):
+            raise ValueError(f"counts: must give every class its size {self.counts.tolist()}, "
+                             f"got {per_class.astype(int).tolist()}")
+        queues = [list(m) for m in self.members]
+        starts = [0] * n
+        for v in np.flatnonzero(counts):
+            for _ in range(int(counts[v])):
+                starts[queues[self.var_class[v]].pop()] = self.var_start[v]
+        return tuple(starts)
+
+
+def build_model(instance: Instance, window: StartWindow) -> TimeIndexedModel:
+    members: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for j, r in enumerate(instance.requests):
+        members[(r.s, r.o, r.a)].append(j)
+    classes = sorted(members)
+    var_class, var_start = [], []
+    for ci, c in enumerate(classes):
+        for p in range(c[2], window.latest[members[c][0]] + 1):
+            var_class.append(ci)
+            var_start.append(p)
+    return TimeIndexedModel(instance.M, tuple(classes), tuple(tuple(members[c]) for c in classes),
+                            tuple(var_class), tuple(var_start), window.horizon)
