@@ -46,7 +46,7 @@ def bench_opt(solvers: Sequence[str], limit: float, max_n: int, console: Console
     from verify.opt import solve_opt
 
     table = Table(title=f"OPT solvers: proven optimal within {limit:g} s (s=1, o in [4,16], M=48, a=0)")
-    for col in ("solver", "n", "status", "TEL", "lower", "seconds"):
+    for col in ("solver", "n", "status", "TEL", "lower", "LP bound", "seconds"):
         table.add_column(col, justify="right")
     largest: dict[str, int] = {}
     for solver in solvers:
@@ -54,7 +54,8 @@ def bench_opt(solvers: Sequence[str], limit: float, max_n: int, console: Console
         for n in range(2, max_n + 1):
             res = solve_opt(opt_family_instance(n), solver, timeout=limit)
             ok = res.status == "optimal"
-            table.add_row(solver, str(n), res.status, str(res.tel), str(res.lower_bound), f"{res.seconds:.2f}")
+            table.add_row(solver, str(n), res.status, str(res.tel), str(res.lower_bound),
+                          str(res.stats.get("lp_bound", "")), f"{res.seconds:.2f}")
             console.log(f"{solver} n={n}: {res.status} TEL {res.tel} (lower {res.lower_bound}) in {res.seconds:.2f}s")
             if ok:
                 best, failures = n, 0
