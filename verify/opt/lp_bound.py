@@ -11,6 +11,9 @@ with reduced costs ``r_v = cost_v - λ_{c(v)} - Σ_t μ_t A_tv``, because ``0 <=
 ``(A x)_t <= M``. The duals are rounded to multiples of ``2**-40`` (``μ`` clipped to ``<= 0``) and the right-hand
 side is evaluated in integers, so the bound holds whatever HiGHS's rounding errors were; with HiGHS's optimal
 duals it equals the LP optimum up to that rounding. Since TEL is an integer, the bound is its ceiling.
+
+It bounds OPT although the model only has starts inside the start windows: every optimal schedule lies inside
+them (they admit every schedule no worse than H-SF's), so it is one of the feasible ``x`` above.
 """
 
 from __future__ import annotations
