@@ -26,6 +26,7 @@ from fractions import Fraction
 import numpy as np
 from scipy.optimize import linprog
 
+from verify.opt.highs_stdout import c_stdout_to_stderr
 from verify.opt.time_indexed import TimeIndexedModel
 
 _SCALE = 2**40
@@ -63,10 +64,11 @@ def certified_bound(model: TimeIndexedModel, class_duals: np.ndarray, round_dual
 def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None) -> LpBound | None:
     """The certified LP bound, or ``None`` if HiGHS returned no duals (time limit, numerical failure)."""
     began = time.perf_counter()
-    res = linprog(model.cost.astype(float), A_ub=model.memory_matrix(), b_ub=np.full(model.horizon, model.M),
-                  A_eq=model.count_matrix(), b_eq=model.counts.astype(float),
-                  bounds=np.column_stack([np.zeros(len(model.var_class)), model.upper.astype(float)]),
-                  method="highs", options={"presolve": True, **({"time_limit": timeout} if timeout else {})})
+    with c_stdout_to_stderr():
+        res = linprog(model.cost.astype(float), A_ub=model.memory_matrix(), b_ub=np.full(model.horizon, model.M),
+                      A_eq=model.count_matrix(), b_eq=model.counts.astype(float),
+                      bounds=np.column_stack([np.zeros(len(model.var_class)), model.upper.astype(float)]),
+                      method="highs", options={"presolve": True, **({"time_limit": timeout} if timeout else {})})
     if res.status != 0 or res.eqlin is None or res.ineqlin is None:
         return None
     value = certified_bound(model, res.eqlin.marginals, res.ineqlin.marginals)

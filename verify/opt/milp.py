@@ -14,53 +14,20 @@ coefficients are integers). ``mip_rel_gap`` is 0 so HiGHS does not stop at a nea
 
 from __future__ import annotations
 
-import ctypes
 import math
-import os
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from models.instance import Instance
 from verify.opt.bounds import start_window
+from verify.opt.highs_stdout import c_stdout_to_stderr
 from verify.opt.lp_bound import lp_lower_bound
 from verify.opt.result import OptResult, schedule_tel
 from verify.opt.time_indexed import build_model
 
 _TOL = 1e-6
-
-
-@contextmanager
-def c_stdout_to_stderr() -> Iterator[None]:
-    """Point file descriptor 1 at stderr while HiGHS runs.
-
-    The HiGHS that scipy bundles writes some debugging lines with C stdio straight to stdout (seen: 7 lines of
-    ``HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();`` at n = 30 of the
-    ``bench opt`` family, seed 2, after about 3 s), which corrupted ``kvsched opt --json``. C's stdout buffer is
-    flushed on the way in and on the way out: unless ``PYTHONUNBUFFERED`` is set, C stdio buffers a non-terminal
-    stdout, and the lines would otherwise surface on stdout after fd 1 is restored.
-    """
-    sys.stdout.flush()
-    _flush_c_stdio()  # what was buffered before still belongs on stdout
-    saved = os.dup(1)
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        _flush_c_stdio()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _flush_c_stdio() -> None:
-    try:
-        ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError):  # no C runtime to reach (not Linux/macOS): nothing buffered by us
-        pass
 
 
 def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult:
