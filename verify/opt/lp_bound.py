@@ -14,6 +14,11 @@ duals it equals the LP optimum up to that rounding. Since TEL is an integer, the
 
 It bounds OPT although the model only has starts inside the start windows: every optimal schedule lies inside
 them (they admit every schedule no worse than H-SF's), so it is one of the feasible ``x`` above.
+
+Reduced-cost fixing, from the same certificate: the first inequality, with ``r_v x_v >= r_v N_{c(v)}`` used only
+where ``r_v < 0``, gives ``cost·x >= value + Σ_{r_v > 0} r_v x_v``. So a schedule that starts a job at variable
+``v`` has TEL at least ``value + r_v``, and a search for schedules with TEL below ``U`` may drop every ``v`` with
+``value + r_v > U - 1`` (:meth:`LpBound.usable`).
 """
 
 from __future__ import annotations
@@ -34,9 +39,10 @@ _SCALE = 2**40
 
 @dataclass(frozen=True)
 class LpBound:
-    """``value`` is proven (exact weak duality); ``lp_value`` is HiGHS's floating-point LP optimum."""
+    """``value`` and ``reduced_costs`` are exact (the certificate above); ``lp_value`` is HiGHS's float optimum."""
 
     value: Fraction
+    reduced_costs: tuple[Fraction, ...]
     lp_value: float
     seconds: float
 
@@ -45,20 +51,27 @@ class LpBound:
         """The bound on the (integer) TEL: ``⌈value⌉``."""
         return math.ceil(self.value)
 
+    def usable(self, below: int) -> tuple[bool, ...]:
+        """Per variable: may a schedule with TEL ``< below`` use it? (``False`` only when proven it cannot.)"""
+        return tuple(self.value + r <= below - 1 for r in self.reduced_costs)
 
-def certified_bound(model: TimeIndexedModel, class_duals: np.ndarray, round_duals: np.ndarray) -> Fraction:
-    """The weak-duality bound above for the given multipliers, computed exactly."""
+
+def certify(model: TimeIndexedModel, class_duals: np.ndarray,
+            round_duals: np.ndarray) -> tuple[Fraction, tuple[Fraction, ...]]:
+    """The weak-duality bound above and every variable's reduced cost, exactly, for the given multipliers."""
     lam = [round(float(d) * _SCALE) for d in class_duals]
     mu = [min(0, round(float(d) * _SCALE)) for d in round_duals]
     memory = model.memory_matrix().tocsc()
     cost, upper = model.cost.tolist(), model.upper.tolist()
     total = sum(l * n for l, n in zip(lam, model.counts.tolist(), strict=True)) + model.M * sum(mu)
+    reduced = []
     for v, c in enumerate(model.var_class):
         rows = memory.indices[memory.indptr[v]:memory.indptr[v + 1]]
         coefs = memory.data[memory.indptr[v]:memory.indptr[v + 1]]
-        reduced = cost[v] * _SCALE - lam[c] - sum(mu[t] * int(a) for t, a in zip(rows, coefs, strict=True))
-        total += min(0, reduced) * upper[v]
-    return Fraction(total, _SCALE)
+        r = cost[v] * _SCALE - lam[c] - sum(mu[t] * int(a) for t, a in zip(rows, coefs, strict=True))
+        total += min(0, r) * upper[v]
+        reduced.append(r)
+    return Fraction(total, _SCALE), tuple(Fraction(r, _SCALE) for r in reduced)
 
 
 def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None) -> LpBound | None:
@@ -71,5 +84,5 @@ def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None) -> 
                       method="highs", options={"presolve": True, **({"time_limit": timeout} if timeout else {})})
     if res.status != 0 or res.eqlin is None or res.ineqlin is None:
         return None
-    value = certified_bound(model, res.eqlin.marginals, res.ineqlin.marginals)
-    return LpBound(value, float(res.fun), time.perf_counter() - began)
+    value, reduced = certify(model, res.eqlin.marginals, res.ineqlin.marginals)
+    return LpBound(value, reduced, float(res.fun), time.perf_counter() - began)

@@ -13,6 +13,7 @@ start in the class's window (:func:`verify.opt.bounds.start_window`). MODEL.md, 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +64,18 @@ class TimeIndexedModel:
             for k in range(o):
                 rows.append(p + k); cols.append(v); vals.append(float(s + k + 1))
         return coo_matrix((vals, (rows, cols)), shape=(self.horizon, len(self.var_class))).tocsr()
+
+    def restricted(self, keep: Sequence[bool]) -> TimeIndexedModel:
+        """The model with only the variables ``keep`` marks (``horizon`` shrinks to what they cover)."""
+        chosen = [v for v, k in enumerate(keep) if k]
+        var_class = tuple(self.var_class[v] for v in chosen)
+        var_start = tuple(self.var_start[v] for v in chosen)
+        horizon = max((p + self.classes[c][1] for c, p in zip(var_class, var_start, strict=True)), default=0)
+        return TimeIndexedModel(self.M, self.classes, self.members, var_class, var_start, horizon)
+
+    def covers_every_class(self) -> bool:
+        """Whether every class still has a start to choose (else the count rows cannot hold)."""
+        return set(self.var_class) == set(range(len(self.classes)))
 
     def starts_from_counts(self, counts: np.ndarray, n: int) -> tuple[int, ...]:
         """A start per job from integer per-variable counts (jobs of a class take the class's starts)."""
