@@ -92,6 +92,7 @@ class TimeIndexedModel:
 
 
 def build_model(instance: Instance, window: StartWindow) -> TimeIndexedModel:
+    """One variable per class and start from the class's arrival to its latest start in ``window``."""
     members: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for j, r in enumerate(instance.requests):
         members[(r.s, r.o, r.a)].append(j)
