@@ -61,7 +61,7 @@ def certify(model: TimeIndexedModel, class_duals: np.ndarray,
     """The weak-duality bound above and every variable's reduced cost, exactly, for the given multipliers."""
     lam = [round(float(d) * _SCALE) for d in class_duals]
     mu = [min(0, round(float(d) * _SCALE)) for d in round_duals]
-    memory = model.memory_matrix().tocsc()
+    memory = model.memory_matrix.tocsc()
     cost, upper = model.cost.tolist(), model.upper.tolist()
     total = sum(l * n for l, n in zip(lam, model.counts.tolist(), strict=True)) + model.M * sum(mu)
     reduced = []
@@ -78,8 +78,8 @@ def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None) -> 
     """The certified LP bound, or ``None`` if HiGHS returned no duals (time limit, numerical failure)."""
     began = time.perf_counter()
     with c_stdout_to_stderr():
-        res = linprog(model.cost.astype(float), A_ub=model.memory_matrix(), b_ub=np.full(model.horizon, model.M),
-                      A_eq=model.count_matrix(), b_eq=model.counts.astype(float),
+        res = linprog(model.cost.astype(float), A_ub=model.memory_matrix, b_ub=np.full(model.horizon, model.M),
+                      A_eq=model.count_matrix, b_eq=model.counts.astype(float),
                       bounds=np.column_stack([np.zeros(len(model.var_class)), model.upper.astype(float)]),
                       method="highs", options={"presolve": True, **({"time_limit": timeout} if timeout else {})})
     if res.status != 0 or res.eqlin is None or res.ineqlin is None:

@@ -64,8 +64,8 @@ def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult
     with c_stdout_to_stderr():
         res = milp(
             c=cost,
-            constraints=[LinearConstraint(model.count_matrix(), model.counts, model.counts),
-                         LinearConstraint(model.memory_matrix(), -np.inf, instance.M),
+            constraints=[LinearConstraint(model.count_matrix, model.counts, model.counts),
+                         LinearConstraint(model.memory_matrix, -np.inf, instance.M),
                          LinearConstraint(cost[None, :], window.lower_tel, tel)],
             integrality=np.ones(len(cost)),
             bounds=Bounds(0, model.upper),

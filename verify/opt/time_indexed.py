@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
@@ -25,7 +26,11 @@ from verify.opt.bounds import StartWindow
 
 @dataclass(frozen=True)
 class TimeIndexedModel:
-    """Classes, one variable per (class, start) in the window, and the rounds ``0 .. horizon-1`` they cover."""
+    """Classes, one variable per (class, start) in the window, and the rounds ``0 .. horizon-1`` they cover.
+
+    The arrays and matrices below are derived once per model (``cached_property``) and shared by the LP, its
+    certificate and the MILP; callers copy before changing them.
+    """
 
     M: int
     classes: tuple[tuple[int, int, int], ...]  # (s, o, a)
@@ -34,28 +39,30 @@ class TimeIndexedModel:
     var_start: tuple[int, ...]
     horizon: int
 
-    @property
+    @cached_property
     def counts(self) -> np.ndarray:
         """``N_c`` per class."""
         return np.array([len(m) for m in self.members], dtype=np.int64)
 
-    @property
+    @cached_property
     def upper(self) -> np.ndarray:
         """Each variable's upper bound, its class size."""
         return self.counts[np.array(self.var_class, dtype=np.int64)]
 
-    @property
+    @cached_property
     def cost(self) -> np.ndarray:
         """Each variable's objective coefficient, ``p + o - a`` (integers)."""
         return np.array([p + self.classes[c][1] - self.classes[c][2]
                          for c, p in zip(self.var_class, self.var_start, strict=True)], dtype=np.int64)
 
+    @cached_property
     def count_matrix(self) -> csr_matrix:
         """Rows: classes; ``1`` where a variable belongs to the class."""
         nv = len(self.var_class)
         return coo_matrix((np.ones(nv), (list(self.var_class), list(range(nv)))),
                           shape=(len(self.classes), nv)).tocsr()
 
+    @cached_property
     def memory_matrix(self) -> csr_matrix:
         """Rows: rounds; ``s + k + 1`` where a variable's jobs are in their k-th round (integers as floats)."""
         rows, cols, vals = [], [], []
