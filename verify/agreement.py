@@ -22,8 +22,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from verify.campaign.db import open_versioned
+
+if TYPE_CHECKING:
+    from verify.search import Problem
 
 VERDICTS = ("agree", "disagree", "open")
 SCHEMA_VERSION = 1
@@ -42,7 +46,7 @@ class GridPoint:
     def label(self) -> str:
         return f"{self.policy} n={self.n} u={self.u} l={self.l} s={self.s} M={self.M}"
 
-    def problem(self):
+    def problem(self) -> Problem:
         """The search problem of this point: one interval for all jobs, arrivals 0, default options, vs OPT."""
         from models.instance import uniform_instance
         from verify.search import Problem

@@ -30,7 +30,7 @@ from rich.table import Table
 
 from models.instance import Instance, uniform_instance
 from models.atomic import write_atomic
-from verify.agreement import GridPoint, results_csv, run_agreement
+from verify.agreement import VERDICTS, GridPoint, results_csv, run_agreement
 from verify.campaign.db import IncompatibleDatabase
 
 OPT_FAMILY = {"M": 48, "s": 1, "l": 4, "u": 16}
@@ -151,12 +151,12 @@ def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], 
     file) points already closed there are read back, not run again. ``csv_path``: every point's result, computed
     now or read back, written as CSV (:func:`verify.agreement.results_csv`) at the end."""
     began = time.perf_counter()
-    counts = dict.fromkeys(("agree", "disagree", "open"), 0)
+    running = dict.fromkeys(VERDICTS, 0)  # totals so far, for the progress lines
     collected = []
 
     def line(r, stored: bool) -> None:
         collected.append(r)
-        counts[r.verdict] += 1
+        running[r.verdict] += 1
         if r.verdict == "agree":
             verdict = "agree"
         elif r.verdict == "open":
@@ -164,7 +164,7 @@ def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], 
         else:
             verdict = f"DISAGREE {strategy} {r.proved} vs exhaustive {r.exhaustive}"
         source = f"stored, budget {r.budget:g}s" if stored else f"{r.seconds:.2f}s"
-        console.print(f"{r.point.label}: max {r.exhaustive} {strategy} {source} {verdict}   totals {counts}  "
+        console.print(f"{r.point.label}: max {r.exhaustive} {strategy} {source} {verdict}   totals {running}  "
                       f"elapsed {time.perf_counter() - began:.0f}s", markup=False, highlight=False)
 
     grid = [GridPoint(policy, *p) for policy in policies for p in points]
