@@ -1,4 +1,4 @@
-"""Benchmarks (run by hand, never timed inside tests): ``python -m verify.bench <what>``.
+"""Benchmarks (run by hand, never timed inside tests): ``kvsched bench <what>``.
 
 ``opt``: for each OPT solver, the largest n solved to proven optimality within a time limit on a fixed family
 (one interval [4, 16], all arrivals 0, s = 1, o drawn uniformly in [4, 16] from a seed derived from n, M = 48).
@@ -17,7 +17,6 @@ Each solver climbs n = 2, 3, … and stops after two consecutive failures.
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 import time
@@ -32,6 +31,7 @@ from models.instance import Instance, uniform_instance
 from models.atomic import write_atomic
 from verify.agreement import VERDICTS, GridPoint, results_csv, run_agreement
 from verify.campaign.db import IncompatibleDatabase
+from verify.oneline_parser import OneLineParser
 
 OPT_FAMILY = {"M": 48, "s": 1, "l": 4, "u": 16}
 
@@ -327,7 +327,7 @@ def bench_z3_tactics(limit: float, seeds: Sequence[int], console: Console) -> No
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m verify.bench", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="kvsched bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     p = sub.add_parser("opt", help="largest n each OPT solver proves within the limit")
     p.add_argument("--solvers", default="exhaustive,milp,z3")

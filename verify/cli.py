@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from models.run import ENGINES, run_policy
 from models.instance import InstanceError, load_instance
@@ -23,21 +23,15 @@ from verify.campaign.db import IncompatibleDatabase
 from verify.campaign.spec import SpecError
 from verify.certify import UnprovenBenchmark
 from verify.encoding.scheduler_z3 import UnsupportedForZ3, check_encodable
+from verify.oneline_parser import EXIT_USAGE, OneLineParser
 from verify.opt import SOLVERS
 from verify.ranges import RangeError, parse_range
 
-EXIT_USAGE = 2
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "reports" / "examples" / "amin_evicts.json"
 
 
 class UsageError(Exception):
     """Bad command-line input; printed as one line, exit status 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # one line, not argparse's usage block
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
 
 
 def _policy_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -360,10 +354,10 @@ def cmd_campaign(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="kvsched", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = OneLineParser(prog="kvsched", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
-    p = sub.add_parser("simulate", help="run one policy on an instance with the reference engine")
+    p = sub.add_parser("simulate", help="run one policy on an instance (fast engine by default; --engine reference)")
     p.add_argument("file", nargs="?", default=str(DEFAULT_INSTANCE),
                    help="instance JSON (default: the shipped example reports/examples/amin_evicts.json)")
     _add_policy_arguments(p)

@@ -10,7 +10,7 @@ Each suite is a function that raises (with Hypothesis's falsifying example) when
   run does not change when every ``u_j`` changes;
 - ``against_opt``: TEL >= OPT (exact, small n);
 - ``stateful``: Hypothesis plays the adversary online (:mod:`verify.stateful`) with invariants every round;
-- ``conformance``: MODEL.md's examples (needs the project's ``shared/``).
+- ``conformance``: MODEL.md's examples (shipped in :mod:`models.examples`).
 
 ``check_scheduler(MyScheduler)`` runs every suite that applies to a user's class. The paper's A_max bound is
 checked separately by :func:`amax_paper_bound`; it fails on recorded witnesses (:data:`AMAX_HSF_FINDING`,
@@ -20,16 +20,16 @@ checked separately by :func:`amax_paper_bound`; it fails on recorded witnesses (
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
 
-from hypothesis import given, settings
+from hypothesis import given, settings, target
 from hypothesis import strategies as st
 
+from models.examples import example_path
 from verify.strategies import instances, uniform_instances
 from verify.trace_check import check_trace
 
@@ -160,27 +160,35 @@ def against_opt(impl: Impl | None = None, max_examples: int | None = None) -> No
     tel_at_least_opt()
 
 
-def amax_paper_bound(impl: Impl | None = None, max_examples: int | None = None) -> None:
+def amax_paper_bound(impl: Impl | None = None, max_examples: int | None = None, *, derandomize: bool = False) -> None:
     """The paper's claim (as read in MODEL.md), not a model invariant: A_max / H-SF <= α⁻¹(1+α⁻¹)/2 on
-    single-interval instances. It is known to fail in small regimes (:data:`AMAX_HSF_FINDING`), so it is not one
-    of :data:`SUITES` (it would "kill" every mutant for a reason that is not the mutant's)."""
+    single-interval instances, searched with Hypothesis ``target()`` on (ratio / bound).
+
+    It is known to fail in small regimes (:data:`AMAX_HSF_FINDING`), so it is not one of :data:`SUITES` (it
+    would "kill" every mutant for a reason that is not the mutant's). The failure message ends with the
+    falsifying instance as JSON, so that a caller can certify it. ``derandomize=True`` makes the search
+    deterministic (a fixed seed derived from the test), for a test that asserts the search finds a violation.
+    """
     impl = impl or Impl.default()
 
-    @_settings(max_examples)
+    @_settings(max_examples, derandomize=derandomize)
     @given(uniform_instances(max_n=5, max_u=6), st.sampled_from(["stop", "skip"]))
     def amax_within_paper_bound(inst, admission):
         inst = impl.convert(inst)
         hsf = impl.run(inst, "hsf", {"admission": admission}).tel
         ratio = Fraction(impl.run(inst, "amax", {"admission": admission}).tel, hsf)
-        assert ratio <= amax_bound(inst.alpha), \
-            f"A_max / H-SF = {ratio} above the paper's bound {amax_bound(inst.alpha)} on {inst.as_dict()}"
+        target(float(ratio / amax_bound(inst.alpha)), label="A_max / H-SF over the paper's bound")
+        assert ratio <= amax_bound(inst.alpha), (
+            f"A_max / H-SF = {ratio} above the paper's bound {amax_bound(inst.alpha)} (admission={admission}) "
+            f"on {json.dumps(inst.as_dict())}")
 
     amax_within_paper_bound()
 
 
 def conformance(impl: Impl | None = None, examples_file: Path | None = None) -> None:
+    """MODEL.md's conformance examples: every integer of every example, on ``impl``'s engine."""
     impl = impl or Impl.default()
-    path = examples_file or shared_examples_file()
+    path = examples_file or example_path("model_examples.json")
     for example in json.loads(path.read_text()):
         inst = impl.instance.Instance.from_dict(example["instance"])
         for key, expected in example["expected"].items():
@@ -188,14 +196,6 @@ def conformance(impl: Impl | None = None, examples_file: Path | None = None) -> 
             trace = impl.run(inst, policy, dict(o.split("=", 1) for o in opts))
             got = {k: trace.summary()[k] for k in expected}
             assert got == expected, f"{example['name']} / {key}: expected {expected}, got {got}"
-
-
-def shared_examples_file() -> Path:
-    root = Path(os.environ.get("KVSCHED_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-    path = root / "examples" / "model_examples.json"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} not found: set KVSCHED_SHARED to the project's shared/ folder")
-    return path
 
 
 def stateful(impl: Impl | None = None, max_examples: int | None = None) -> None:
@@ -259,8 +259,10 @@ def check_scheduler(scheduler_class: type, *, max_examples: int | None = None, *
 class _settings:
     """Suite settings: the loaded profile's, with max_examples overridden when asked (mutants ask for few)."""
 
-    def __init__(self, max_examples: int | None, stateful: bool = False) -> None:
-        kwargs = {"deadline": None}
+    def __init__(self, max_examples: int | None, stateful: bool = False, derandomize: bool = False) -> None:
+        kwargs: dict = {"deadline": None}
+        if derandomize:
+            kwargs.update(derandomize=True, database=None)
         if max_examples is not None:
             kwargs["max_examples"] = max_examples
         if stateful:

@@ -89,8 +89,8 @@ def run_report(preset: str, out: Path, progress=print) -> dict:
 def _markdown(preset, sweep: SweepResult, verdicts, symbolic, proofs, workload_rows, names, images, seconds) -> str:
     cfg = sweep.config
     ks = sorted({c.k for c in sweep.cells})
-    L = [f"# Bound-check report ({preset})", "",
-         "Model: `shared/MODEL.md` (exact integers). Paper: Chen, Ye & Zhou, arXiv 2508.14544. Every ratio below is "
+    L = [f"# Bound-check report ({preset}) against the model of `models/MODEL.md`", "",
+         "Model: `models/MODEL.md` in the kvsched-verify repository (exact integers). Paper: Chen, Ye & Zhou, arXiv 2508.14544. Every ratio below is "
          "`TEL(policy) / TEL(benchmark)` recomputed by the reference engine and exact OPT; floats appear only in plots.",
          "",
          f"Sweep: alpha = 2^-k for k in {list(cfg.ks)}, u = {cfg.u} (l = u*alpha), one interval, arrivals 0, "

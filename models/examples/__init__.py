@@ -1,0 +1,32 @@
+"""MODEL.md's conformance examples ("Conformance examples"), shipped with the package as data.
+
+The integers in these files are facts of the model: every engine and scheduler must reproduce each one. They
+are read from the installed package, so the suites that check them (the tests, ``kvsched mutants``) need
+nothing outside the repository.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+EXAMPLE_FILES = ("model_examples.json", "serving_examples.json")
+
+
+def example_path(name: str) -> Path:
+    """The path of the shipped example file ``name`` (one of :data:`EXAMPLE_FILES`)."""
+    if name not in EXAMPLE_FILES:
+        raise ValueError(f"name: must be one of {', '.join(EXAMPLE_FILES)}, got {name!r}")
+    return Path(str(files(__name__) / name))
+
+
+def model_examples() -> list[dict[str, Any]]:
+    """The paper's schedulers' examples: ``[{"name", "instance", "expected", "opt_tel"}, ...]``."""
+    return json.loads(example_path("model_examples.json").read_text())
+
+
+def serving_examples() -> list[dict[str, Any]]:
+    """The serving policies' examples (vllm-v1, sglang): ``[{"name", "instance", "expected"}, ...]``."""
+    return json.loads(example_path("serving_examples.json").read_text())["examples"]
