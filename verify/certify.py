@@ -1,5 +1,5 @@
 """Certified ratios: every ratio that leaves the toolkit is recomputed here by the reference engine and an
-exact benchmark (DESIGN.md, "Certified ratios"), and witnesses are replayed integer by integer."""
+exact benchmark (:mod:`verify.opt.benchmark`), and witnesses are replayed integer by integer."""
 
 from __future__ import annotations
 
@@ -9,39 +9,10 @@ from typing import Any
 
 from models.engine_reference import simulate
 from models.instance import Instance
-from models.schedulers import HSF, make_scheduler
+from models.schedulers import make_scheduler
 from models.trace import Trace
-from models.witness import BENCHMARKS, Witness
-
-
-class UnprovenBenchmark(RuntimeError):
-    """OPT could not be proven within the time allowed, so no ratio against it can be certified."""
-
-
-def benchmark_tel(instance: Instance, benchmark: str, *, solver: str = "auto", timeout: float | None = None) -> int:
-    """TEL of the benchmark: exact OPT (proven, else :class:`UnprovenBenchmark`) or H-SF (admission "stop")."""
-    if benchmark == "hsf":
-        return simulate(instance, HSF(instance.outputs)).tel
-    if benchmark == "opt":
-        from verify.opt import solve_opt
-
-        result = solve_opt(instance, solver, timeout=timeout)
-        if result.status != "optimal":
-            raise UnprovenBenchmark(
-                f"OPT not proven by {result.solver} within {timeout}s (bounds {result.lower_bound}..{result.upper_bound})"
-            )
-        return result.tel
-    raise ValueError(f"benchmark: must be one of {', '.join(BENCHMARKS)}, got {benchmark!r}")
-
-
-def memoised_benchmark_tel(memo: dict[tuple, int], config: Instance, outputs: tuple[int, ...], benchmark: str) -> int:
-    """:func:`benchmark_tel` of ``config`` with ``outputs``, memoised in ``memo`` by the multiset of
-    ``(s, o, a)``: OPT and H-SF's TEL do not depend on job indices. One memo may serve every search of the same
-    ``M`` and benchmark."""
-    key = tuple(sorted((r.s, o, r.a) for r, o in zip(config.requests, outputs, strict=True)))
-    if key not in memo:
-        memo[key] = benchmark_tel(config.with_outputs(outputs), benchmark)
-    return memo[key]
+from models.witness import Witness
+from verify.opt.benchmark import UnprovenBenchmark, benchmark_tel
 
 
 @dataclass(frozen=True)
@@ -75,3 +46,6 @@ def replay(witness: Witness) -> list[str]:
     if witness.ratio != again.ratio:
         problems.append(f"ratio: stored {witness.ratio}, replay gives {again.ratio}")
     return problems
+
+
+__all__ = ["Certified", "UnprovenBenchmark", "benchmark_tel", "certify", "replay"]

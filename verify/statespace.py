@@ -29,6 +29,8 @@ from models.oracle import OracleViolation
 from models.schedulers import HSF, OptionError, make_scheduler
 from models.schedulers.interface import RoundLimitExceeded, Scheduler, SchedulerViolation
 from models.view import Status
+from verify.opt.benchmark import BenchmarkMemo
+from verify.opt.bounds import lower_bound_raw
 
 
 class ScriptedOutcomes:
@@ -258,7 +260,7 @@ class RatioResult:
 
 
 def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, benchmark: str = "opt",
-                budget: float | None = None, cache: dict | None = None, exact_pruning: bool = True,
+                budget: float | None = None, cache: BenchmarkMemo | None = None, exact_pruning: bool = True,
                 start: tuple[int, ...] | None = None) -> RatioResult:
     """The exact maximum of TEL(ALG)/TEL(benchmark) by depth-first branch and bound over the state graph.
 
@@ -270,8 +272,6 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
     ``start`` (an output vector found elsewhere, e.g. by local search) seeds the incumbent so that pruning
     bites from the first node; the result is the exact maximum either way.
     """
-    from verify.certify import memoised_benchmark_tel
-    from verify.opt.bounds import lower_bound_raw
 
     began = time.perf_counter()
     sg = build_graph(config, policy, options, deadline=None if budget is None else began + budget)
@@ -281,10 +281,11 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
     remaining: dict = {}
     for node in reversed(list(nx.topological_sort(g))):
         remaining[node] = max((d["weight"] + remaining[v] for _, v, d in g.out_edges(node, data=True)), default=0)
-    memo = {} if cache is None else cache
+    memo = BenchmarkMemo(config.M, benchmark) if cache is None else cache
+    memo.check(config.M, benchmark)
 
     def bench(outputs: tuple[int, ...]) -> int:
-        return memoised_benchmark_tel(memo, config, outputs, benchmark)
+        return memo.tel(config.with_outputs(outputs))
 
     best = [Fraction(0), (), 0, 0]
     if start is not None:

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from models.instance import Instance, uniform_instance
 from models.witness import Witness
+from verify.opt.benchmark import BenchmarkMemo
 from verify.search import Problem, run_search
 from verify.search.base import Outcome
 
@@ -99,14 +100,14 @@ def configurations(cfg: SweepConfig):
 def run_sweep(cfg: SweepConfig, progress=None) -> SweepResult:
     result = SweepResult(cfg)
     began = time.perf_counter()
-    shared_bench: dict = {}
+    memos: dict[tuple[str, int], BenchmarkMemo] = {}
     for k, config in configurations(cfg):
         benchmark = "opt" if config.n <= cfg.opt_max_n else "hsf"
         for label, policy, options in READINGS:
             problem = Problem(config, policy, options, benchmark)
             strategy = "exhaustive" if problem.space_size <= cfg.exhaustive_max_space else "portfolio"
-            outcome = run_search(problem, strategy, budget=cfg.budget, seed=0,
-                                 evaluator_cache=shared_bench.setdefault((benchmark, config.M), {}))
+            memo = memos.setdefault((benchmark, config.M), BenchmarkMemo(config.M, benchmark))
+            outcome = run_search(problem, strategy, budget=cfg.budget, seed=0, evaluator_cache=memo)
             result.cells.append(Cell(label, policy, options, k, config, benchmark, outcome))
             if progress:
                 progress(f"{label:32s} k={k} n={config.n} M={config.M} s={config.requests[0].s}: "

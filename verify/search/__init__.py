@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem
 from verify.search.exhaustive import search_exhaustive
 from verify.search.hypothesis_target import search_hypothesis
@@ -28,7 +29,7 @@ STARTABLE = ("z3", "statespace", "local")  # the strategies that take a ``start`
 
 
 def run_search(problem: Problem, strategy: str, *, budget: float | None = None, seed: int = 0,
-               on_improve: OnImprove | None = None, evaluator_cache: dict | None = None,
+               on_improve: OnImprove | None = None, evaluator_cache: BenchmarkMemo | None = None,
                start: tuple[int, ...] | None = None) -> Outcome:
     """Run one strategy. ``evaluator_cache`` shares benchmark values between searches of one configuration;
     ``start`` is an output vector to begin from (only the strategies in ``STARTABLE``)."""

@@ -20,7 +20,8 @@ from models.engine_reference import simulate
 from models.instance import Instance
 from models.schedulers import make_scheduler
 from models.witness import Witness
-from verify.certify import certify, memoised_benchmark_tel
+from verify.certify import certify
+from verify.opt.benchmark import BenchmarkMemo
 
 
 @dataclass(frozen=True)
@@ -41,20 +42,23 @@ class Problem:
 
 
 class Evaluator:
-    """Exact ratio of ``o``: ALG's TEL on the fast engine, the benchmark memoised by the multiset of
-    ``(s, o, a)`` (OPT and H-SF's TEL do not depend on job indices)."""
+    """Exact ratio of ``o``: ALG's TEL on the fast engine, the benchmark memoised by a
+    :class:`~verify.opt.benchmark.BenchmarkMemo` (which may be shared with other searches of the same ``M``
+    and benchmark, and refuses any other)."""
 
-    def __init__(self, problem: Problem, cache: dict | None = None) -> None:
+    def __init__(self, problem: Problem, cache: BenchmarkMemo | None = None) -> None:
         self.problem = problem
         # a user's scheduler ("module:Class") can only run on the reference engine
         self.engine = (None if ":" in problem.policy
                        else Configuration.build(problem.config, problem.policy, **problem.options))
-        # the memo may be shared by searches of the same M and benchmark (keys hold every (s, o, a))
-        self._bench: dict[tuple, int] = {} if cache is None else cache
+        if cache is None:
+            cache = BenchmarkMemo(problem.config.M, problem.benchmark)
+        cache.check(problem.config.M, problem.benchmark)
+        self._bench = cache
         self.evaluations = 0
 
     @property
-    def bench_cache(self) -> dict[tuple, int]:
+    def bench_cache(self) -> BenchmarkMemo:
         """The benchmark memo (shareable with other searches of the same M and benchmark)."""
         return self._bench
 
@@ -70,7 +74,7 @@ class Evaluator:
         return [self.alg_tel(row) for row in rows]
 
     def bench(self, outputs: tuple[int, ...]) -> int:
-        return memoised_benchmark_tel(self._bench, self.problem.config, outputs, self.problem.benchmark)
+        return self._bench.tel(self.problem.config.with_outputs(outputs))
 
     def ratio(self, outputs: tuple[int, ...]) -> tuple[Fraction, int, int]:
         self.evaluations += 1

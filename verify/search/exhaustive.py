@@ -9,12 +9,13 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
+from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 
 CHUNK = 4096
 
 
-def search_exhaustive(problem: Problem, *, cache: dict | None = None, budget: float | None = None, seed: int = 0,
+def search_exhaustive(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = None, seed: int = 0,
                       on_improve: OnImprove | None = None) -> Outcome:
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "exhaustive", budget, on_improve)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings, target
 from hypothesis import strategies as st
 
+from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 
 
@@ -16,7 +17,7 @@ class _OutOfBudget(Exception):
     pass
 
 
-def search_hypothesis(problem: Problem, *, cache: dict | None = None, budget: float | None = 5.0, seed: int = 0,
+def search_hypothesis(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 5.0, seed: int = 0,
                       on_improve: OnImprove | None = None, batch: int = 500) -> Outcome:
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "hypothesis", budget, on_improve)

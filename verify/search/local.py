@@ -28,6 +28,7 @@ from fractions import Fraction
 import numpy as np
 
 from models.engine_fast import Configuration
+from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 
 EXACT_WITHIN = Fraction(9, 10)
@@ -67,7 +68,7 @@ def _neighbours(o: tuple[int, ...], lo: list[int], hi: list[int]) -> list[tuple[
     return rows
 
 
-def search_local(problem: Problem, *, cache: dict | None = None, budget: float | None = 5.0, seed: int = 0,
+def search_local(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 5.0, seed: int = 0,
                  on_improve: OnImprove | None = None, max_evaluations: int | None = None,
                  start: tuple[int, ...] | None = None, stall: float | None = None) -> Outcome:
     """``start``: the output vector to begin from (default: a random one). ``max_evaluations`` caps the number
@@ -126,7 +127,7 @@ WARM_EVALUATIONS = 5000
 """Output vectors a warm start scores (a deterministic budget; measured: 0.1-0.5 s for A_min at n <= 8)."""
 
 
-def warm_start(problem: Problem, *, budget: float | None, seed: int, cache: dict) -> tuple[int, ...]:
+def warm_start(problem: Problem, *, budget: float | None, seed: int, cache: BenchmarkMemo) -> tuple[int, ...]:
     """A strong witness for a proving strategy to start from: local search over at most ``WARM_EVALUATIONS``
     output vectors (or the whole space, if smaller), stopped early only by a tenth of ``budget``."""
     warm = search_local(problem, budget=None if budget is None else budget / 10, seed=seed, cache=cache,

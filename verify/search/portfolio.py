@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 
+from verify.opt.benchmark import BenchmarkMemo
 from verify.encoding.scheduler_z3 import UnsupportedForZ3
 from verify.search.base import OnImprove, Outcome, Problem
 from verify.search.exhaustive import search_exhaustive
@@ -37,11 +38,11 @@ def _exhaustive_seconds(problem: Problem) -> float:
     return problem.space_size / 50_000 + table_size(problem.config) * 0.005
 
 
-def search_portfolio(problem: Problem, *, cache: dict | None = None, budget: float | None = 30.0, seed: int = 0,
+def search_portfolio(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 30.0, seed: int = 0,
                      on_improve: OnImprove | None = None) -> Outcome:
     total = 30.0 if budget is None else budget
     began = time.perf_counter()
-    cache = {} if cache is None else cache  # every phase searches the same problem: compute each OPT once
+    cache = BenchmarkMemo(problem.config.M, problem.benchmark) if cache is None else cache  # every phase searches the same problem: compute each OPT once
     local = search_local(problem, budget=total * LOCAL_SHARE, seed=seed, on_improve=on_improve, cache=cache,
                          stall=total * LOCAL_STALL)
     notes = [f"local: {local.evaluations} evaluations, best {local.best_ratio} at {local.found_at:.2f}s"]

@@ -28,6 +28,7 @@ import z3
 from models.engine_reference import simulate
 from models.schedulers import make_scheduler
 from models.schedulers.interface import RoundLimitExceeded
+from verify.opt.benchmark import BenchmarkMemo
 from verify.encoding.opt_table import encode_opt_table, table_size
 from verify.encoding.schedule_z3 import encode_schedule
 from verify.encoding.scheduler_z3 import (check_against_reference, check_encodable, encode, encoded_horizon,
@@ -105,7 +106,7 @@ def _proven_horizon(problem: Problem, seeds: list[tuple[int, ...]], seed: int, t
         H = span
 
 
-def search_z3(problem: Problem, *, cache: dict | None = None, budget: float | None = 60.0, seed: int = 0, on_improve: OnImprove | None = None,
+def search_z3(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 60.0, seed: int = 0, on_improve: OnImprove | None = None,
               start: tuple[int, ...] | None = None, bench_encoding: str = "auto") -> Outcome:
     """Maximise the ratio; ``start`` (an output vector found elsewhere, else the best of a short local search)
     seeds ``best``.
