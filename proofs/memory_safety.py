@@ -1,7 +1,7 @@
 """Bounded Z3 proofs of memory safety and liveness, for every output vector of a configuration.
 
 For one interval ``[l, u]`` shared by ``n`` jobs with prompt ``s``, all arriving at 0, and capacity ``M``, the
-scheduler's execution is unrolled symbolically (:mod:`verify.encoding.scheduler_z3`, the same encoding the
+scheduler's execution is unrolled symbolically (:mod:`verify.symbolic.scheduler_z3`, the same encoding the
 search uses and checks against the reference engine) and Z3 is asked for an ``o ∈ [l, u]^n`` that breaks a
 claim:
 
@@ -24,7 +24,7 @@ import z3
 from models.engine_reference import simulate
 from models.instance import Instance, uniform_instance
 from models.schedulers import make_scheduler
-from verify.encoding.scheduler_z3 import encode, make_solver
+from verify.symbolic.scheduler_z3 import encode, make_solver
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Memory safety and liveness by exhaustion of the state graph (:mod:`verify.statespace`), the same claims as
+"""Memory safety and liveness by exhaustion of the state graph (:mod:`verify.explore`), the same claims as
 :mod:`proofs.memory_safety` proves with Z3, so the two methods can be compared configuration by configuration."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from models.engine_reference import liveness_bound
 from models.instance import uniform_instance
 from models.schedulers import make_scheduler
 from proofs.memory_safety import ProofResult
-from verify.statespace import build_graph
+from verify.explore import build_graph
 
 
 def prove_config_statespace(config, policy: str, options: dict | None = None, *, dot: str | None = None):

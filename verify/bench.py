@@ -7,7 +7,7 @@ Each solver climbs n = 2, 3, … and stops after two consecutive failures.
 ``search``: every search strategy on A_min at several α and n, one budget each: best ratio, time to it, proof.
 
 ``agreement``: Z3's proven maximum against exhaustive enumeration at every point of the search grid
-(:mod:`verify.agreement`; ``--results FILE`` keeps each point's result, ``--workers N`` runs points in parallel).
+(:mod:`verify.campaign.agreement`; ``--results FILE`` keeps each point's result, ``--workers N`` runs points in parallel).
 
 ``z3-tactics``: the search's Z3 pipeline with and without ``elim-term-ite`` on fixed search queries.
 
@@ -29,7 +29,7 @@ from rich.table import Table
 
 from models.instance import Instance, uniform_instance
 from models.atomic import write_atomic
-from verify.agreement import VERDICTS, GridPoint, results_csv, run_agreement
+from verify.campaign.agreement import VERDICTS, GridPoint, results_csv, run_agreement
 from verify.campaign.db import IncompatibleDatabase
 from verify.oneline_parser import OneLineParser
 
@@ -147,9 +147,9 @@ def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], 
                     strategy: str = "z3", *, results: str | None = None, workers: int = 1,
                     csv_path: str | None = None) -> dict:
     """A proving strategy's maximum (Z3 or statespace) vs exhaustive enumeration's at every grid point, smallest
-    first (:mod:`verify.agreement`): one line per point, then the verdict counts. With ``results`` (a SQLite
+    first (:mod:`verify.campaign.agreement`): one line per point, then the verdict counts. With ``results`` (a SQLite
     file) points already closed there are read back, not run again. ``csv_path``: every point's result, computed
-    now or read back, written as CSV (:func:`verify.agreement.results_csv`) at the end."""
+    now or read back, written as CSV (:func:`verify.campaign.agreement.results_csv`) at the end."""
     began = time.perf_counter()
     running = dict.fromkeys(VERDICTS, 0)  # totals so far, for the progress lines
     collected = []
@@ -211,7 +211,7 @@ def bench_statespace(limit: float, max_n: int, console: Console) -> None:
     (s = 1, l = 1, u = 8, M = 2(s + u)) by statespace, Z3 and plain enumeration."""
     from models.instance import uniform_instance
     from verify.search import Problem, run_search
-    from verify.statespace import build_graph
+    from verify.explore import build_graph
 
     table = Table(title="A_min state graph vs output vectors (s=1, l=1, u=8, M=18)")
     for col in ("n", "states", "edges", "depth", "(u-l+1)^n", "compression", "build s"):
@@ -272,8 +272,8 @@ def _tactic_queries():
 
     from models.engine_reference import simulate
     from models.schedulers import make_scheduler
-    from verify.encoding.opt_table import encode_opt_table
-    from verify.encoding.scheduler_z3 import encode
+    from verify.symbolic.opt_table import encode_opt_table
+    from verify.symbolic.scheduler_z3 import encode
     from verify.search import Problem, run_search
 
     cfg = uniform_instance(7, 0, 1, 6, [1] * 4)
@@ -297,7 +297,7 @@ def _tactic_queries():
 
 def bench_z3_tactics(limit: float, seeds: Sequence[int], console: Console) -> None:
     """The search's solver pipeline against the same pipeline without ``elim-term-ite``, query by query."""
-    from verify.encoding.scheduler_z3 import SOLVER_TACTICS, make_solver
+    from verify.symbolic.scheduler_z3 import SOLVER_TACTICS, make_solver
 
     pipelines = {"with elim-term-ite": SOLVER_TACTICS,
                  "without": tuple(t for t in SOLVER_TACTICS if t != "elim-term-ite")}

@@ -22,7 +22,7 @@ from models.witness import BENCHMARKS, format_ratio, load_witness
 from verify.campaign.db import IncompatibleDatabase
 from verify.campaign.spec import SpecError
 from verify.certify import UnprovenBenchmark
-from verify.encoding.scheduler_z3 import UnsupportedForZ3, check_encodable
+from verify.symbolic.scheduler_z3 import UnsupportedForZ3, check_encodable
 from verify.oneline_parser import EXIT_USAGE, OneLineParser
 from verify.opt import SOLVERS
 from verify.ranges import RangeError, parse_range
@@ -121,7 +121,7 @@ def cmd_opt(args: argparse.Namespace) -> int:
 
 
 def cmd_hsf_gap(args: argparse.Namespace) -> int:
-    from verify.hsf_gap import GapConfig, search_hsf_gap
+    from verify.search.hsf_gap import GapConfig, search_hsf_gap
 
     cfg = GapConfig(
         n=parse_range(args.n, "--n", 1), s=parse_range(args.s, "--s", 0), l=parse_range(args.l, "--l", 1),
@@ -265,8 +265,8 @@ def cmd_mutants(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from verify.mutants import run_mutants
-    from verify.properties import SUITES
+    from verify.testing.mutants import run_mutants
+    from verify.testing.properties import SUITES
 
     console = Console(width=max(Console().width, 150))
     results = run_mutants(max_examples=args.max_examples,

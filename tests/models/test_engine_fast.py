@@ -11,7 +11,7 @@ from models.instance import Instance, Request as R
 from models.run import run_policy
 from models.schedulers import OptionError, make_scheduler, policy_configurations
 from models.schedulers.interface import RoundLimitExceeded
-from verify.strategies import configurations, instances
+from verify.testing.strategies import configurations, instances
 
 
 @settings(max_examples=300)

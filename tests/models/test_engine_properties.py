@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from models.engine_reference import liveness_bound, simulate
 from models.schedulers import make_scheduler
-from verify.strategies import configurations, instances, uniform_instances
+from verify.testing.strategies import configurations, instances, uniform_instances
 
 
 def run(inst, config):

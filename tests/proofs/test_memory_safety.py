@@ -4,7 +4,7 @@ import pytest
 
 from models.instance import uniform_instance
 from proofs.memory_safety import prove_config, prove_memory_safety
-from verify.encoding.scheduler_z3 import encode
+from verify.symbolic.scheduler_z3 import encode
 
 
 @pytest.mark.parametrize("s", [0, 1])

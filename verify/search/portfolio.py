@@ -4,7 +4,7 @@
    of the budget passes without an improvement (``python -m verify.bench search``: the guided local search
    reaches its best within about 2 s of a 30 s budget in every row, and a proof step that starts early can
    use the rest);
-2. for an online scheduler, branch and bound over the state graph (:mod:`verify.statespace`), seeded with that
+2. for an online scheduler, branch and bound over the state graph (:mod:`verify.explore`), seeded with that
    witness, gets most of what is left (``STATESPACE_SHARE``): it is the fastest proof we have (``python -m
    verify.bench statespace``: A_min n = 8, u = 8 closes in about 25 s, where enumeration needs minutes and Z3
    times out from n = 4 on);
@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 
 from verify.opt.benchmark import BenchmarkMemo
-from verify.encoding.scheduler_z3 import UnsupportedForZ3
+from verify.symbolic.scheduler_z3 import UnsupportedForZ3
 from verify.search.base import OnImprove, Outcome, Problem
 from verify.search.exhaustive import search_exhaustive
 from verify.search.local import search_local
@@ -33,7 +33,7 @@ STATESPACE_SHARE = 0.9
 
 
 def _exhaustive_seconds(problem: Problem) -> float:
-    from verify.encoding.opt_table import table_size
+    from verify.symbolic.opt_table import table_size
 
     return problem.space_size / 50_000 + table_size(problem.config) * 0.005
 

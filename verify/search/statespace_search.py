@@ -1,5 +1,5 @@
 """``--strategy statespace``: the exact worst ratio by branch and bound over the state graph
-(:func:`verify.statespace.worst_ratio`), seeded with a short local search; closes the bracket when it finishes
+(:func:`verify.explore.worst_ratio`), seeded with a short local search; closes the bracket when it finishes
 within the budget."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 from verify.search.local import warm_start
-from verify.statespace import BudgetExceeded, worst_ratio
+from verify.explore import BudgetExceeded, worst_ratio
 
 
 def search_statespace(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 60.0, seed: int = 0,

@@ -2,10 +2,10 @@
 
 The query at threshold ``r = p/q`` is: ∃ o ∈ Π[l_j, u_j] and ∃ a feasible non-preemptive schedule ``S`` with
 ``q · TEL(ALG(o)) >= p · TEL(S)`` (``>`` for a strict query). ALG is the unrolled scheduler of
-:mod:`verify.encoding.scheduler_z3`; with benchmark ``hsf`` it is H-SF unrolled on the same ``o`` instead of
+:mod:`verify.symbolic.scheduler_z3`; with benchmark ``hsf`` it is H-SF unrolled on the same ``o`` instead of
 ``S``. Because ``TEL(S) >= OPT``, ``unsat`` at ``r`` proves that no instance of the configuration reaches
 ratio ``r`` against OPT — for this configuration and horizon only. Every ``sat`` model is replayed on the
-reference engine (an :class:`~verify.encoding.scheduler_z3.EncodingMismatch` stops the search with both
+reference engine (an :class:`~verify.symbolic.scheduler_z3.EncodingMismatch` stops the search with both
 traces) and re-certified against exact OPT, which can only raise its ratio.
 
 Bisection on ``r``: ``best`` (certified) and ``hi`` (proven: nothing reaches ``hi``) bracket the maximum. The
@@ -29,9 +29,9 @@ from models.engine_reference import simulate
 from models.schedulers import make_scheduler
 from models.schedulers.interface import RoundLimitExceeded
 from verify.opt.benchmark import BenchmarkMemo
-from verify.encoding.opt_table import encode_opt_table, table_size
-from verify.encoding.schedule_z3 import encode_schedule
-from verify.encoding.scheduler_z3 import (check_against_reference, check_encodable, encode, encoded_horizon,
+from verify.symbolic.opt_table import encode_opt_table, table_size
+from verify.symbolic.schedule_z3 import encode_schedule
+from verify.symbolic.scheduler_z3 import (check_against_reference, check_encodable, encode, encoded_horizon,
                                           make_solver)
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 from verify.search.local import warm_start
@@ -112,7 +112,7 @@ def search_z3(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: f
     seeds ``best``.
 
     ``bench_encoding``: ``"schedule"`` (∃ feasible schedule S, the formulation above), ``"table"`` (OPT
-    precomputed exactly for every count vector, :mod:`verify.encoding.opt_table`), or ``"auto"`` (the table
+    precomputed exactly for every count vector, :mod:`verify.symbolic.opt_table`), or ``"auto"`` (the table
     when it has at most 5,000 rows).
     """
     if bench_encoding not in ("auto", "table", "schedule"):

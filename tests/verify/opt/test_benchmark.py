@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from models.instance import Instance
 from verify.opt.benchmark import BenchmarkMemo, benchmark_tel
-from verify.strategies import instances
+from verify.testing.strategies import instances
 
 # Two relabellings of one multiset of (s, o, a): H-SF breaks ties of equal o by index, and the tied jobs have
 # different prompts, so its TEL differs (19 and 18). A memo keyed by the multiset alone would return 19 twice.

@@ -12,7 +12,7 @@ from verify.opt.bounds import start_window
 from verify.opt.lp_bound import certify, lp_lower_bound
 from verify.opt.milp import solve_milp
 from verify.opt.time_indexed import build_model
-from verify.strategies import instances
+from verify.testing.strategies import instances
 
 small = instances(max_n=5, max_u=4, max_s=2, max_a=3, max_slack=6)
 

@@ -10,7 +10,7 @@ from models.schedulers import make_scheduler, policy_configurations
 from verify.opt import schedule_tel, solve_opt
 from verify.opt.bounds import lower_bound, start_window, trivial_lower_bound
 from verify.opt.result import InvalidSchedule, memory_profile
-from verify.strategies import instances, uniform_instances
+from verify.testing.strategies import instances, uniform_instances
 
 small = instances(max_n=5, max_u=4, max_s=2, max_a=3, max_slack=6)
 

@@ -10,7 +10,7 @@ from verify.search import Problem, run_search
 from verify.search.base import Evaluator
 from verify.certify import replay
 from verify.search.local import _neighbours, _Scores, search_local
-from verify.strategies import instances
+from verify.testing.strategies import instances
 
 ONLINE = [c for c in policy_configurations() if c[0] != "hsf"]
 

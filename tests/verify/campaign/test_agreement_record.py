@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from verify.agreement import GridPoint, read_results_csv
+from verify.campaign.agreement import GridPoint, read_results_csv
 from verify.bench import search_grid_points
 from verify.search import run_search
 
-RECORD = Path(__file__).parents[2] / "reports" / "agreement" / "z3-grid.csv"
+RECORD = Path(__file__).parents[3] / "reports" / "agreement" / "z3-grid.csv"
 RESULTS = read_results_csv(RECORD.read_text(encoding="utf-8"))
 GRID = {GridPoint(policy, *p) for policy in ("amin", "amax") for p in search_grid_points()}
 

@@ -10,7 +10,7 @@ from models.instance import uniform_instance
 from proofs.memory_safety import prove_config
 from proofs.statespace_safety import prove_config_statespace
 from verify.search import Problem, run_search
-from verify.statespace import build_graph, worst_ratio, worst_tel
+from verify.explore import build_graph, worst_ratio, worst_tel
 
 GRID = [("amin", 3, 4, 1, 1, 6), ("amin", 4, 5, 2, 0, 7), ("amin", 3, 6, 1, 0, 8), ("amax", 4, 4, 1, 1, 7),
         ("amax", 3, 5, 2, 1, 9), ("fcfs-recompute", 3, 4, 1, 1, 6)]
@@ -78,8 +78,8 @@ def test_build_respects_its_deadline():
 
 
 def test_branch_and_bound_out_of_budget_keeps_its_best_leaf(monkeypatch):
-    import verify.statespace as ss
-    from verify.statespace import BudgetExceeded
+    import verify.explore as ss
+    from verify.explore import BudgetExceeded
 
     config = uniform_instance(18, 1, 1, 8, [1] * 5)
     build = ss.build_graph

@@ -3,9 +3,9 @@
 import pytest
 
 from models.schedulers.interface import Scheduler
-from verify import properties
+from verify.testing import properties
 from tests.verify.search.user_policy import Greedy
-from verify.properties import SUITES, check_scheduler
+from verify.testing.properties import SUITES, check_scheduler
 
 RUN_HERE = [name for name in SUITES if name != "stateful"]
 
@@ -20,7 +20,7 @@ def test_stateful_adversary(policy):
     from hypothesis.stateful import run_state_machine_as_test
 
     from models.schedulers import make_scheduler, policy_configurations
-    from verify.stateful import adversary_machine
+    from verify.testing.stateful import adversary_machine
 
     for pol, options in policy_configurations():
         if pol == policy:

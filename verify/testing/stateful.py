@@ -28,8 +28,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from models.view import JobView
-from verify.strategies import instances
-from verify.trace_check import check_trace
+from verify.testing.impl import Impl
+from verify.testing.strategies import instances
+from verify.testing.trace_check import check_trace
 
 
 class DrawnOutcomes:
@@ -53,7 +54,6 @@ class DrawnOutcomes:
 def adversary_machine(make_scheduler: Callable, *, impl=None, policy: str | None = None,
                       options: dict | None = None) -> type[RuleBasedStateMachine]:
     """A state machine class for the scheduler built by ``make_scheduler(instance)``."""
-    from verify.properties import Impl
 
     impl = impl or Impl.default()
     options = options or {}

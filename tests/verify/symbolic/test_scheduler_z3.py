@@ -9,8 +9,8 @@ from models.engine_reference import simulate
 from models.instance import Instance, Request as R
 from models.schedulers import make_scheduler, policy_configurations
 from models.schedulers.interface import RoundLimitExceeded
-from verify.strategies import instances
-from verify.encoding.scheduler_z3 import UnsupportedForZ3, check_against_reference, encode
+from verify.testing.strategies import instances
+from verify.symbolic.scheduler_z3 import UnsupportedForZ3, check_against_reference, encode
 
 STOP_CONFIGS = [c for c in policy_configurations() if c[1].get("admission", "stop") == "stop"]
 

@@ -5,8 +5,8 @@ from fractions import Fraction
 
 import pytest
 
-from verify import agreement
-from verify.agreement import GridPoint, PointResult, ResultStore, run_agreement
+from verify.campaign import agreement
+from verify.campaign.agreement import GridPoint, PointResult, ResultStore, run_agreement
 from verify.campaign.db import IncompatibleDatabase
 
 POINTS = [GridPoint("amin", 2, 3, 1, 0, M) for M in (3, 4, 5)] + [GridPoint("amax", 3, 2, 1, 1, 4)]

@@ -2,7 +2,7 @@
 
 Each mutant copies the whole ``models`` package to a temporary folder under a new package name, applies one
 textual change (each must match exactly once, so a refactor that moves the code fails loudly instead of
-silently producing an unmutated copy), imports the copy and runs every suite of :mod:`verify.properties`
+silently producing an unmutated copy), imports the copy and runs every suite of :mod:`verify.testing.properties`
 against it. A mutant survives if no suite fails; ``kvsched mutants`` exits 1 if any survives.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import models
-from verify.properties import SUITES, Impl
+from verify.testing.properties import SUITES, Impl
 
 
 @dataclass(frozen=True)

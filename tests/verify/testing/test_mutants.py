@@ -3,7 +3,7 @@ conformance suite alone already kills each one (``kvsched mutants`` runs every s
 
 import pytest
 
-from verify.mutants import MUTANTS, run_mutants
+from verify.testing.mutants import MUTANTS, run_mutants
 
 
 def test_at_least_six_distinct_mutants():

@@ -9,7 +9,7 @@ Each suite is a function that raises (with Hypothesis's falsifying example) when
   differ only for jobs not yet completed are identical up to the first completion that differs, and A_min's
   run does not change when every ``u_j`` changes;
 - ``against_opt``: TEL >= OPT (exact, small n);
-- ``stateful``: Hypothesis plays the adversary online (:mod:`verify.stateful`) with invariants every round;
+- ``stateful``: Hypothesis plays the adversary online (:mod:`verify.testing.stateful`) with invariants every round;
 - ``conformance``: MODEL.md's examples (shipped in :mod:`models.examples`).
 
 ``check_scheduler(MyScheduler)`` runs every suite that applies to a user's class. The paper's A_max bound is
@@ -21,41 +21,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from types import ModuleType
 
 from hypothesis import given, settings, target
 from hypothesis import strategies as st
 
 from models.examples import example_path
-from verify.strategies import instances, uniform_instances
-from verify.trace_check import check_trace
-
-
-@dataclass(frozen=True)
-class Impl:
-    """The model implementation under test: the real ``models`` package, or a mutant copy of it."""
-
-    engine: ModuleType  # provides simulate, Execution, liveness_bound
-    schedulers: ModuleType  # provides make_scheduler, policy_configurations
-    instance: ModuleType  # provides Instance
-
-    @classmethod
-    def default(cls) -> Impl:
-        import models.engine_reference
-        import models.instance
-        import models.schedulers
-
-        return cls(models.engine_reference, models.schedulers, models.instance)
-
-    def run(self, inst, policy: str, options: dict):
-        return self.engine.simulate(inst, self.schedulers.make_scheduler(policy, inst, **options))
-
-    def convert(self, inst):
-        """The same instance as the implementation's own Instance type."""
-        return self.instance.Instance.from_dict(inst.as_dict())
+from verify.testing.impl import Impl
+from verify.testing.stateful import adversary_machine
+from verify.testing.strategies import instances, uniform_instances
+from verify.testing.trace_check import check_trace
 
 
 SMALL = instances(max_n=5, max_u=6, max_s=3, max_a=4, max_slack=10)
@@ -201,7 +177,6 @@ def conformance(impl: Impl | None = None, examples_file: Path | None = None) -> 
 def stateful(impl: Impl | None = None, max_examples: int | None = None) -> None:
     from hypothesis.stateful import run_state_machine_as_test
 
-    from verify.stateful import adversary_machine
 
     impl = impl or Impl.default()
     for policy, options in _configs(impl, ("amax", "amin", "fcfs-recompute")):
@@ -229,7 +204,6 @@ def check_scheduler(scheduler_class: type, *, max_examples: int | None = None, *
 
     from models.engine_reference import simulate
     from verify.opt import solve_opt
-    from verify.stateful import adversary_machine
 
     def run(inst):
         return simulate(inst, scheduler_class(**init_kwargs))
