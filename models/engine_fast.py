@@ -1,8 +1,12 @@
 """The fast engine: MODEL.md's built-in policies compiled with numba, identical to the reference engine.
 
-It implements H-SF, A_max, A_min (every option) and fcfs-recompute on flat integer arrays and returns the same
-integers as :func:`models.engine_reference.simulate` (completions, evictions, TEL, peak memory, wasted tokens);
-differential property tests hold it to that. What makes it fast:
+It implements H-SF, A_max, A_min (every option), fcfs-recompute and the serving policies vllm-v1 and sglang
+(every option; MODEL.md, "Serving policies") on flat integer arrays and returns the same integers as
+:func:`models.engine_reference.simulate` (completions, evictions, preemptions, TEL, peak memory, wasted and
+recomputed tokens); differential property tests hold it to that. The serving policies are stepped round by
+round (idle stretches are jumped over); SGLang's ratio ``r`` is kept exactly as ``X/Y − m·δ`` in integers, and a
+configuration whose products could leave int64 is refused with :class:`OverflowError` (use the reference
+engine) rather than computed inexactly. What makes the MC-SF policies fast:
 
 - **jumps**: when no job waits, nothing changes until the next arrival, completion or (for A_min and
   fcfs-recompute) overflow. Memory grows linearly in between, ``Σ (s_j - start_j + 1) + t·R``, so the next
@@ -19,18 +23,21 @@ schedulers and adversarial oracles run on the reference engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
 
+from fractions import Fraction
+
 from models.engine_reference import default_round_limit
 from models.instance import Instance
-from models.schedulers import POLICIES, OptionError, make_scheduler
+from models.schedulers import POLICIES, SERVING_POLICIES, OptionError, make_scheduler
 from models.schedulers.interface import RoundLimitExceeded
+from models.schedulers.sglang import ratio_constants
 from models.trace import RunOutcome
 
-_POLICY_CODE = {"hsf": 0, "amax": 1, "amin": 2, "fcfs-recompute": 3}
+_POLICY_CODE = {"hsf": 0, "amax": 1, "amin": 2, "fcfs-recompute": 3, "vllm-v1": 4, "sglang": 5}
 _ADMISSION_CODE = {"stop": 0, "skip": 1}
 _EVICTION_CODE = {"least-progress": 0, "most-progress": 1, "largest-lower-bound": 2}
 _KEY_LIMIT = 2**62
@@ -46,11 +53,15 @@ class RunSummary(RunOutcome):
     evictions: int
     peak_memory: int
     wasted_tokens: int
+    preemptions: int = 0
+    recomputed_tokens: int = 0
 
 
 @dataclass(frozen=True)
 class Configuration:
-    """The fixed part of a run (instance fields, policy, options), set up once for many output vectors."""
+    """The fixed part of a run (instance fields, policy, options), set up once for many output vectors.
+
+    ``serving``: the serving policies' integer parameters (:func:`_serving_parameters`), empty otherwise."""
 
     policy: str
     options: dict
@@ -61,9 +72,11 @@ class Configuration:
     a: np.ndarray
     codes: tuple[int, int, int]
     round_limit: int
+    serving: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @classmethod
-    def build(cls, instance: Instance, policy: str, round_limit: int | None = None, **options) -> Configuration:
+    def build(cls, instance: Instance, policy: str, round_limit: int | None = None, /,
+              **options) -> Configuration:
         if policy not in POLICIES:
             raise OptionError(f"policy: must be one of {', '.join(POLICIES)}, got {policy!r}")
         scheduler = make_scheduler(policy, instance, **options)  # validates the options
@@ -80,33 +93,69 @@ class Configuration:
         if (max_e + 1) * (max_a + 1) * n >= _KEY_LIMIT:
             raise OverflowError("instance too large for the fast engine's integer priority keys")
         arr = lambda xs: np.asarray(xs, dtype=np.int64)  # noqa: E731
+        serving = _serving_parameters(instance, policy, full) if policy in SERVING_POLICIES else arr([])
         return cls(
             policy, full, instance.M,
             arr([r.s for r in reqs]), arr([r.l for r in reqs]), arr([r.u for r in reqs]), arr([r.a for r in reqs]),
-            codes, default_round_limit(instance) if round_limit is None else round_limit,
+            codes, default_round_limit(instance) if round_limit is None else round_limit, serving,
         )
 
     def run(self, outputs) -> RunSummary:
         o = np.asarray(outputs, dtype=np.int64)
-        completion, evictions, peak, wasted, status = _simulate(
-            self.codes[0], self.codes[1], self.codes[2], self.M, self.s, o, self.l, self.u, self.a, self.round_limit
-        )
+        if self.policy in SERVING_POLICIES:
+            completion, preemptions, peak, recomputed, status = _simulate_serving(
+                self.codes[0], self.M, self.s, o, self.u, self.a, self.round_limit, self.serving)
+            evictions = wasted = 0
+        else:
+            completion, evictions, peak, wasted, recomputed, status = _simulate(
+                self.codes[0], self.codes[1], self.codes[2], self.M, self.s, o, self.l, self.u, self.a,
+                self.round_limit
+            )
+            preemptions = 0
         if status != 0:
             raise RoundLimitExceeded(self.round_limit, int(status))
         return RunSummary(self.policy, tuple(int(x) for x in self.a), tuple(int(c) for c in completion),
-                          int(evictions), int(peak), int(wasted))
+                          int(evictions), int(peak), int(wasted), int(preemptions), int(recomputed))
 
     def tel_many(self, outputs: np.ndarray) -> np.ndarray:
         """TEL for every row of ``outputs`` (shape ``(m, n)``), in one compiled loop."""
         o = np.ascontiguousarray(outputs, dtype=np.int64)
         tels, status = _tel_many(self.codes[0], self.codes[1], self.codes[2], self.M, self.s, o, self.l, self.u,
-                                 self.a, self.round_limit)
+                                 self.a, self.round_limit, self.serving)
         if status != 0:
             raise RoundLimitExceeded(self.round_limit, int(status))
         return tels
 
 
-def simulate_fast(instance: Instance, policy: str, *, round_limit: int | None = None, **options) -> RunSummary:
+def _serving_parameters(instance: Instance, policy: str, options: dict) -> np.ndarray:
+    """The serving kernel's integer parameters, from the scheduler's validated full options.
+
+    vllm-v1: ``[max_num_seqs, ⌊watermark·M⌋, reprefill_rounds]``. sglang: ``[lof, max_running_requests, D,
+    reprefill_rounds, p0, q0, pm, qm, pd, qd]`` with ``r₀ = p0/q0``, ``r_min = pm/qm``, ``δ = pd/qd`` reduced.
+    Unbounded counts become ``n + 1``. Raises :class:`OverflowError` when SGLang's exact ratio arithmetic could
+    leave int64 on this instance."""
+    n, M = instance.n, instance.M
+    if policy == "vllm-v1":
+        cap = options["max_num_seqs"]
+        w = Fraction(options["watermark"]) * M
+        return np.asarray([n + 1 if cap is None else min(cap, n + 1), w.__floor__(), options["reprefill_rounds"]],
+                          dtype=np.int64)
+    r0, r_min, delta = ratio_constants(Fraction(options["schedule_conservativeness"]))
+    cap = options["max_running_requests"]
+    sum_u = sum(r.u for r in instance.requests)
+    y_max = max(sum_u, r0.denominator, r_min.denominator)
+    # the kernel's largest products: (M + Σu)·Y·qd (admission) and Y·qm·(qd + pd) (the floor test), Y <= y_max
+    if 4 * y_max * delta.denominator * max(M + sum_u, r_min.denominator) >= 2**62:
+        raise OverflowError("fast engine: sglang's exact ratio arithmetic would exceed int64 on this instance "
+                            "(use engine='reference')")
+    return np.asarray([1 if options["policy"] == "lof" else 0, n + 1 if cap is None else min(cap, n + 1),
+                       options["retract_decode_steps"], options["reprefill_rounds"],
+                       r0.numerator, r0.denominator, r_min.numerator, r_min.denominator,
+                       delta.numerator, delta.denominator], dtype=np.int64)
+
+
+def simulate_fast(instance: Instance, policy: str, /, *, round_limit: int | None = None,
+                  **options) -> RunSummary:
     """Run a built-in policy on ``instance`` with the fast engine."""
     return Configuration.build(instance, policy, round_limit, **options).run(instance.outputs)
 
@@ -223,12 +272,13 @@ def _simulate(policy, admission, eviction, M, s, o, l, u, a, limit):
     min_s = s.min()
     evictions = 0
     wasted = 0
+    recomputed = 0
     peak = 0
     done = 0
     t = 0
     while done < n:
         if t >= limit:
-            return completion, evictions, peak, wasted, n - done
+            return completion, evictions, peak, wasted, recomputed, n - done
         while next_arrival < n and a[arrival_order[next_arrival]] <= t:
             j = arrival_order[next_arrival]
             W = _push(wkey, wid, W, _key(policy, j, n, K1, lt, o, u, a), j)
@@ -280,6 +330,7 @@ def _simulate(policy, admission, eviction, M, s, o, l, u, a, limit):
                 used -= s[j] + k[j] + 1
                 evictions += 1
                 wasted += k[j]
+                recomputed += s[j] + k[j]
                 k[j] = 0
                 status[j] = 0
                 W = _push(wkey, wid, W, _key(policy, j, n, K1, lt, o, u, a), j)
@@ -388,15 +439,19 @@ def _simulate(policy, admission, eviction, M, s, o, l, u, a, limit):
             else:
                 i += 1
         t += 1
-    return completion, evictions, peak, wasted, 0
+    return completion, evictions, peak, wasted, recomputed, 0
 
 
 @njit(cache=True)
-def _tel_many(policy, admission, eviction, M, s, outputs, l, u, a, limit):
+def _tel_many(policy, admission, eviction, M, s, outputs, l, u, a, limit, serving):
     m = outputs.shape[0]
     tels = np.zeros(m, np.int64)
     for r in range(m):
-        completion, ev, pk, ws, status = _simulate(policy, admission, eviction, M, s, outputs[r], l, u, a, limit)
+        if policy >= 4:
+            completion, pr, pk, rc, status = _simulate_serving(policy, M, s, outputs[r], u, a, limit, serving)
+        else:
+            completion, ev, pk, ws, rc, status = _simulate(policy, admission, eviction, M, s, outputs[r], l, u, a,
+                                                           limit)
         if status != 0:
             return tels, status
         tot = 0
@@ -404,3 +459,240 @@ def _tel_many(policy, admission, eviction, M, s, outputs, l, u, a, limit):
             tot += completion[j] - a[j]
         tels[r] = tot
     return tels, 0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# serving policies (MODEL.md, "Serving policies"): the rules of models/schedulers/vllm_v1.py and sglang.py
+# ---------------------------------------------------------------------------------------------------------
+
+@njit(cache=True)
+def _remove_at(arr, size, i):
+    """Remove ``arr[i]`` keeping the order of the rest; returns the new size."""
+    for q in range(i, size - 1):
+        arr[q] = arr[q + 1]
+    return size - 1
+
+
+@njit(cache=True)
+def _simulate_serving(policy, M, s, o, u, a, limit, par):
+    """One run of vllm-v1 (policy 4) or sglang (policy 5): completions, preemptions (retractions), peak
+    memory, recomputed tokens and the number of unfinished jobs at the round limit (0 if the run finished).
+
+    R (running list, in order) and Q (waiting queue, in order) are arrays with explicit sizes; ``left[j]`` is
+    the re-prefill rounds job j still spends in memory without a token; ``gen[j]`` marks this round's batch."""
+    n = s.shape[0]
+    completion = np.zeros(n, np.int64)
+    k = np.zeros(n, np.int64)
+    left = np.zeros(n, np.int64)
+    gen = np.zeros(n, np.int64)
+    R = np.zeros(n, np.int64)
+    Q = np.zeros(n, np.int64)
+    A = np.zeros(n, np.int64)
+    cand = np.zeros(n, np.int64)
+    nr = 0
+    nq = 0
+    arrival_order = np.argsort(a, kind="mergesort")  # stable: same-round arrivals in index order
+    next_arrival = 0
+    preemptions = 0
+    recomputed = 0
+    peak = 0
+    done = 0
+    t = 0
+    max_seqs = wmark = lof = max_rr = D = p0 = pm = pd = 0
+    q0 = qm = qd = 1
+    if policy == 4:
+        max_seqs = par[0]
+        wmark = par[1]
+        reprefill = par[2]
+    else:
+        lof = par[0]
+        max_rr = par[1]
+        D = par[2]
+        reprefill = par[3]
+        p0 = par[4]
+        q0 = par[5]
+        pm = par[6]
+        qm = par[7]
+        pd = par[8]
+        qd = par[9]
+    # SGLang's ratio r = X/Y - m*pd/qd, exactly (unused by vllm-v1)
+    X = p0
+    Y = q0
+    m = 0
+    while done < n:
+        if t >= limit:
+            return completion, preemptions, peak, recomputed, n - done
+        while next_arrival < n and a[arrival_order[next_arrival]] <= t:
+            Q[nq] = arrival_order[next_arrival]
+            nq += 1
+            next_arrival += 1
+        if nr == 0 and nq == 0:
+            # idle round: nothing in memory, nothing waiting. SGLang resets r; jump to the next arrival
+            if policy == 5:
+                X = p0
+                Y = q0
+                m = 0
+            t = min(a[arrival_order[next_arrival]], limit)  # > t: every arrival <= t is queued
+            continue
+        free = M
+        for i in range(nr):
+            free -= s[R[i]] + k[R[i]]
+        if policy == 4:
+            # ---- vllm-v1 step 1: one slot per running job, preempting the tail of R to the front of Q ----
+            preempted_any = False
+            i = 0
+            while i < nr:
+                j = R[i]
+                if left[j] > 0:
+                    i += 1
+                    continue
+                stopped = False
+                while free < 1:
+                    nr -= 1
+                    v = R[nr]
+                    free += s[v] + k[v]
+                    for q in range(nq, 0, -1):
+                        Q[q] = Q[q - 1]
+                    Q[0] = v
+                    nq += 1
+                    left[v] = 0
+                    preemptions += 1
+                    recomputed += s[v] + k[v]
+                    preempted_any = True
+                    if v == j:
+                        stopped = True
+                        break
+                if stopped:
+                    break
+                gen[j] = 1
+                free -= 1
+                i += 1
+            # ---- step 2: admit from Q's head, only if nothing was preempted ----
+            if not preempted_any:
+                while nq > 0 and nr < max_seqs:
+                    h = Q[0]
+                    rp = reprefill > 0 and k[h] > 0
+                    need = s[h] + k[h] + (0 if rp else 1)
+                    w = wmark if nr > 0 else 0
+                    if need + w > free:
+                        break
+                    nq = _remove_at(Q, nq, 0)
+                    R[nr] = h
+                    nr += 1
+                    free -= need
+                    if rp:
+                        left[h] = reprefill
+                    else:
+                        gen[h] = 1
+        else:
+            prefill = False
+            if nq > 0 and nr < max_rr:
+                # ---- sglang step 1: prefill attempt, rem = free - r * Σ_R (u - k) ----
+                U = 0
+                for i in range(nr):
+                    U += u[R[i]] - k[R[i]]
+                for i in range(nq):
+                    cand[i] = Q[i]
+                if lof == 1:
+                    key = np.empty(nq, np.int64)
+                    for i in range(nq):
+                        key[i] = -u[Q[i]]
+                    perm = np.argsort(key, kind="mergesort")
+                    for i in range(nq):
+                        cand[i] = Q[perm[i]]
+                F = free
+                rU = (X * qd - m * pd * Y) * U  # r * U * Y * qd
+                na = 0
+                for i in range(nq):
+                    if nr + na == max_rr:
+                        break
+                    h = cand[i]
+                    if (s[h] + u[h] - F) * Y * qd + rU > 0:  # s_h + u_h > rem
+                        break
+                    A[na] = h
+                    na += 1
+                    F -= s[h] + u[h]
+                if na > 0:
+                    prefill = True
+                    for i in range(na):
+                        h = A[i]
+                        for q in range(nq):
+                            if Q[q] == h:
+                                nq = _remove_at(Q, nq, q)
+                                break
+                        if reprefill > 0 and k[h] > 0:
+                            left[h] = reprefill
+                            free -= s[h] + k[h]
+                        else:
+                            gen[h] = 1
+                            free -= s[h] + k[h] + 1
+                        R[nr] = h
+                        nr += 1
+            if not prefill:
+                # ---- step 2: decode round, retracting to Q's back when short of memory ----
+                if nr > 0 and free < nr:
+                    while True:
+                        best = 0
+                        for i in range(1, nr):
+                            x = R[i]
+                            y = R[best]
+                            if k[x] < k[y] or (k[x] == k[y] and (s[x] > s[y] or (s[x] == s[y] and x > y))):
+                                best = i
+                        v = R[best]
+                        nr = _remove_at(R, nr, best)
+                        Q[nq] = v
+                        nq += 1
+                        left[v] = 0
+                        preemptions += 1
+                        recomputed += s[v] + k[v]
+                        free += s[v] + k[v]
+                        if free >= D * nr or nr == 1:
+                            break
+                    sk = 0
+                    su = 0
+                    for i in range(nr):
+                        sk += k[R[i]]
+                        su += u[R[i]]
+                    X = sk + D * nr
+                    Y = su
+                    if X >= Y:
+                        X = 1
+                        Y = 1
+                    m = 0
+                else:
+                    # r - δ < r_min ?  X/Y - (m+1) pd/qd < pm/qm
+                    if X * qd * qm - (m + 1) * pd * Y * qm < pm * Y * qd:
+                        X = pm
+                        Y = qm
+                        m = 0
+                    else:
+                        m += 1
+                if nr == 0:
+                    X = p0
+                    Y = q0
+                    m = 0
+                for i in range(nr):
+                    j = R[i]
+                    if left[j] == 0:
+                        gen[j] = 1
+                        free -= 1
+        # ---- execute the round: memory, tokens, re-prefill countdowns, completions ----
+        if M - free > peak:
+            peak = M - free
+        w_i = 0
+        for i in range(nr):
+            j = R[i]
+            if gen[j] == 1:
+                gen[j] = 0
+                k[j] += 1
+                if k[j] == o[j]:
+                    completion[j] = t + 1
+                    done += 1
+                    continue
+            elif left[j] > 0:
+                left[j] -= 1
+            R[w_i] = j
+            w_i += 1
+        nr = w_i
+        t += 1
+    return completion, preemptions, peak, recomputed, 0

@@ -4,11 +4,20 @@ This engine is the oracle every faster or symbolic component is checked against,
 obviously right over being fast. Each round ``t``:
 
 1. build the scheduler's :class:`~models.view.RoundView` (arrived jobs only, no ``o_j``);
-2. ask the scheduler for ``B_t`` and check it (known, arrived, not completed, no duplicates, memory ``<= M``);
-3. evict running jobs left out of ``B_t`` (progress and KV cache dropped, tokens counted as wasted);
-4. every job in ``B_t`` generates one token, holding ``s_j + k_j + 1`` tokens of memory;
+2. ask the scheduler for ``B_t`` (a :class:`~models.schedulers.interface.Decision`) and check it (known,
+   arrived, not completed, no duplicates, fields disjoint, memory ``<= M``);
+3. evict running jobs left out of ``B_t``, ``held`` and ``preempted`` (progress and KV cache dropped, tokens
+   counted as wasted); preempted jobs release their KV cache but keep their progress (MODEL.md, "Serving
+   policies");
+4. every job in ``B_t`` generates one token, holding ``s_j + k_j + 1`` tokens of memory; every held job holds
+   ``s_j + k_j`` and generates nothing;
 5. ask the outcome oracle which jobs completed; they finish at ``C_j = t + 1``. A job that did not complete
    with ``k`` tokens reveals ``o_j >= k + 1``.
+
+**Empty rounds are jumped over**: after a round in which no job was in memory and no arrived job was
+unfinished, the next round played is the next arrival (or the round limit, whichever is first). The scheduler
+is still consulted in the first such round, so a policy that reacts to an idle round (SGLang resets its
+ratio) sees it; the rounds jumped over would repeat it exactly, with nothing to decide.
 """
 
 from __future__ import annotations
@@ -61,7 +70,7 @@ class Execution:
         self.limit = default_round_limit(instance) if round_limit is None else round_limit
         self.jobs = [_Job() for _ in instance.requests]
         self.rounds: list[RoundRecord] = []
-        self.evictions = self.wasted = 0
+        self.evictions = self.wasted = self.preemptions = self.recomputed = 0
         self.t = 0
         scheduler.start(instance.M)
 
@@ -82,24 +91,34 @@ class Execution:
         )
 
     def step(self) -> RoundRecord:
-        """Play round ``t``: decide, check, evict, start, run, complete."""
+        """Play round ``t``: decide, check, evict, preempt, start, run, complete."""
         reqs, jobs, t = self.instance.requests, self.jobs, self.t
         if t >= self.limit:
             raise RoundLimitExceeded(self.limit, sum(job.status is not Status.DONE for job in jobs))
-        batch, restarted = _checked_decision(self.scheduler.decide(self.view()), t, self.instance, jobs)
+        empty = not any(job.status is Status.RUNNING or (job.status is Status.WAITING and r.a <= t)
+                        for r, job in zip(reqs, jobs, strict=True))
+        batch, restarted, preempted, held = _checked_decision(self.scheduler.decide(self.view()), t, self.instance,
+                                                              jobs)
 
+        stays = batch | held | preempted
         evicted = tuple(
-            j for j, job in enumerate(jobs) if job.status is Status.RUNNING and (j not in batch or j in restarted)
+            j for j, job in enumerate(jobs) if job.status is Status.RUNNING and (j not in stays or j in restarted)
         )
         for j in evicted:
             self.evictions += 1
             self.wasted += jobs[j].progress
+            self.recomputed += reqs[j].s + jobs[j].progress
             jobs[j].status, jobs[j].progress, jobs[j].run_start = Status.WAITING, 0, None
-        started = tuple(j for j in sorted(batch) if jobs[j].status is Status.WAITING)
+        for j in sorted(preempted):
+            self.preemptions += 1
+            self.recomputed += reqs[j].s + jobs[j].progress
+            jobs[j].status, jobs[j].run_start = Status.WAITING, None
+        started = tuple(j for j in sorted(batch | held) if jobs[j].status is Status.WAITING)
         for j in started:
             jobs[j].status, jobs[j].run_start = Status.RUNNING, t
 
         memory = sum(reqs[j].s + jobs[j].progress + 1 for j in batch)
+        memory += sum(reqs[j].s + jobs[j].progress for j in held)  # in memory, no new token this round
         if memory > self.instance.M:
             raise SchedulerViolation(t, None, f"batch memory {memory} exceeds M={self.instance.M}")
 
@@ -117,9 +136,16 @@ class Execution:
                 completed.append(j)
             else:
                 job.revealed = max(job.revealed, job.progress + 1)
-        record = RoundRecord(t, tuple(sorted(batch)), memory, evicted, started, tuple(completed))
+        record = RoundRecord(t, tuple(sorted(batch)), memory, evicted, started, tuple(completed),
+                             tuple(sorted(preempted)), tuple(sorted(held)))
         self.rounds.append(record)
         self.t += 1
+        if empty and not batch and not held:
+            # Nothing ran and nothing could: every round until the next arrival is this one again. Jump, but
+            # never past the limit, so that a run stopped there raises RoundLimitExceeded exactly as stepping would.
+            pending = [r.a for r, job in zip(reqs, jobs, strict=True) if job.status is not Status.DONE and r.a > t]
+            if pending:
+                self.t = max(self.t, min(min(pending), self.limit))
         return record
 
     def trace(self) -> Trace:
@@ -134,6 +160,8 @@ class Execution:
             rounds=tuple(self.rounds),
             evictions=self.evictions,
             wasted_tokens=self.wasted,
+            preemptions=self.preemptions,
+            recomputed_tokens=self.recomputed,
         )
 
 
@@ -159,10 +187,12 @@ def simulate(
 
 def _checked_decision(
     decision: object, t: int, instance: Instance, jobs: list[_Job]
-) -> tuple[set[int], set[int]]:
-    """The batch and the explicitly evicted jobs of a decision, after checking every rule."""
+) -> tuple[set[int], set[int], set[int], set[int]]:
+    """The batch, the explicitly evicted, the preempted and the held jobs of a decision, after checking every
+    rule of :class:`~models.schedulers.interface.Decision`."""
     if isinstance(decision, Decision):
         chosen, restarted = list(decision.batch), set(decision.evicted)
+        preempted_raw, held_raw = list(decision.preempted), list(decision.held)
     else:
         try:
             chosen, restarted = list(decision), set()  # type: ignore[call-overload]
@@ -170,6 +200,7 @@ def _checked_decision(
             raise SchedulerViolation(
                 t, None, f"decide() must return job indices or a Decision, got {type(decision).__name__}"
             ) from None
+        preempted_raw, held_raw = [], []
     for j in restarted:
         if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < instance.n:
             raise SchedulerViolation(t, None, f"unknown job index {j!r} in evicted")
@@ -186,4 +217,28 @@ def _checked_decision(
         if jobs[j].status is Status.DONE:
             raise SchedulerViolation(t, j, "completed job scheduled again")
         batch.add(j)
-    return batch, restarted
+    preempted: set[int] = set()
+    for j in preempted_raw:
+        if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < instance.n:
+            raise SchedulerViolation(t, None, f"unknown job index {j!r} in preempted")
+        if j in preempted:
+            raise SchedulerViolation(t, j, "job preempted twice in one round")
+        if jobs[j].status is not Status.RUNNING:
+            raise SchedulerViolation(t, j, "preempted job is not running")
+        if j in batch or j in restarted:
+            raise SchedulerViolation(t, j, "preempted job is also in the batch or evicted")
+        preempted.add(j)
+    held: set[int] = set()
+    for j in held_raw:
+        if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < instance.n:
+            raise SchedulerViolation(t, None, f"unknown job index {j!r} in held")
+        if j in held:
+            raise SchedulerViolation(t, j, "job held twice in one round")
+        if t < instance.requests[j].a:
+            raise SchedulerViolation(t, j, f"held job has not arrived (a={instance.requests[j].a})")
+        if jobs[j].status is Status.DONE:
+            raise SchedulerViolation(t, j, "completed job held")
+        if j in batch or j in restarted or j in preempted:
+            raise SchedulerViolation(t, j, "held job is also in the batch, evicted or preempted")
+        held.add(j)
+    return batch, restarted, preempted, held

@@ -8,8 +8,10 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class RoundRecord:
-    """Round ``t``: the executed batch, its memory ``Σ (s_j + k_j + 1)``, and the jobs evicted at its start,
-    started (a new run began) in it, and completed at its end."""
+    """Round ``t``: the executed batch, the round's memory ``Σ_batch (s_j + k_j + 1) + Σ_held (s_j + k_j)``, and
+    the jobs evicted at its start, started in it (entered memory: a new run, or a resume after a preemption),
+    and completed at its end; ``preempted`` left memory at its start keeping their progress, ``held`` were in
+    memory without generating a token (MODEL.md, "Serving policies")."""
 
     t: int
     batch: tuple[int, ...]
@@ -17,13 +19,24 @@ class RoundRecord:
     evicted: tuple[int, ...]
     started: tuple[int, ...]
     completed: tuple[int, ...]
+    preempted: tuple[int, ...] = ()
+    held: tuple[int, ...] = ()
+
+
+# SGLang calls its preemptions "retractions": its summary carries the count under that name as well.
+RETRACTING_POLICIES = frozenset({"sglang"})
 
 
 class RunOutcome:
     """What every engine's result derives the same way: latencies, TEL and the summary dict.
 
-    Subclasses provide ``policy``, ``arrivals``, ``completion``, ``evictions``, ``peak_memory`` and
-    ``wasted_tokens``."""
+    Subclasses provide ``policy``, ``arrivals``, ``completion``, ``evictions``, ``peak_memory``,
+    ``wasted_tokens``, ``preemptions`` and ``recomputed_tokens``.
+
+    ``preemptions`` counts departures from memory that keep progress (``Decision.preempted``: vLLM's
+    preemptions, SGLang's retractions); ``recomputed_tokens`` is ``Σ (s_j + k_j)`` over every eviction and every
+    preemption: the KV-cache tokens dropped, each of which is computed again (re-prefilled, or for an eviction
+    re-prefilled and re-generated) before the job completes."""
 
     __slots__ = ()
 
@@ -46,7 +59,9 @@ class RunOutcome:
             "evictions": self.evictions,
             "peak_memory": self.peak_memory,
             "wasted_tokens": self.wasted_tokens,
-        }
+            "preemptions": self.preemptions,
+            "recomputed_tokens": self.recomputed_tokens,
+        } | ({"retractions": self.preemptions} if self.policy in RETRACTING_POLICIES else {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +76,19 @@ class Trace(RunOutcome):
     rounds: tuple[RoundRecord, ...]
     evictions: int
     wasted_tokens: int
+    preemptions: int = 0
+    recomputed_tokens: int = 0
 
     @property
     def peak_memory(self) -> int:
         return max((r.memory for r in self.rounds), default=0)
+
+    def dense_rounds(self) -> tuple[RoundRecord, ...]:
+        """One record per round ``0 .. last``: ``rounds`` with the empty rounds the reference engine jumped over
+        filled in (nothing ran in them), for consumers that index rounds by number."""
+        by_t = {r.t: r for r in self.rounds}
+        last = self.rounds[-1].t if self.rounds else -1
+        return tuple(by_t.get(t, RoundRecord(t, (), 0, (), (), ())) for t in range(last + 1))
 
     @property
     def final_starts(self) -> tuple[int, ...]:

@@ -1,8 +1,8 @@
 """What an online scheduler is allowed to see (MODEL.md, "Information").
 
 The engine builds a :class:`RoundView` at the start of every round. It holds only arrived jobs and, for each,
-the public fields ``s, l, u, a``, the job's status, its progress in the current run, and the largest lower
-bound on its output length revealed so far. True output lengths ``o_j`` are not in it: a scheduler cannot
+the public fields ``s, l, u, a``, the job's status, its progress (of the current run, or kept by a waiting job
+that was preempted), and the largest lower bound on its output length revealed so far. True output lengths ``o_j`` are not in it: a scheduler cannot
 read what it is not handed.
 """
 
@@ -22,10 +22,13 @@ class Status(str, Enum):
 class JobView:
     """One arrived job as a scheduler sees it at the start of a round.
 
-    ``progress`` is ``k_j``, the tokens generated in the current run (0 unless running). ``revealed`` is the
-    largest ``k + 1`` over every round start at which the job was running with ``k`` tokens and had not
-    completed: MODEL.md's "reveals ``o_j >= k_j + 1``"; it is 0 if nothing was revealed yet. ``run_start`` is the
-    round the current run began (``None`` unless running).
+    ``progress`` is ``k_j``, the tokens generated and not lost: for a running job those of its current run; for
+    a waiting job 0, unless it was *preempted* keeping its progress (MODEL.md, "Serving policies"), in which
+    case it is the ``k_j`` it resumes from (an eviction resets it to 0). ``revealed`` is the largest ``k + 1``
+    over every round start at which the job was running with ``k`` tokens and had not completed: MODEL.md's
+    "reveals ``o_j >= k_j + 1``"; it is 0 if nothing was revealed yet. ``run_start`` is the round the job last
+    entered memory (its current run began, or it resumed after a preemption; ``None`` unless running).
+    "Running" means "in memory": a job held without progress in a round (``Decision.held``) is running.
     """
 
     j: int
@@ -42,6 +45,11 @@ class JobView:
     def memory(self) -> int:
         """KV tokens the job holds if it runs this round: ``s_j + k_j + 1``."""
         return self.s + self.progress + 1
+
+    @property
+    def preempted(self) -> bool:
+        """A waiting job that kept progress from an earlier stay in memory (it resumes from ``progress``)."""
+        return self.status is Status.WAITING and self.progress > 0
 
 
 @dataclass(frozen=True, slots=True)

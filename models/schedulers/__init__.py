@@ -11,18 +11,26 @@ from models.schedulers.a_min import EVICTION_ORDERS, AMin
 from models.schedulers.fcfs_recompute import FCFSRecompute
 from models.schedulers.hsf import HSF
 from models.schedulers.interface import RoundLimitExceeded, Scheduler, SchedulerViolation
+from models.schedulers.sglang import SGLANG_POLICIES, SGLang
+from models.schedulers.vllm_v1 import VLLMv1
 
 class OptionError(ValueError):
     """An unknown policy, or an option the policy does not have or a value it does not accept."""
 
 
-POLICIES = ("hsf", "amax", "amin", "fcfs-recompute")
+POLICIES = ("hsf", "amax", "amin", "fcfs-recompute", "vllm-v1", "sglang")
 POLICY_OPTIONS: dict[str, tuple[str, ...]] = {
     "hsf": ("admission",),
     "amax": ("admission",),
     "amin": ("admission", "eviction"),
     "fcfs-recompute": (),
+    "vllm-v1": ("max_num_seqs", "watermark", "reprefill_rounds"),
+    "sglang": ("policy", "schedule_conservativeness", "max_running_requests", "retract_decode_steps",
+               "reprefill_rounds"),
 }
+# The serving policies (MODEL.md, "Serving policies"): preemption keeps progress, so OPT (which never gains by
+# the paper's eviction) is not a lower bound on them, and MC-SF's admission test is not theirs.
+SERVING_POLICIES = ("vllm-v1", "sglang")
 
 
 def policy_configurations() -> list[tuple[str, dict[str, str]]]:
@@ -31,6 +39,12 @@ def policy_configurations() -> list[tuple[str, dict[str, str]]]:
     for policy in POLICIES:
         if policy == "fcfs-recompute":
             out.append((policy, {}))
+            continue
+        if policy == "vllm-v1":  # no [reading] option: its defaults
+            out.append((policy, {}))
+            continue
+        if policy == "sglang":  # its one named choice, the queue order
+            out.extend((policy, {"policy": order}) for order in SGLANG_POLICIES)
             continue
         evictions = tuple(EVICTION_ORDERS) if policy == "amin" else (None,)
         for admission in ADMISSION_RULES:
@@ -54,10 +68,11 @@ def load_user_scheduler(spec: str) -> type[Scheduler]:
     return cls
 
 
-def make_scheduler(policy: str, instance: Instance, **options: Any) -> Scheduler:
+def make_scheduler(policy: str, instance: Instance, /, **options: Any) -> Scheduler:
     """Build the named policy with its options; H-SF is handed the instance's true lengths (hindsight).
 
     ``policy`` may also be ``"module:Class"``, a user's :class:`Scheduler` subclass built with ``**options``.
+    ``policy`` and ``instance`` are positional-only, so that an option may be named ``policy`` (sglang's).
     Raises :class:`OptionError` naming the policy or option when either is unknown or invalid.
     """
     if ":" in policy:
@@ -78,6 +93,10 @@ def make_scheduler(policy: str, instance: Instance, **options: Any) -> Scheduler
             return AMax(**options)
         if policy == "amin":
             return AMin(**options)
+        if policy == "vllm-v1":
+            return VLLMv1(**options)
+        if policy == "sglang":
+            return SGLang(**options)
         return FCFSRecompute()
     except ValueError as exc:  # an option value the scheduler rejected
         raise OptionError(f"options.{exc}") from None
@@ -85,5 +104,6 @@ def make_scheduler(policy: str, instance: Instance, **options: Any) -> Scheduler
 
 __all__ = [
     "AMax", "AMin", "EVICTION_ORDERS", "FCFSRecompute", "HSF", "OptionError", "POLICIES", "POLICY_OPTIONS",
-    "RoundLimitExceeded", "Scheduler", "SchedulerViolation", "load_user_scheduler", "make_scheduler", "policy_configurations",
+    "RoundLimitExceeded", "SERVING_POLICIES", "SGLang", "Scheduler", "SchedulerViolation", "VLLMv1", "load_user_scheduler",
+    "make_scheduler", "policy_configurations",
 ]

@@ -1,6 +1,8 @@
-"""fcfs-recompute (MODEL.md, "The schedulers"): the policy vLLM-style engines ship.
+"""fcfs-recompute (MODEL.md, "The schedulers"): paper-style eviction with lost progress, in arrival order.
 
-No look-ahead and no predictions. At the start of round t, while ``Σ_running (s_j + k_j + 1) > M`` evict the
+It is not vLLM's rule: vLLM v1 keeps a preempted request's generated tokens and puts it at the front of the
+waiting queue; that policy is ``vllm-v1`` (:mod:`models.schedulers.vllm_v1`). Here an evicted job loses its
+progress (MODEL.md's eviction) and restarts from zero. No look-ahead and no predictions. At the start of round t, while ``Σ_running (s_j + k_j + 1) > M`` evict the
 most recently started running job (ties: larger ``j`` first). Then admit waiting jobs (those just evicted
 included) in order ``(a_j, j)`` while ``Σ_running (s_j + k_j + 1) + Σ_new (s_j + 1) <= M``, stopping at the
 first that does not fit.

@@ -5,8 +5,10 @@ A scheduler is an object with :meth:`Scheduler.decide`. At the start of every ro
 indices to run this round, either as an iterable or as a :class:`Decision`. A running job left out of the
 batch is evicted (MODEL.md, "Rounds, batches, memory"). A job that is evicted and restarted from zero in the
 same round must be named in ``Decision.evicted`` as well as in the batch, since a bare index in the batch
-means "keep running". The engine checks every decision and raises :class:`SchedulerViolation` on a batch
-over ``M``, a job that has not arrived, a completed job, or an unknown index.
+means "keep running". The serving policies (MODEL.md, "Serving policies") also need the two moves of
+``Decision.preempted`` (leave memory, keep progress) and ``Decision.held`` (stay in memory, no token this
+round). The engine checks every decision and raises :class:`SchedulerViolation` on a round over ``M``, a job
+that has not arrived, a completed job, an unknown index, or a job named in two incompatible fields.
 
 Example
 -------
@@ -33,14 +35,29 @@ from models.view import RoundView
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A round's decision: the batch ``B_t`` and the running jobs evicted at the round's start.
+    """A round's decision: the batch ``B_t`` and what happens to the running jobs outside it.
 
-    Running jobs absent from ``batch`` are evicted whether or not they are listed in ``evicted``; a job in
-    both is evicted and restarts from progress 0 in this round.
+    - ``batch``: the jobs that generate one token this round, each holding ``s_j + k_j + 1``. A waiting job
+      with kept progress ``k_j > 0`` (one that was preempted) resumes from ``k_j``.
+    - ``evicted``: running jobs evicted at the round's start (MODEL.md's eviction: memory and progress
+      dropped). Running jobs absent from ``batch``, ``held`` and ``preempted`` are evicted whether or not
+      they are listed here; a job in both ``evicted`` and ``batch`` is evicted and restarts from progress 0
+      in this round.
+    - ``preempted``: running jobs that leave memory at the round's start but **keep** their progress ``k_j``
+      (MODEL.md, "Serving policies": vLLM's preemption, SGLang's retraction). They wait with ``k_j`` and run
+      again from it.
+    - ``held``: jobs that are in memory this round but make no progress: they hold ``s_j + k_j`` (no new
+      token). SGLang's running jobs during a prefill round, and the ``reprefill_rounds`` of a resumed job.
+      A held job that was waiting (preempted) is back in memory from this round on.
+
+    The round's memory is ``Σ_batch (s_j + k_j + 1) + Σ_held (s_j + k_j)`` and must be ``<= M``. The four
+    fields must be disjoint, except ``evicted`` with ``batch``.
     """
 
     batch: tuple[int, ...]
     evicted: tuple[int, ...] = ()
+    preempted: tuple[int, ...] = ()
+    held: tuple[int, ...] = ()
 
 
 class Scheduler(ABC):

@@ -24,7 +24,7 @@ import z3
 
 from models.engine_reference import default_round_limit, liveness_bound, simulate
 from models.instance import Instance
-from models.schedulers import POLICY_OPTIONS, make_scheduler
+from models.schedulers import POLICY_OPTIONS, SERVING_POLICIES, make_scheduler
 
 
 class UnsupportedForZ3(ValueError):
@@ -84,6 +84,10 @@ def check_encodable(policy: str, options: dict) -> None:
     if policy not in POLICY_OPTIONS:
         raise UnsupportedForZ3(f"policy: {policy!r} has no Z3 encoding (built-in policies only); "
                                "use the exhaustive, local or hypothesis strategy")
+    if policy in SERVING_POLICIES:
+        raise UnsupportedForZ3(f"policy: {policy!r} is not encodable in Z3 (its running list and queue orders, "
+                               "progress-keeping preemption and held rounds have no encoding here); use the "
+                               "exhaustive, local or hypothesis strategy")
     if options.get("admission", "stop") != "stop":
         raise UnsupportedForZ3("admission: the Z3 encoding supports admission='stop' only ('skip' is not a "
                                "longest-prefix rule); use another strategy for 'skip'")
@@ -228,7 +232,7 @@ def check_against_reference(run: SymbolicRun, model: z3.ModelRef) -> tuple[Insta
     z3_completion = [model.eval(c, model_completion=True).as_long() for c in run.completion]
     z3_batches = [[j for j in range(inst.n) if z3.is_true(model.eval(b[j], model_completion=True))]
                   for b in run.batch]
-    ref_batches = [list(rec.batch) for rec in ref.rounds]
+    ref_batches = [list(rec.batch) for rec in ref.dense_rounds()]  # the unrolling has every round
     used = len(ref_batches)
     if list(ref.completion) != z3_completion or z3_batches[:used] != ref_batches or any(z3_batches[used:]):
         raise EncodingMismatch(

@@ -1,7 +1,7 @@
 """An independent checker of finished traces: every MODEL.md rule re-derived from the records alone.
 
-It does not trust the engine: it replays the per-round records (evicted, started, batch, completed) with its
-own progress counters and checks the memory constraint, arrivals, completions at ``o_j`` tokens, no job after
+It does not trust the engine: it replays the per-round records (evicted, preempted, started, batch, held,
+completed) with its own progress counters and checks the memory constraint, arrivals, completions at ``o_j`` tokens, no job after
 completion, token accounting and TEL. The property suites and the mutation check use it, so a bug in the
 engine itself is caught, not only a bug in a scheduler.
 """
@@ -21,7 +21,7 @@ def check_trace(instance: Instance, trace) -> None:
     k = [0] * instance.n
     running: set[int] = set()
     done: dict[int, int] = {}
-    wasted = tokens = evictions = 0
+    wasted = tokens = evictions = preemptions = recomputed = 0
     for rec in trace.rounds:
         t = rec.t
 
@@ -33,21 +33,31 @@ def check_trace(instance: Instance, trace) -> None:
                 fail("evicted job was not running", j)
             running.discard(j)
             wasted += k[j]
+            recomputed += reqs[j].s + k[j]
             k[j] = 0
             evictions += 1
-        if running - set(rec.batch):
-            fail("running job left out of the batch without being evicted", min(running - set(rec.batch)))
+        for j in rec.preempted:  # leaves memory, keeps its progress (MODEL.md, "Serving policies")
+            if j not in running:
+                fail("preempted job was not running", j)
+            running.discard(j)
+            recomputed += reqs[j].s + k[j]
+            preemptions += 1
+        in_memory = set(rec.batch) | set(rec.held)
+        if set(rec.batch) & set(rec.held):
+            fail("job both in the batch and held", min(set(rec.batch) & set(rec.held)))
+        if running - in_memory:
+            fail("running job left out of the batch without being evicted or preempted", min(running - in_memory))
         for j in rec.started:
             if j in running or j in done:
                 fail("started job was running or completed", j)
             if reqs[j].a > t:
                 fail(f"job started before its arrival a={reqs[j].a}", j)
             running.add(j)
-        if set(rec.batch) != running:
-            fail("batch is not the running jobs plus the started ones")
-        memory = sum(reqs[j].s + k[j] + 1 for j in rec.batch)
+        if in_memory != running:
+            fail("batch and held jobs are not the running jobs plus the started ones")
+        memory = sum(reqs[j].s + k[j] + 1 for j in rec.batch) + sum(reqs[j].s + k[j] for j in rec.held)
         if memory != rec.memory:
-            fail(f"recorded memory {rec.memory} but Σ(s+k+1) = {memory}")
+            fail(f"recorded memory {rec.memory} but Σ_batch(s+k+1) + Σ_held(s+k) = {memory}")
         if memory > instance.M:
             fail(f"memory {memory} exceeds M={instance.M}")
         for j in rec.batch:
@@ -74,5 +84,8 @@ def check_trace(instance: Instance, trace) -> None:
                              f"(trace says {trace.wasted_tokens})")
     if evictions != trace.evictions:
         raise TraceViolation(f"evictions: records show {evictions}, trace says {trace.evictions}")
+    if preemptions != trace.preemptions or recomputed != trace.recomputed_tokens:
+        raise TraceViolation(f"preemptions/recomputed tokens: records show {preemptions}/{recomputed}, trace says "
+                             f"{trace.preemptions}/{trace.recomputed_tokens}")
     if trace.tel != sum(c - r.a for c, r in zip(trace.completion, reqs, strict=True)):
         raise TraceViolation("TEL is not Σ (C_j - a_j)")

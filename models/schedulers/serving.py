@@ -1,0 +1,105 @@
+"""What the two serving policies (:mod:`models.schedulers.vllm_v1`, :mod:`models.schedulers.sglang`) share:
+their running list and waiting queue, kept in sync with the engine's view, and option checks.
+
+Both keep their own order of jobs (MODEL.md, "Serving policies": the running list R in admission order and the
+waiting queue Q), which the view does not carry. At the start of each round completed jobs leave R and jobs
+that arrived join Q's tail in index order.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from models.schedulers.interface import Scheduler
+from models.view import JobView, RoundView, Status
+
+
+def int_option(name: str, value: Any, minimum: int) -> int:
+    """An integer option ``>= minimum``; ``ValueError("<name>: rule")`` otherwise (the registry prefixes
+    ``options.``)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name}: must be an integer >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name}: must be an integer >= {minimum}, got {value}")
+    return value
+
+
+def optional_bound(name: str, value: Any) -> int | None:
+    """A count bound ``>= 1``, or ``None`` (unbounded, the default)."""
+    return None if value is None else int_option(name, value, 1)
+
+
+def fraction_option(name: str, value: Any) -> Fraction:
+    """An exact fraction: an int, a :class:`Fraction`, or a string such as ``"1/100"`` or ``"0.01"``.
+    A float is refused: it is not exact, and the model allows no rounding."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError(f"{name}: must be exact (an int, a Fraction or a string like '1/100'), got {value!r}")
+    if isinstance(value, int | Fraction):
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            pass
+    raise ValueError(f"{name}: must be exact (an int, a Fraction or a string like '1/100'), got {value!r}")
+
+
+def format_fraction(x: Fraction) -> str | int:
+    """A JSON-ready exact form: an int when whole, else ``"p/q"``."""
+    return x.numerator if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+
+
+class ServingScheduler(Scheduler):
+    """Running list ``R``, waiting queue ``Q`` and re-prefill countdowns, synchronised with each view.
+
+    ``reprefill_left[j]``: rounds job ``j`` still spends in memory re-prefilling (holding ``s_j + k_j``, no
+    token) after a resume; absent when 0.
+    """
+
+    time_invariant = True  # decisions never read view.t: states at different rounds can merge
+
+    def __init__(self, reprefill_rounds: int = 0) -> None:
+        self.reprefill_rounds = int_option("reprefill_rounds", reprefill_rounds, 0)
+        self.R: list[int] = []
+        self.Q: list[int] = []
+        self.reprefill_left: dict[int, int] = {}
+        self.seen: set[int] = set()
+
+    def start(self, M: int) -> None:
+        self.R, self.Q, self.reprefill_left, self.seen = [], [], {}, set()
+
+    def _copy_state_to(self, twin: ServingScheduler) -> None:
+        twin.R, twin.Q, twin.seen = list(self.R), list(self.Q), set(self.seen)
+        twin.reprefill_left = dict(self.reprefill_left)
+
+    def base_state_key(self, done: frozenset[int]) -> tuple:
+        """The order of R and Q and the countdowns: all of the policy's memory that can still matter (which
+        jobs arrived is in the state's round number and job states)."""
+        return (tuple(self.R), tuple(self.Q), tuple(sorted(self.reprefill_left.items())))
+
+    def sync(self, view: RoundView) -> dict[int, JobView]:
+        """Drop completed jobs from R, append new arrivals to Q (index order); return the view by job."""
+        jobs = {v.j: v for v in view.jobs}
+        self.R = [j for j in self.R if jobs[j].status is not Status.DONE]
+        for j in sorted(j for j in jobs if j not in self.seen):
+            self.seen.add(j)
+            self.Q.append(j)
+        for j in self.R:
+            if jobs[j].status is not Status.RUNNING:
+                raise RuntimeError(f"{self.name}: job {j} is in the running list but the engine says "
+                                   f"{jobs[j].status.value}")
+        return jobs
+
+    def resumes_with_reprefill(self, v: JobView) -> bool:
+        """A preempted job (kept progress) coming back spends ``reprefill_rounds`` rounds re-prefilling."""
+        return self.reprefill_rounds > 0 and v.preempted
+
+    def tick(self, held: list[int]) -> None:
+        """One more re-prefill round spent by every re-prefilling job held this round."""
+        for j in held:
+            left = self.reprefill_left.get(j, 0)
+            if left > 1:
+                self.reprefill_left[j] = left - 1
+            else:
+                self.reprefill_left.pop(j, None)

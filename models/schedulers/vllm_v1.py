@@ -1,0 +1,114 @@
+"""vllm-v1 (MODEL.md, "Serving policies"): vLLM's v1 scheduler in the integer model.
+
+Simplifications (state them wherever results are reported): block (page) size 1, no prefix cache, no chunked
+prefill, no speculative decoding, no token budget per step; re-prefill costs no extra round unless
+``reprefill_rounds`` > 0. Online: reads ``s_j``, ``a_j`` and progress, never ``o_j`` (nor ``l_j``, ``u_j``).
+
+**Preemption keeps progress**: a preempted job releases all its memory while it waits but keeps its generated
+tokens ``k_j``; when it runs again it holds ``s_j + k_j + 1`` in that round and generates token ``k_j + 1``.
+With ``reprefill_rounds = r > 0`` it first spends ``r`` rounds in memory holding ``s_j + k_j`` and generating
+nothing (``Decision.held``).
+
+State: the running list R in admission order (a resumed job goes to its end) and the waiting queue Q; arrivals
+join Q's tail in index order. Round t, with ``free = M − Σ_{j∈R} (s_j + k_j)``:
+
+1. for each j in R in order: while ``free < 1``, take the victim v = the last job of R, set
+   ``free += s_v + k_v``, remove v from R and put it at the **front** of Q (keeping ``k_v``); if v = j, stop
+   this pass. Otherwise j is in the batch and ``free −= 1``;
+2. only if nothing was preempted in step 1: while Q is not empty and ``|R| < max_num_seqs``, let h be Q's
+   head, ``need = s_h + k_h + 1``, ``w = ⌊watermark · M⌋`` if R is not empty else 0; if ``need + w > free``,
+   stop (no skipping); else move h to R's end, ``free −= need``, h is in the batch.
+
+Every job in the batch generates one token; a job with ``k_j = o_j`` completes at ``t + 1`` and leaves R.
+
+This project's readings where MODEL.md is silent (``reprefill_rounds > 0`` only): a job re-prefilling needs no
+new slot in step 1 (it generates nothing) and is never a victim before the jobs after it; its ``need`` in step 2
+is ``s_h + k_h`` (what it holds in that round).
+
+Options: ``max_num_seqs`` (an integer >= 1, default ``None`` = unbounded), ``watermark`` (an exact fraction in
+[0, 1), default 0), ``reprefill_rounds`` (an integer >= 0, default 0). vLLM's ``priority`` scheduling is not
+modelled (instances carry no priorities).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from models.schedulers.interface import Decision
+from models.schedulers.serving import ServingScheduler, format_fraction, fraction_option, optional_bound
+from models.view import RoundView
+
+
+class VLLMv1(ServingScheduler):
+    name = "vllm-v1"
+
+    def __init__(self, max_num_seqs: int | None = None, watermark: Any = 0, reprefill_rounds: int = 0) -> None:
+        super().__init__(reprefill_rounds)
+        self.max_num_seqs = optional_bound("max_num_seqs", max_num_seqs)
+        wm = fraction_option("watermark", watermark)
+        if not 0 <= wm < 1:
+            raise ValueError(f"watermark: must be in [0, 1), got {format_fraction(wm)}")
+        self.watermark: Fraction = wm
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        return {"max_num_seqs": self.max_num_seqs, "watermark": format_fraction(self.watermark),
+                "reprefill_rounds": self.reprefill_rounds}
+
+    def clone(self) -> VLLMv1:
+        twin = VLLMv1(self.max_num_seqs, self.watermark, self.reprefill_rounds)
+        self._copy_state_to(twin)
+        return twin
+
+    def state_key(self, done: frozenset[int]) -> tuple:
+        return self.base_state_key(done)
+
+    def decide(self, view: RoundView) -> Decision:
+        jobs = self.sync(view)
+        R, Q = self.R, self.Q
+        free = view.M - sum(jobs[j].s + jobs[j].progress for j in R)
+        batch: list[int] = []
+        held: list[int] = []
+        preempted: list[int] = []
+        i = 0
+        while i < len(R):
+            j = R[i]
+            if j in self.reprefill_left:  # re-prefilling: holds s + k, needs no slot for a new token
+                held.append(j)
+                i += 1
+                continue
+            stopped = False
+            while free < 1:
+                v = R.pop()
+                free += jobs[v].s + jobs[v].progress
+                Q.insert(0, v)
+                preempted.append(v)
+                self.reprefill_left.pop(v, None)
+                if v == j:
+                    stopped = True
+                    break
+            if stopped:
+                break
+            batch.append(j)
+            free -= 1
+            i += 1
+        if not preempted:
+            w = (self.watermark * view.M).__floor__()
+            while Q and (self.max_num_seqs is None or len(R) < self.max_num_seqs):
+                h = jobs[Q[0]]
+                reprefill = self.resumes_with_reprefill(h)
+                need = h.s + h.progress + (0 if reprefill else 1)
+                if need + (w if R else 0) > free:
+                    break
+                Q.pop(0)
+                R.append(h.j)
+                free -= need
+                if reprefill:
+                    self.reprefill_left[h.j] = self.reprefill_rounds
+                    held.append(h.j)
+                else:
+                    batch.append(h.j)
+        self.tick(held)
+        return Decision(tuple(batch), (), tuple(preempted), tuple(held))
