@@ -59,9 +59,11 @@ def certify(instance: Instance, policy: str, options: dict[str, Any], benchmark:
     """Run ``policy`` on the reference engine and compare with the exact benchmark. ``benchmark_value``: the
     benchmark's TEL when a caller already holds it from :func:`benchmark_tel` (a search's memo), which spares
     proving the same OPT twice; ALG is re-run on the reference engine either way."""
-    trace = simulate(instance, make_scheduler(policy, instance, **options))
+    scheduler = make_scheduler(policy, instance, **options)
+    full = {**options, **scheduler.options}  # the options in effect, defaults included (recorded in the witness)
+    trace = simulate(instance, scheduler)
     bench = benchmark_tel(instance, benchmark) if benchmark_value is None else benchmark_value
-    return Certified(trace, Witness(instance, policy, dict(options), trace.tel, benchmark, bench))
+    return Certified(trace, Witness(instance, policy, full, trace.tel, benchmark, bench))
 
 
 def replay(witness: Witness) -> list[str]:

@@ -169,6 +169,33 @@ def _parse_start(text: str, strategy: str, problems: list) -> tuple[int, ...]:
     return start
 
 
+def _output_dir(text: str, flag: str) -> Path:
+    """An output folder, checked (and created) before any work starts: not a file, not under a file, writable."""
+    import os
+
+    out = Path(text)
+    for parent in (out, *out.parents):
+        if parent.exists() and not parent.is_dir():
+            what = "is a file" if parent == out else f"is under the file {parent}"
+            raise UsageError(f"{flag}: {text} {what}; it must be a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{flag}: cannot create folder {text} ({exc.strerror})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag}: folder {text} is not writable")
+    return out
+
+
+def _output_file(text: str, flag: str) -> Path:
+    """An output file, checked before any work starts: not a folder, its folder creatable and writable."""
+    path = Path(text)
+    if path.is_dir() or text.endswith(("/", "\\")):
+        raise UsageError(f"{flag}: {text} is a folder; it must be a file name")
+    _output_dir(str(path.parent), flag)
+    return path
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from rich.console import Console
 
@@ -188,10 +215,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     problems = [Problem(c, args.policy, options, args.benchmark) for c in configs]
     start = _parse_start(args.start, args.strategy, problems) if args.start else None
     for p in problems:  # reject bad options before any work
-        full = dict(make_scheduler(p.policy, p.config, **options).options)
+        full = {**options, **make_scheduler(p.policy, p.config, **options).options}
         if args.strategy == "z3":
             check_encodable(p.policy, full)
-    out = Path(args.out)
+    out = _output_dir(args.out, "--out")
     console.print(f"searching {len(problems)} configuration(s) with {args.strategy}, budget {args.budget}s each, "
                   f"seed {args.seed}; witnesses in {out}/")
     report = search_grid(problems, args.strategy, budget=args.budget, seed=args.seed, out=out, start=start,
@@ -204,7 +231,7 @@ def cmd_search(args: argparse.Namespace) -> int:
              "evaluations": c.outcome.evaluations, "seconds": round(c.outcome.seconds, 3),
              "notes": c.outcome.notes} for c in report.cells]
     best = report.best
-    summary = {"strategy": args.strategy, "policy": args.policy, "options": options, "benchmark": args.benchmark,
+    summary = {"strategy": args.strategy, "policy": args.policy, "options": full, "benchmark": args.benchmark,
                "cells": rows, "interrupted": report.interrupted,
                "best_ratio": format_ratio(best.outcome.best_ratio) if best else None,
                "best_witness": str(best.best_path) if best else None}

@@ -8,12 +8,14 @@ as ``<cell>-<seq>.json`` and copied to ``<cell>-best.json``, so an interrupt los
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.instance import Instance, uniform_instance
+from models.schedulers import OptionError, make_scheduler
 from models.witness import Witness, format_ratio, save_witness
 from verify.ranges import IntRange
 from verify.search import Outcome, Problem, run_search
@@ -33,9 +35,40 @@ class Grid:
                 yield uniform_instance(M, s, l, u, [l] * n)
 
 
-def cell_name(config: Instance, policy: str) -> str:
+def full_options(config: Instance, policy: str, options: dict | None = None) -> dict:
+    """The options in effect: those given, completed with the policy's defaults (what a witness records)."""
+    options = dict(options or {})
+    return {**options, **make_scheduler(policy, config, **options).options}
+
+
+def cell_name(config: Instance, policy: str, options: dict | None = None) -> str:
+    """``<policy>[-<key>=<value>...]-n<n>-M<M>-s<s>-l<l>-u<u>``: every option that differs from the policy's
+    default is part of the name, so that searches differing only in a reading never share files."""
     r = config.requests[0]
-    return f"{policy.replace(':', '.')}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}"
+    named = ""
+    if options:
+        full = full_options(config, policy, options)
+        try:
+            defaults = dict(make_scheduler(policy, config).options)
+        except OptionError:  # a user scheduler that needs its keywords: no defaults to leave out
+            defaults = {}
+        named = "".join(f"-{k}={_slug(v)}" for k, v in sorted(full.items()) if defaults.get(k, _MISSING) != v)
+    return f"{policy.replace(':', '.')}{named}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}"
+
+
+_MISSING = object()
+
+
+def _slug(value) -> str:
+    return re.sub(r"[^A-Za-z0-9_.+-]+", "_", str(value))
+
+
+def cell_files(out: Path, cell: str) -> list[Path]:
+    """The witness files of ``cell`` in ``out`` (``<cell>-NNN.json`` and ``<cell>-best.json``)."""
+    if not out.is_dir():
+        return []
+    pattern = re.compile(rf"{re.escape(cell)}-(\d{{3,}}|best)\.json")
+    return sorted(p for p in out.iterdir() if pattern.fullmatch(p.name))
 
 
 @dataclass
@@ -77,7 +110,12 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
     began = time.perf_counter()
     try:
         for problem in problems:
-            sink = WitnessSink(out, cell_name(problem.config, problem.policy))
+            sink = WitnessSink(out, cell_name(problem.config, problem.policy, problem.options))
+            stale = cell_files(out, sink.cell)
+            for path in stale:  # an earlier run's witnesses of this cell must not mix with this run's
+                path.unlink()
+            if stale and progress:
+                progress(f"[{sink.cell}] removed {len(stale)} witness file(s) of an earlier run of this cell")
 
             def on_improve(w: Witness, strat: str, sink=sink) -> None:
                 sink(w, strat)
