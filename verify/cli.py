@@ -57,6 +57,21 @@ def _add_policy_arguments(p: argparse.ArgumentParser, user: bool = False) -> Non
     p.add_argument("--eviction", choices=tuple(EVICTION_ORDERS), help="[reading] A_min eviction order")
 
 
+def _int_at_least(minimum: int, flag: str, maximum: int | None = None):
+    """An argparse type: an integer in [minimum, maximum]; the error names the flag and the rule."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            rule = f">= {minimum}" if maximum is None else f"in {minimum}..{maximum}"
+            raise argparse.ArgumentTypeError(f"must be an integer {rule}, got {value}")
+        return value
+    parse.__name__ = flag
+    return parse
+
+
 def _policy_name(text: str) -> str:
     if text in POLICIES or ":" in text:
         return text
@@ -302,17 +317,25 @@ def cmd_mutants(args: argparse.Namespace) -> int:
     from verify.properties import SUITES
 
     console = Console(width=max(Console().width, 150))
-    results = run_mutants(max_examples=args.max_examples,
-                          progress=lambda r: console.print(f"{r.mutant.name}: "
-                                                           f"{'killed' if r.killed_by else 'SURVIVED'} "
-                                                           f"({r.seconds:.1f}s)", markup=False))
-    table = Table(title="Mutants and the suites that kill them (x = killed)")
+    from verify.mutants import BaselineFailure
+
+    def show(r) -> None:
+        errs = f"; harness errors (not kills): {', '.join(r.errors)}" if r.errors else ""
+        console.print(f"{r.mutant.name}: {'killed' if r.killed_by else 'SURVIVED'} ({r.seconds:.1f}s){errs}",
+                      markup=False)
+
+    console.print("baseline: every suite on the unmutated model ...", markup=False)
+    try:
+        results = run_mutants(max_examples=args.max_examples, progress=show)
+    except BaselineFailure as exc:
+        raise UsageError(str(exc)) from None
+    table = Table(title="Mutants and the suites that kill them (x = killed, E = harness error, not a kill)")
     table.add_column("mutant")
     for name in SUITES:
         table.add_column(name, justify="center")
     table.add_column("verdict")
     for r in results:
-        table.add_row(r.mutant.name, *("x" if s in r.killed_by else "." for s in SUITES),
+        table.add_row(r.mutant.name, *("x" if s in r.killed_by else "E" if s in r.errors else "." for s in SUITES),
                       "SURVIVED" if r.survived else "killed")
     console.print(table)
     survivors = [r.mutant.name for r in results if r.survived]
@@ -448,7 +471,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_prove)
 
     p = sub.add_parser("mutants", help="seeded bugs in copies of the model; exit 1 if a suite misses one")
-    p.add_argument("--max-examples", type=int, default=60, help="Hypothesis examples per suite and mutant")
+    p.add_argument("--max-examples", type=_int_at_least(1, "--max-examples"), default=60,
+                   help="Hypothesis examples per suite and mutant (>= 1)")
     p.set_defaults(run=cmd_mutants)
 
     p = sub.add_parser("report", help="bound-check report: sweep, proofs, workload mode, plots, verdicts")

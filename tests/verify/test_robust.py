@@ -60,3 +60,59 @@ def test_out_that_is_a_file_is_refused_before_the_search(tmp_path, capsys, where
     assert _search(out, "--strategy", "local", "--budget", "600") == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--out" in err and "Traceback" not in err
+
+
+# --- 2. the mutation check: a baseline first, harness errors are not kills, bad --max-examples ----------------
+
+def test_mutants_max_examples_zero_is_one_line_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["mutants", "--max-examples", "0"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--max-examples" in err and ">= 1" in err
+
+
+def test_harness_error_is_not_a_kill(monkeypatch):
+    import verify.mutants as mutants
+
+    def broken(impl, max_examples=None):
+        raise FileNotFoundError("shared/examples/model_examples.json not found")
+
+    def invalid(impl, max_examples=None):
+        from hypothesis.errors import InvalidArgument
+        raise InvalidArgument("max_examples=0 should be at least one")
+
+    monkeypatch.setattr(mutants, "SUITES", {"broken": broken, "invalid": invalid})
+    [result] = mutants.run_mutants([mutants.MUTANTS[0]], baseline=False)
+    assert result.survived and result.killed_by == {}
+    assert set(result.errors) == {"broken", "invalid"}
+
+
+def test_invalid_max_examples_raise_in_the_library():
+    from verify.mutants import MUTANTS, run_mutants
+
+    with pytest.raises(ValueError, match="max_examples"):
+        run_mutants([MUTANTS[0]], max_examples=0)
+
+
+def test_mutants_baseline_must_pass(monkeypatch, tmp_path, capsys):
+    # without the shared examples the conformance suite cannot run: that is no kill, and the check refuses to run
+    monkeypatch.setenv("KVSCHED_SHARED", str(tmp_path))
+    assert main(["mutants", "--max-examples", "5"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "baseline: suite conformance" in err and "Traceback" not in err
+
+
+def test_baseline_runs_on_an_unmutated_copy(monkeypatch):
+    import verify.mutants as mutants
+
+    seen = []
+
+    def records(impl, max_examples=None):
+        seen.append(impl.engine.__name__)
+        assert "baseline" not in impl.engine.__name__, "a property failure on the unmutated model"
+
+    monkeypatch.setattr(mutants, "SUITES", {"records": records})
+    with pytest.raises(mutants.BaselineFailure, match="suite records fails on the unmutated model"):
+        mutants.run_mutants([mutants.MUTANTS[0]])
+    assert len(seen) == 1 and "baseline" in seen[0]
