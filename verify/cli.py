@@ -260,6 +260,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         if best:
             print(f"BEST {summary['best_ratio']} = {float(best.outcome.best_ratio):.4f}  "
                   f"proof {best.outcome.proof_status}  witness {summary['best_witness']}")
+        if report.interrupted:
+            print(f"INTERRUPTED after {len(report.cells)} of {len(problems)} configuration(s): the best witness "
+                  "so far is above; nothing of the interrupted configuration is proven")
     return 130 if report.interrupted else 0
 
 
@@ -525,6 +528,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kvsched: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print("kvsched: interrupted", file=sys.stderr)
+        return 130
+    except SystemError as exc:  # numba's compiled code, interrupted, reports the KeyboardInterrupt this way
+        from verify.search.runner import is_interrupt
+
+        if not is_interrupt(exc):
+            raise
         print("kvsched: interrupted", file=sys.stderr)
         return 130
 

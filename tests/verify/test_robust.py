@@ -116,3 +116,58 @@ def test_baseline_runs_on_an_unmutated_copy(monkeypatch):
     with pytest.raises(mutants.BaselineFailure, match="suite records fails on the unmutated model"):
         mutants.run_mutants([mutants.MUTANTS[0]])
     assert len(seen) == 1 and "baseline" in seen[0]
+
+
+# --- 3. Ctrl-C: every strategy stops, prints the summary with the best witness so far, exits 130 ------------
+
+@pytest.mark.parametrize("strategy", ["z3", "exhaustive", "local", "hypothesis", "portfolio", "statespace"])
+def test_sigint_stops_every_strategy_with_a_summary(tmp_path, strategy):
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    n = "5" if strategy == "z3" else "8"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "verify.cli", "search", "--n", n, "--u", "8", "--M", "18..19", "--strategy", strategy,
+         "--budget", "300", "--out", str(tmp_path), "--json"],
+        cwd=Path(__file__).parents[2], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:  # the first witness is on disk: from now on there is a best so far
+        if "best ratio" in line:
+            break
+    time.sleep(1.5)  # z3: inside a solver check by now (the termination query of n = 5 takes far longer)
+    sent = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    waited = time.perf_counter() - sent
+    assert proc.returncode == 130, err[-2000:]
+    summary = json.loads(out)
+    assert summary["interrupted"] is True
+    assert len(summary["cells"]) == 1, "the grid must not go on to the next configuration"
+    assert summary["cells"][0]["proof"] == "unproven"
+    assert summary["best_witness"] and replay(load_witness(summary["best_witness"])) == []
+    assert "Traceback" not in err
+    assert waited < 15
+
+
+def test_z3_check_interrupted_by_sigint_is_not_a_timeout():
+    import os
+    import signal
+    import threading
+
+    import z3
+
+    from verify.encoding.z3check import check_interruptible
+
+    x = [z3.Int(f"x{i}") for i in range(40)]
+    solver = z3.Solver()
+    solver.add([v * v * v - 7 * v + 3 == sum(x) % 1000003 for v in x] + [z3.Distinct(x)])
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        check_interruptible(solver)
+    timed = z3.Solver()
+    timed.set("timeout", 200)
+    timed.add(solver.assertions())
+    assert check_interruptible(timed) == z3.unknown  # a real timeout stays unknown

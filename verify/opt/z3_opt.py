@@ -15,6 +15,7 @@ from collections import defaultdict
 import z3
 
 from models.instance import Instance
+from verify.encoding.z3check import check_interruptible
 from verify.opt.bounds import start_window
 from verify.opt.result import OptResult, schedule_tel
 
@@ -56,7 +57,7 @@ def solve_z3(instance: Instance, *, timeout: float | None = None) -> OptResult:
         solver.add(tel_expr <= mid)
         if remaining is not None:
             solver.set("timeout", max(1, int(remaining * 1000)))
-        verdict = solver.check()
+        verdict = check_interruptible(solver)
         checks += 1
         if verdict == z3.sat:
             model = solver.model()

@@ -95,11 +95,25 @@ class WitnessSink:
     def __init__(self, out: Path, cell: str) -> None:
         self.out, self.cell, self.seq = out, cell, 0
         self.best_path: Path | None = None
+        self.best: Witness | None = None
 
     def __call__(self, witness: Witness, strategy: str) -> None:
         self.seq += 1
         save_witness(witness, self.out / f"{self.cell}-{self.seq:03d}.json")
         self.best_path = save_witness(witness, self.out / f"{self.cell}-best.json")
+        self.best = witness
+
+
+def is_interrupt(exc: BaseException | None) -> bool:
+    """A KeyboardInterrupt, or an error it caused: numba's compiled code, interrupted, returns a
+    ``SystemError`` ("returned a result with an exception set") whose context is the KeyboardInterrupt."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def search_grid(problems: list[Problem], strategy: str, *, budget: float | None, seed: int, out: Path,
@@ -108,8 +122,11 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
     output vector to begin from (strategies in :data:`verify.search.STARTABLE`)."""
     report = SearchReport()
     began = time.perf_counter()
+    sink = problem = None
+    cell_began = began
     try:
         for problem in problems:
+            cell_began = time.perf_counter()
             sink = WitnessSink(out, cell_name(problem.config, problem.policy, problem.options))
             stale = cell_files(out, sink.cell)
             for path in stale:  # an earlier run's witnesses of this cell must not mix with this run's
@@ -127,6 +144,13 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
             report.cells.append(CellResult(problem, outcome, sink.best_path))
             if progress:
                 progress(f"[{sink.cell}] done: {outcome.proof_status}, best {format_ratio(outcome.best_ratio)}")
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemError) as exc:
+        if not is_interrupt(exc):
+            raise
         report.interrupted = True
+        if sink is not None and (not report.cells or report.cells[-1].problem is not problem):
+            # the cell being searched: its best witness so far (already on disk), nothing proven
+            outcome = Outcome(strategy, sink.best, seconds=time.perf_counter() - cell_began,
+                              notes=["interrupted (SIGINT): the best witness so far, nothing proven"])
+            report.cells.append(CellResult(problem, outcome, sink.best_path))
     return report

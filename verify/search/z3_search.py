@@ -30,6 +30,7 @@ from models.schedulers import make_scheduler
 from models.schedulers.interface import RoundLimitExceeded
 from verify.encoding.opt_table import encode_opt_table, table_size
 from verify.encoding.schedule_z3 import encode_schedule
+from verify.encoding.z3check import check_interruptible
 from verify.encoding.scheduler_z3 import (check_against_reference, check_encodable, encode, encoded_horizon,
                                           make_solver)
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
@@ -51,7 +52,7 @@ class Query:
         if remaining is not None:
             solver.set("timeout", max(1, int(remaining * 1000)))
         solver.add(self.base + list(extra))
-        verdict = solver.check()
+        verdict = check_interruptible(solver)
         self.model = solver.model() if verdict == z3.sat else None
         return verdict
 
