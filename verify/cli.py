@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from models.run import ENGINES, run_policy
+from models.run import ENGINES, check_fast_engine, run_policy
 from models.instance import InstanceError, load_instance
 from models.schedulers import POLICIES, OptionError, RoundLimitExceeded, SchedulerViolation, make_scheduler
 from models.schedulers.a_min import EVICTION_ORDERS
@@ -24,9 +24,10 @@ from verify.campaign.spec import SpecError
 from verify.certify import UnprovenBenchmark
 from verify.encoding.scheduler_z3 import UnsupportedForZ3, check_encodable
 from verify.opt import SOLVERS
-from verify.ranges import RangeError, parse_range
+from verify.ranges import RangeError, check_grid_size, parse_range
 
 EXIT_USAGE = 2
+MAX_SECONDS = 10_000_000.0  # about 116 days: beyond, a "deadline" is no deadline (and overflows Z3's timeout)
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "reports" / "examples" / "amin_evicts.json"
 
 
@@ -67,6 +68,24 @@ def _int_at_least(minimum: int, flag: str, maximum: int | None = None):
         if value < minimum or (maximum is not None and value > maximum):
             rule = f">= {minimum}" if maximum is None else f"in {minimum}..{maximum}"
             raise argparse.ArgumentTypeError(f"must be an integer {rule}, got {value}")
+        return value
+    parse.__name__ = flag
+    return parse
+
+
+def _seconds(flag: str):
+    """An argparse type: a finite number of seconds > 0 (not 0, negative, nan or inf)."""
+    import math
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, got {text!r}")
+        if value > MAX_SECONDS:
+            raise argparse.ArgumentTypeError(f"must be at most {MAX_SECONDS:.0f} seconds, got {text!r}")
         return value
     parse.__name__ = flag
     return parse
@@ -224,13 +243,17 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         grid = Grid(parse_range(args.n, "--n", 1), parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0),
                     parse_range(args.l, "--l", 1), parse_range(args.u, "--u", 1))
+        check_grid_size("--n/--M/--s/--l/--u", [len(grid.n), len(grid.M), len(grid.s), len(grid.l), len(grid.u)],
+                        grid.n.hi)
         configs = list(grid.configurations())
         if not configs:
             raise UsageError("--n/--M/--s/--l/--u: no configuration with l <= u and s + u <= M in these ranges")
     problems = [Problem(c, args.policy, options, args.benchmark) for c in configs]
     start = _parse_start(args.start, args.strategy, problems) if args.start else None
-    for p in problems:  # reject bad options before any work
+    for p in problems:  # reject bad options and instances the fast engine cannot hold before any work
         full = {**options, **make_scheduler(p.policy, p.config, **options).options}
+        if ":" not in p.policy:
+            check_fast_engine(p.config)
         if args.strategy == "z3":
             check_encodable(p.policy, full)
     out = _output_dir(args.out, "--out")
@@ -280,6 +303,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if not 1 <= l <= u:
         raise UsageError(f"--l: must satisfy 1 <= l <= u, got l={l}, u={u}")
     Ms, ss = parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0)
+    check_grid_size("--M/--s", [len(Ms), len(ss)], n)
     if args.method == "statespace":
         from proofs.statespace_safety import prove_memory_safety_statespace
 
@@ -422,7 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_policy_arguments(p)
     p.add_argument("--engine", choices=ENGINES, default="fast", help="fast (default) or the per-round reference")
     p.add_argument("--benchmark", choices=BENCHMARKS, help="add benchmark_tel and the exact ratio")
-    p.add_argument("--timeout", type=float, default=None, help="seconds allowed to prove OPT")
+    p.add_argument("--timeout", type=_seconds("--timeout"), default=None, help="seconds allowed to prove OPT")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=cmd_simulate)
 
@@ -434,7 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--solver", choices=("auto", *SOLVERS), default="auto",
                    help="auto: exhaustive for n <= 7; beyond, exhaustive within a node budget, then the MILP")
-    p.add_argument("--timeout", type=float, default=None, help="seconds; on expiry status is 'unknown'")
+    p.add_argument("--timeout", type=_seconds("--timeout"), default=None, help="seconds; on expiry status is 'unknown'")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_opt)
 
@@ -447,7 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--benchmark", choices=BENCHMARKS, default="opt")
     p.add_argument("--strategy", choices=("z3", "exhaustive", "local", "hypothesis", "portfolio", "statespace"),
                    default="portfolio")
-    p.add_argument("--budget", type=float, default=30.0, help="seconds per configuration")
+    p.add_argument("--budget", type=_seconds("--budget"), default=30.0, help="seconds per configuration")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--start", help="o1,o2,...: begin from this output vector (z3, statespace, local; one "
                                    "configuration); z3 then first asks whether anything beats it")
@@ -469,7 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--l", type=int, default=1)
     p.add_argument("--s", default="0..1", help="prompt size or range")
     p.add_argument("--M", default="8..16", help="capacity or range")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds per claim; on expiry 'unknown'")
+    p.add_argument("--timeout", type=_seconds("--timeout"), default=120.0, help="seconds per claim; on expiry 'unknown'")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_prove)
 
@@ -504,7 +528,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--M-slack", default="0..4", help="M = max(s+u) + slack")
     p.add_argument("--mixed", action="store_true", help="per-request s and [l,u] instead of one for all")
     p.add_argument("--samples", type=int, default=2000)
-    p.add_argument("--budget", type=float, default=None, help="stop after this many seconds")
+    p.add_argument("--budget", type=_seconds("--budget"), default=None, help="stop after this many seconds")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="reports/hsf_gap")
     p.set_defaults(run=cmd_hsf_gap)

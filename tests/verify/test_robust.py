@@ -171,3 +171,102 @@ def test_z3_check_interrupted_by_sigint_is_not_a_timeout():
     timed.set("timeout", 200)
     timed.add(solver.assertions())
     assert check_interruptible(timed) == z3.unknown  # a real timeout stays unknown
+
+
+# --- 4. deadlines and numeric arguments ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("command", "flag"), [
+    (["search", "--out", "{tmp}"], "--budget"), (["opt", "{inst}"], "--timeout"),
+    (["simulate", "{inst}"], "--timeout"), (["prove", "memory-safety"], "--timeout"), (["hsf-gap"], "--budget")])
+@pytest.mark.parametrize("value", ["-5", "0", "nan", "inf", "-inf", "1e300", "abc"])
+def test_seconds_must_be_finite_and_positive(tmp_path, capsys, command, flag, value):
+    inst = tmp_path / "i.json"
+    inst.write_text(json.dumps({"M": 4, "requests": [{"s": 0, "o": 1, "l": 1, "u": 2}]}))
+    args = [a.format(tmp=tmp_path / "o", inst=inst) for a in command]
+    with pytest.raises(SystemExit) as exc:
+        main([*args, f"{flag}={value}"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and flag in err and "seconds" in err
+
+
+def test_a_huge_range_is_refused_at_once(tmp_path, capsys):
+    import time
+
+    began = time.perf_counter()
+    assert main(["search", "--n", "1..100000", "--out", str(tmp_path)]) == 2
+    assert main(["search", "--n", "99000..100000", "--u", "1", "--out", str(tmp_path)]) == 2
+    assert time.perf_counter() - began < 5
+    err = capsys.readouterr().err.splitlines()
+    assert "more than the limit of 10000" in err[0] and "more than the limit of 1000000" in err[1]
+
+
+def test_a_huge_range_in_a_spec_is_refused_at_once():
+    import time
+
+    from verify.campaign.spec import SpecError, parse_spec
+
+    spec = {"name": "x", "strategies": ["local"], "policies": [{"policy": "amin"}],
+            "grid": {"n": "1..100000", "M": 8, "s": 0, "l": 1, "u": 2}}
+    began = time.perf_counter()
+    with pytest.raises(SpecError, match="grid.n: 100000 values, more than the limit"):
+        parse_spec(spec)
+    spec["grid"] = {"n": "1..100", "M": "10..120", "s": 0, "l": 1, "u": 2}
+    with pytest.raises(SpecError, match="limit of 10000"):
+        parse_spec(spec)
+    for budget in (float("nan"), float("inf"), 0, -5):
+        with pytest.raises(SpecError, match="budget: must be a positive number of seconds, finite"):
+            parse_spec({**spec, "budget": budget, "grid": {"n": 2, "M": 8, "s": 0, "l": 1, "u": 2}})
+    assert time.perf_counter() - began < 5
+
+
+@pytest.mark.parametrize("solver", ["auto", "exhaustive", "milp", "z3"])
+def test_opt_keeps_its_deadline_in_the_preparation(solver):
+    # a late arrival: the reference engine steps every empty round of H-SF's run (the start window)
+    import time
+
+    from models.instance import Instance, Request
+    from verify.opt import solve_opt
+
+    inst = Instance(10, (Request(1, 2, 1, 3, 0), Request(1, 2, 1, 3, 10**9)))
+    began = time.perf_counter()
+    result = solve_opt(inst, solver, timeout=1.0)
+    assert time.perf_counter() - began < 3
+    # never claimed without proof: here the sequential schedule meets the lower bound, which proves it
+    assert result.lower_bound <= result.tel == result.upper_bound
+    assert result.status == ("optimal" if result.lower_bound == result.tel else "unknown")
+    assert result.tel == 4 and list(result.starts) == [0, 10**9]
+
+
+def test_opt_deadline_on_many_jobs_is_unknown_with_valid_bounds(tmp_path):
+    import random
+    import time
+
+    from models.instance import Instance, Request
+    from verify.opt import solve_opt
+    from verify.opt.result import schedule_tel
+
+    rng = random.Random(1)
+    reqs = []
+    for _ in range(3000):
+        u = rng.randint(2, 20)
+        lo = rng.randint(1, u)
+        reqs.append(Request(rng.randint(0, 10), rng.randint(lo, u), lo, u, rng.randint(0, 20000)))
+    inst = Instance(400, tuple(reqs))
+    began = time.perf_counter()
+    result = solve_opt(inst, "auto", timeout=1.0)
+    assert time.perf_counter() - began < 4
+    assert result.status == "unknown" and result.lower_bound < result.upper_bound == result.tel
+    assert schedule_tel(inst, result.starts) == result.tel
+
+
+def test_values_too_large_for_the_fast_engine_are_one_line(tmp_path, capsys):
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps({"M": 2**63, "requests": [{"s": 1, "o": 2, "l": 1, "u": 3}]}))
+    assert main(["simulate", str(path), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "M: 9223372036854775808" in err and "reference" in err
+    assert main(["simulate", str(path), "--json", "--engine", "reference"]) == 0
+    assert json.loads(capsys.readouterr().out)["tel"] == 2
+    assert main(["search", "--M", str(2**62), "--n", "2", "--u", "2", "--out", str(tmp_path / "o")]) == 2
+    assert "64-bit" in capsys.readouterr().err

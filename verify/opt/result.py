@@ -72,3 +72,16 @@ def schedule_tel(instance: Instance, starts: Sequence[int]) -> int:
         if used > instance.M:
             raise InvalidSchedule(f"round {t}: memory {used} exceeds M={instance.M}")
     return sum(p + r.o - r.a for p, r in zip(starts, instance.requests, strict=True))
+
+
+def out_of_time(solver: str, instance: Instance, began: float, where: str) -> OptResult:
+    """The result of a solver whose deadline passed before its search began: ``unknown``, bracketed by the
+    combinatorial lower bound and a sequential schedule (neither needs a simulation)."""
+    import time
+
+    from verify.opt.bounds import lower_bound, sequential_schedule
+
+    tel, starts = sequential_schedule(instance)
+    lower = min(lower_bound(instance), tel)
+    return OptResult(solver, "optimal" if lower >= tel else "unknown", tel, starts, lower, tel,
+                     time.perf_counter() - began, {"timed_out": where})

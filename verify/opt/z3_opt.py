@@ -16,13 +16,16 @@ import z3
 
 from models.instance import Instance
 from verify.encoding.z3check import check_interruptible
-from verify.opt.bounds import start_window
-from verify.opt.result import OptResult, schedule_tel
+from verify.opt.bounds import PreparationTimeout, start_window
+from verify.opt.result import OptResult, out_of_time, schedule_tel
 
 
 def solve_z3(instance: Instance, *, timeout: float | None = None) -> OptResult:
     began = time.perf_counter()
-    window = start_window(instance)
+    try:
+        window = start_window(instance, deadline=None if timeout is None else began + timeout)
+    except PreparationTimeout as exc:
+        return out_of_time("z3", instance, began, str(exc))
     reqs = instance.requests
     p = [z3.Int(f"p{j}") for j in range(instance.n)]
     solver = z3.Solver()

@@ -18,6 +18,7 @@ import numpy as np
 from models.engine_fast import Configuration
 from models.engine_reference import simulate
 from models.instance import Instance
+from models.run import check_fast_engine
 from models.schedulers import make_scheduler
 from models.witness import Witness
 from verify.certify import certify, memoised_benchmark_tel
@@ -47,6 +48,8 @@ class Evaluator:
     def __init__(self, problem: Problem, cache: dict | None = None) -> None:
         self.problem = problem
         # a user's scheduler ("module:Class") can only run on the reference engine
+        if ":" not in problem.policy:
+            check_fast_engine(problem.config)  # one line naming the quantity, not numba's OverflowError
         self.engine = (None if ":" in problem.policy
                        else Configuration.build(problem.config, problem.policy, **problem.options))
         # the memo may be shared by searches of the same M and benchmark (keys hold every (s, o, a))
