@@ -18,7 +18,7 @@ from models.instance import InstanceError, load_instance
 from models.schedulers import POLICIES, OptionError, RoundLimitExceeded, SchedulerViolation, make_scheduler
 from models.schedulers.a_min import EVICTION_ORDERS
 from models.feasibility import ADMISSION_RULES
-from models.witness import BENCHMARKS, format_ratio, load_witness
+from models.witness import BENCHMARKS, LivenessWitness, format_ratio, load_any_witness
 from verify.campaign.db import IncompatibleDatabase
 from verify.campaign.spec import SpecError
 from verify.certify import UnprovenBenchmark
@@ -137,12 +137,17 @@ def _print_trace_table(instance, trace, result: dict[str, Any]) -> None:
 def cmd_replay(args: argparse.Namespace) -> int:
     from verify.certify import replay
 
-    witness = load_witness(args.witness)
+    witness = load_any_witness(args.witness)
     problems = replay(witness)
     for line in problems:
         print(f"MISMATCH {line}")
     if problems:
         return 1
+    if isinstance(witness, LivenessWitness):
+        from verify.search.runner import describe_liveness
+
+        print(f"OK {args.witness}: liveness witness of {witness.policy}: {describe_liveness(witness)}")
+        return 0
     print(f"OK {args.witness}: {witness.policy} tel {witness.tel}, {witness.benchmark} tel "
           f"{witness.benchmark_tel}, ratio {format_ratio(witness.ratio)}")
     return 0
@@ -234,7 +239,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from verify.search import Problem
-    from verify.search.runner import Grid, search_grid
+    from verify.search.runner import Grid, describe_liveness, search_grid
 
     console = Console(stderr=True)
     options = _policy_options(args)
@@ -267,7 +272,12 @@ def cmd_search(args: argparse.Namespace) -> int:
              "proven_upper": format_ratio(c.outcome.proven_upper) if c.outcome.proven_upper else None,
              "witness": str(c.best_path) if c.best_path else None,
              "evaluations": c.outcome.evaluations, "seconds": round(c.outcome.seconds, 3),
-             "notes": c.outcome.notes} for c in report.cells]
+             "notes": c.outcome.notes,
+             "liveness_witness": str(c.liveness_path) if c.liveness_path else None,
+             "liveness": ({"round_limit": c.liveness.round_limit, "unfinished": list(c.liveness.unfinished),
+                           "extended_limit": c.liveness.extended_limit, "tel": c.liveness.tel,
+                           "ratio": format_ratio(c.liveness.ratio) if c.liveness.ratio else None}
+                          if c.liveness else None)} for c in report.cells]
     best = report.best
     summary = {"strategy": args.strategy, "policy": args.policy, "options": full, "benchmark": args.benchmark,
                "cells": rows, "interrupted": report.interrupted,
@@ -280,6 +290,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"{row['cell']}: best {row['best_ratio']}  proof {row['proof']}"
                   + (f" (no instance reaches {row['proven_upper']})" if row['proof'] == "bracketed" else "")
                   + f"  witness {row['witness']}")
+        for c in report.cells:
+            if c.liveness is not None:
+                print(f"LIVENESS {c.best_path.name.removesuffix('-best.json') if c.best_path else ''}: "
+                      f"{describe_liveness(c.liveness)}  witness {c.liveness_path}")
         if best:
             print(f"BEST {summary['best_ratio']} = {float(best.outcome.best_ratio):.4f}  "
                   f"proof {best.outcome.proof_status}  witness {summary['best_witness']}")

@@ -270,3 +270,59 @@ def test_values_too_large_for_the_fast_engine_are_one_line(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["tel"] == 2
     assert main(["search", "--M", str(2**62), "--n", "2", "--u", "2", "--out", str(tmp_path / "o")]) == 2
     assert "64-bit" in capsys.readouterr().err
+
+
+# --- 5. a run beyond its round limit is a liveness witness, and the search goes on ------------------------------
+
+STALLS = "tests.verify.search.user_policy:Stalls"
+
+
+def test_run_beyond_the_round_limit_is_a_liveness_witness_and_the_search_goes_on(tmp_path, capsys):
+    from models.witness import LivenessWitness, load_any_witness
+
+    code = main(["search", "--policy", STALLS, "--n", "2", "--u", "3", "--l", "1", "--s", "0", "--M", "4",
+                 "--strategy", "exhaustive", "--out", str(tmp_path), "--json"])
+    assert code == 0
+    [cell] = json.loads(capsys.readouterr().out)["cells"]
+    assert cell["best_ratio"] is not None  # o = (3, 3) ends normally
+    assert cell["proof"] == "unproven"  # a run that never ends: no maximum is proven
+    live = load_any_witness(cell["liveness_witness"])
+    assert isinstance(live, LivenessWitness)
+    assert live.round_limit == 4 * 2 * 3 and live.tel is None and live.unfinished
+    assert cell["liveness"]["tel"] is None and cell["liveness"]["round_limit"] == 24
+    assert replay(live) == []
+    assert main(["replay", cell["liveness_witness"]]) == 0
+    assert "liveness witness" in capsys.readouterr().out
+
+
+def test_a_run_that_ends_beyond_the_limit_gets_its_true_tel(tmp_path):
+    from models.instance import uniform_instance
+    from verify.search import Problem
+    from verify.search.runner import search_grid
+
+    problem = Problem(uniform_instance(4, 0, 1, 3, [1, 1]), STALLS, {"idle": 60}, "opt")
+    report = search_grid([problem], "exhaustive", budget=None, seed=0, out=tmp_path)
+    [cell] = report.cells
+    assert cell.outcome.closed  # every run ends within the extended limit: the maximum is exact
+    live = cell.liveness
+    assert live is not None and live.tel is not None and live.extended_limit == 16 * 24
+    assert live.ratio > 1 and replay(live) == []
+    # the stalled runs are ordinary, exact ratios too: the best witness records the larger limit it needs
+    best = cell.outcome.best
+    assert best.round_limit == 16 * 24 and best.ratio >= live.ratio and replay(best) == []
+    assert load_witness(cell.best_path).round_limit == 16 * 24
+
+
+def test_tampered_liveness_witness_is_a_mismatch(tmp_path, capsys):
+    from models.instance import uniform_instance
+    from verify.search import Problem
+    from verify.search.runner import search_grid
+
+    problem = Problem(uniform_instance(4, 0, 1, 3, [1, 1]), STALLS, {}, "opt")
+    [cell] = search_grid([problem], "exhaustive", budget=None, seed=0, out=tmp_path).cells
+    data = json.loads(cell.liveness_path.read_text())
+    data["unfinished"] = [j for j in range(2) if j not in data["unfinished"]] or [0, 1]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    assert main(["replay", str(bad)]) == 1
+    assert "MISMATCH unfinished" in capsys.readouterr().out

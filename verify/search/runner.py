@@ -7,6 +7,7 @@ as ``<cell>-<seq>.json`` and copied to ``<cell>-best.json``, so an interrupt los
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from models.instance import Instance, uniform_instance
 from models.schedulers import OptionError, make_scheduler
-from models.witness import Witness, format_ratio, save_witness
+from models.witness import LivenessWitness, Witness, format_ratio, save_witness
 from verify.ranges import IntRange
 from verify.search import Outcome, Problem, run_search
 
@@ -64,10 +65,10 @@ def _slug(value) -> str:
 
 
 def cell_files(out: Path, cell: str) -> list[Path]:
-    """The witness files of ``cell`` in ``out`` (``<cell>-NNN.json`` and ``<cell>-best.json``)."""
+    """The witness files of ``cell`` in ``out`` (``<cell>-NNN.json``, ``-best.json``, ``-liveness.json``)."""
     if not out.is_dir():
         return []
-    pattern = re.compile(rf"{re.escape(cell)}-(\d{{3,}}|best)\.json")
+    pattern = re.compile(rf"{re.escape(cell)}-(\d{{3,}}|best|liveness)\.json")
     return sorted(p for p in out.iterdir() if pattern.fullmatch(p.name))
 
 
@@ -76,6 +77,8 @@ class CellResult:
     problem: Problem
     outcome: Outcome
     best_path: Path | None
+    liveness: LivenessWitness | None = None
+    liveness_path: Path | None = None
 
 
 @dataclass
@@ -96,12 +99,29 @@ class WitnessSink:
         self.out, self.cell, self.seq = out, cell, 0
         self.best_path: Path | None = None
         self.best: Witness | None = None
+        self.liveness_witness: LivenessWitness | None = None
+        self.liveness_path: Path | None = None
 
     def __call__(self, witness: Witness, strategy: str) -> None:
         self.seq += 1
         save_witness(witness, self.out / f"{self.cell}-{self.seq:03d}.json")
         self.best_path = save_witness(witness, self.out / f"{self.cell}-best.json")
         self.best = witness
+
+    def liveness(self, witness: LivenessWitness) -> None:
+        """Keep the strongest liveness witness as ``<cell>-liveness.json``: one that never ends beats one that
+        ends; of two that end, the longer TEL."""
+        kept = self.liveness_witness
+        if kept is not None and not _stronger(witness, kept):
+            return
+        self.liveness_witness = witness
+        self.liveness_path = save_witness(witness, self.out / f"{self.cell}-liveness.json")
+
+
+def _stronger(a: LivenessWitness, b: LivenessWitness) -> bool:
+    if a.tel is None or b.tel is None:
+        return a.tel is None and b.tel is not None
+    return a.tel > b.tel
 
 
 def is_interrupt(exc: BaseException | None) -> bool:
@@ -128,6 +148,7 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
         for problem in problems:
             cell_began = time.perf_counter()
             sink = WitnessSink(out, cell_name(problem.config, problem.policy, problem.options))
+            problem = dataclasses.replace(problem, on_liveness=sink.liveness)
             stale = cell_files(out, sink.cell)
             for path in stale:  # an earlier run's witnesses of this cell must not mix with this run's
                 path.unlink()
@@ -141,9 +162,13 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
                              f"elapsed {time.perf_counter() - began:.1f}s")
 
             outcome = run_search(problem, strategy, budget=budget, seed=seed, on_improve=on_improve, start=start)
-            report.cells.append(CellResult(problem, outcome, sink.best_path))
+            report.cells.append(CellResult(problem, outcome, sink.best_path, sink.liveness_witness,
+                                           sink.liveness_path))
             if progress:
                 progress(f"[{sink.cell}] done: {outcome.proof_status}, best {format_ratio(outcome.best_ratio)}")
+                if sink.liveness_witness is not None:
+                    progress(f"[{sink.cell}] LIVENESS: {describe_liveness(sink.liveness_witness)}; witness "
+                             f"{sink.liveness_path}")
     except (KeyboardInterrupt, SystemError) as exc:
         if not is_interrupt(exc):
             raise
@@ -152,5 +177,14 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
             # the cell being searched: its best witness so far (already on disk), nothing proven
             outcome = Outcome(strategy, sink.best, seconds=time.perf_counter() - cell_began,
                               notes=["interrupted (SIGINT): the best witness so far, nothing proven"])
-            report.cells.append(CellResult(problem, outcome, sink.best_path))
+            report.cells.append(CellResult(problem, outcome, sink.best_path, sink.liveness_witness,
+                                           sink.liveness_path))
     return report
+
+
+def describe_liveness(w: LivenessWitness) -> str:
+    text = (f"outputs {list(w.instance.outputs)} leave {len(w.unfinished)} job(s) {list(w.unfinished)} unfinished "
+            f"after the round limit {w.round_limit}")
+    if w.tel is None:
+        return text + f"; still unfinished after {w.extended_limit} rounds"
+    return text + f"; the run ends within {w.extended_limit} rounds with TEL {w.tel}, ratio {format_ratio(w.ratio)}"
