@@ -21,7 +21,7 @@ from models.feasibility import ADMISSION_RULES
 from models.witness import BENCHMARKS, LivenessWitness, format_ratio, load_any_witness
 from verify.campaign.db import IncompatibleDatabase
 from verify.campaign.spec import SpecError
-from verify.certify import UnprovenBenchmark
+from verify.certify import ImpossibleRatio, UnprovenBenchmark
 from verify.encoding.scheduler_z3 import UnsupportedForZ3, check_encodable
 from verify.opt import SOLVERS
 from verify.ranges import RangeError, check_grid_size, parse_range
@@ -106,8 +106,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.benchmark:
         from fractions import Fraction
 
-        from verify.certify import benchmark_tel
+        from verify.certify import benchmark_tel, check_ratio
         bench = benchmark_tel(instance, args.benchmark, timeout=args.timeout)
+        check_ratio(trace.tel, bench, args.benchmark, args.policy)
         result.update(benchmark=args.benchmark, benchmark_tel=bench, ratio=format_ratio(Fraction(trace.tel, bench)))
     if args.json:
         print(json.dumps(result))
@@ -562,7 +563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InstanceError, OptionError, RangeError, UsageError, UnsupportedForZ3, SpecError, IncompatibleDatabase) as exc:
         print(f"kvsched: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (SchedulerViolation, RoundLimitExceeded, UnprovenBenchmark) as exc:
+    except (SchedulerViolation, RoundLimitExceeded, UnprovenBenchmark, ImpossibleRatio) as exc:
         print(f"kvsched: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

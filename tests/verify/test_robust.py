@@ -326,3 +326,46 @@ def test_tampered_liveness_witness_is_a_mismatch(tmp_path, capsys):
     bad.write_text(json.dumps(data))
     assert main(["replay", str(bad)]) == 1
     assert "MISMATCH unfinished" in capsys.readouterr().out
+
+
+# --- 6. no ratio below 1 against OPT; a deterministic information-flow check ------------------------------------
+
+TAMPERS = "tests.verify.search.cheaters:Tampers"
+
+
+def test_a_ratio_below_one_against_opt_is_an_error_naming_the_rule(tmp_path, capsys):
+    inst = tmp_path / "i.json"
+    inst.write_text(json.dumps({"M": 8, "requests": [{"s": 1, "o": 4, "l": 1, "u": 4}, {"s": 1, "o": 4, "l": 1, "u": 4},
+                                                     {"s": 1, "o": 1, "l": 1, "u": 4}]}))
+    assert main(["simulate", str(inst), "--policy", TAMPERS, "--benchmark", "opt", "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and "rule TEL(ALG) >= TEL(OPT) violated" in captured.err
+    code = main(["search", "--policy", TAMPERS, "--n", "3", "--u", "4", "--M", "6", "--strategy", "exhaustive",
+                 "--out", str(tmp_path / "o"), "--json"])
+    captured = capsys.readouterr()
+    assert code == 1 and "closed" not in captured.out and "TEL(ALG) >= TEL(OPT)" in captured.err
+
+
+def test_certify_refuses_a_ratio_below_one():
+    from models.instance import uniform_instance
+    from verify.certify import ImpossibleRatio, certify
+
+    with pytest.raises(ImpossibleRatio, match="rule TEL"):
+        certify(uniform_instance(6, 1, 1, 4, [4, 4, 1]), TAMPERS, {}, "opt")
+
+
+def test_check_scheduler_catches_a_scheduler_reading_true_lengths_through_its_frame():
+    from tests.verify.search.cheaters import ReadsTrueLengths
+    from verify.properties import check_scheduler
+
+    with pytest.raises(AssertionError, match="information flow: round 0"):
+        check_scheduler(ReadsTrueLengths)  # default settings
+
+
+def test_information_probes_pass_for_every_online_built_in():
+    from models.schedulers import make_scheduler, policy_configurations
+    from verify.properties import information_probes
+
+    for policy, options in policy_configurations():
+        if policy != "hsf":
+            information_probes(lambda p=policy, o=options: make_scheduler(p, None, **o))

@@ -21,7 +21,7 @@ from models.instance import Instance
 from models.run import check_fast_engine
 from models.schedulers import RoundLimitExceeded, make_scheduler
 from models.witness import LivenessWitness, Witness
-from verify.certify import certify, certify_liveness, memoised_benchmark_tel
+from verify.certify import certify, certify_liveness, check_ratio, memoised_benchmark_tel
 
 LIVENESS_EXTENSION = 16
 """A run unfinished at its round limit is tried again with this many times the limit, for its true TEL."""
@@ -140,7 +140,13 @@ class Evaluator:
         self.evaluations += 1
         alg = self.alg_tel(outputs)
         bench = self.bench(outputs)
+        self.check(outputs, alg, bench)
         return Fraction(alg, bench), alg, bench
+
+    def check(self, outputs: tuple[int, ...], alg: int, bench: int) -> None:
+        """Every exact ratio obeys ``TEL(ALG) >= TEL(OPT)`` (:func:`verify.certify.check_ratio`)."""
+        if tuple(outputs) not in self.never_ends:  # a TEL bound, not a TEL
+            check_ratio(alg, bench, self.problem.benchmark, self.problem.policy)
 
     def witness(self, outputs: tuple[int, ...]) -> Witness:
         """Certify: ALG re-run on the reference engine (independent of the fast engine), against the exact
