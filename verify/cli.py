@@ -394,8 +394,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.from_db:
         from verify.report.from_db import report_from_db
 
-        if not Path(args.from_db).exists():
-            raise UsageError(f"--from: {args.from_db}: no such database")
+        from verify.campaign import db
+
+        db.open_readonly(args.from_db).close()  # one line, before any output, for what is not a campaign
         out = Path(args.out or "reports/campaign")
         summary = report_from_db(args.from_db, out)
         print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['counts']}, "
@@ -428,9 +429,8 @@ def cmd_campaign(args: argparse.Namespace) -> int:
               f"{summary.recorded} recorded now, {summary.failed} failed; database {args.db}: {summary.counts} "
               f"({summary.seconds:.1f}s){' INTERRUPTED: run again to resume' if summary.interrupted else ''}")
         return 130 if summary.interrupted else (1 if summary.counts["failed"] else 0)
-    if not Path(args.target).exists():
-        raise UsageError(f"{args.target}: no such database")
-    conn = db.open_db(args.target)
+    out = _output_file(args.out, "--out") if args.action == "export" and args.out else None
+    conn = db.open_readonly(args.target)  # status and export never write to the database
     if args.action == "status":
         counts = db.status_counts(conn)
         print(json.dumps(counts) if args.json else "  ".join(f"{k} {v}" for k, v in counts.items()))
@@ -445,7 +445,7 @@ def cmd_campaign(args: argparse.Namespace) -> int:
     if args.out:
         from models.atomic import write_atomic
 
-        write_atomic(args.out, text)
+        write_atomic(out, text)
     else:
         sys.stdout.write(text)
     return 0

@@ -369,3 +369,88 @@ def test_information_probes_pass_for_every_online_built_in():
     for policy, options in policy_configurations():
         if policy != "hsf":
             information_probes(lambda p=policy, o=options: make_scheduler(p, None, **o))
+
+
+# --- 7. read-only commands never write; what is not a campaign database is one line -----------------------------
+
+def _databases(tmp_path):
+    import sqlite3
+
+    from verify.campaign import db
+
+    files = {}
+    foreign = tmp_path / "foreign.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO photos VALUES (1, 'cat')")
+    conn.commit()
+    conn.close()
+    files["foreign"] = foreign
+    files["empty"] = tmp_path / "empty.db"
+    files["empty"].write_bytes(b"")
+    files["garbage"] = tmp_path / "garbage.db"
+    files["garbage"].write_bytes(bytes(range(256)) * 40)
+    tableless = tmp_path / "tableless.db"
+    conn = sqlite3.connect(tableless)
+    conn.execute("PRAGMA user_version = 7")
+    conn.commit()
+    conn.close()
+    files["tableless"] = tableless
+    real = tmp_path / "real.db"
+    conn = db.open_db(real)
+    conn.executemany("INSERT INTO cells (cell_id, campaign, params, status) VALUES (?, 'c', '{}', 'pending')",
+                     [(f"id{i}", ) for i in range(2000)])
+    conn.close()
+    truncated = tmp_path / "truncated.db"
+    data = real.read_bytes()
+    truncated.write_bytes(data[:len(data) // 2])
+    files["truncated"] = truncated
+    return files
+
+
+@pytest.mark.parametrize("kind", ["foreign", "empty", "garbage", "tableless", "truncated"])
+@pytest.mark.parametrize("command", [["campaign", "status"], ["campaign", "export"], ["report", "--from"]])
+def test_read_only_commands_refuse_what_is_not_a_campaign_untouched(tmp_path, capsys, kind, command):
+    path = _databases(tmp_path)[kind]
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    siblings = sorted(p.name for p in tmp_path.iterdir())
+    args = [*command, str(path)] + (["--out", str(tmp_path / "rep")] if command[0] == "report" else [])
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a kvsched database" in err and "Traceback" not in err
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == siblings  # no report, no -wal/-shm files
+
+
+def test_campaign_run_refuses_a_foreign_database_untouched(tmp_path, capsys):
+    path = _databases(tmp_path)["foreign"]
+    before = path.read_bytes()
+    spec = tmp_path / "s.toml"
+    spec.write_text('name = "x"\nstrategies = ["local"]\nbudget = 1\n[[policies]]\npolicy = "amin"\n'
+                    '[grid]\nn = 2\nM = 4\ns = 0\nl = 1\nu = 2\n')
+    assert main(["campaign", "run", str(spec), "--db", str(path), "--workers", "1"]) == 2
+    assert "not a kvsched database" in capsys.readouterr().err and path.read_bytes() == before
+
+
+def test_status_of_a_real_campaign_still_works_read_only(tmp_path, capsys):
+    path = tmp_path / "real.db"
+    from verify.campaign import db
+
+    db.open_db(path).close()
+    before = path.read_bytes()
+    assert main(["campaign", "status", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("pending 0  done 0  failed 0")
+    assert path.read_bytes() == before
+
+
+def test_export_and_report_output_paths_are_checked_first(tmp_path, capsys):
+    from verify.campaign import db
+
+    path = tmp_path / "real.db"
+    db.open_db(path).close()
+    (tmp_path / "dir").mkdir()
+    assert main(["campaign", "export", str(path), "--csv", "--out", str(tmp_path / "dir")]) == 2
+    assert "--out" in capsys.readouterr().err
+    assert main(["report", "--from", str(tmp_path / "dir")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "folder" in err

@@ -14,7 +14,7 @@ from verify.campaign import db
 def report_from_db(db_path: str | Path, out: Path) -> dict:
     from verify.report import render_html
 
-    conn = db.open_db(db_path)
+    conn = db.open_readonly(db_path)
     rows = conn.execute("SELECT cell_id, campaign, params, status, best_ratio, proof, witness, error, seconds "
                         "FROM cells ORDER BY campaign, params").fetchall()
     counts = db.status_counts(conn)
