@@ -8,6 +8,8 @@ reduced fraction ``"p/q"`` of ``tel / benchmark_tel``. Loading validates every f
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -27,13 +29,34 @@ def format_ratio(r: Fraction) -> str:
     return f"{r.numerator}/{r.denominator}"
 
 
+_RATIO = re.compile(r"(0|[1-9][0-9]*)/([1-9][0-9]*)", re.ASCII)
+POLICY_SYNTAX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+"""``module.path:ClassName`` with Python identifiers: what a user scheduler's name must look like."""
+
+
 def parse_ratio(text: Any, field_name: str = "ratio") -> Fraction:
+    """``"p/q"``: ASCII digits, no leading zeros, ``q > 0``, reduced (as :func:`format_ratio` writes it)."""
     if not isinstance(text, str) or text.count("/") != 1:
         raise InstanceError(f"{field_name}: must be a string 'p/q', got {text!r}")
-    p, q = text.split("/")
-    if not (p.isdigit() and q.isdigit()) or int(q) == 0:
-        raise InstanceError(f"{field_name}: must be 'p/q' with non-negative integers and q > 0, got {text!r}")
-    return Fraction(int(p), int(q))
+    m = _RATIO.fullmatch(text)
+    if m is None:
+        raise InstanceError(f"{field_name}: must be 'p/q' with non-negative ASCII integers and q > 0, got {text!r}")
+    p, q = int(m.group(1)), int(m.group(2))
+    if math.gcd(p, q) != 1:
+        raise InstanceError(f"{field_name}: must be a reduced fraction, got {text!r} "
+                            f"(reduced: {format_ratio(Fraction(p, q))})")
+    return Fraction(p, q)
+
+
+def check_policy_name(policy: Any) -> str:
+    """A witness's ``policy``, checked before anything imports it: a built-in name or ``module:Class``."""
+    from models.schedulers import POLICIES
+
+    if not isinstance(policy, str):
+        raise InstanceError("policy: must be a string")
+    if policy not in POLICIES and not POLICY_SYNTAX.fullmatch(policy):
+        raise InstanceError(f"policy: must be one of {', '.join(POLICIES)} or 'module:Class', got {policy!r}")
+    return policy
 
 
 @dataclass(frozen=True)
@@ -63,13 +86,14 @@ class Witness:
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> Witness:
+    def from_dict(cls, data: Any, *, check_ratio: bool = True) -> Witness:
+        """``check_ratio=False`` (replay): a stored ratio that is not tel/benchmark_tel is left for the replay to
+        report, next to the integer that differs."""
         instance = Instance.from_dict(data, extra_keys=WITNESS_KEYS | OPTIONAL_WITNESS_KEYS)
         missing = sorted(WITNESS_KEYS - set(data))
         if missing:
             raise InstanceError(f"witness: missing key {missing[0]!r}")
-        if not isinstance(data["policy"], str):
-            raise InstanceError("policy: must be a string")
+        check_policy_name(data["policy"])
         if not isinstance(data["options"], dict):
             raise InstanceError("options: must be a JSON object")
         for key in ("tel", "benchmark_tel"):
@@ -83,7 +107,7 @@ class Witness:
             _positive_int(limit, "round_limit")
         w = cls(instance, data["policy"], dict(data["options"]), data["tel"], data["benchmark"], data["benchmark_tel"],
                 limit)
-        if parse_ratio(data["ratio"]) != w.ratio:
+        if parse_ratio(data["ratio"]) != w.ratio and check_ratio:
             raise InstanceError(f"ratio: {data['ratio']} is not tel/benchmark_tel = {format_ratio(w.ratio)}")
         return w
 
@@ -157,8 +181,7 @@ class LivenessWitness:
 
 
 def _check_policy_fields(data: Any) -> None:
-    if not isinstance(data["policy"], str):
-        raise InstanceError("policy: must be a string")
+    check_policy_name(data["policy"])
     if not isinstance(data["options"], dict):
         raise InstanceError("options: must be a JSON object")
     if data["benchmark"] not in BENCHMARKS:

@@ -113,8 +113,9 @@ def certify_liveness(instance: Instance, policy: str, options: dict[str, Any], b
     return LivenessWitness(instance, policy, full, benchmark, round_limit, unfinished, extended_limit, trace.tel, bench)
 
 
-def replay(witness: Witness | LivenessWitness) -> list[str]:
-    """Re-run a witness; return one line per stored integer that differs (empty list: it replays exactly)."""
+def replay(witness: Witness | LivenessWitness, *, stored_ratio: Fraction | None = None) -> list[str]:
+    """Re-run a witness; return one line per stored integer that differs (empty list: it replays exactly).
+    ``stored_ratio``: the file's ``ratio`` when it was loaded without checking it against tel/benchmark_tel."""
     if isinstance(witness, LivenessWitness):
         return replay_liveness(witness)
     again = certify(witness.instance, witness.policy, witness.options, witness.benchmark,
@@ -124,8 +125,9 @@ def replay(witness: Witness | LivenessWitness) -> list[str]:
         stored, now = getattr(witness, key), getattr(again, key)
         if stored != now:
             problems.append(f"{key}: stored {stored}, replay gives {now}")
-    if witness.ratio != again.ratio:
-        problems.append(f"ratio: stored {witness.ratio}, replay gives {again.ratio}")
+    ratio = witness.ratio if stored_ratio is None else stored_ratio
+    if ratio != again.ratio:
+        problems.append(f"ratio: stored {ratio}, replay gives {again.ratio}")
     return problems
 
 

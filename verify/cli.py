@@ -18,7 +18,7 @@ from models.instance import InstanceError, load_instance
 from models.schedulers import POLICIES, OptionError, RoundLimitExceeded, SchedulerViolation, make_scheduler
 from models.schedulers.a_min import EVICTION_ORDERS
 from models.feasibility import ADMISSION_RULES
-from models.witness import BENCHMARKS, LivenessWitness, format_ratio, load_any_witness
+from models.witness import BENCHMARKS, LivenessWitness, Witness, format_ratio
 from verify.campaign.db import IncompatibleDatabase
 from verify.campaign.spec import SpecError
 from verify.certify import ImpossibleRatio, UnprovenBenchmark
@@ -92,8 +92,13 @@ def _seconds(flag: str):
 
 
 def _policy_name(text: str) -> str:
-    if text in POLICIES or ":" in text:
+    from models.witness import POLICY_SYNTAX
+
+    if text in POLICIES or POLICY_SYNTAX.fullmatch(text):
         return text
+    if ":" in text:
+        raise argparse.ArgumentTypeError(f"must be module:Class with Python identifiers (e.g. mypkg.mod:MyScheduler), "
+                                         f"got {text!r}")
     raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(POLICIES)} or module:Class)")
 
 
@@ -138,8 +143,18 @@ def _print_trace_table(instance, trace, result: dict[str, Any]) -> None:
 def cmd_replay(args: argparse.Namespace) -> int:
     from verify.certify import replay
 
-    witness = load_any_witness(args.witness)
-    problems = replay(witness)
+    from models.instance import read_json_file
+    from models.witness import parse_ratio, witness_from_dict
+
+    data = read_json_file(args.witness)
+    if isinstance(data, dict) and "kind" not in data:
+        witness = Witness.from_dict(data, check_ratio=False)  # a stored ratio that disagrees is a MISMATCH below
+    else:
+        witness = witness_from_dict(data)
+    if ":" in witness.policy and not args.trust_policy:
+        raise UsageError(f"policy: the witness names the user scheduler {witness.policy!r}; replaying it imports and "
+                         f"runs module {witness.policy.partition(':')[0]!r}: pass --trust-policy to allow that")
+    problems = replay(witness, stored_ratio=parse_ratio(data["ratio"]) if isinstance(witness, Witness) else None)
     for line in problems:
         print(f"MISMATCH {line}")
     if problems:
@@ -176,7 +191,7 @@ def cmd_hsf_gap(args: argparse.Namespace) -> int:
     )
     if cfg.l.lo > cfg.u.hi:
         raise UsageError(f"--l: lower end {cfg.l.lo} above the largest u {cfg.u.hi}")
-    res = search_hsf_gap(cfg, Path(args.out), budget=args.budget)
+    res = search_hsf_gap(cfg, _output_dir(args.out, "--out"), budget=args.budget)
     print(f"tried {res.tried} instances (seed {cfg.seed}); {res.gaps} with TEL(H-SF) > TEL(OPT)")
     for label, w in (("smallest", res.smallest), ("worst", res.worst)):
         if w is None:
@@ -224,6 +239,16 @@ def _output_dir(text: str, flag: str) -> Path:
         raise UsageError(f"{flag}: cannot create folder {text} ({exc.strerror})") from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise UsageError(f"{flag}: folder {text} is not writable")
+    return out
+
+
+def _report_dir(text: str) -> Path:
+    """A report's folder, checked before the work: not a file, its parent creatable and writable (the report
+    is built beside it and renamed into place)."""
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out: {text} is a file; it must be a folder")
+    _output_dir(str(out.parent), "--out")
     return out
 
 
@@ -397,13 +422,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         from verify.campaign import db
 
         db.open_readonly(args.from_db).close()  # one line, before any output, for what is not a campaign
-        out = Path(args.out or "reports/campaign")
+        out = _report_dir(args.out or "reports/campaign")
         summary = report_from_db(args.from_db, out)
         print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['counts']}, "
               f"worst ratio {summary['worst']})")
         return 0
     preset = "quick" if args.quick else args.preset
-    out = Path(args.out or f"reports/{preset}")
+    out = _report_dir(args.out or f"reports/{preset}")
     console = Console(stderr=True)
     summary = run_report(preset, out, progress=lambda line: console.print(line, markup=False, highlight=False))
     for v in summary["verdicts"]:
@@ -412,19 +437,47 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_scheduler_address(address: str, timeout: float = 5.0) -> None:
+    """``--scheduler``: a Dask address ``tcp://host:port`` that accepts a connection, checked before any work
+    (Dask itself waits 30 s and then raises)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise UsageError(f"--scheduler: not an address tcp://host:port ({exc}), got {address!r}") from None
+    if parts.scheme not in ("tcp", "tls") or not host or port is None:
+        raise UsageError(f"--scheduler: must be tcp://host:port (or tls://host:port), got {address!r}")
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--scheduler: cannot connect to {host}:{port} within {timeout:g}s "
+                         f"({exc.strerror or type(exc).__name__})") from None
+
+
 def cmd_campaign(args: argparse.Namespace) -> int:
     from verify.campaign import db
 
     if args.action == "run":
         from rich.console import Console
 
-        from verify.campaign.run import run_campaign
+        from verify.campaign.run import SchedulerUnreachable, run_campaign
         from verify.campaign.spec import load_spec
 
         spec = load_spec(args.target)
+        if args.scheduler:
+            _check_scheduler_address(args.scheduler)
+        if args.workers is not None and args.workers < 1:
+            raise UsageError(f"--workers: must be an integer >= 1, got {args.workers}")
         console = Console(stderr=True)
-        summary = run_campaign(spec, args.db, scheduler=args.scheduler, workers=args.workers,
-                               progress=lambda line: console.print(line, markup=False, highlight=False))
+        try:
+            summary = run_campaign(spec, args.db, scheduler=args.scheduler, workers=args.workers,
+                                   progress=lambda line: console.print(line, markup=False, highlight=False))
+        except SchedulerUnreachable as exc:
+            raise UsageError(str(exc)) from None
         print(f"campaign {spec.name}: {summary.planned} cells, {summary.skipped_done} already done, "
               f"{summary.recorded} recorded now, {summary.failed} failed; database {args.db}: {summary.counts} "
               f"({summary.seconds:.1f}s){' INTERRUPTED: run again to resume' if summary.interrupted else ''}")
@@ -467,6 +520,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("replay", help="re-run a witness file; exit 1 if any stored integer differs")
     p.add_argument("witness")
+    p.add_argument("--trust-policy", action="store_true",
+                   help="allow a witness naming a user scheduler (module:Class): replaying imports and runs it")
     p.set_defaults(run=cmd_replay)
 
     p = sub.add_parser("opt", help="exact hindsight optimum of an instance")

@@ -291,7 +291,9 @@ def test_run_beyond_the_round_limit_is_a_liveness_witness_and_the_search_goes_on
     assert live.round_limit == 4 * 2 * 3 and live.tel is None and live.unfinished
     assert cell["liveness"]["tel"] is None and cell["liveness"]["round_limit"] == 24
     assert replay(live) == []
-    assert main(["replay", cell["liveness_witness"]]) == 0
+    assert main(["replay", cell["liveness_witness"]]) == 2  # a user scheduler: not imported unless trusted
+    capsys.readouterr()
+    assert main(["replay", cell["liveness_witness"], "--trust-policy"]) == 0
     assert "liveness witness" in capsys.readouterr().out
 
 
@@ -324,7 +326,7 @@ def test_tampered_liveness_witness_is_a_mismatch(tmp_path, capsys):
     data["unfinished"] = [j for j in range(2) if j not in data["unfinished"]] or [0, 1]
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data))
-    assert main(["replay", str(bad)]) == 1
+    assert main(["replay", str(bad), "--trust-policy"]) == 1
     assert "MISMATCH unfinished" in capsys.readouterr().out
 
 
@@ -454,3 +456,194 @@ def test_export_and_report_output_paths_are_checked_first(tmp_path, capsys):
     assert main(["report", "--from", str(tmp_path / "dir")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "folder" in err
+
+
+# --- 8. one line instead of a traceback ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'{"M": 8, "requests": [{"s": 1, "o": 1, "l": 1, "u": 4, "a": 0}]}\xff', "not valid UTF-8"),
+    (b"[" * 200_000, "nested deeper than 100 levels"),
+    (b'{"M": ' + b"9" * 5000 + b', "requests": []}', "4300 digits"),
+    (b'{"M": 8, "M": 9, "requests": []}', "duplicate key 'M'"),
+    (b'{"M": 8, "requests": [{"s": 1, "o": 1, "o": 2, "l": 1, "u": 4}]}', "duplicate key 'o'"),
+])
+@pytest.mark.parametrize("command", ["simulate", "opt", "replay"])
+def test_hostile_json_files_are_one_line(tmp_path, capsys, content, message, command):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    assert main([command, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_hostile_spec_files_are_one_line(tmp_path, capsys):
+    for content, message in ((b'name = "x\xff"\n', "not valid UTF-8"), (b"a = " + b"[" * 5000, "invalid TOML")):
+        path = tmp_path / "s.toml"
+        path.write_bytes(content)
+        assert main(["campaign", "run", str(path), "--db", str(tmp_path / "c.db")]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err
+    assert not (tmp_path / "c.db").exists()
+
+
+@pytest.mark.parametrize("policy", [":Foo", "Foo:", "a b:C", "mod:Cls:x", "1mod:C"])
+def test_malformed_user_policy_is_one_line(tmp_path, capsys, policy):
+    with pytest.raises(SystemExit) as exc:
+        main(["search", "--policy", policy, "--out", str(tmp_path)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "module:Class" in err
+
+
+def test_unreachable_scheduler_is_one_line_and_quick(tmp_path, capsys):
+    import time
+
+    spec = tmp_path / "s.toml"
+    spec.write_text('name = "x"\nstrategies = ["local"]\nbudget = 1\n[[policies]]\npolicy = "amin"\n'
+                    '[grid]\nn = 2\nM = 4\ns = 0\nl = 1\nu = 2\n')
+    began = time.perf_counter()
+    assert main(["campaign", "run", str(spec), "--db", str(tmp_path / "c.db"), "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert time.perf_counter() - began < 10
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--scheduler: cannot connect" in err
+    assert not (tmp_path / "c.db").exists()
+
+
+@pytest.mark.parametrize("args", [["hsf-gap", "--out", "{file}"], ["report", "--out", "{file}"],
+                                  ["report", "--out", "{file}/sub"], ["search", "--out", "{file}/sub"]])
+def test_output_folder_that_is_a_file_is_refused_first(tmp_path, capsys, args):
+    f = tmp_path / "f"
+    f.write_text("x")
+    assert main([a.format(file=f) for a in args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--out" in err and f.read_text() == "x"
+
+
+# --- 9. an interrupted report leaves no partial output ---------------------------------------------------------
+
+def test_sigint_during_report_leaves_nothing_behind(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    out = tmp_path / "rep"
+    proc = subprocess.Popen([sys.executable, "-m", "verify.cli", "report", "--quick", "--out", str(out)],
+                            cwd=Path(__file__).parents[2], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen = 0
+    for _line in proc.stderr:
+        seen += 1
+        if seen >= 4:  # the sweep is running: some witnesses are already written
+            break
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no rep/, no temporary folder
+
+
+def test_building_dir_keeps_the_old_folder_on_failure(tmp_path):
+    from models.atomic import building_dir
+
+    target = tmp_path / "rep"
+    target.mkdir()
+    (target / "report.md").write_text("old")
+    with pytest.raises(KeyboardInterrupt), building_dir(target) as work:
+        (work / "report.md").write_text("half")
+        raise KeyboardInterrupt
+    assert (target / "report.md").read_text() == "old" and sorted(tmp_path.iterdir()) == [target]
+    with building_dir(target) as work:
+        (work / "report.md").write_text("new")
+    assert (target / "report.md").read_text() == "new" and sorted(tmp_path.iterdir()) == [target]
+    assert oct(target.stat().st_mode & 0o777) == oct(0o777 & ~_umask())
+
+
+def _umask():
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# --- 10. smaller ones ----------------------------------------------------------------------------------------
+
+def _witness_file(tmp_path, **change):
+    from models.instance import uniform_instance
+    from models.witness import save_witness
+    from verify.certify import certify
+
+    w = certify(uniform_instance(8, 1, 1, 4, [4, 4, 1]), "amin", {}, "opt").witness
+    data = w.to_dict() | change
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(data))
+    return path, w, save_witness
+
+
+@pytest.mark.parametrize("ratio", ["24/22", "\u0661\u0662/11", "012/11", "12/ 11"])
+def test_non_reduced_or_non_ascii_ratios_are_rejected(tmp_path, capsys, ratio):
+    path, _, _ = _witness_file(tmp_path, ratio=ratio)
+    assert main(["replay", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ratio: must be" in err
+
+
+def test_replay_does_not_import_the_module_a_witness_names(tmp_path, capsys):
+    import sys
+
+    for policy, message in (("antigravity:Fly", "--trust-policy"), ("os.system", "must be one of"),
+                            ("__import__('os'):X", "must be one of")):
+        path, _, _ = _witness_file(tmp_path, policy=policy)
+        assert main(["replay", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err
+    assert "antigravity" not in sys.modules
+
+
+def test_tampering_tel_alone_is_a_mismatch_naming_tel(tmp_path, capsys):
+    path, w, _ = _witness_file(tmp_path)
+    data = json.loads(path.read_text())
+    data["tel"] = w.tel + 1
+    path.write_text(json.dumps(data))
+    assert main(["replay", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"MISMATCH tel: stored {w.tel + 1}, replay gives {w.tel}" in out and "MISMATCH ratio" not in out
+
+
+def test_tampering_the_ratio_alone_is_a_mismatch_naming_ratio(tmp_path, capsys):
+    path, w, _ = _witness_file(tmp_path, ratio="13/11")
+    assert main(["replay", str(path)]) == 1
+    assert "MISMATCH ratio: stored 13/11, replay gives 12/11" in capsys.readouterr().out
+
+
+def test_files_are_written_with_normal_permissions(tmp_path):
+    from models.atomic import write_atomic
+
+    path = write_atomic(tmp_path / "f.json", "{}")
+    assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def test_import_works_without_a_writable_home(tmp_path):
+    # numba caches the fast engine beside its source (models/__pycache__) or in ~/.cache; when neither can be
+    # written it raises at import. Reproduced as any user: __pycache__ is a file, HOME is not a folder.
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    shutil.copytree(root / "models", tmp_path / "models", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "models" / "__pycache__").write_text("not a folder")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_") and k != "XDG_CACHE_HOME"}
+    env |= {"HOME": "/dev/null", "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); "
+            "from models.engine_fast import simulate_fast; from models.instance import uniform_instance; "
+            "print(simulate_fast(uniform_instance(4, 0, 1, 2, [1, 2]), 'amin').tel)")
+    ran = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=env, capture_output=True, text=True,
+                         timeout=300, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr[-1500:]
+    assert ran.stdout.strip() == "3"
+    assert any((tmp_path / "tmp").iterdir())  # the cache went to the temporary folder

@@ -182,10 +182,22 @@ def parse_spec(data: dict[str, Any]) -> Spec:
 
 
 def load_spec(path: str | Path) -> Spec:
+    if Path(path).is_dir():
+        raise SpecError(f"{path}: is a folder, not a SPEC file")
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise SpecError(f"{path}: cannot read file ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path}: not valid UTF-8 (byte {exc.start}: {exc.reason})") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise SpecError(f"{path}: invalid TOML: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer beyond Python's digit limit
+        raise SpecError(f"{path}: invalid TOML: {str(exc).split(';')[0]}") from None
     return parse_spec(data)

@@ -12,6 +12,14 @@ from verify.campaign import db
 
 
 def report_from_db(db_path: str | Path, out: Path) -> dict:
+    """The campaign report in ``out``, built in a temporary sibling folder and renamed into place whole."""
+    from models.atomic import building_dir
+
+    with building_dir(out) as work:
+        return _report_from_db(db_path, work)
+
+
+def _report_from_db(db_path: str | Path, out: Path) -> dict:
     from verify.report import render_html
 
     conn = db.open_readonly(db_path)
