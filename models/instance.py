@@ -148,14 +148,72 @@ def uniform_instance(M: int, s: int, l: int, u: int, outputs: list[int] | tuple[
 def read_json_file(path: str | Path) -> Any:
     """Parse a JSON file, turning I/O and syntax errors into :class:`InstanceError`."""
     p = Path(path)
+    if p.is_dir():
+        raise InstanceError(f"{p}: is a folder, not a JSON file")
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except OSError as exc:
         raise InstanceError(f"{p}: cannot read file ({exc.strerror})") from None
+    return parse_json_text(raw, str(p))
+
+
+MAX_JSON_DEPTH = 100
+"""Nesting deeper than this is refused before parsing (an instance needs three levels)."""
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise InstanceError(f"duplicate key {key!r}: rule every key appears once in a JSON object")
+        seen[key] = value
+    return seen
+
+
+def _too_deep(text: str, limit: int) -> bool:
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+def parse_json_text(raw: bytes | str, name: str) -> Any:
+    """Parse JSON strictly: UTF-8 only, no duplicate keys, nesting at most :data:`MAX_JSON_DEPTH`, integers
+    within Python's digit limit; every failure is an :class:`InstanceError` naming ``name`` and the rule."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InstanceError(f"{name}: not valid UTF-8 (byte {exc.start}: {exc.reason})") from None
+    else:
+        text = raw
+    if _too_deep(text, MAX_JSON_DEPTH):
+        raise InstanceError(f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_reject_duplicates)
+    except InstanceError as exc:
+        raise InstanceError(f"{name}: {exc}") from None
     except json.JSONDecodeError as exc:
-        raise InstanceError(f"{p}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise InstanceError(f"{name}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise InstanceError(f"{name}: JSON nested too deeply") from None
+    except ValueError as exc:  # an integer beyond Python's digit limit (sys.set_int_max_str_digits)
+        raise InstanceError(f"{name}: invalid JSON: {str(exc).split(';')[0]}") from None
 
 
 def load_instance(path: str | Path) -> Instance:

@@ -8,6 +8,8 @@ reduced fraction ``"p/q"`` of ``tel / benchmark_tel``. Loading validates every f
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -18,19 +20,43 @@ from models.instance import Instance, InstanceError, read_json_file
 
 BENCHMARKS = ("opt", "hsf")
 WITNESS_KEYS = frozenset({"policy", "options", "tel", "benchmark", "benchmark_tel", "ratio"})
+OPTIONAL_WITNESS_KEYS = frozenset({"round_limit"})
+LIVENESS_KEYS = frozenset({"kind", "policy", "options", "benchmark", "round_limit", "unfinished", "extended_limit",
+                           "tel", "benchmark_tel", "ratio"})
 
 
 def format_ratio(r: Fraction) -> str:
     return f"{r.numerator}/{r.denominator}"
 
 
+_RATIO = re.compile(r"(0|[1-9][0-9]*)/([1-9][0-9]*)", re.ASCII)
+POLICY_SYNTAX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+"""``module.path:ClassName`` with Python identifiers: what a user scheduler's name must look like."""
+
+
 def parse_ratio(text: Any, field_name: str = "ratio") -> Fraction:
+    """``"p/q"``: ASCII digits, no leading zeros, ``q > 0``, reduced (as :func:`format_ratio` writes it)."""
     if not isinstance(text, str) or text.count("/") != 1:
         raise InstanceError(f"{field_name}: must be a string 'p/q', got {text!r}")
-    p, q = text.split("/")
-    if not (p.isdigit() and q.isdigit()) or int(q) == 0:
-        raise InstanceError(f"{field_name}: must be 'p/q' with non-negative integers and q > 0, got {text!r}")
-    return Fraction(int(p), int(q))
+    m = _RATIO.fullmatch(text)
+    if m is None:
+        raise InstanceError(f"{field_name}: must be 'p/q' with non-negative ASCII integers and q > 0, got {text!r}")
+    p, q = int(m.group(1)), int(m.group(2))
+    if math.gcd(p, q) != 1:
+        raise InstanceError(f"{field_name}: must be a reduced fraction, got {text!r} "
+                            f"(reduced: {format_ratio(Fraction(p, q))})")
+    return Fraction(p, q)
+
+
+def check_policy_name(policy: Any) -> str:
+    """A witness's ``policy``, checked before anything imports it: a built-in name or ``module:Class``."""
+    from models.schedulers import POLICIES
+
+    if not isinstance(policy, str):
+        raise InstanceError("policy: must be a string")
+    if policy not in POLICIES and not POLICY_SYNTAX.fullmatch(policy):
+        raise InstanceError(f"policy: must be one of {', '.join(POLICIES)} or 'module:Class', got {policy!r}")
+    return policy
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,7 @@ class Witness:
     tel: int = 0
     benchmark: str = "opt"
     benchmark_tel: int = 1
+    round_limit: int | None = None  # set when the run needs more rounds than the default limit (replay uses it)
 
     @property
     def ratio(self) -> Fraction:
@@ -55,16 +82,18 @@ class Witness:
             "benchmark": self.benchmark,
             "benchmark_tel": self.benchmark_tel,
             "ratio": format_ratio(self.ratio),
+            **({"round_limit": self.round_limit} if self.round_limit is not None else {}),
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> Witness:
-        instance = Instance.from_dict(data, extra_keys=WITNESS_KEYS)
+    def from_dict(cls, data: Any, *, check_ratio: bool = True) -> Witness:
+        """``check_ratio=False`` (replay): a stored ratio that is not tel/benchmark_tel is left for the replay to
+        report, next to the integer that differs."""
+        instance = Instance.from_dict(data, extra_keys=WITNESS_KEYS | OPTIONAL_WITNESS_KEYS)
         missing = sorted(WITNESS_KEYS - set(data))
         if missing:
             raise InstanceError(f"witness: missing key {missing[0]!r}")
-        if not isinstance(data["policy"], str):
-            raise InstanceError("policy: must be a string")
+        check_policy_name(data["policy"])
         if not isinstance(data["options"], dict):
             raise InstanceError("options: must be a JSON object")
         for key in ("tel", "benchmark_tel"):
@@ -73,16 +102,107 @@ class Witness:
                 raise InstanceError(f"{key}: must be a positive integer, got {value!r}")
         if data["benchmark"] not in BENCHMARKS:
             raise InstanceError(f"benchmark: must be one of {', '.join(BENCHMARKS)}, got {data['benchmark']!r}")
-        w = cls(instance, data["policy"], dict(data["options"]), data["tel"], data["benchmark"], data["benchmark_tel"])
-        if parse_ratio(data["ratio"]) != w.ratio:
+        limit = data.get("round_limit")
+        if limit is not None:
+            _positive_int(limit, "round_limit")
+        w = cls(instance, data["policy"], dict(data["options"]), data["tel"], data["benchmark"], data["benchmark_tel"],
+                limit)
+        if parse_ratio(data["ratio"]) != w.ratio and check_ratio:
             raise InstanceError(f"ratio: {data['ratio']} is not tel/benchmark_tel = {format_ratio(w.ratio)}")
         return w
+
+
+def _positive_int(value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InstanceError(f"{key}: must be a positive integer, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class LivenessWitness:
+    """A run that is still unfinished after its stated round limit: under a reading without a liveness
+    guarantee, the strongest adversarial result there is.
+
+    ``unfinished``: the jobs not done after ``round_limit`` rounds (reference engine). ``extended_limit``: the
+    larger limit the run was tried with; ``tel`` and ``benchmark_tel`` are its true TEL and the benchmark's
+    when it ends within that, else ``None``. File: the instance, ``"kind": "liveness"``, ``policy``,
+    ``options``, ``benchmark``, ``round_limit``, ``unfinished``, ``extended_limit``, ``tel``, ``benchmark_tel``,
+    ``ratio`` (``"p/q"`` or ``null``)."""
+
+    instance: Instance
+    policy: str
+    options: dict[str, Any]
+    benchmark: str
+    round_limit: int
+    unfinished: tuple[int, ...]
+    extended_limit: int
+    tel: int | None = None
+    benchmark_tel: int | None = None
+
+    @property
+    def ratio(self) -> Fraction | None:
+        return None if self.tel is None else Fraction(self.tel, self.benchmark_tel)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.instance.as_dict(), "kind": "liveness", "policy": self.policy, "options": dict(self.options),
+                "benchmark": self.benchmark, "round_limit": self.round_limit, "unfinished": list(self.unfinished),
+                "extended_limit": self.extended_limit, "tel": self.tel, "benchmark_tel": self.benchmark_tel,
+                "ratio": None if self.ratio is None else format_ratio(self.ratio)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> LivenessWitness:
+        instance = Instance.from_dict(data, extra_keys=LIVENESS_KEYS)
+        missing = sorted(LIVENESS_KEYS - set(data))
+        if missing:
+            raise InstanceError(f"liveness witness: missing key {missing[0]!r}")
+        if data["kind"] != "liveness":
+            raise InstanceError(f"kind: must be 'liveness', got {data['kind']!r}")
+        _check_policy_fields(data)
+        limit = _positive_int(data["round_limit"], "round_limit")
+        extended = _positive_int(data["extended_limit"], "extended_limit")
+        if extended < limit:
+            raise InstanceError(f"extended_limit: rule extended_limit >= round_limit violated ({extended} < {limit})")
+        unfinished = data["unfinished"]
+        if (not isinstance(unfinished, list) or not unfinished
+                or any(isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < instance.n for j in unfinished)
+                or unfinished != sorted(set(unfinished))):
+            raise InstanceError(f"unfinished: must be a non-empty ascending list of job indices in 0..{instance.n - 1}")
+        tel, bench = data["tel"], data["benchmark_tel"]
+        if (tel is None) != (bench is None) or (tel is None) != (data["ratio"] is None):
+            raise InstanceError("tel, benchmark_tel, ratio: all null (the run did not end) or all given")
+        if tel is not None:
+            _positive_int(tel, "tel")
+            _positive_int(bench, "benchmark_tel")
+        w = cls(instance, data["policy"], dict(data["options"]), data["benchmark"], limit, tuple(unfinished), extended,
+                tel, bench)
+        if tel is not None and parse_ratio(data["ratio"]) != w.ratio:
+            raise InstanceError(f"ratio: {data['ratio']} is not tel/benchmark_tel = {format_ratio(w.ratio)}")
+        return w
+
+
+def _check_policy_fields(data: Any) -> None:
+    check_policy_name(data["policy"])
+    if not isinstance(data["options"], dict):
+        raise InstanceError("options: must be a JSON object")
+    if data["benchmark"] not in BENCHMARKS:
+        raise InstanceError(f"benchmark: must be one of {', '.join(BENCHMARKS)}, got {data['benchmark']!r}")
+
+
+def witness_from_dict(data: Any) -> Witness | LivenessWitness:
+    """A ratio witness, or a liveness witness (``"kind": "liveness"``)."""
+    if isinstance(data, dict) and "kind" in data:
+        return LivenessWitness.from_dict(data)
+    return Witness.from_dict(data)
 
 
 def load_witness(path: str | Path) -> Witness:
     return Witness.from_dict(read_json_file(path))
 
 
-def save_witness(witness: Witness, path: str | Path) -> Path:
+def load_any_witness(path: str | Path) -> Witness | LivenessWitness:
+    return witness_from_dict(read_json_file(path))
+
+
+def save_witness(witness: Witness | LivenessWitness, path: str | Path) -> Path:
     """Write the witness atomically (temporary file, then rename)."""
     return write_atomic(path, json.dumps(witness.to_dict(), indent=1) + "\n")

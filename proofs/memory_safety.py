@@ -25,6 +25,7 @@ from models.engine_reference import simulate
 from models.instance import Instance, uniform_instance
 from models.schedulers import make_scheduler
 from verify.symbolic.scheduler_z3 import encode, make_solver
+from verify.z3check import check_interruptible
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def prove_config(config: Instance, policy: str, options: dict | None = None, *,
             solver.set("timeout", int(timeout * 1000))
         solver.add(run.constraints + [violation])
         began = time.perf_counter()
-        verdict = solver.check()
+        verdict = check_interruptible(solver)
         seconds = time.perf_counter() - began
         witness, detail = None, ""
         if verdict == z3.sat:

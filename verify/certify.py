@@ -9,9 +9,9 @@ from typing import Any
 
 from models.engine_reference import simulate
 from models.instance import Instance
-from models.schedulers import make_scheduler
+from models.schedulers import RoundLimitExceeded, make_scheduler
 from models.trace import Trace
-from models.witness import Witness
+from models.witness import LivenessWitness, Witness
 from verify.opt.benchmark import UnprovenBenchmark, benchmark_tel
 
 
@@ -25,26 +25,102 @@ class Certified:
         return self.witness.ratio
 
 
+class ImpossibleRatio(ArithmeticError):
+    """A ratio below 1 against exact OPT: no schedule beats the optimum, so the run or the benchmark is wrong."""
+
+
+def check_ratio(tel: int, bench: int, benchmark: str, policy: str) -> None:
+    """Rule ``TEL(ALG) >= TEL(OPT)``: an eviction restarts a job from zero, so the final runs of any valid run
+    form a non-preemptive schedule with the same completions, and no run beats the exact optimum. A ratio below
+    1 against OPT therefore means the run is not what it claims (a scheduler that tampered with the engine):
+    raise :class:`ImpossibleRatio` naming the rule. (Against H-SF, which is not optimal, ratios below 1 are
+    real.)"""
+    if benchmark == "opt" and tel < bench:
+        raise ImpossibleRatio(f"ratio: rule TEL(ALG) >= TEL(OPT) violated ({policy}: TEL {tel} < OPT {bench}); a "
+                              "ratio below 1 against exact OPT is impossible, so this run cannot be certified")
+
+
 def certify(instance: Instance, policy: str, options: dict[str, Any], benchmark: str = "opt", *,
-            benchmark_value: int | None = None) -> Certified:
+            benchmark_value: int | None = None, round_limit: int | None = None) -> Certified:
     """Run ``policy`` on the reference engine and compare with the exact benchmark. ``benchmark_value``: the
     benchmark's TEL when a caller already holds it from :func:`benchmark_tel` (a search's memo), which spares
-    proving the same OPT twice; ALG is re-run on the reference engine either way."""
-    trace = simulate(instance, make_scheduler(policy, instance, **options))
+    proving the same OPT twice; ALG is re-run on the reference engine either way. ``round_limit``: a limit
+    above the default, for a run that needs more rounds (recorded in the witness)."""
+    scheduler = make_scheduler(policy, instance, **options)
+    full = {**options, **scheduler.options}  # the options in effect, defaults included (recorded in the witness)
+    trace = simulate(instance, scheduler, round_limit=round_limit)
     bench = benchmark_tel(instance, benchmark) if benchmark_value is None else benchmark_value
-    return Certified(trace, Witness(instance, policy, dict(options), trace.tel, benchmark, bench))
+    check_ratio(trace.tel, bench, benchmark, policy)
+    return Certified(trace, Witness(instance, policy, full, trace.tel, benchmark, bench, round_limit))
 
 
-def replay(witness: Witness) -> list[str]:
-    """Re-run a witness; return one line per stored integer that differs (empty list: it replays exactly)."""
-    again = certify(witness.instance, witness.policy, witness.options, witness.benchmark).witness
+def unfinished_after(instance: Instance, policy: str, options: dict[str, Any], limit: int) -> tuple[int, ...]:
+    """The jobs not done after ``limit`` rounds of ``policy`` on the reference engine (empty: it finished)."""
+    from models.engine_reference import Execution
+    from models.view import Status
+
+    run = Execution(instance, make_scheduler(policy, instance, **options), round_limit=limit)
+    while not run.finished and run.t < limit:
+        run.step()
+    return tuple(j for j, job in enumerate(run.jobs) if job.status is not Status.DONE)
+
+
+def certify_liveness(instance: Instance, policy: str, options: dict[str, Any], benchmark: str, *, round_limit: int,
+                     extended_limit: int, benchmark_value: int | None = None) -> LivenessWitness:
+    """A run unfinished after ``round_limit`` rounds, on the reference engine; tried again up to
+    ``extended_limit`` rounds, where, if it ends, its true TEL and the exact benchmark are recorded."""
+    scheduler = make_scheduler(policy, instance, **options)
+    full = {**options, **scheduler.options}
+    unfinished = unfinished_after(instance, policy, options, round_limit)
+    if not unfinished:
+        raise AssertionError(f"{policy} on {list(instance.outputs)} finishes within {round_limit} rounds on the "
+                             "reference engine, but the fast engine says it does not")
+    try:
+        trace = simulate(instance, make_scheduler(policy, instance, **options), round_limit=extended_limit)
+    except RoundLimitExceeded:
+        return LivenessWitness(instance, policy, full, benchmark, round_limit, unfinished, extended_limit)
+    bench = benchmark_tel(instance, benchmark) if benchmark_value is None else benchmark_value
+    check_ratio(trace.tel, bench, benchmark, policy)
+    return LivenessWitness(instance, policy, full, benchmark, round_limit, unfinished, extended_limit, trace.tel, bench)
+
+
+def replay(witness: Witness | LivenessWitness, *, stored_ratio: Fraction | None = None) -> list[str]:
+    """Re-run a witness; return one line per stored integer that differs (empty list: it replays exactly).
+    ``stored_ratio``: the file's ``ratio`` when it was loaded without checking it against tel/benchmark_tel."""
+    if isinstance(witness, LivenessWitness):
+        return replay_liveness(witness)
+    again = certify(witness.instance, witness.policy, witness.options, witness.benchmark,
+                    round_limit=witness.round_limit).witness
     problems = []
     for key in ("tel", "benchmark_tel"):
         stored, now = getattr(witness, key), getattr(again, key)
         if stored != now:
             problems.append(f"{key}: stored {stored}, replay gives {now}")
-    if witness.ratio != again.ratio:
-        problems.append(f"ratio: stored {witness.ratio}, replay gives {again.ratio}")
+    ratio = witness.ratio if stored_ratio is None else stored_ratio
+    if ratio != again.ratio:
+        problems.append(f"ratio: stored {ratio}, replay gives {again.ratio}")
+    return problems
+
+
+def replay_liveness(witness: LivenessWitness) -> list[str]:
+    """Re-run a liveness witness: the same jobs unfinished after its round limit, and the same TEL (or none)
+    within its extended limit."""
+    w = witness
+    problems = []
+    unfinished = unfinished_after(w.instance, w.policy, w.options, w.round_limit)
+    if unfinished != w.unfinished:
+        problems.append(f"unfinished: stored {list(w.unfinished)} after {w.round_limit} rounds, replay gives "
+                        f"{list(unfinished)}")
+    try:
+        tel = simulate(w.instance, make_scheduler(w.policy, w.instance, **w.options), round_limit=w.extended_limit).tel
+    except RoundLimitExceeded:
+        tel = None
+    if tel != w.tel:
+        problems.append(f"tel: stored {w.tel}, replay gives {tel} (within {w.extended_limit} rounds)")
+    elif tel is not None:
+        bench = benchmark_tel(w.instance, w.benchmark)
+        if bench != w.benchmark_tel:
+            problems.append(f"benchmark_tel: stored {w.benchmark_tel}, replay gives {bench}")
     return problems
 
 

@@ -13,20 +13,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from models.run import ENGINES, run_policy
+from models.run import ENGINES, check_fast_engine, run_policy
 from models.instance import InstanceError, load_instance
 from models.schedulers import POLICIES, OptionError, RoundLimitExceeded, SchedulerViolation, make_scheduler
 from models.schedulers.a_min import EVICTION_ORDERS
 from models.feasibility import ADMISSION_RULES
-from models.witness import BENCHMARKS, format_ratio, load_witness
+from models.witness import BENCHMARKS, LivenessWitness, Witness, format_ratio
 from verify.campaign.db import IncompatibleDatabase
 from verify.campaign.spec import SpecError
-from verify.certify import UnprovenBenchmark
+from verify.certify import ImpossibleRatio, UnprovenBenchmark
 from verify.symbolic.scheduler_z3 import UnsupportedForZ3, check_encodable
 from verify.oneline_parser import EXIT_USAGE, OneLineParser
 from verify.opt import SOLVERS
-from verify.ranges import RangeError, parse_range
+from verify.ranges import RangeError, check_grid_size, parse_range
 
+MAX_SECONDS = 10_000_000.0  # about 116 days: beyond, a "deadline" is no deadline (and overflows Z3's timeout)
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "reports" / "examples" / "amin_evicts.json"
 
 
@@ -51,9 +52,47 @@ def _add_policy_arguments(p: argparse.ArgumentParser, user: bool = False) -> Non
     p.add_argument("--eviction", choices=tuple(EVICTION_ORDERS), help="[reading] A_min eviction order")
 
 
+def _int_at_least(minimum: int, flag: str, maximum: int | None = None):
+    """An argparse type: an integer in [minimum, maximum]; the error names the flag and the rule."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            rule = f">= {minimum}" if maximum is None else f"in {minimum}..{maximum}"
+            raise argparse.ArgumentTypeError(f"must be an integer {rule}, got {value}")
+        return value
+    parse.__name__ = flag
+    return parse
+
+
+def _seconds(flag: str):
+    """An argparse type: a finite number of seconds > 0 (not 0, negative, nan or inf)."""
+    import math
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, got {text!r}")
+        if value > MAX_SECONDS:
+            raise argparse.ArgumentTypeError(f"must be at most {MAX_SECONDS:.0f} seconds, got {text!r}")
+        return value
+    parse.__name__ = flag
+    return parse
+
+
 def _policy_name(text: str) -> str:
-    if text in POLICIES or ":" in text:
+    from models.witness import POLICY_SYNTAX
+
+    if text in POLICIES or POLICY_SYNTAX.fullmatch(text):
         return text
+    if ":" in text:
+        raise argparse.ArgumentTypeError(f"must be module:Class with Python identifiers (e.g. mypkg.mod:MyScheduler), "
+                                         f"got {text!r}")
     raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(POLICIES)} or module:Class)")
 
 
@@ -66,8 +105,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.benchmark:
         from fractions import Fraction
 
-        from verify.certify import benchmark_tel
+        from verify.certify import benchmark_tel, check_ratio
         bench = benchmark_tel(instance, args.benchmark, timeout=args.timeout)
+        check_ratio(trace.tel, bench, args.benchmark, args.policy)
         result.update(benchmark=args.benchmark, benchmark_tel=bench, ratio=format_ratio(Fraction(trace.tel, bench)))
     if args.json:
         print(json.dumps(result))
@@ -97,12 +137,27 @@ def _print_trace_table(instance, trace, result: dict[str, Any]) -> None:
 def cmd_replay(args: argparse.Namespace) -> int:
     from verify.certify import replay
 
-    witness = load_witness(args.witness)
-    problems = replay(witness)
+    from models.instance import read_json_file
+    from models.witness import parse_ratio, witness_from_dict
+
+    data = read_json_file(args.witness)
+    if isinstance(data, dict) and "kind" not in data:
+        witness = Witness.from_dict(data, check_ratio=False)  # a stored ratio that disagrees is a MISMATCH below
+    else:
+        witness = witness_from_dict(data)
+    if ":" in witness.policy and not args.trust_policy:
+        raise UsageError(f"policy: the witness names the user scheduler {witness.policy!r}; replaying it imports and "
+                         f"runs module {witness.policy.partition(':')[0]!r}: pass --trust-policy to allow that")
+    problems = replay(witness, stored_ratio=parse_ratio(data["ratio"]) if isinstance(witness, Witness) else None)
     for line in problems:
         print(f"MISMATCH {line}")
     if problems:
         return 1
+    if isinstance(witness, LivenessWitness):
+        from verify.search.runner import describe_liveness
+
+        print(f"OK {args.witness}: liveness witness of {witness.policy}: {describe_liveness(witness)}")
+        return 0
     print(f"OK {args.witness}: {witness.policy} tel {witness.tel}, {witness.benchmark} tel "
           f"{witness.benchmark_tel}, ratio {format_ratio(witness.ratio)}")
     return 0
@@ -130,7 +185,7 @@ def cmd_hsf_gap(args: argparse.Namespace) -> int:
     )
     if cfg.l.lo > cfg.u.hi:
         raise UsageError(f"--l: lower end {cfg.l.lo} above the largest u {cfg.u.hi}")
-    res = search_hsf_gap(cfg, Path(args.out), budget=args.budget)
+    res = search_hsf_gap(cfg, _output_dir(args.out, "--out"), budget=args.budget)
     print(f"tried {res.tried} instances (seed {cfg.seed}); {res.gaps} with TEL(H-SF) > TEL(OPT)")
     for label, w in (("smallest", res.smallest), ("worst", res.worst)):
         if w is None:
@@ -163,11 +218,48 @@ def _parse_start(text: str, strategy: str, problems: list) -> tuple[int, ...]:
     return start
 
 
+def _output_dir(text: str, flag: str) -> Path:
+    """An output folder, checked (and created) before any work starts: not a file, not under a file, writable."""
+    import os
+
+    out = Path(text)
+    for parent in (out, *out.parents):
+        if parent.exists() and not parent.is_dir():
+            what = "is a file" if parent == out else f"is under the file {parent}"
+            raise UsageError(f"{flag}: {text} {what}; it must be a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{flag}: cannot create folder {text} ({exc.strerror})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag}: folder {text} is not writable")
+    return out
+
+
+def _report_dir(text: str) -> Path:
+    """A report's folder, checked before the work: not a file, its parent creatable and writable (the report
+    is built beside it and renamed into place)."""
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out: {text} is a file; it must be a folder")
+    _output_dir(str(out.parent), "--out")
+    return out
+
+
+def _output_file(text: str, flag: str) -> Path:
+    """An output file, checked before any work starts: not a folder, its folder creatable and writable."""
+    path = Path(text)
+    if path.is_dir() or text.endswith(("/", "\\")):
+        raise UsageError(f"{flag}: {text} is a folder; it must be a file name")
+    _output_dir(str(path.parent), flag)
+    return path
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from verify.search import Problem
-    from verify.search.runner import Grid, search_grid
+    from verify.search.runner import Grid, describe_liveness, search_grid
 
     console = Console(stderr=True)
     options = _policy_options(args)
@@ -176,16 +268,20 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         grid = Grid(parse_range(args.n, "--n", 1), parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0),
                     parse_range(args.l, "--l", 1), parse_range(args.u, "--u", 1))
+        check_grid_size("--n/--M/--s/--l/--u", [len(grid.n), len(grid.M), len(grid.s), len(grid.l), len(grid.u)],
+                        grid.n.hi)
         configs = list(grid.configurations())
         if not configs:
             raise UsageError("--n/--M/--s/--l/--u: no configuration with l <= u and s + u <= M in these ranges")
     problems = [Problem(c, args.policy, options, args.benchmark) for c in configs]
     start = _parse_start(args.start, args.strategy, problems) if args.start else None
-    for p in problems:  # reject bad options before any work
-        full = dict(make_scheduler(p.policy, p.config, **options).options)
+    for p in problems:  # reject bad options and instances the fast engine cannot hold before any work
+        full = {**options, **make_scheduler(p.policy, p.config, **options).options}
+        if ":" not in p.policy:
+            check_fast_engine(p.config)
         if args.strategy == "z3":
             check_encodable(p.policy, full)
-    out = Path(args.out)
+    out = _output_dir(args.out, "--out")
     console.print(f"searching {len(problems)} configuration(s) with {args.strategy}, budget {args.budget}s each, "
                   f"seed {args.seed}; witnesses in {out}/")
     report = search_grid(problems, args.strategy, budget=args.budget, seed=args.seed, out=out, start=start,
@@ -196,9 +292,14 @@ def cmd_search(args: argparse.Namespace) -> int:
              "proven_upper": format_ratio(c.outcome.proven_upper) if c.outcome.proven_upper else None,
              "witness": str(c.best_path) if c.best_path else None,
              "evaluations": c.outcome.evaluations, "seconds": round(c.outcome.seconds, 3),
-             "notes": c.outcome.notes} for c in report.cells]
+             "notes": c.outcome.notes,
+             "liveness_witness": str(c.liveness_path) if c.liveness_path else None,
+             "liveness": ({"round_limit": c.liveness.round_limit, "unfinished": list(c.liveness.unfinished),
+                           "extended_limit": c.liveness.extended_limit, "tel": c.liveness.tel,
+                           "ratio": format_ratio(c.liveness.ratio) if c.liveness.ratio else None}
+                          if c.liveness else None)} for c in report.cells]
     best = report.best
-    summary = {"strategy": args.strategy, "policy": args.policy, "options": options, "benchmark": args.benchmark,
+    summary = {"strategy": args.strategy, "policy": args.policy, "options": full, "benchmark": args.benchmark,
                "cells": rows, "interrupted": report.interrupted,
                "best_ratio": format_ratio(best.outcome.best_ratio) if best else None,
                "best_witness": str(best.best_path) if best else None}
@@ -209,9 +310,16 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"{row['cell']}: best {row['best_ratio']}  proof {row['proof']}"
                   + (f" (no instance reaches {row['proven_upper']})" if row['proof'] == "bracketed" else "")
                   + f"  witness {row['witness']}")
+        for c in report.cells:
+            if c.liveness is not None:
+                print(f"LIVENESS {c.best_path.name.removesuffix('-best.json') if c.best_path else ''}: "
+                      f"{describe_liveness(c.liveness)}  witness {c.liveness_path}")
         if best:
             print(f"BEST {summary['best_ratio']} = {float(best.outcome.best_ratio):.4f}  "
                   f"proof {best.outcome.proof_status}  witness {summary['best_witness']}")
+        if report.interrupted:
+            print(f"INTERRUPTED after {len(report.cells)} of {len(problems)} configuration(s): the best witness "
+                  "so far is above; nothing of the interrupted configuration is proven")
     return 130 if report.interrupted else 0
 
 
@@ -229,6 +337,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if not 1 <= l <= u:
         raise UsageError(f"--l: must satisfy 1 <= l <= u, got l={l}, u={u}")
     Ms, ss = parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0)
+    check_grid_size("--M/--s", [len(Ms), len(ss)], n)
     if args.method == "statespace":
         from proofs.statespace_safety import prove_memory_safety_statespace
 
@@ -269,17 +378,25 @@ def cmd_mutants(args: argparse.Namespace) -> int:
     from verify.testing.properties import SUITES
 
     console = Console(width=max(Console().width, 150))
-    results = run_mutants(max_examples=args.max_examples,
-                          progress=lambda r: console.print(f"{r.mutant.name}: "
-                                                           f"{'killed' if r.killed_by else 'SURVIVED'} "
-                                                           f"({r.seconds:.1f}s)", markup=False))
-    table = Table(title="Mutants and the suites that kill them (x = killed)")
+    from verify.testing.mutants import BaselineFailure
+
+    def show(r) -> None:
+        errs = f"; harness errors (not kills): {', '.join(r.errors)}" if r.errors else ""
+        console.print(f"{r.mutant.name}: {'killed' if r.killed_by else 'SURVIVED'} ({r.seconds:.1f}s){errs}",
+                      markup=False)
+
+    console.print("baseline: every suite on the unmutated model ...", markup=False)
+    try:
+        results = run_mutants(max_examples=args.max_examples, progress=show)
+    except BaselineFailure as exc:
+        raise UsageError(str(exc)) from None
+    table = Table(title="Mutants and the suites that kill them (x = killed, E = harness error, not a kill)")
     table.add_column("mutant")
     for name in SUITES:
         table.add_column(name, justify="center")
     table.add_column("verdict")
     for r in results:
-        table.add_row(r.mutant.name, *("x" if s in r.killed_by else "." for s in SUITES),
+        table.add_row(r.mutant.name, *("x" if s in r.killed_by else "E" if s in r.errors else "." for s in SUITES),
                       "SURVIVED" if r.survived else "killed")
     console.print(table)
     survivors = [r.mutant.name for r in results if r.survived]
@@ -296,15 +413,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.from_db:
         from verify.report.from_db import report_from_db
 
-        if not Path(args.from_db).exists():
-            raise UsageError(f"--from: {args.from_db}: no such database")
-        out = Path(args.out or "reports/campaign")
+        from verify.campaign import db
+
+        db.open_readonly(args.from_db).close()  # one line, before any output, for what is not a campaign
+        out = _report_dir(args.out or "reports/campaign")
         summary = report_from_db(args.from_db, out)
         print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['counts']}, "
               f"worst ratio {summary['worst']})")
         return 0
     preset = "quick" if args.quick else args.preset
-    out = Path(args.out or f"reports/{preset}")
+    out = _report_dir(args.out or f"reports/{preset}")
     console = Console(stderr=True)
     summary = run_report(preset, out, progress=lambda line: console.print(line, markup=False, highlight=False))
     for v in summary["verdicts"]:
@@ -313,26 +431,53 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_scheduler_address(address: str, timeout: float = 5.0) -> None:
+    """``--scheduler``: a Dask address ``tcp://host:port`` that accepts a connection, checked before any work
+    (Dask itself waits 30 s and then raises)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise UsageError(f"--scheduler: not an address tcp://host:port ({exc}), got {address!r}") from None
+    if parts.scheme not in ("tcp", "tls") or not host or port is None:
+        raise UsageError(f"--scheduler: must be tcp://host:port (or tls://host:port), got {address!r}")
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--scheduler: cannot connect to {host}:{port} within {timeout:g}s "
+                         f"({exc.strerror or type(exc).__name__})") from None
+
+
 def cmd_campaign(args: argparse.Namespace) -> int:
     from verify.campaign import db
 
     if args.action == "run":
         from rich.console import Console
 
-        from verify.campaign.run import run_campaign
+        from verify.campaign.run import SchedulerUnreachable, run_campaign
         from verify.campaign.spec import load_spec
 
         spec = load_spec(args.target)
+        if args.scheduler:
+            _check_scheduler_address(args.scheduler)
+        if args.workers is not None and args.workers < 1:
+            raise UsageError(f"--workers: must be an integer >= 1, got {args.workers}")
         console = Console(stderr=True)
-        summary = run_campaign(spec, args.db, scheduler=args.scheduler, workers=args.workers,
-                               progress=lambda line: console.print(line, markup=False, highlight=False))
+        try:
+            summary = run_campaign(spec, args.db, scheduler=args.scheduler, workers=args.workers,
+                                   progress=lambda line: console.print(line, markup=False, highlight=False))
+        except SchedulerUnreachable as exc:
+            raise UsageError(str(exc)) from None
         print(f"campaign {spec.name}: {summary.planned} cells, {summary.skipped_done} already done, "
               f"{summary.recorded} recorded now, {summary.failed} failed; database {args.db}: {summary.counts} "
               f"({summary.seconds:.1f}s){' INTERRUPTED: run again to resume' if summary.interrupted else ''}")
         return 130 if summary.interrupted else (1 if summary.counts["failed"] else 0)
-    if not Path(args.target).exists():
-        raise UsageError(f"{args.target}: no such database")
-    conn = db.open_db(args.target)
+    out = _output_file(args.out, "--out") if args.action == "export" and args.out else None
+    conn = db.open_readonly(args.target)  # status and export never write to the database
     if args.action == "status":
         counts = db.status_counts(conn)
         print(json.dumps(counts) if args.json else "  ".join(f"{k} {v}" for k, v in counts.items()))
@@ -347,7 +492,7 @@ def cmd_campaign(args: argparse.Namespace) -> int:
     if args.out:
         from models.atomic import write_atomic
 
-        write_atomic(args.out, text)
+        write_atomic(out, text)
     else:
         sys.stdout.write(text)
     return 0
@@ -363,19 +508,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_policy_arguments(p)
     p.add_argument("--engine", choices=ENGINES, default="fast", help="fast (default) or the per-round reference")
     p.add_argument("--benchmark", choices=BENCHMARKS, help="add benchmark_tel and the exact ratio")
-    p.add_argument("--timeout", type=float, default=None, help="seconds allowed to prove OPT")
+    p.add_argument("--timeout", type=_seconds("--timeout"), default=None, help="seconds allowed to prove OPT")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=cmd_simulate)
 
     p = sub.add_parser("replay", help="re-run a witness file; exit 1 if any stored integer differs")
     p.add_argument("witness")
+    p.add_argument("--trust-policy", action="store_true",
+                   help="allow a witness naming a user scheduler (module:Class): replaying imports and runs it")
     p.set_defaults(run=cmd_replay)
 
     p = sub.add_parser("opt", help="exact hindsight optimum of an instance")
     p.add_argument("file")
     p.add_argument("--solver", choices=("auto", *SOLVERS), default="auto",
                    help="auto: exhaustive for n <= 7; beyond, exhaustive within a node budget, then the MILP")
-    p.add_argument("--timeout", type=float, default=None, help="seconds; on expiry status is 'unknown'")
+    p.add_argument("--timeout", type=_seconds("--timeout"), default=None, help="seconds; on expiry status is 'unknown'")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_opt)
 
@@ -388,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--benchmark", choices=BENCHMARKS, default="opt")
     p.add_argument("--strategy", choices=("z3", "exhaustive", "local", "hypothesis", "portfolio", "statespace"),
                    default="portfolio")
-    p.add_argument("--budget", type=float, default=30.0, help="seconds per configuration")
+    p.add_argument("--budget", type=_seconds("--budget"), default=30.0, help="seconds per configuration")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--start", help="o1,o2,...: begin from this output vector (z3, statespace, local; one "
                                    "configuration); z3 then first asks whether anything beats it")
@@ -410,12 +557,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--l", type=int, default=1)
     p.add_argument("--s", default="0..1", help="prompt size or range")
     p.add_argument("--M", default="8..16", help="capacity or range")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds per claim; on expiry 'unknown'")
+    p.add_argument("--timeout", type=_seconds("--timeout"), default=120.0, help="seconds per claim; on expiry 'unknown'")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_prove)
 
     p = sub.add_parser("mutants", help="seeded bugs in copies of the model; exit 1 if a suite misses one")
-    p.add_argument("--max-examples", type=int, default=60, help="Hypothesis examples per suite and mutant")
+    p.add_argument("--max-examples", type=_int_at_least(1, "--max-examples"), default=60,
+                   help="Hypothesis examples per suite and mutant (>= 1)")
     p.set_defaults(run=cmd_mutants)
 
     p = sub.add_parser("report", help="bound-check report: sweep, proofs, workload mode, plots, verdicts")
@@ -444,7 +592,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--M-slack", default="0..4", help="M = max(s+u) + slack")
     p.add_argument("--mixed", action="store_true", help="per-request s and [l,u] instead of one for all")
     p.add_argument("--samples", type=int, default=2000)
-    p.add_argument("--budget", type=float, default=None, help="stop after this many seconds")
+    p.add_argument("--budget", type=_seconds("--budget"), default=None, help="stop after this many seconds")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="reports/hsf_gap")
     p.set_defaults(run=cmd_hsf_gap)
@@ -464,10 +612,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InstanceError, OptionError, RangeError, UsageError, UnsupportedForZ3, SpecError, IncompatibleDatabase) as exc:
         print(f"kvsched: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (SchedulerViolation, RoundLimitExceeded, UnprovenBenchmark) as exc:
+    except (SchedulerViolation, RoundLimitExceeded, UnprovenBenchmark, ImpossibleRatio) as exc:
         print(f"kvsched: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print("kvsched: interrupted", file=sys.stderr)
+        return 130
+    except SystemError as exc:  # numba's compiled code, interrupted, reports the KeyboardInterrupt this way
+        from verify.search.runner import is_interrupt
+
+        if not is_interrupt(exc):
+            raise
         print("kvsched: interrupted", file=sys.stderr)
         return 130
 

@@ -17,6 +17,9 @@ class IntRange:
     def __iter__(self):
         return iter(range(self.lo, self.hi + 1))
 
+    def __len__(self) -> int:
+        return self.hi - self.lo + 1
+
     def __str__(self) -> str:
         return str(self.lo) if self.lo == self.hi else f"{self.lo}..{self.hi}"
 
@@ -38,3 +41,26 @@ def parse_range(text: str, name: str, minimum: int = 0) -> IntRange:
     if hi < lo:
         raise RangeError(f"{name}: empty range {text!r} (upper end below lower end)")
     return IntRange(lo, hi)
+
+
+MAX_CONFIGURATIONS = 10_000
+"""The most grid points (combinations of the ranges, before ``l <= u`` and ``s + u <= M`` are applied) a
+command or a SPEC may ask for: beyond it the request is refused at once instead of hanging in validation."""
+
+MAX_GRID_REQUESTS = 1_000_000
+"""The most requests all of a grid's configurations may hold together (each configuration is built)."""
+
+
+def check_grid_size(names: str, sizes: list[int], largest_n: int | None = None, *,
+                    limit: int = MAX_CONFIGURATIONS) -> None:
+    """Refuse a grid of more than ``limit`` points, or one whose configurations hold more than
+    :data:`MAX_GRID_REQUESTS` requests in all (``largest_n`` bounds each one's); errors name ``names``."""
+    points = 1
+    for size in sizes:
+        points *= size
+    if points > limit:
+        raise RangeError(f"{names}: {points} combinations of the ranges, more than the limit of {limit}; "
+                         "split the grid")
+    if largest_n is not None and points * largest_n > MAX_GRID_REQUESTS:
+        raise RangeError(f"{names}: up to {points * largest_n} requests in all configurations (largest n "
+                         f"{largest_n}), more than the limit of {MAX_GRID_REQUESTS}")

@@ -20,9 +20,57 @@ class IncompatibleDatabase(RuntimeError):
     pass
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _ro_uri(path: Path) -> str:
+    """A read-only URI. Without a ``-wal`` file beside it, everything is in the main file: ``immutable=1``
+    then reads it without creating ``-shm``/``-wal`` files; with one (a live WAL database) plain ``mode=ro``."""
+    wal = path.with_name(path.name + "-wal")
+    return f"{path.resolve().as_uri()}?mode=ro" + ("" if wal.exists() else "&immutable=1")
+
+
+def _not_ours(path: str | Path, why: str) -> IncompatibleDatabase:
+    return IncompatibleDatabase(f"{path}: not a kvsched database ({why}); nothing was changed")
+
+
+def _check_existing(path: Path, key: str) -> None:
+    """An existing, non-empty file must already be a kvsched database with ``meta`` row ``key``: read-only
+    checks, so that a foreign, garbage or truncated file is refused untouched."""
+    with open(path, "rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise _not_ours(path, "not an SQLite file")
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=30)
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "meta" not in names:
+                raise _not_ours(path, "no meta table: another program's SQLite file")
+            if conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone() is None:
+                raise _not_ours(path, f"no {key} in its meta table")
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise _not_ours(path, f"SQLite: {exc}") from None
+
+
 def open_versioned(path: str | Path, key: str, version: int, tables: list[str]) -> sqlite3.Connection:
     """A SQLite file in WAL mode whose ``meta`` row ``key`` holds its schema version: a new file gets the
-    ``CREATE TABLE`` statements ``tables`` in one transaction; a file written by another version is refused."""
+    ``CREATE TABLE`` statements ``tables`` in one transaction; a file written by another version is refused,
+    and so is an existing file that is not one of ours (checked read-only before anything is written)."""
+    p = Path(path)
+    if p.is_dir():
+        raise IncompatibleDatabase(f"{path}: is a folder, not a database file")
+    if p.exists() and p.stat().st_size > 0:
+        _check_existing(p, key)
+    try:
+        return _open_versioned(path, key, version, tables)
+    except sqlite3.DatabaseError as exc:
+        raise IncompatibleDatabase(f"{path}: cannot open as a kvsched database (SQLite: {exc})") from None
+
+
+def _open_versioned(path: str | Path, key: str, version: int, tables: list[str]) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -51,6 +99,36 @@ def open_db(path: str | Path) -> sqlite3.Connection:
             cell_id TEXT NOT NULL REFERENCES cells(cell_id), seq INTEGER NOT NULL, ratio TEXT NOT NULL,
             witness TEXT NOT NULL, PRIMARY KEY (cell_id, seq))""",
     ])
+
+
+def open_readonly(path: str | Path) -> sqlite3.Connection:
+    """A campaign database opened read-only (``status``, ``export``, ``report --from``): the file is never
+    written. A missing, empty, foreign, garbage or truncated file, or another schema version, raises
+    :class:`IncompatibleDatabase` with one line; an empty file is not an empty campaign."""
+    p = Path(path)
+    if not p.exists():
+        raise IncompatibleDatabase(f"{path}: no such database")
+    if not p.is_file():
+        raise IncompatibleDatabase(f"{path}: is a folder, not a database file")
+    if p.stat().st_size == 0:
+        raise _not_ours(path, "empty file")
+    _check_existing(p, "schema_version")
+    try:
+        conn = sqlite3.connect(_ro_uri(p), uri=True, timeout=30)
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row[0] != str(SCHEMA_VERSION):
+            conn.close()
+            raise IncompatibleDatabase(f"{path}: schema version {row[0]}, this kvsched reads version "
+                                       f"{SCHEMA_VERSION}; use a new database file")
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = sorted({"cells", "witnesses"} - names)
+        if missing:
+            conn.close()
+            raise _not_ours(path, f"no {missing[0]} table")
+        conn.execute("SELECT COUNT(*) FROM cells").fetchone()  # reads the table: a truncated file fails here
+    except sqlite3.DatabaseError as exc:
+        raise _not_ours(path, f"SQLite: {exc}") from None
+    return conn
 
 
 def plan(conn: sqlite3.Connection, campaign: str, cells) -> None:

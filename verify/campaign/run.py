@@ -42,6 +42,10 @@ def run_cell(params: dict) -> dict:
     }
 
 
+class SchedulerUnreachable(RuntimeError):
+    """``--scheduler`` names an address where no Dask scheduler answers."""
+
+
 @dataclass
 class CampaignSummary:
     planned: int
@@ -72,7 +76,12 @@ def run_campaign(spec: Spec, db_path: str | Path, *, scheduler: str | None = Non
     with dask.config.set({"distributed.scheduler.allowed-failures": spec.retries}):
         if client is None:
             if scheduler:
-                client = Client(scheduler)
+                try:
+                    client = Client(scheduler, timeout="10s")
+                except Exception as exc:  # noqa: BLE001 - refused, timed out, or not a Dask scheduler at all
+                    conn.close()
+                    raise SchedulerUnreachable(f"--scheduler: no Dask scheduler answers at {scheduler} "
+                                               f"({type(exc).__name__}: {str(exc)[:120]})") from None
             else:
                 own_cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                            processes=True, dashboard_address=None)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +36,12 @@ from typing import Any
 from models.instance import InstanceError, uniform_instance
 from models.schedulers import OptionError, make_scheduler
 from models.witness import BENCHMARKS
-from verify.ranges import RangeError, parse_range
+from verify.ranges import MAX_CONFIGURATIONS, RangeError, check_grid_size, parse_range
 
 TOP_KEYS = {"name", "benchmark", "strategies", "budget", "seed", "retries", "policies", "grid"}
 GRID_KEYS = {"n": 1, "M": 1, "s": 0, "l": 1, "u": 1}
 POLICY_KEYS = {"policy", "options"}
+MAX_BUDGET = 10_000_000.0
 CAMPAIGN_STRATEGIES = ("exhaustive", "local", "hypothesis", "portfolio", "statespace", "z3")
 
 
@@ -92,9 +94,12 @@ def _values(grid: dict, key: str) -> list[int]:
         raw = str(raw)
     if isinstance(raw, str):
         try:
-            return list(parse_range(raw, f"grid.{key}", GRID_KEYS[key]))
+            values = parse_range(raw, f"grid.{key}", GRID_KEYS[key])
         except RangeError as exc:
             raise SpecError(str(exc)) from None
+        if len(values) > MAX_CONFIGURATIONS:
+            raise SpecError(f"grid.{key}: {len(values)} values, more than the limit of {MAX_CONFIGURATIONS} grid points")
+        return list(values)
     if isinstance(raw, list) and raw and all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
         if min(raw) < GRID_KEYS[key]:
             raise SpecError(f"grid.{key}: values must be >= {GRID_KEYS[key]}, got {min(raw)}")
@@ -119,8 +124,9 @@ def parse_spec(data: dict[str, Any]) -> Spec:
     if not isinstance(strategies, list) or not strategies or any(s not in CAMPAIGN_STRATEGIES for s in strategies):
         raise SpecError(f"strategies: must be a non-empty list drawn from {', '.join(CAMPAIGN_STRATEGIES)}")
     budget = data.get("budget", 10.0)
-    if isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0:
-        raise SpecError(f"budget: must be a positive number of seconds, got {budget!r}")
+    if (isinstance(budget, bool) or not isinstance(budget, int | float) or not math.isfinite(budget) or budget <= 0
+            or budget > MAX_BUDGET):
+        raise SpecError(f"budget: must be a positive number of seconds, finite and at most {MAX_BUDGET:.0f}, got {budget!r}")
     seed, retries = data.get("seed", 0), data.get("retries", 2)
     for key, value in (("seed", seed), ("retries", retries)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -155,6 +161,10 @@ def parse_spec(data: dict[str, Any]) -> Spec:
         except OptionError as exc:
             raise SpecError(f"policies[{i}]: {exc}") from None
         parsed.append((p["policy"], tuple(sorted(options.items()))))
+    try:
+        check_grid_size("grid", [len(parsed), len(strategies), *(len(axes[k]) for k in GRID_KEYS)], max(axes["n"]))
+    except RangeError as exc:
+        raise SpecError(f"{exc} (policies x strategies x grid points)") from None
     cells, excluded = [], 0
     for (policy, options), strategy in itertools.product(parsed, strategies):
         for n, M, s, l, u in itertools.product(*(axes[k] for k in GRID_KEYS)):  # noqa: E741
@@ -172,10 +182,22 @@ def parse_spec(data: dict[str, Any]) -> Spec:
 
 
 def load_spec(path: str | Path) -> Spec:
+    if Path(path).is_dir():
+        raise SpecError(f"{path}: is a folder, not a SPEC file")
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise SpecError(f"{path}: cannot read file ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path}: not valid UTF-8 (byte {exc.start}: {exc.reason})") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise SpecError(f"{path}: invalid TOML: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer beyond Python's digit limit
+        raise SpecError(f"{path}: invalid TOML: {str(exc).split(';')[0]}") from None
     return parse_spec(data)

@@ -12,12 +12,14 @@ time-indexed MILP and the Z3 encoding small.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.engine_reference import simulate
 from models.instance import Instance, Request
 from models.schedulers import HSF
+from models.schedulers.interface import Scheduler
 
 
 def trivial_lower_bound(instance: Instance) -> int:
@@ -78,8 +80,54 @@ class StartWindow:
     horizon: int  # rounds 0 .. horizon-1 contain every round of every schedule in the window
 
 
-def start_window(instance: Instance) -> StartWindow:
-    seed = simulate(instance, HSF(instance.outputs))
+class PreparationTimeout(TimeoutError):
+    """The deadline passed while the start window was being prepared (H-SF's run)."""
+
+
+class _Deadlined(Scheduler):
+    """A scheduler that checks a deadline each round it is asked to decide, then defers to ``inner``: the
+    preparation's simulation keeps the solver's deadline without any change to the engine."""
+
+    def __init__(self, inner: Scheduler, deadline: float) -> None:
+        self.inner, self.deadline = inner, deadline
+        self.name = inner.name
+
+    def start(self, M: int) -> None:
+        self.inner.start(M)
+
+    def decide(self, view):
+        if time.perf_counter() >= self.deadline:
+            raise PreparationTimeout(f"deadline reached in round {view.t} of H-SF's run (start window)")
+        return self.inner.decide(view)
+
+    @property
+    def options(self):
+        return self.inner.options
+
+
+def sequential_schedule(instance: Instance) -> tuple[int, tuple[int, ...]]:
+    """A feasible schedule in ``O(n log n)``, with no simulation: one job at a time in arrival order (each fits
+    alone, since ``s + u <= M``). Returns its TEL and starts: the upper bound of a solver out of time."""
+    order = sorted(range(instance.n), key=lambda j: (instance.requests[j].a, j))
+    starts = [0] * instance.n
+    free = 0
+    for j in order:
+        r = instance.requests[j]
+        starts[j] = max(r.a, free)
+        free = starts[j] + r.o
+    tel = sum(p + r.o - r.a for p, r in zip(starts, instance.requests, strict=True))
+    return tel, tuple(starts)
+
+
+def start_window(instance: Instance, *, deadline: float | None = None) -> StartWindow:
+    """``deadline`` (a ``time.perf_counter()`` value): raise :class:`PreparationTimeout` if H-SF's run, which
+    gives the upper bound, is still going then."""
+    hsf = HSF(instance.outputs)
+    if deadline is not None:
+        if time.perf_counter() >= deadline:
+            raise PreparationTimeout("deadline reached before H-SF's run (start window)")
+        hsf = _Deadlined(hsf, deadline)
+    seed = simulate(instance, hsf)
     reqs = list(instance.requests)
     latest = tuple(
         r.a + seed.tel - _lower_bound(reqs[:j] + reqs[j + 1:], instance.M) - r.o if len(reqs) > 1 else r.a

@@ -19,8 +19,8 @@ import time
 from collections import Counter
 
 from models.instance import Instance
-from verify.opt.bounds import completion_area_bound, start_window
-from verify.opt.result import OptResult, schedule_tel
+from verify.opt.bounds import PreparationTimeout, completion_area_bound, start_window
+from verify.opt.result import OptResult, out_of_time, schedule_tel
 
 
 class SearchLimit(RuntimeError):
@@ -60,7 +60,10 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_no
         members[(r.s, r.o, r.a)].append(j)
     shapes = [tuple(s + k + 1 for k in range(o)) for s, o, _ in classes]
 
-    window = start_window(instance)
+    try:
+        window = start_window(instance, deadline=deadline)
+    except PreparationTimeout as exc:
+        return out_of_time("exhaustive", instance, began, str(exc))
     best_tel, best_starts = window.upper_tel, list(window.upper_starts)
     full = tuple(len(members[c]) for c in classes)
     root_lb = window.lower_tel

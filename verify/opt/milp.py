@@ -24,10 +24,10 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from models.instance import Instance
-from verify.opt.bounds import start_window
+from verify.opt.bounds import PreparationTimeout, start_window
 from verify.opt.highs_stdout import c_stdout_to_stderr
 from verify.opt.lp_bound import lp_lower_bound
-from verify.opt.result import OptResult, schedule_tel
+from verify.opt.result import OptResult, out_of_time, schedule_tel
 from verify.opt.time_indexed import build_model
 
 _TOL = 1e-6
@@ -36,7 +36,10 @@ _INFEASIBLE = 2  # scipy.optimize.milp status
 
 def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult:
     began = time.perf_counter()
-    window = start_window(instance)
+    try:
+        window = start_window(instance, deadline=None if timeout is None else began + timeout)
+    except PreparationTimeout as exc:
+        return out_of_time("milp", instance, began, str(exc))
     tel, starts, lower = window.upper_tel, window.upper_starts, window.lower_tel
 
     def result(stats: dict) -> OptResult:

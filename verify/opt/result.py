@@ -48,13 +48,24 @@ class InvalidSchedule(ValueError):
     """A schedule breaks a rule of the non-preemptive model."""
 
 
+def busy_memory(instance: Instance, starts: Sequence[int]) -> dict[int, int]:
+    """Memory used in each round in which some job runs, under the non-preemptive schedule ``starts``.
+
+    Sparse on purpose: a schedule with a far-off arrival (``a = 10**9``) has few busy rounds and a huge makespan.
+    """
+    used: dict[int, int] = {}
+    for p, r in zip(starts, instance.requests, strict=True):
+        for k in range(r.o):
+            used[p + k] = used.get(p + k, 0) + r.s + k + 1
+    return used
+
+
 def memory_profile(instance: Instance, starts: Sequence[int]) -> list[int]:
     """Memory used in each round ``0 .. makespan-1`` by the non-preemptive schedule ``starts``."""
     horizon = max(p + r.o for p, r in zip(starts, instance.requests, strict=True))
     profile = [0] * horizon
-    for p, r in zip(starts, instance.requests, strict=True):
-        for k in range(r.o):
-            profile[p + k] += r.s + k + 1
+    for t, used in busy_memory(instance, starts).items():
+        profile[t] = used
     return profile
 
 
@@ -68,7 +79,20 @@ def schedule_tel(instance: Instance, starts: Sequence[int]) -> int:
     for j, (p, r) in enumerate(zip(starts, instance.requests, strict=True)):
         if isinstance(p, bool) or not isinstance(p, int) or p < r.a:
             raise InvalidSchedule(f"starts[{j}]: must be an integer >= a={r.a}, got {p!r}")
-    for t, used in enumerate(memory_profile(instance, starts)):
+    for t, used in sorted(busy_memory(instance, starts).items()):
         if used > instance.M:
             raise InvalidSchedule(f"round {t}: memory {used} exceeds M={instance.M}")
     return sum(p + r.o - r.a for p, r in zip(starts, instance.requests, strict=True))
+
+
+def out_of_time(solver: str, instance: Instance, began: float, where: str) -> OptResult:
+    """The result of a solver whose deadline passed before its search began: ``unknown``, bracketed by the
+    combinatorial lower bound and a sequential schedule (neither needs a simulation)."""
+    import time
+
+    from verify.opt.bounds import lower_bound, sequential_schedule
+
+    tel, starts = sequential_schedule(instance)
+    lower = min(lower_bound(instance), tel)
+    return OptResult(solver, "optimal" if lower >= tel else "unknown", tel, starts, lower, tel,
+                     time.perf_counter() - began, {"timed_out": where})

@@ -15,13 +15,17 @@ from collections import defaultdict
 import z3
 
 from models.instance import Instance
-from verify.opt.bounds import start_window
-from verify.opt.result import OptResult, schedule_tel
+from verify.z3check import check_interruptible
+from verify.opt.bounds import PreparationTimeout, start_window
+from verify.opt.result import OptResult, out_of_time, schedule_tel
 
 
 def solve_z3(instance: Instance, *, timeout: float | None = None) -> OptResult:
     began = time.perf_counter()
-    window = start_window(instance)
+    try:
+        window = start_window(instance, deadline=None if timeout is None else began + timeout)
+    except PreparationTimeout as exc:
+        return out_of_time("z3", instance, began, str(exc))
     reqs = instance.requests
     p = [z3.Int(f"p{j}") for j in range(instance.n)]
     solver = z3.Solver()
@@ -33,7 +37,9 @@ def solve_z3(instance: Instance, *, timeout: float | None = None) -> OptResult:
     for members in groups.values():
         for i, k in zip(members, members[1:]):
             solver.add(p[i] <= p[k])
-    for t in range(window.horizon):
+    for t in _busy_rounds(instance, window.latest):
+        if timeout is not None and t % 256 == 0 and time.perf_counter() - began > timeout:
+            return out_of_time("z3", instance, began, "building the memory rows")
         terms = [
             z3.If(z3.And(p[j] <= t, p[j] > t - r.o), r.s + t + 1 - p[j], 0)
             for j, r in enumerate(reqs)
@@ -56,7 +62,7 @@ def solve_z3(instance: Instance, *, timeout: float | None = None) -> OptResult:
         solver.add(tel_expr <= mid)
         if remaining is not None:
             solver.set("timeout", max(1, int(remaining * 1000)))
-        verdict = solver.check()
+        verdict = check_interruptible(solver)
         checks += 1
         if verdict == z3.sat:
             model = solver.model()
@@ -72,3 +78,13 @@ def solve_z3(instance: Instance, *, timeout: float | None = None) -> OptResult:
     if lo < hi:
         status = "unknown"
     return OptResult("z3", status, hi, tuple(best), lo, hi, time.perf_counter() - began, {"checks": checks})
+
+
+def _busy_rounds(instance: Instance, latest: list[int] | tuple[int, ...]):
+    """The rounds in which some job may run (``a_j <= t < latest_j + o_j``), in order: a far-off arrival leaves
+    a long stretch in which no memory row is needed."""
+    spans = sorted((r.a, latest[j] + r.o) for j, r in enumerate(instance.requests))
+    end = 0
+    for lo, hi in spans:
+        yield from range(max(lo, end), hi)
+        end = max(end, hi)

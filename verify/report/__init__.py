@@ -11,7 +11,7 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
-from models.atomic import write_atomic
+from models.atomic import building_dir, write_atomic
 from models.witness import format_ratio, save_witness
 from proofs import amax_family
 from proofs.bounds import all_checks
@@ -29,6 +29,13 @@ def _slug(text: str) -> str:
 
 
 def run_report(preset: str, out: Path, progress=print) -> dict:
+    """The whole report in ``out``, built in a temporary sibling folder and renamed into place when complete:
+    an interrupt leaves ``out`` as it was (no report without its witnesses, no witnesses without a report)."""
+    with building_dir(out) as work:
+        return _run_report(preset, work, progress, final=out)
+
+
+def _run_report(preset: str, out: Path, progress, final: Path) -> dict:
     cfg = PRESETS[preset]
     began = time.perf_counter()
     progress(f"sweep '{preset}': alpha = 2^-k for k in {cfg.ks}, u = {cfg.u}, n in {cfg.ns}, s in {cfg.s_values}, "
@@ -80,7 +87,7 @@ def run_report(preset: str, out: Path, progress=print) -> dict:
     md = _markdown(preset, sweep, verdicts, symbolic, proofs, workload_rows, names, images, time.perf_counter() - began)
     write_atomic(out / "report.md", md)
     write_atomic(out / "report.html", render_html(md, images))
-    summary = {"out": str(out), "verdicts": [v.__dict__ for v in verdicts], "cells": len(sweep.cells),
+    summary = {"out": str(final), "verdicts": [v.__dict__ for v in verdicts], "cells": len(sweep.cells),
                "seconds": round(time.perf_counter() - began, 1)}
     write_atomic(out / "verdicts.json", json.dumps(summary, indent=1, default=str))
     return summary

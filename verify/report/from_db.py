@@ -12,9 +12,17 @@ from verify.campaign import db
 
 
 def report_from_db(db_path: str | Path, out: Path) -> dict:
+    """The campaign report in ``out``, built in a temporary sibling folder and renamed into place whole."""
+    from models.atomic import building_dir
+
+    with building_dir(out) as work:
+        return _report_from_db(db_path, work)
+
+
+def _report_from_db(db_path: str | Path, out: Path) -> dict:
     from verify.report import render_html
 
-    conn = db.open_db(db_path)
+    conn = db.open_readonly(db_path)
     rows = conn.execute("SELECT cell_id, campaign, params, status, best_ratio, proof, witness, error, seconds "
                         "FROM cells ORDER BY campaign, params").fetchall()
     counts = db.status_counts(conn)

@@ -16,12 +16,16 @@ from typing import Any
 import numpy as np
 
 from models.engine_fast import Configuration
-from models.engine_reference import simulate
+from models.engine_reference import default_round_limit, simulate
 from models.instance import Instance
-from models.schedulers import make_scheduler
-from models.witness import Witness
-from verify.certify import certify
+from models.run import check_fast_engine
+from models.schedulers import RoundLimitExceeded, make_scheduler
+from models.witness import LivenessWitness, Witness
+from verify.certify import certify, certify_liveness, check_ratio
 from verify.opt.benchmark import BenchmarkMemo
+
+LIVENESS_EXTENSION = 16
+"""A run unfinished at its round limit is tried again with this many times the limit, for its true TEL."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class Problem:
     policy: str
     options: dict[str, Any] = field(default_factory=dict)
     benchmark: str = "opt"
+    # called with each liveness witness (a run unfinished at its round limit) an evaluator certifies
+    on_liveness: Callable[[LivenessWitness], None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def space_size(self) -> int:
@@ -49,6 +55,8 @@ class Evaluator:
     def __init__(self, problem: Problem, cache: BenchmarkMemo | None = None) -> None:
         self.problem = problem
         # a user's scheduler ("module:Class") can only run on the reference engine
+        if ":" not in problem.policy:
+            check_fast_engine(problem.config)  # one line naming the quantity, not numba's OverflowError
         self.engine = (None if ":" in problem.policy
                        else Configuration.build(problem.config, problem.policy, **problem.options))
         if cache is None:
@@ -56,6 +64,12 @@ class Evaluator:
         cache.check(problem.config.M, problem.benchmark)
         self._bench = cache
         self.evaluations = 0
+        self.round_limit = default_round_limit(problem.config)
+        self.extended_limit = self.round_limit * LIVENESS_EXTENSION
+        self._extended_engine = None
+        self.extended: dict[tuple[int, ...], int] = {}  # outputs that end only beyond the limit -> true TEL
+        self.never_ends: dict[tuple[int, ...], int] = {}  # outputs unfinished at the extended limit -> TEL bound
+        self.liveness: LivenessWitness | None = None  # the strongest liveness witness certified so far
 
     @property
     def bench_cache(self) -> BenchmarkMemo:
@@ -63,15 +77,65 @@ class Evaluator:
         return self._bench
 
     def alg_tel(self, outputs: tuple[int, ...]) -> int:
-        if self.engine is not None:
-            return self.engine.run(outputs).tel
-        inst = self.problem.config.with_outputs(outputs)
-        return simulate(inst, make_scheduler(self.problem.policy, inst, **self.problem.options)).tel
+        """ALG's TEL; for a run that outlives the round limit, see :meth:`_beyond_limit`."""
+        outputs = tuple(outputs)
+        try:
+            if self.engine is not None:
+                return self.engine.run(outputs).tel
+            inst = self.problem.config.with_outputs(outputs)
+            return simulate(inst, make_scheduler(self.problem.policy, inst, **self.problem.options)).tel
+        except RoundLimitExceeded:
+            return self._beyond_limit(outputs)
 
     def alg_tels(self, rows: list[tuple[int, ...]]) -> list[int]:
         if self.engine is not None:
-            return [int(x) for x in self.engine.tel_many(np.array(rows, dtype=np.int64))]
-        return [self.alg_tel(row) for row in rows]
+            try:
+                return [int(x) for x in self.engine.tel_many(np.array(rows, dtype=np.int64))]
+            except RoundLimitExceeded:  # some row outlives the limit: find which, one by one
+                pass
+        return [self.alg_tel(tuple(row)) for row in rows]
+
+    def _beyond_limit(self, outputs: tuple[int, ...]) -> int:
+        """A run unfinished at the round limit: a liveness witness. Tried again up to ``LIVENESS_EXTENSION``
+        times the limit: if it ends, its true TEL (an exact ratio, certified with that limit); if not, a lower
+        bound on its TEL (every unfinished job ends after the extended limit), which never enters a witness."""
+        if outputs in self.extended:
+            return self.extended[outputs]
+        if outputs in self.never_ends:
+            return self.never_ends[outputs]
+        p = self.problem
+        try:
+            if self.engine is not None:
+                if self._extended_engine is None:
+                    self._extended_engine = Configuration.build(p.config, p.policy, self.extended_limit, **p.options)
+                tel = self._extended_engine.run(outputs).tel
+            else:
+                inst = p.config.with_outputs(outputs)
+                tel = simulate(inst, make_scheduler(p.policy, inst, **p.options), round_limit=self.extended_limit).tel
+            self.extended[outputs] = tel
+        except RoundLimitExceeded as exc:
+            max_a = max(r.a for r in p.config.requests)
+            tel = exc.unfinished * (self.extended_limit + 1 - max_a) + (p.config.n - exc.unfinished)
+            self.never_ends[outputs] = tel
+        self._certify_liveness(outputs)
+        return tel
+
+    def _certify_liveness(self, outputs: tuple[int, ...]) -> None:
+        """Certify the liveness witness on the reference engine when it is the strongest so far: the first,
+        then one that never ends where the kept one does, or one that ends later."""
+        if self.problem.on_liveness is None:
+            return
+        current = self.liveness
+        never = outputs in self.never_ends
+        if current is not None and not (never and current.tel is not None) and (
+                never or current.tel is None or self.extended[outputs] <= current.tel):
+            return
+        p = self.problem
+        w = certify_liveness(p.config.with_outputs(outputs), p.policy, p.options, p.benchmark,
+                             round_limit=self.round_limit, extended_limit=self.extended_limit,
+                             benchmark_value=None if never else self.bench(outputs))
+        self.liveness = w
+        p.on_liveness(w)
 
     def bench(self, outputs: tuple[int, ...]) -> int:
         return self._bench.tel(self.problem.config.with_outputs(outputs))
@@ -80,14 +144,21 @@ class Evaluator:
         self.evaluations += 1
         alg = self.alg_tel(outputs)
         bench = self.bench(outputs)
+        self.check(outputs, alg, bench)
         return Fraction(alg, bench), alg, bench
+
+    def check(self, outputs: tuple[int, ...], alg: int, bench: int) -> None:
+        """Every exact ratio obeys ``TEL(ALG) >= TEL(OPT)`` (:func:`verify.certify.check_ratio`)."""
+        if tuple(outputs) not in self.never_ends:  # a TEL bound, not a TEL
+            check_ratio(alg, bench, self.problem.benchmark, self.problem.policy)
 
     def witness(self, outputs: tuple[int, ...]) -> Witness:
         """Certify: ALG re-run on the reference engine (independent of the fast engine), against the exact
         benchmark memoised for this multiset (proven by :func:`verify.certify.benchmark_tel`)."""
         p = self.problem
         return certify(p.config.with_outputs(outputs), p.policy, p.options, p.benchmark,
-                       benchmark_value=self.bench(outputs)).witness
+                       benchmark_value=self.bench(outputs),
+                       round_limit=self.extended_limit if outputs in self.extended else None).witness
 
 
 @dataclass
@@ -140,8 +211,11 @@ class Tracker:
 
     def offer(self, outputs: tuple[int, ...], ratio: Fraction | None = None) -> Fraction:
         """Evaluate ``outputs`` (unless its ratio is given) and keep it if it is a strict improvement."""
+        outputs = tuple(outputs)
         if ratio is None:
             ratio = self.evaluator.ratio(outputs)[0]
+        if outputs in self.evaluator.never_ends:  # no true TEL: a liveness witness (kept apart), not a ratio
+            return ratio
         if self.best is None or ratio > self.best.ratio:
             w = self.evaluator.witness(outputs)
             if w.ratio != ratio:
@@ -154,5 +228,10 @@ class Tracker:
 
     def outcome(self, **kw) -> Outcome:
         kw.setdefault("evaluations", self.evaluator.evaluations)
+        never = self.evaluator.never_ends
+        if never:  # some run has no TEL within the extended limit: no finite maximum is proven
+            kw["closed"], kw["proven_upper"] = False, None
+            kw["notes"] = [*kw.get("notes", []), f"{len(never)} output vector(s) still unfinished after "
+                           f"{self.evaluator.extended_limit} rounds (liveness witness): no maximum proven"]
         return Outcome(self.strategy, self.best, seconds=time.perf_counter() - self.began, found_at=self.found_at,
                        **kw)

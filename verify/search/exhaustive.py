@@ -30,7 +30,9 @@ def search_exhaustive(problem: Problem, *, cache: BenchmarkMemo | None = None, b
         tels = evaluator.alg_tels(chunk)
         for outputs, alg in zip(chunk, tels, strict=True):
             evaluator.evaluations += 1
-            ratio = Fraction(alg, evaluator.bench(outputs))
+            bench = evaluator.bench(outputs)
+            evaluator.check(outputs, alg, bench)
+            ratio = Fraction(alg, bench)
             if ratio > best:
                 best = tracker.offer(outputs, ratio)
         if tracker.out_of_time():

@@ -7,14 +7,17 @@ as ``<cell>-<seq>.json`` and copied to ``<cell>-best.json``, so an interrupt los
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.instance import Instance, uniform_instance
-from models.witness import Witness, format_ratio, save_witness
+from models.schedulers import OptionError, make_scheduler
+from models.witness import LivenessWitness, Witness, format_ratio, save_witness
 from verify.ranges import IntRange
 from verify.search import Outcome, Problem, run_search
 
@@ -33,9 +36,40 @@ class Grid:
                 yield uniform_instance(M, s, l, u, [l] * n)
 
 
-def cell_name(config: Instance, policy: str) -> str:
+def full_options(config: Instance, policy: str, options: dict | None = None) -> dict:
+    """The options in effect: those given, completed with the policy's defaults (what a witness records)."""
+    options = dict(options or {})
+    return {**options, **make_scheduler(policy, config, **options).options}
+
+
+def cell_name(config: Instance, policy: str, options: dict | None = None) -> str:
+    """``<policy>[-<key>=<value>...]-n<n>-M<M>-s<s>-l<l>-u<u>``: every option that differs from the policy's
+    default is part of the name, so that searches differing only in a reading never share files."""
     r = config.requests[0]
-    return f"{policy.replace(':', '.')}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}"
+    named = ""
+    if options:
+        full = full_options(config, policy, options)
+        try:
+            defaults = dict(make_scheduler(policy, config).options)
+        except OptionError:  # a user scheduler that needs its keywords: no defaults to leave out
+            defaults = {}
+        named = "".join(f"-{k}={_slug(v)}" for k, v in sorted(full.items()) if defaults.get(k, _MISSING) != v)
+    return f"{policy.replace(':', '.')}{named}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}"
+
+
+_MISSING = object()
+
+
+def _slug(value) -> str:
+    return re.sub(r"[^A-Za-z0-9_.+-]+", "_", str(value))
+
+
+def cell_files(out: Path, cell: str) -> list[Path]:
+    """The witness files of ``cell`` in ``out`` (``<cell>-NNN.json``, ``-best.json``, ``-liveness.json``)."""
+    if not out.is_dir():
+        return []
+    pattern = re.compile(rf"{re.escape(cell)}-(\d{{3,}}|best|liveness)\.json")
+    return sorted(p for p in out.iterdir() if pattern.fullmatch(p.name))
 
 
 @dataclass
@@ -43,6 +77,8 @@ class CellResult:
     problem: Problem
     outcome: Outcome
     best_path: Path | None
+    liveness: LivenessWitness | None = None
+    liveness_path: Path | None = None
 
 
 @dataclass
@@ -62,11 +98,42 @@ class WitnessSink:
     def __init__(self, out: Path, cell: str) -> None:
         self.out, self.cell, self.seq = out, cell, 0
         self.best_path: Path | None = None
+        self.best: Witness | None = None
+        self.liveness_witness: LivenessWitness | None = None
+        self.liveness_path: Path | None = None
 
     def __call__(self, witness: Witness, strategy: str) -> None:
         self.seq += 1
         save_witness(witness, self.out / f"{self.cell}-{self.seq:03d}.json")
         self.best_path = save_witness(witness, self.out / f"{self.cell}-best.json")
+        self.best = witness
+
+    def liveness(self, witness: LivenessWitness) -> None:
+        """Keep the strongest liveness witness as ``<cell>-liveness.json``: one that never ends beats one that
+        ends; of two that end, the longer TEL."""
+        kept = self.liveness_witness
+        if kept is not None and not _stronger(witness, kept):
+            return
+        self.liveness_witness = witness
+        self.liveness_path = save_witness(witness, self.out / f"{self.cell}-liveness.json")
+
+
+def _stronger(a: LivenessWitness, b: LivenessWitness) -> bool:
+    if a.tel is None or b.tel is None:
+        return a.tel is None and b.tel is not None
+    return a.tel > b.tel
+
+
+def is_interrupt(exc: BaseException | None) -> bool:
+    """A KeyboardInterrupt, or an error it caused: numba's compiled code, interrupted, returns a
+    ``SystemError`` ("returned a result with an exception set") whose context is the KeyboardInterrupt."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def search_grid(problems: list[Problem], strategy: str, *, budget: float | None, seed: int, out: Path,
@@ -75,9 +142,18 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
     output vector to begin from (strategies in :data:`verify.search.STARTABLE`)."""
     report = SearchReport()
     began = time.perf_counter()
+    sink = problem = None
+    cell_began = began
     try:
         for problem in problems:
-            sink = WitnessSink(out, cell_name(problem.config, problem.policy))
+            cell_began = time.perf_counter()
+            sink = WitnessSink(out, cell_name(problem.config, problem.policy, problem.options))
+            problem = dataclasses.replace(problem, on_liveness=sink.liveness)
+            stale = cell_files(out, sink.cell)
+            for path in stale:  # an earlier run's witnesses of this cell must not mix with this run's
+                path.unlink()
+            if stale and progress:
+                progress(f"[{sink.cell}] removed {len(stale)} witness file(s) of an earlier run of this cell")
 
             def on_improve(w: Witness, strat: str, sink=sink) -> None:
                 sink(w, strat)
@@ -86,9 +162,29 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
                              f"elapsed {time.perf_counter() - began:.1f}s")
 
             outcome = run_search(problem, strategy, budget=budget, seed=seed, on_improve=on_improve, start=start)
-            report.cells.append(CellResult(problem, outcome, sink.best_path))
+            report.cells.append(CellResult(problem, outcome, sink.best_path, sink.liveness_witness,
+                                           sink.liveness_path))
             if progress:
                 progress(f"[{sink.cell}] done: {outcome.proof_status}, best {format_ratio(outcome.best_ratio)}")
-    except KeyboardInterrupt:
+                if sink.liveness_witness is not None:
+                    progress(f"[{sink.cell}] LIVENESS: {describe_liveness(sink.liveness_witness)}; witness "
+                             f"{sink.liveness_path}")
+    except (KeyboardInterrupt, SystemError) as exc:
+        if not is_interrupt(exc):
+            raise
         report.interrupted = True
+        if sink is not None and (not report.cells or report.cells[-1].problem is not problem):
+            # the cell being searched: its best witness so far (already on disk), nothing proven
+            outcome = Outcome(strategy, sink.best, seconds=time.perf_counter() - cell_began,
+                              notes=["interrupted (SIGINT): the best witness so far, nothing proven"])
+            report.cells.append(CellResult(problem, outcome, sink.best_path, sink.liveness_witness,
+                                           sink.liveness_path))
     return report
+
+
+def describe_liveness(w: LivenessWitness) -> str:
+    text = (f"outputs {list(w.instance.outputs)} leave {len(w.unfinished)} job(s) {list(w.unfinished)} unfinished "
+            f"after the round limit {w.round_limit}")
+    if w.tel is None:
+        return text + f"; still unfinished after {w.extended_limit} rounds"
+    return text + f"; the run ends within {w.extended_limit} rounds with TEL {w.tel}, ratio {format_ratio(w.ratio)}"

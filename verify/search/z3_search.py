@@ -31,6 +31,7 @@ from models.schedulers.interface import RoundLimitExceeded
 from verify.opt.benchmark import BenchmarkMemo
 from verify.symbolic.opt_table import encode_opt_table, table_size
 from verify.symbolic.schedule_z3 import encode_schedule
+from verify.z3check import check_interruptible
 from verify.symbolic.scheduler_z3 import (check_against_reference, check_encodable, encode, encoded_horizon,
                                           make_solver)
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
@@ -52,7 +53,7 @@ class Query:
         if remaining is not None:
             solver.set("timeout", max(1, int(remaining * 1000)))
         solver.add(self.base + list(extra))
-        verdict = solver.check()
+        verdict = check_interruptible(solver)
         self.model = solver.model() if verdict == z3.sat else None
         return verdict
 

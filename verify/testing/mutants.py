@@ -4,16 +4,23 @@ Each mutant copies the whole ``models`` package to a temporary folder under a ne
 textual change (each must match exactly once, so a refactor that moves the code fails loudly instead of
 silently producing an unmutated copy), imports the copy and runs every suite of :mod:`verify.testing.properties`
 against it. A mutant survives if no suite fails; ``kvsched mutants`` exits 1 if any survives.
+
+Only a property failure kills: an ``AssertionError`` (a violated property or trace check) or a rule violation
+the copied model itself raises (``SchedulerViolation``, ``RoundLimitExceeded``). Any other exception — a
+Hypothesis ``InvalidArgument``, a missing data file, an import error — is an error of the harness, recorded in
+``errors`` and never counted as a kill. Before any mutant, an unmutated copy runs every suite (the baseline):
+if one fails there, :class:`BaselineFailure` is raised, since a kill by that suite would prove nothing.
 """
 
 from __future__ import annotations
 
 import importlib
+import itertools
 import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import models
@@ -55,12 +62,16 @@ MUTANTS: tuple[Mutant, ...] = (
 )
 
 
+_COPIES = itertools.count()
+
+
 @dataclass
 class MutantResult:
     mutant: Mutant
     killed_by: dict[str, str]  # suite -> first line of its failure
     passed: list[str]
     seconds: float
+    errors: dict[str, str] = field(default_factory=dict)  # suite -> harness error (not a kill)
 
     @property
     def survived(self) -> bool:
@@ -69,7 +80,8 @@ class MutantResult:
 
 def build_mutant(mutant: Mutant, root: Path, index: int):
     """Copy ``models`` to ``root/<pkg>``, apply the edits, import it; return an :class:`Impl`."""
-    pkg = f"kvsched_mutant_{index}_{mutant.name.replace('-', '_')}"
+    # unique in the process: a second run must not find the first run's (deleted) copy in sys.modules
+    pkg = f"kvsched_mutant_{index}_{next(_COPIES)}_{mutant.name.replace('-', '_')}"
     src = Path(models.__file__).parent
     dst = root / pkg
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
@@ -91,27 +103,72 @@ def build_mutant(mutant: Mutant, root: Path, index: int):
     return Impl(engine, schedulers, instance)
 
 
-def run_mutants(mutants=MUTANTS, *, max_examples: int = 60, suites=None, progress=None) -> list[MutantResult]:
+class BaselineFailure(RuntimeError):
+    """A suite fails (or errs) on the unmutated model: the mutation check cannot count on it."""
+
+
+MODEL_RULE_ERRORS = ("SchedulerViolation", "RoundLimitExceeded")
+
+
+def is_property_failure(exc: BaseException, pkg: str) -> bool:
+    """An assertion, or a rule violation raised by the model copy ``pkg`` itself (a group: every member)."""
+    if isinstance(exc, BaseExceptionGroup):
+        return all(is_property_failure(e, pkg) for e in exc.exceptions)
+    if isinstance(exc, AssertionError):
+        return True
+    cls = type(exc)
+    return cls.__module__.startswith(f"{pkg}.") and cls.__name__ in MODEL_RULE_ERRORS
+
+
+def _describe(exc: BaseException) -> str:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return f"{type(exc).__name__}: {first}"[:120]
+
+
+def _run_suite(name: str, impl: Impl, max_examples: int) -> None:
+    suite = SUITES[name]
+    if name == "conformance":
+        suite(impl)
+    else:
+        suite(impl, max_examples=max_examples)
+
+
+BASELINE = Mutant("baseline", "the unmutated model", ())
+
+
+def run_mutants(mutants=MUTANTS, *, max_examples: int = 60, suites=None, progress=None,
+                baseline: bool = True) -> list[MutantResult]:
+    """Run every suite against every mutant. ``baseline``: first run every suite on an unmutated copy and raise
+    :class:`BaselineFailure` if one fails there."""
+    if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:
+        raise ValueError(f"max_examples: must be an integer >= 1, got {max_examples!r}")
     suites = suites or list(SUITES)
+    unknown = [s for s in suites if s not in SUITES]
+    if unknown:
+        raise ValueError(f"suites: unknown suite {unknown[0]!r} (choose from {', '.join(SUITES)})")
     results = []
     with tempfile.TemporaryDirectory(prefix="kvsched-mutants-") as tmp:
+        if baseline:
+            impl = build_mutant(BASELINE, Path(tmp), len(mutants))
+            for name in suites:
+                try:
+                    _run_suite(name, impl, max_examples)
+                except Exception as exc:  # noqa: BLE001 - any failure here makes the check meaningless
+                    raise BaselineFailure(f"baseline: suite {name} fails on the unmutated model "
+                                          f"({_describe(exc)}); no mutant can be judged by it") from None
         for i, mutant in enumerate(mutants):
             began = time.perf_counter()
             impl = build_mutant(mutant, Path(tmp), i)
-            killed, passed = {}, []
+            pkg = impl.engine.__name__.rpartition(".")[0]
+            killed, passed, errors = {}, [], {}
             for name in suites:
-                suite = SUITES[name]
                 try:
-                    if name == "conformance":
-                        suite(impl)
-                    else:
-                        suite(impl, max_examples=max_examples)
-                except Exception as exc:  # any failure of the suite kills the mutant
-                    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-                    killed[name] = f"{type(exc).__name__}: {first}"[:120]
+                    _run_suite(name, impl, max_examples)
+                except Exception as exc:  # noqa: BLE001 - classified below
+                    (killed if is_property_failure(exc, pkg) else errors)[name] = _describe(exc)
                 else:
                     passed.append(name)
-            results.append(MutantResult(mutant, killed, passed, time.perf_counter() - began))
+            results.append(MutantResult(mutant, killed, passed, time.perf_counter() - began, errors))
             if progress:
                 progress(results[-1])
     return results

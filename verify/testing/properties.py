@@ -196,10 +196,52 @@ SUITES: dict[str, Callable[..., None]] = {
 }
 
 
+def _probe_instances():
+    """Fixed, small configurations where memory forces a choice (only one or two jobs fit at once), each with
+    base output vectors: the deterministic information-flow probes of :func:`information_probes`."""
+    from models.instance import Instance, Request
+
+    for n, s, l, u, slack, arrivals in ((2, 0, 1, 3, 0, (0, 0)), (3, 1, 1, 4, 0, (0, 0, 0)),
+                                        (3, 0, 2, 5, 2, (0, 0, 1)), (4, 1, 1, 3, 1, (0, 0, 0, 0)),
+                                        (4, 0, 1, 4, 3, (0, 1, 1, 2))):
+        for base in ((l,) * n, (u,) * n, tuple(l + (j % (u - l + 1)) for j in range(n))):
+            yield Instance(s + u + slack, tuple(Request(s, o, l, u, a) for o, a in zip(base, arrivals, strict=True)))
+
+
+def information_probes(make_scheduler, probes=None) -> None:
+    """Deterministic information-flow check: for each probe instance and each job ``j``, every other value of
+    ``o_j`` in ``[l_j, u_j]`` must leave the scheduler's decisions unchanged up to and including the round in
+    which the difference is revealed (the first round whose completions differ). The same instance is run
+    twice first: a scheduler whose decisions vary by themselves cannot be checked and is rejected.
+    ``make_scheduler()``: a fresh scheduler. Raises ``AssertionError`` naming the instance, job and round."""
+    from models.engine_reference import simulate
+
+    def decisions(inst):
+        return simulate(inst, make_scheduler()).rounds
+
+    for inst in probes if probes is not None else _probe_instances():
+        base = decisions(inst)
+        again = decisions(inst)
+        assert [(r.batch, r.evicted) for r in base] == [(r.batch, r.evicted) for r in again], \
+            f"not deterministic: two runs of {inst.as_dict()} decide differently"
+        for j, r in enumerate(inst.requests):
+            for v in range(r.l, r.u + 1):
+                if v == r.o:
+                    continue
+                other = inst.with_outputs(inst.outputs[:j] + (v,) + inst.outputs[j + 1:])
+                for ra, rb in zip(base, decisions(other)):
+                    assert (ra.batch, ra.evicted, ra.started) == (rb.batch, rb.evicted, rb.started), (
+                        f"information flow: round {ra.t}: decisions differ when only o_{j} changes from {r.o} to "
+                        f"{v} (not yet revealed) on {inst.as_dict()}: the scheduler reads what it may not know")
+                    if ra.completed != rb.completed:
+                        break
+
+
 def check_scheduler(scheduler_class: type, *, max_examples: int | None = None, **init_kwargs) -> None:
     """Run every suite that applies to a user's :class:`~models.schedulers.interface.Scheduler` subclass:
-    whole-run trace checks, information flow, TEL >= OPT, and the online adversary. Raises on the first
-    failure with Hypothesis's falsifying example."""
+    a deterministic information-flow probe (:func:`information_probes`), whole-run trace checks, information
+    flow and TEL >= OPT on generated instances, and the online adversary. Raises on the first failure with
+    Hypothesis's falsifying example."""
     from hypothesis.stateful import run_state_machine_as_test
 
     from models.engine_reference import simulate
@@ -207,6 +249,8 @@ def check_scheduler(scheduler_class: type, *, max_examples: int | None = None, *
 
     def run(inst):
         return simulate(inst, scheduler_class(**init_kwargs))
+
+    information_probes(lambda: scheduler_class(**init_kwargs))
 
     @_settings(max_examples)
     @given(SMALL)
