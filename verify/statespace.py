@@ -26,7 +26,7 @@ import networkx as nx
 from models.engine_reference import Execution, liveness_bound
 from models.instance import Instance
 from models.oracle import OracleViolation
-from models.schedulers import HSF, OptionError, make_scheduler
+from models.schedulers import HSF, OptionError, guarantees_liveness, make_scheduler
 from models.schedulers.interface import RoundLimitExceeded, Scheduler, SchedulerViolation
 from models.view import Status
 
@@ -168,8 +168,8 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
     """Explore every reachable state of ``scheduler`` on ``config`` (its ``o`` values are ignored).
 
     Violations recorded: a batch over ``M`` or any other engine check (``memory``/``model``), a round at the
-    liveness bound or a cycle (``finishes``; checked by default for A_min's default eviction and
-    fcfs-recompute), an eviction (``no-eviction``; by default for A_max and H-SF). ``deadline`` (a
+    liveness bound or a cycle (``finishes``; checked by default where
+    :func:`~models.schedulers.guarantees_liveness` holds), an eviction (``no-eviction``; by default for A_max and H-SF). ``deadline`` (a
     ``time.perf_counter()`` value) raises TimeoutError when passed."""
     began = time.perf_counter()
     if scheduler == "hsf" or isinstance(scheduler, HSF):
@@ -177,8 +177,7 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
                           "explores online schedulers, whose outcomes the adversary chooses as they run")
     sched = make_scheduler(scheduler, config, **(options or {})) if isinstance(scheduler, str) else scheduler
     if check_liveness is None:
-        check_liveness = isinstance(scheduler, str) and scheduler in ("amin", "fcfs-recompute") and \
-            (options or {}).get("eviction", "least-progress") == "least-progress"
+        check_liveness = isinstance(scheduler, str) and guarantees_liveness(scheduler, options)
     if forbid_eviction is None:
         forbid_eviction = scheduler == "amax"
     bound = liveness_bound(config)
