@@ -99,6 +99,9 @@ class Execution:
                         for r, job in zip(reqs, jobs, strict=True))
         batch, restarted, preempted, held = _checked_decision(self.scheduler.decide(self.view()), t, self.instance,
                                                               jobs)
+        if (preempted or held) and not self.scheduler.may_pause:
+            raise SchedulerViolation(t, None, "Decision.preempted/held used by a scheduler that does not declare "
+                                              "may_pause = True")
 
         stays = batch | held | preempted
         evicted = tuple(

@@ -8,7 +8,7 @@ import time
 
 from models.engine_reference import liveness_bound
 from models.instance import uniform_instance
-from models.schedulers import make_scheduler
+from models.schedulers import guarantees_liveness, make_scheduler
 from proofs.memory_safety import ProofResult
 from verify.explore import build_graph
 
@@ -16,7 +16,7 @@ from verify.explore import build_graph
 def prove_config_statespace(config, policy: str, options: dict | None = None, *, dot: str | None = None):
     options = dict(make_scheduler(policy, config, **(options or {})).options)
     began = time.perf_counter()
-    live = policy in ("amin", "fcfs-recompute") and options.get("eviction", "least-progress") == "least-progress"
+    live = guarantees_liveness(policy, options)
     sg = build_graph(config, policy, options, check_liveness=live)
     seconds = time.perf_counter() - began
     if dot:

@@ -26,7 +26,7 @@ import networkx as nx
 from models.engine_reference import Execution, liveness_bound
 from models.instance import Instance
 from models.oracle import OracleViolation
-from models.schedulers import HSF, OptionError, make_scheduler
+from models.schedulers import HSF, OptionError, guarantees_liveness, make_scheduler
 from models.schedulers.interface import RoundLimitExceeded, Scheduler, SchedulerViolation
 from models.view import Status
 from verify.opt.benchmark import BenchmarkMemo
@@ -120,8 +120,9 @@ def _no_view():
 class _Decided(Scheduler):
     """Replays a decision already taken, so that every adversary branch does not decide again."""
 
-    def __init__(self, decision) -> None:
+    def __init__(self, decision, may_pause: bool) -> None:
         self.decision = decision
+        self.may_pause = may_pause  # the trait of the scheduler that took the decision
 
     def decide(self, view):
         return self.decision
@@ -138,7 +139,7 @@ def successors(run: Execution):
     after = decider.scheduler
     probe = copy.copy(decider)
     probe.jobs = [job.clone() for job in run.jobs]
-    probe.scheduler = _Decided(decision)
+    probe.scheduler = _Decided(decision, after.may_pause)
     record: list = []
     probe.oracle = ScriptedOutcomes(run.instance, frozenset(), record)
     probe.view = _no_view  # the replayed decision needs no view; building one per branch is the costliest part
@@ -149,7 +150,7 @@ def successors(run: Execution):
             nxt = copy.copy(run)
             nxt.jobs = [job.clone() for job in run.jobs]
             nxt.rounds = []
-            nxt.scheduler = _Decided(decision)
+            nxt.scheduler = _Decided(decision, after.may_pause)
             nxt.oracle = ScriptedOutcomes(run.instance, frozenset(subset))
             nxt.view = _no_view
             nxt.step()
@@ -170,8 +171,8 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
     """Explore every reachable state of ``scheduler`` on ``config`` (its ``o`` values are ignored).
 
     Violations recorded: a batch over ``M`` or any other engine check (``memory``/``model``), a round at the
-    liveness bound or a cycle (``finishes``; checked by default for A_min's default eviction and
-    fcfs-recompute), an eviction (``no-eviction``; by default for A_max and H-SF). ``deadline`` (a
+    liveness bound or a cycle (``finishes``; checked by default where
+    :func:`~models.schedulers.guarantees_liveness` holds), an eviction (``no-eviction``; by default for A_max and H-SF). ``deadline`` (a
     ``time.perf_counter()`` value) raises TimeoutError when passed."""
     began = time.perf_counter()
     if scheduler == "hsf" or isinstance(scheduler, HSF):
@@ -179,8 +180,7 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
                           "explores online schedulers, whose outcomes the adversary chooses as they run")
     sched = make_scheduler(scheduler, config, **(options or {})) if isinstance(scheduler, str) else scheduler
     if check_liveness is None:
-        check_liveness = isinstance(scheduler, str) and scheduler in ("amin", "fcfs-recompute") and \
-            (options or {}).get("eviction", "least-progress") == "least-progress"
+        check_liveness = isinstance(scheduler, str) and guarantees_liveness(scheduler, options)
     if forbid_eviction is None:
         forbid_eviction = scheduler == "amax"
     bound = liveness_bound(config)

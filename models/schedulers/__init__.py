@@ -54,6 +54,33 @@ def policy_configurations() -> list[tuple[str, dict[str, str]]]:
     return out
 
 
+def guarantees_liveness(policy: str, options: dict[str, Any] | None = None) -> bool:
+    """Whether MODEL.md's liveness bound ``max_j a_j + n · max_j u_j`` holds for every run of this configuration.
+
+    A_min (default eviction) and fcfs-recompute: MODEL.md's argument. vllm-v1 and sglang with
+    ``reprefill_rounds = 0``: no progress is ever lost and every round with an arrived unfinished job generates a
+    token (vllm-v1: R's head is never preempted; sglang: a prefill round runs its admitted jobs, a decode round
+    all of R), so every job ends by ``max_j a_j + Σ_j o_j`` (this project's argument, tested, not in MODEL.md).
+    With re-prefill rounds a resumed job can be preempted again before it generates: no guarantee here."""
+    options = options or {}
+    if policy in ("amin", "fcfs-recompute"):
+        return options.get("eviction", "least-progress") == "least-progress"
+    if policy in SERVING_POLICIES:
+        return options.get("reprefill_rounds", 0) == 0
+    return False
+
+
+_CLASSES: dict[str, type[Scheduler]] = {"hsf": HSF, "amax": AMax, "amin": AMin, "fcfs-recompute": FCFSRecompute,
+                                        "vllm-v1": VLLMv1, "sglang": SGLang}
+
+
+def opt_bounds_tel(policy: str) -> bool:
+    """Whether exact (non-preemptive) OPT is a lower bound on every run of ``policy``: true unless its class
+    declares :attr:`~models.schedulers.interface.Scheduler.may_pause` (the serving policies do)."""
+    cls = load_user_scheduler(policy) if ":" in policy else _CLASSES[policy]
+    return not cls.may_pause
+
+
 def load_user_scheduler(spec: str) -> type[Scheduler]:
     """Import a user's scheduler class from ``"package.module:ClassName"``."""
     import importlib
@@ -104,6 +131,6 @@ def make_scheduler(policy: str, instance: Instance, /, **options: Any) -> Schedu
 
 __all__ = [
     "AMax", "AMin", "EVICTION_ORDERS", "FCFSRecompute", "HSF", "OptionError", "POLICIES", "POLICY_OPTIONS",
-    "RoundLimitExceeded", "SERVING_POLICIES", "SGLang", "Scheduler", "SchedulerViolation", "VLLMv1", "load_user_scheduler",
+    "RoundLimitExceeded", "SERVING_POLICIES", "SGLang", "Scheduler", "SchedulerViolation", "VLLMv1", "guarantees_liveness", "load_user_scheduler", "opt_bounds_tel",
     "make_scheduler", "policy_configurations",
 ]

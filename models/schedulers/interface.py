@@ -68,6 +68,11 @@ class Scheduler(ABC):
     """
 
     name: ClassVar[str] = "custom"
+    may_pause: ClassVar[bool] = False
+    """Declared trait: the scheduler may preempt a job keeping its progress or hold one in memory without a token
+    (``Decision.preempted``/``held``; MODEL.md, "Serving policies"). Such a run is no non-preemptive schedule, so
+    the non-preemptive OPT is then no lower bound on its TEL. The engine refuses ``preempted``/``held`` from a
+    scheduler that does not declare it."""
 
     def start(self, M: int) -> None:  # noqa: B027 - optional hook, stateless schedulers need nothing
         """Reset per-run state; called once before round 0 of each simulation."""

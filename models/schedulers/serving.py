@@ -58,6 +58,7 @@ class ServingScheduler(Scheduler):
     """
 
     time_invariant = True  # decisions never read view.t: states at different rounds can merge
+    may_pause = True  # preemption keeps progress; prefill rounds hold running jobs
 
     def __init__(self, reprefill_rounds: int = 0) -> None:
         self.reprefill_rounds = int_option("reprefill_rounds", reprefill_rounds, 0)

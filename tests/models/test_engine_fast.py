@@ -69,3 +69,51 @@ def test_bad_options_rejected():
         simulate_fast(inst, "amax", eviction="most-progress")
     with pytest.raises(OptionError, match="policy: must be one of"):
         simulate_fast(inst, "lifo")
+
+
+# The serving policies with every option drawn (MODEL.md, "Serving policies"); the examples checked are counted
+# into SERVING_CHECKED (a debugger or -s run can read them).
+SERVING_CHECKED = {"vllm-v1": 0, "sglang": 0}
+
+vllm_options = st.fixed_dictionaries({}, optional={
+    "max_num_seqs": st.integers(1, 4), "watermark": st.sampled_from([0, "1/10", "1/4", "1/2"]),
+    "reprefill_rounds": st.integers(0, 2)})
+sglang_options = st.fixed_dictionaries({}, optional={
+    "policy": st.sampled_from(["fcfs", "lof"]), "schedule_conservativeness": st.sampled_from([1, "1/2", "3/10", 2]),
+    "max_running_requests": st.integers(1, 4), "retract_decode_steps": st.integers(1, 25),
+    "reprefill_rounds": st.integers(0, 2)})
+serving_configs = st.one_of(st.tuples(st.just("vllm-v1"), vllm_options), st.tuples(st.just("sglang"), sglang_options))
+
+
+@settings(max_examples=400)
+@given(instances(max_n=7, max_u=8, max_s=4, max_a=8, max_slack=16), serving_configs)
+def test_fast_equals_reference_serving(inst, config):
+    policy, options = config
+    limit = 3 * (max(r.a for r in inst.requests) + sum(r.u for r in inst.requests)) + 10
+    try:
+        ref = simulate(inst, make_scheduler(policy, inst, **options), round_limit=limit).summary()
+    except RoundLimitExceeded as exc:
+        ref = str(exc)  # sglang with reprefill_rounds > 0 may not finish: the fast engine must stop alike
+    try:
+        fast = simulate_fast(inst, policy, round_limit=limit, **options).summary()
+    except RoundLimitExceeded as exc:
+        fast = str(exc)
+    assert fast == ref
+    SERVING_CHECKED[policy] += 1
+
+
+@settings(max_examples=40)
+@given(instances(min_n=20, max_n=40, max_u=12, max_s=6, max_a=30, max_slack=30), serving_configs)
+def test_fast_equals_reference_serving_on_larger_instances(inst, config):
+    policy, options = config
+    try:
+        ref = run_policy(inst, policy, options, engine="reference").summary()
+    except RoundLimitExceeded as exc:
+        ref = str(exc)
+    try:
+        fast = run_policy(inst, policy, options, engine="fast").summary()
+    except RoundLimitExceeded as exc:
+        fast = str(exc)
+    assert fast == ref
+    SERVING_CHECKED[policy] += 1
+

@@ -127,8 +127,11 @@ def against_opt(impl: Impl | None = None, max_examples: int | None = None) -> No
 
     impl = impl or Impl.default()
 
+    # a policy that may pause a job keeping its progress can beat the non-preemptive OPT (a finding, not a bug)
+    bounded = [c for c in _configs(impl) if impl.schedulers.opt_bounds_tel(c[0])]
+
     @_settings(max_examples)
-    @given(instances(max_n=4, max_u=5, max_s=2, max_a=3, max_slack=6), st.sampled_from(_configs(impl)))
+    @given(instances(max_n=4, max_u=5, max_s=2, max_a=3, max_slack=6), st.sampled_from(bounded))
     def tel_at_least_opt(inst, config):
         opt = solve_opt(inst, "exhaustive").tel
         assert impl.run(impl.convert(inst), *config).tel >= opt

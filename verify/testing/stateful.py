@@ -27,6 +27,7 @@ from collections.abc import Callable
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from models.schedulers import guarantees_liveness
 from models.view import JobView
 from verify.testing.impl import Impl
 from verify.testing.strategies import instances
@@ -57,8 +58,7 @@ def adversary_machine(make_scheduler: Callable, *, impl=None, policy: str | None
 
     impl = impl or Impl.default()
     options = options or {}
-    checks_liveness = policy in ("amin", "fcfs-recompute") and options.get("eviction", "least-progress") == \
-        "least-progress"
+    checks_liveness = policy is not None and guarantees_liveness(policy, options)
 
     class Adversary(RuleBasedStateMachine):
         @initialize(config=instances(max_n=5, max_u=6, max_s=3, max_a=4, max_slack=10))
@@ -82,7 +82,9 @@ def adversary_machine(make_scheduler: Callable, *, impl=None, policy: str | None
             for j in rec.evicted:
                 self.wasted += self.k[j]
                 self.k[j] = 0
+            # preempted jobs keep their k (MODEL.md, "Serving policies"); held ones hold s + k without a token
             memory = sum(self.inst.requests[j].s + self.k[j] + 1 for j in rec.batch)
+            memory += sum(self.inst.requests[j].s + self.k[j] for j in rec.held)
             assert memory <= self.inst.M, f"round {rec.t}: memory {memory} > M={self.inst.M}"
             assert not set(rec.batch) & self.done, f"round {rec.t}: completed job scheduled again"
             for j in rec.batch:
