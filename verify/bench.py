@@ -31,7 +31,7 @@ from models.instance import Instance, uniform_instance
 from models.atomic import write_atomic
 from verify.campaign.agreement import VERDICTS, GridPoint, results_csv, run_agreement
 from verify.campaign.db import IncompatibleDatabase
-from verify.oneline_parser import OneLineParser
+from verify.oneline_parser import OneLineParser, seconds
 
 OPT_FAMILY = {"M": 48, "s": 1, "l": 4, "u": 16}
 
@@ -328,10 +328,10 @@ def bench_z3_tactics(limit: float, seeds: Sequence[int], console: Console) -> No
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = OneLineParser(prog="kvsched bench", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="what", required=True)
+    sub = parser.add_subparsers(dest="what", required=True, parser_class=OneLineParser)
     p = sub.add_parser("opt", help="largest n each OPT solver proves within the limit")
     p.add_argument("--solvers", default="exhaustive,milp,z3")
-    p.add_argument("--limit", type=float, default=10.0, help="seconds per instance")
+    p.add_argument("--limit", type=seconds("--limit"), default=10.0, help="seconds per instance")
     p.add_argument("--max-n", type=int, default=40)
     p = sub.add_parser("engine", help="reference vs fast engine on the paper-like workload and tiny instances")
     p.add_argument("--reference-sizes", default="1000,2000,10000",
@@ -345,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--n", default="2..5", help="range of n (the grid: 2..5)")
     p.add_argument("--u", default="2..6", help="range of u (the grid: 2..6)")
     p.add_argument("--l", default=None, help="range of l (default: every l in 1..u)")
-    p.add_argument("--budget", type=float, default=60.0, help="seconds per grid point for the proving strategy")
+    p.add_argument("--budget", type=seconds("--budget"), default=60.0, help="seconds per grid point for the proving strategy")
     p.add_argument("--results", default=None, help="SQLite file that keeps every point's result; points closed "
                                                    "there are not run again")
     p.add_argument("--workers", type=int, default=1, help="worker processes (Dask LocalCluster when > 1)")
@@ -354,22 +354,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--alphas", default="1/2,1/4,1/8")
     p.add_argument("--sizes", default="4,6,8")
     p.add_argument("--u", type=int, default=8)
-    p.add_argument("--budget", type=float, default=30.0)
+    p.add_argument("--budget", type=seconds("--budget"), default=30.0)
     p = sub.add_parser("z3-tactics", help="the Z3 solver pipeline with and without elim-term-ite")
-    p.add_argument("--limit", type=float, default=120.0, help="seconds per query")
+    p.add_argument("--limit", type=seconds("--limit"), default=120.0, help="seconds per query")
     p.add_argument("--seeds", default="0,1")
     p = sub.add_parser("campaign", help="1 vs 2 worker processes on a CPU-bound campaign")
     p.add_argument("--spec", default="reports/specs/quick.toml")
     p = sub.add_parser("statespace", help="state-graph compression and the largest n proven per method")
-    p.add_argument("--limit", type=float, default=60.0)
+    p.add_argument("--limit", type=seconds("--limit"), default=60.0)
     p.add_argument("--max-n", type=int, default=8)
     args = parser.parse_args(argv)
     console = Console(width=max(Console().width, 130))
+    try:
+        return _dispatch(parser, args, console)
+    except _ListError as exc:
+        parser.error(str(exc))
+
+
+class _ListError(ValueError):
+    pass
+
+
+def _list(text: str, flag: str, convert=int) -> list:
+    """A comma-separated list for ``flag``; a malformed item is one line, exit status 2."""
+    try:
+        values = [convert(x) for x in text.split(",") if x.strip()]
+    except (ValueError, ZeroDivisionError):
+        raise _ListError(f"{flag}: must be a comma-separated list of numbers, got {text!r}") from None
+    if not values:
+        raise _ListError(f"{flag}: must not be empty")
+    return values
+
+
+def _dispatch(parser, args, console) -> int:
     if args.what == "opt":
+        from verify.opt import SOLVERS
+
+        unknown = [s for s in args.solvers.split(",") if s and s not in ("auto", *SOLVERS)]
+        if unknown:
+            parser.error(f"--solvers: unknown solver {unknown[0]!r} (choose from auto, {', '.join(SOLVERS)})")
         bench_opt([s for s in args.solvers.split(",") if s], args.limit, args.max_n, console)
     elif args.what == "engine":
-        sizes = lambda text: [int(x) for x in text.split(",") if x]  # noqa: E731
-        bench_engine(sizes(args.reference_sizes), sizes(args.fast_sizes), args.tiny, console)
+        bench_engine(_list(args.reference_sizes, "--reference-sizes"), _list(args.fast_sizes, "--fast-sizes"),
+                     args.tiny, console)
     elif args.what == "agreement":
         from verify.ranges import RangeError, parse_range
 
@@ -394,13 +421,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(str(exc))
         return 1 if counts["disagree"] else 0
     elif args.what == "z3-tactics":
-        bench_z3_tactics(args.limit, [int(x) for x in args.seeds.split(",")], console)
+        bench_z3_tactics(args.limit, _list(args.seeds, "--seeds"), console)
     elif args.what == "campaign":
         bench_campaign(args.spec, console)
     elif args.what == "statespace":
         bench_statespace(args.limit, args.max_n, console)
     elif args.what == "search":
-        bench_search([Fraction(a) for a in args.alphas.split(",")], [int(x) for x in args.sizes.split(",")],
+        bench_search(_list(args.alphas, "--alphas", Fraction), _list(args.sizes, "--sizes"),
                      args.budget, args.u, console)
     return 0
 

@@ -23,11 +23,10 @@ from verify.campaign.db import IncompatibleDatabase
 from verify.campaign.spec import SpecError
 from verify.certify import ImpossibleRatio, UnprovenBenchmark
 from verify.symbolic.scheduler_z3 import UnsupportedForZ3, check_encodable
-from verify.oneline_parser import EXIT_USAGE, OneLineParser
+from verify.oneline_parser import EXIT_USAGE, OneLineParser, seconds as _seconds
 from verify.opt import SOLVERS
 from verify.ranges import RangeError, check_grid_size, parse_range
 
-MAX_SECONDS = 10_000_000.0  # about 116 days: beyond, a "deadline" is no deadline (and overflows Z3's timeout)
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "reports" / "examples" / "amin_evicts.json"
 
 
@@ -62,24 +61,6 @@ def _int_at_least(minimum: int, flag: str, maximum: int | None = None):
         if value < minimum or (maximum is not None and value > maximum):
             rule = f">= {minimum}" if maximum is None else f"in {minimum}..{maximum}"
             raise argparse.ArgumentTypeError(f"must be an integer {rule}, got {value}")
-        return value
-    parse.__name__ = flag
-    return parse
-
-
-def _seconds(flag: str):
-    """An argparse type: a finite number of seconds > 0 (not 0, negative, nan or inf)."""
-    import math
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
-        if not math.isfinite(value) or value <= 0:
-            raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, got {text!r}")
-        if value > MAX_SECONDS:
-            raise argparse.ArgumentTypeError(f"must be at most {MAX_SECONDS:.0f} seconds, got {text!r}")
         return value
     parse.__name__ = flag
     return parse

@@ -7,6 +7,7 @@ import sys
 from typing import NoReturn
 
 EXIT_USAGE = 2
+MAX_SECONDS = 10_000_000.0  # about 116 days: beyond, a "deadline" is no deadline (and overflows Z3's timeout)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -15,3 +16,21 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+def seconds(flag: str):
+    """An argparse type: a finite number of seconds > 0 (not 0, negative, nan or inf)."""
+    import math
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, got {text!r}")
+        if value > MAX_SECONDS:
+            raise argparse.ArgumentTypeError(f"must be at most {MAX_SECONDS:.0f} seconds, got {text!r}")
+        return value
+    parse.__name__ = flag
+    return parse

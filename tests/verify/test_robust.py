@@ -649,3 +649,14 @@ def test_import_works_without_a_writable_home(tmp_path):
     assert ran.returncode == 0, ran.stderr[-1500:]
     assert ran.stdout.strip() == "3"
     assert any((tmp_path / "tmp").iterdir())  # the cache went to the temporary folder
+
+
+@pytest.mark.parametrize("args", [["magic"], ["opt", "--solvers", "magic"], ["search", "--sizes", "a,b"],
+                                  ["search", "--alphas", "1/0"], ["opt", "--limit", "-1"], ["statespace", "--limit", "inf"]])
+def test_bench_bad_input_is_one_line(capsys, args):
+    from verify.bench import main as bench_main
+
+    with pytest.raises(SystemExit) as exc:
+        bench_main(args)
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.count("\n") == 1
