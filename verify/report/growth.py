@@ -25,7 +25,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -148,6 +148,7 @@ class GrowthResult:
     notes: tuple[str, ...]
     seconds: float
     error: str | None = None
+    certified: bool = False  # the witness was re-run on the reference engine (and, vs OPT, OPT proven)
 
 
 def growth_cells(cfg: GrowthConfig) -> list[GrowthCell]:
@@ -190,7 +191,8 @@ def run_growth_cell(cell: GrowthCell) -> GrowthResult:
             except RoundLimitExceeded:  # a liveness witness in the space: the families strategy skips those rows
                 outcome = None
         if outcome is None:
-            outcome = search_families(problem, budget=cell.budget, seed=cell.seed, report=reports)
+            outcome = search_families(problem, budget=cell.budget, seed=cell.seed, report=reports,
+                                      certified=cell.benchmark != "hsf")
     except Exception as exc:  # noqa: BLE001 - a cell's failure is recorded, not fatal to the study
         return GrowthResult(cell, None, None, False, (), (), (), time.perf_counter() - began,
                             f"{type(exc).__name__}: {exc}")
@@ -198,7 +200,22 @@ def run_growth_cell(cell: GrowthCell) -> GrowthResult:
     live = tuple(reports[0].liveness[:3]) if reports else ()
     best = outcome.best
     return GrowthResult(cell, best.ratio if best else None, best, outcome.closed, fams, live, tuple(outcome.notes),
-                        time.perf_counter() - began)
+                        time.perf_counter() - began, certified=cell.benchmark != "hsf")
+
+
+def certify_result(result: GrowthResult) -> GrowthResult:
+    """Re-run a result's witness on the reference engine (and H-SF there); a disagreement with the fast engine's
+    integers is an error of the toolkit and is raised."""
+    from verify.certify import certify
+
+    w = result.witness
+    if w is None or result.certified:
+        return result
+    again = certify(w.instance, w.policy, w.options, w.benchmark).witness
+    if (again.tel, again.benchmark_tel) != (w.tel, w.benchmark_tel):
+        raise AssertionError(f"fast engine gave TEL {w.tel}/{w.benchmark_tel}, reference engine "
+                             f"{again.tel}/{again.benchmark_tel} for {w.to_dict()}")
+    return replace(result, witness=again, certified=True)
 
 
 def run_growth(cfg: GrowthConfig, progress: Callable[[str], None] | None = None,
@@ -313,6 +330,10 @@ class Bracket:
         return f"[{self.lower}, {self.upper}] (lower, upper vs OPT; {self.source})"
 
 
+MAX_MODEL_ENTRIES = 3_000_000
+"""Largest time-indexed model (memory-matrix entries) an OPT bracket builds its LP for."""
+
+
 def opt_bracket(instance: Instance, tel: int, timeout: float) -> Bracket:
     """The certified bracket of ``tel / OPT(instance)`` (module docstring)."""
     from verify.opt.bounds import lower_bound, start_window
@@ -325,6 +346,11 @@ def opt_bracket(instance: Instance, tel: int, timeout: float) -> Bracket:
     lb, ub, source = lower_bound(instance), window.upper_tel, "UB H-SF, LB combinatorial"
     if lb >= ub:
         return Bracket(tel, ub, ub, True, time.perf_counter() - began, "H-SF meets the combinatorial bound")
+    # memory-matrix entries of the time-indexed model: beyond MAX_MODEL_ENTRIES the LP is not attempted
+    entries = sum((window.latest[j] - r.a + 1) * r.o for j, r in enumerate(instance.requests))
+    if entries > MAX_MODEL_ENTRIES:
+        return Bracket(tel, lb, ub, False, time.perf_counter() - began,
+                       f"UB H-SF, LB combinatorial; LP/MILP not attempted (model of {entries} entries)")
     try:
         lp = lp_lower_bound(build_model(instance, window), timeout=timeout)
     except (MemoryError, ValueError):
@@ -361,6 +387,19 @@ def run_study(cfg: GrowthConfig, progress: Callable[[str], None] | None = None) 
     """Run the cells, then bracket each (label, α)'s worst witness against H-SF at the largest n against OPT."""
     began = time.perf_counter()
     results = run_growth(cfg, progress)
+    # certify (reference engine) every witness a table reports: the worst per (label, benchmark, alpha, n)
+    reported = {id(w.result) for lab in cfg.labels for bench in ("hsf", "opt")
+                for row in worst_table(results, lab, bench).values() for w in row.values()}
+    todo = [r for r in results if id(r) in reported and not r.certified]
+    if progress:
+        progress(f"certifying {len(todo)} reported witnesses on the reference engine ...")
+    workers = cfg.workers or os.cpu_count() or 1
+    if workers == 1 or len(todo) < 4:
+        done = {id(r): certify_result(r) for r in todo}
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = dict(zip([id(r) for r in todo], pool.map(certify_result, todo, chunksize=4), strict=True))
+    results = [done.get(id(r), r) for r in results]
     searched = time.perf_counter() - began
     study = GrowthStudy(cfg, results, verdicts(results, cfg.labels, "hsf"), verdicts(results, cfg.labels, "opt"),
                         seconds=searched)

@@ -26,7 +26,7 @@ STRATEGIES: dict[str, Callable[..., Outcome]] = {
     "statespace": search_statespace,
     "families": search_families,
 }
-STARTABLE = ("z3", "statespace", "local", "families")  # the strategies that take a ``start`` output vector
+STARTABLE = ("z3", "statespace", "local")  # the strategies that take a ``start`` output vector
 
 
 def run_search(problem: Problem, strategy: str, *, budget: float | None = None, seed: int = 0,
