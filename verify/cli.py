@@ -407,7 +407,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     summary = run_report(preset, out, progress=lambda line: console.print(line, markup=False, highlight=False))
     for v in summary["verdicts"]:
-        print(f"{v['verdict'].upper():12s} {v['claim']}")
+        word = v["verdict"].upper() if v["verdict"] in ("holds", "violated", "inconclusive") else v["verdict"]
+        print(f"{word:12s} {v['claim']}")
     print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['seconds']}s)")
     return 0
 
@@ -514,7 +515,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{name}", default=default, help="an integer or a range a..b")
     p.add_argument("--instance", help="search this instance's configuration instead of a grid (its o is ignored)")
     p.add_argument("--benchmark", choices=BENCHMARKS, default="opt")
-    p.add_argument("--strategy", choices=("z3", "exhaustive", "local", "hypothesis", "portfolio", "statespace"),
+    p.add_argument("--strategy", choices=("z3", "exhaustive", "local", "hypothesis", "portfolio", "statespace",
+                                          "families"),
                    default="portfolio")
     p.add_argument("--budget", type=_seconds("--budget"), default=30.0, help="seconds per configuration")
     p.add_argument("--seed", type=int, default=0)
@@ -549,7 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="bound-check report: sweep, proofs, workload mode, plots, verdicts")
     p.add_argument("--quick", action="store_true", help="the quick preset (under 3 minutes on 2 cores)")
-    p.add_argument("--preset", choices=("quick", "full"), default="quick")
+    p.add_argument("--preset", choices=("quick", "full", "growth"), default="quick")
     p.add_argument("--out", help="output folder (default reports/<preset>/, or reports/campaign/ with --from)")
     p.add_argument("--from", dest="from_db", help="render a campaign's results database instead of running a sweep")
     p.set_defaults(run=cmd_report)

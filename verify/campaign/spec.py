@@ -38,11 +38,12 @@ from models.schedulers import OptionError, make_scheduler
 from models.witness import BENCHMARKS
 from verify.ranges import MAX_CONFIGURATIONS, RangeError, check_grid_size, parse_range
 
-TOP_KEYS = {"name", "benchmark", "strategies", "budget", "seed", "retries", "policies", "grid"}
+TOP_KEYS = {"name", "benchmark", "strategies", "budget", "seed", "retries", "policies", "grid", "growth"}
+GROWTH_KEYS = {"k", "n", "M_factors", "s", "u_min"}
 GRID_KEYS = {"n": 1, "M": 1, "s": 0, "l": 1, "u": 1}
 POLICY_KEYS = {"policy", "options"}
 MAX_BUDGET = 10_000_000.0
-CAMPAIGN_STRATEGIES = ("exhaustive", "local", "hypothesis", "portfolio", "statespace", "z3")
+CAMPAIGN_STRATEGIES = ("exhaustive", "local", "hypothesis", "portfolio", "statespace", "z3", "families")
 
 
 class SpecError(ValueError):
@@ -107,10 +108,61 @@ def _values(grid: dict, key: str) -> list[int]:
     raise SpecError(f"grid.{key}: must be an integer, a range 'a..b' or a non-empty list of integers, got {raw!r}")
 
 
+def _growth_grid(growth: Any) -> dict[str, Any]:
+    """A ``[growth]`` table (the growth study's coupled grid: alpha = 2^-k with u = max(u_min, 2^k), l = u·alpha,
+    M = ceil(f·(s+u)), s in {"0", "1", "u/4"}) as the list of explicit configurations it stands for, in the
+    internal form ``{"configs": [(n, M, s, l, u), ...]}``."""
+    import math
+    from fractions import Fraction
+
+    if not isinstance(growth, dict):
+        raise SpecError("growth: must be a table")
+    unknown = sorted(set(growth) - GROWTH_KEYS)
+    if unknown:
+        raise SpecError(f"growth.{unknown[0]}: unknown key (allowed: {', '.join(sorted(GROWTH_KEYS))})")
+    missing = sorted(GROWTH_KEYS - set(growth) - {"u_min"})
+    if missing:
+        raise SpecError(f"growth.{missing[0]}: missing key")
+    raw_k = growth["k"]
+    try:
+        ks = [raw_k] if isinstance(raw_k, int) and not isinstance(raw_k, bool) and raw_k >= 0 else \
+            list(parse_range(raw_k, "growth.k", 0)) if isinstance(raw_k, str) else None
+    except RangeError as exc:
+        raise SpecError(str(exc)) from None
+    if ks is None:
+        raise SpecError(f"growth.k: must be a non-negative integer or a range 'a..b', got {raw_k!r}")
+    ns = _values({"n": growth["n"]}, "n")
+    try:
+        factors = [Fraction(str(f)) for f in growth["M_factors"]]
+    except (ValueError, TypeError, ZeroDivisionError):
+        raise SpecError(f"growth.M_factors: must be a list of numbers or 'p/q' strings, got {growth['M_factors']!r}")
+    if not factors or min(factors) < 1:
+        raise SpecError("growth.M_factors: every factor must be >= 1 (s + u <= M)")
+    rules = growth["s"]
+    if not isinstance(rules, list) or not rules or any(r not in ("0", "1", "u/4") for r in rules):
+        raise SpecError(f"growth.s: must be a non-empty list drawn from \"0\", \"1\", \"u/4\", got {rules!r}")
+    u_min = growth.get("u_min", 16)
+    if isinstance(u_min, bool) or not isinstance(u_min, int) or u_min < 1:
+        raise SpecError(f"growth.u_min: must be a positive integer, got {u_min!r}")
+    configs = []
+    for k in ks:
+        u = max(u_min, 2**k)
+        for n in ns:
+            for rule in rules:
+                s_ = u // 4 if rule == "u/4" else int(rule)
+                for f in factors:
+                    configs.append((n, math.ceil(f * (s_ + u)), s_, u // 2**k, u))
+    return {"configs": sorted(set(configs))}
+
+
 def parse_spec(data: dict[str, Any]) -> Spec:
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
         raise SpecError(f"{unknown[0]}: unknown key (allowed: {', '.join(sorted(TOP_KEYS))})")
+    if "growth" in data and "grid" not in data:
+        data = {**data, "grid": _growth_grid(data["growth"])}
+    elif "growth" in data:
+        raise SpecError("growth: give either [grid] or [growth], not both")
     for key in ("name", "policies", "grid", "strategies"):
         if key not in data:
             raise SpecError(f"{key}: missing key")
@@ -134,13 +186,19 @@ def parse_spec(data: dict[str, Any]) -> Spec:
     grid = data["grid"]
     if not isinstance(grid, dict):
         raise SpecError("grid: must be a table")
-    unknown = sorted(set(grid) - set(GRID_KEYS))
-    if unknown:
-        raise SpecError(f"grid.{unknown[0]}: unknown key (allowed: {', '.join(GRID_KEYS)})")
-    missing = sorted(set(GRID_KEYS) - set(grid))
-    if missing:
-        raise SpecError(f"grid.{missing[0]}: missing key")
-    axes = {key: _values(grid, key) for key in GRID_KEYS}
+    axes = None
+    if "configs" in grid and set(grid) == {"configs"}:  # from [growth]
+        configs = grid["configs"]
+        grid_sizes, max_n = [len(configs)], max((c[0] for c in configs), default=0)
+    else:
+        unknown = sorted(set(grid) - set(GRID_KEYS))
+        if unknown:
+            raise SpecError(f"grid.{unknown[0]}: unknown key (allowed: {', '.join(GRID_KEYS)})")
+        missing = sorted(set(GRID_KEYS) - set(grid))
+        if missing:
+            raise SpecError(f"grid.{missing[0]}: missing key")
+        axes = {key: _values(grid, key) for key in GRID_KEYS}
+        grid_sizes, max_n = [len(axes[k]) for k in GRID_KEYS], max(axes["n"])
     policies = data["policies"]
     if not isinstance(policies, list) or not policies:
         raise SpecError("policies: must be a non-empty list of tables [[policies]]")
@@ -162,12 +220,14 @@ def parse_spec(data: dict[str, Any]) -> Spec:
             raise SpecError(f"policies[{i}]: {exc}") from None
         parsed.append((p["policy"], tuple(sorted(options.items()))))
     try:
-        check_grid_size("grid", [len(parsed), len(strategies), *(len(axes[k]) for k in GRID_KEYS)], max(axes["n"]))
+        check_grid_size("grid", [len(parsed), len(strategies), *grid_sizes], max_n)
     except RangeError as exc:
         raise SpecError(f"{exc} (policies x strategies x grid points)") from None
+    if axes is not None:  # built only once its size is known to be within the limit
+        configs = list(itertools.product(*(axes[k] for k in GRID_KEYS)))
     cells, excluded = [], 0
     for (policy, options), strategy in itertools.product(parsed, strategies):
-        for n, M, s, l, u in itertools.product(*(axes[k] for k in GRID_KEYS)):  # noqa: E741
+        for n, M, s, l, u in configs:  # noqa: E741
             if l > u or s + u > M:
                 excluded += 1
                 continue

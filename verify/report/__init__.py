@@ -18,7 +18,10 @@ from proofs.bounds import all_checks
 from proofs.memory_safety import prove_memory_safety
 from verify.report import plots
 from verify.report.sweep import PRESETS, READINGS, SweepResult, run_sweep
-from verify.report.verdicts import amax_lower, amax_upper, amin_log, memory_proofs, worst_by_k
+from verify.report.growth import GROWTH_PRESETS, GrowthStudy, run_study
+from verify.report.growth_report import (amax_alpha_markdown, amax_verdicts, growth_markdown, run_amax_alpha,
+                                         save_growth_witnesses)
+from verify.report.verdicts import amin_log, memory_proofs, sweep_amax_points, worst_by_k
 from verify.report.workload_mode import run_workload
 
 AMIN_LABELS = [label for label, policy, _ in READINGS if policy == "amin"]
@@ -28,10 +31,74 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+GROWTH_FOR = {"quick": "quick", "full": "growth", "growth": "growth"}
+"""The growth study (and all-alpha A_max enumeration) each report preset includes."""
+
+
+def _growth_part(preset: str, out: Path, progress) -> tuple[GrowthStudy, list, list[str], dict[str, bytes]]:
+    """Run the growth study and the all-alpha A_max enumeration of ``preset``; return the study, the A_max
+    verdicts, the Markdown lines and the plots."""
+    gname = GROWTH_FOR.get(preset, "quick")
+    gcfg = GROWTH_PRESETS[gname]
+    progress(f"growth study '{gname}': {gcfg.name}, alpha = 2^-k for k in {gcfg.ks}, n in {gcfg.ns}, "
+             f"M/(s+u) in {[str(f) for f in gcfg.M_factors]}, s in {gcfg.s_rules}, {gcfg.budget:g}s per cell")
+    study = run_study(gcfg, progress=progress)
+    names = save_growth_witnesses(study, out)
+    progress("A_max at every alpha = l/u (exhaustive) ...")
+    points, acfg = run_amax_alpha(gname, progress)
+    md = growth_markdown(study, names, preset) + amax_alpha_markdown(points, acfg)
+    images = {"growth_vs_alpha_hsf.png": plots.growth_vs_alpha(study, "hsf", study.verdicts_hsf),
+              "growth_vs_n_hsf.png": plots.growth_vs_n(study, "hsf")}
+    if any(r.cell.benchmark == "opt" for r in study.results):
+        images["growth_vs_alpha_opt.png"] = plots.growth_vs_alpha(study, "opt", study.verdicts_opt)
+    return study, points, md, images
+
+
+def _growth_verdict_dicts(study: GrowthStudy) -> list[dict]:
+    return [{"claim": f"{v.claim} [growth, vs {'H-SF' if v.scope.startswith('vs H-SF') else 'OPT'}]",
+             "verdict": v.words, "detail": f"scope: {v.scope}. {v.detail}",
+             "could_fail": v.could_fail, "witnesses": []} for v in study.verdicts_hsf + study.verdicts_opt]
+
+
+def run_growth_report(out: Path, progress=print, final: Path | None = None) -> dict:
+    """``kvsched report --preset growth``: the growth study, the all-alpha A_max check and the symbolic checks."""
+    began = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    study, points, md_growth, images = _growth_part("growth", out, progress)
+    verdicts = [v.__dict__ for v in amax_verdicts(points, study, out)] + _growth_verdict_dicts(study)
+    symbolic = all_checks() + [amax_family.check_closed_forms(), amax_family.check_against_paper_lower_bound()]
+    seconds = time.perf_counter() - began
+    L = ["# Bound-check report (growth)", "",
+         "Model: `shared/MODEL.md` (exact integers). Paper: Chen, Ye & Zhou, arXiv 2508.14544. Every ratio is "
+         "`TEL(policy) / TEL(benchmark)` with the benchmark named; floats appear only in plots and fits.", "",
+         f"Built in {seconds:.0f}s.", ""] + _verdict_table(verdicts) + md_growth
+    L += ["## Plots", ""] + [f"![{n}]({n})" for n in images] + [""]
+    L += ["## Symbolic checks (sympy)", ""] + [f"- **{c.status}** {c.claim}: {c.evidence}" for c in symbolic] + [""]
+    md = "\n".join(L) + "\n"
+    for name, data in images.items():
+        write_atomic(out / name, data)
+    write_atomic(out / "report.md", md)
+    write_atomic(out / "report.html", render_html(md, images))
+    summary = {"out": str(final or out), "verdicts": verdicts, "cells": len(study.results), "seconds": round(seconds, 1),
+               "growth_seconds": round(study.seconds, 1)}
+    write_atomic(out / "verdicts.json", json.dumps(summary, indent=1, default=str))
+    return summary
+
+
+def _verdict_table(verdicts: list[dict]) -> list[str]:
+    L = ["## Verdicts", "", "| claim | verdict | detail |", "|---|---|---|"]
+    for v in verdicts:
+        extra = "".join(f" [witness]({w}) (`kvsched replay {w}`)" for w in v.get("witnesses", ()))
+        L.append(f"| {v['claim']} | **{v['verdict']}** | {v['detail']}{extra} |")
+    return L + [""]
+
+
 def run_report(preset: str, out: Path, progress=print) -> dict:
     """The whole report in ``out``, built in a temporary sibling folder and renamed into place when complete:
     an interrupt leaves ``out`` as it was (no report without its witnesses, no witnesses without a report)."""
     with building_dir(out) as work:
+        if preset == "growth":
+            return run_growth_report(work, progress, final=out)
         return _run_report(preset, work, progress, final=out)
 
 
@@ -60,14 +127,15 @@ def _run_report(preset: str, out: Path, progress, final: Path) -> dict:
     workload_rows = run_workload(cfg.workload_n, alphas, cfg.workload_seeds)
 
     symbolic = all_checks() + [amax_family.check_closed_forms(), amax_family.check_against_paper_lower_bound()]
-    family = symbolic[-1]
+    study, points, md_growth, growth_images = _growth_part(preset, out, progress)
     fits = {}
-    verdicts = [amax_upper(sweep, names), amax_lower(sweep, family.evidence)]
+    verdicts = list(amax_verdicts(points + sweep_amax_points(sweep), study, out))
     for label in AMIN_LABELS:
         verdict, fit = amin_log(sweep, label)
         verdicts.append(verdict)
         fits[label] = fit
     verdicts.append(memory_proofs(proofs))
+    verdicts = [v.__dict__ for v in verdicts] + _growth_verdict_dicts(study)
 
     worst_cells = []
     for label in ("A_min", "A_max", "H-SF", "fcfs-recompute"):
@@ -81,19 +149,22 @@ def _run_report(preset: str, out: Path, progress, final: Path) -> dict:
         "memory_worst_witnesses.png": plots.memory_of_witnesses(worst_cells),
         "workload.png": plots.workload(workload_rows),
     }
+    images |= growth_images
     for name, data in images.items():
         write_atomic(out / name, data)
 
-    md = _markdown(preset, sweep, verdicts, symbolic, proofs, workload_rows, names, images, time.perf_counter() - began)
+    md = _markdown(preset, sweep, verdicts, symbolic, proofs, workload_rows, names, images, time.perf_counter() - began,
+                   md_growth)
     write_atomic(out / "report.md", md)
     write_atomic(out / "report.html", render_html(md, images))
-    summary = {"out": str(final), "verdicts": [v.__dict__ for v in verdicts], "cells": len(sweep.cells),
+    summary = {"out": str(final), "verdicts": verdicts, "cells": len(sweep.cells) + len(study.results),
                "seconds": round(time.perf_counter() - began, 1)}
     write_atomic(out / "verdicts.json", json.dumps(summary, indent=1, default=str))
     return summary
 
 
-def _markdown(preset, sweep: SweepResult, verdicts, symbolic, proofs, workload_rows, names, images, seconds) -> str:
+def _markdown(preset, sweep: SweepResult, verdicts, symbolic, proofs, workload_rows, names, images, seconds,
+              md_growth=()) -> str:
     cfg = sweep.config
     ks = sorted({c.k for c in sweep.cells})
     L = [f"# Bound-check report ({preset}) against the model of `models/MODEL.md`", "",
@@ -104,12 +175,9 @@ def _markdown(preset, sweep: SweepResult, verdicts, symbolic, proofs, workload_r
          f"n in {list(cfg.ns)}, s in {list(cfg.s_values)}, M in {[str(f) for f in cfg.M_factors]} x (s+u); "
          f"{cfg.budget:g}s search budget per cell (exhaustive where the space has at most "
          f"{cfg.exhaustive_max_space} vectors, else the portfolio); benchmark exact OPT for n <= {cfg.opt_max_n}, "
-         f"H-SF beyond. {len(sweep.cells)} cells in {sweep.seconds:.0f}s; report built in {seconds:.0f}s.", "",
-         "## Verdicts", "", "| claim | verdict | detail |", "|---|---|---|"]
-    for v in verdicts:
-        extra = "".join(f" [witness]({w}) (`kvsched replay {w}`)" for w in v.witnesses)
-        L.append(f"| {v.claim} | **{v.verdict}** | {v.detail}{extra} |")
-    L += ["", "## Worst ratio found per policy and alpha (vs exact OPT)", "",
+         f"H-SF beyond. {len(sweep.cells)} cells in {sweep.seconds:.0f}s; report built in {seconds:.0f}s.", ""]
+    L += _verdict_table(verdicts)
+    L += ["## Worst ratio found per policy and alpha (vs exact OPT)", "",
           "Entries are `worst ratio (proof)`: *closed* means the exhaustive search proved it the maximum of every "
           "configuration in that column's cells.", "",
           "| policy | " + " | ".join(f"alpha = 1/{2**k}" for k in ks) + " |", "|---|" + "---|" * len(ks)]
@@ -130,6 +198,7 @@ def _markdown(preset, sweep: SweepResult, verdicts, symbolic, proofs, workload_r
           "contain an instance where the paper's benchmark is not optimal (worst "
           f"{max((c.worst.ratio for c in hsf_gaps), default=Fraction(1))}). Ratios reported against H-SF would be "
           "smaller than against OPT by that factor.", ""]
+    L += list(md_growth)
     L += ["## Plots", ""] + [f"![{n}]({n})" for n in images] + [""]
     L += ["## Symbolic checks (sympy)", ""] + [f"- **{c.status}** {c.claim}: {c.evidence}" for c in symbolic] + [""]
     L += ["## Bounded proofs (Z3)", "", "| policy | n | s | M | u | claim | horizon | status | seconds |",

@@ -101,3 +101,71 @@ def workload(rows) -> bytes:
     ax.set_title("Workload mode (synthetic lognormal lengths)")
     ax.legend(fontsize=8)
     return _png(fig)
+
+
+def growth_vs_alpha(study, benchmark: str, verdicts) -> bytes:
+    """Worst ratio at the largest n against log2(1/alpha) per policy/reading, the fitted models (chosen solid,
+    others dotted), the paper's A_max bounds and, against H-SF, whiskers for the OPT bracket of each witness."""
+    import math
+
+    from verify.report.growth import worst_table
+
+    fig, ax = plt.subplots(figsize=(8, 5))
+    by_label = {v.label: v for v in verdicts}
+    kmax = 0.0
+    for i, label in enumerate(study.labels()):
+        table = worst_table(study.results, label, benchmark)
+        if not table:
+            continue
+        xs = [math.log2(float(1 / a)) for a in table]
+        ys = [float(row[max(row)].ratio) for row in table.values()]
+        kmax = max(kmax, max(xs))
+        line, = ax.plot(xs, ys, marker="o", linestyle="none", label=label)
+        v = by_label.get(label)
+        if v is not None and v.chosen is not None:
+            fine = [k / 20 for k in range(0, int(20 * max(xs)) + 1)]
+            ax.plot(fine, [v.chosen.predict(2.0 ** -k) for k in fine], "-", color=line.get_color(), linewidth=1,
+                    label=f"  fit ({v.chosen.name}): {v.chosen.formula()}")
+        if benchmark == "hsf":
+            for a, row in table.items():
+                br = study.brackets.get((label, a))
+                if br is not None:
+                    x = math.log2(float(1 / a)) + 0.06 * (i - 3)
+                    lo, hi = float(br.lower), float(br.upper)
+                    ax.errorbar([x], [lo], yerr=[[0], [hi - lo]], fmt="_", color=line.get_color(), capsize=3,
+                                alpha=0.6)
+    fine = [k / 20 for k in range(0, int(20 * kmax) + 1)]
+    for expr, name, style in ((AMAX_UPPER, "A_max upper bound (paper)", "--"),
+                              (AMAX_LOWER, "A_max lower bound (paper)", ":")):
+        ax.plot(fine, [float(expr.subs(alpha, 2.0 ** -k)) for k in fine], style, color="grey", label=name)
+    ax.set_yscale("log")
+    ax.set_xlabel("log2(1/alpha)")
+    ax.set_ylabel(f"worst ratio found vs {'H-SF' if benchmark == 'hsf' else 'exact OPT'} (lower bound)")
+    ax.set_title(f"Growth study vs {'H-SF' if benchmark == 'hsf' else 'exact OPT'}: worst ratio at the largest n"
+                 + ("; whiskers: certified OPT bracket of each witness" if benchmark == "hsf" else ""), fontsize=9)
+    ax.legend(fontsize=6, ncol=2)
+    return _png(fig)
+
+
+def growth_vs_n(study, benchmark: str = "hsf") -> bytes:
+    """Saturation: worst ratio against n, one line per alpha, one panel per policy/reading."""
+    from verify.report.growth import worst_table
+
+    labels = [lab for lab in study.labels() if worst_table(study.results, lab, benchmark)]
+    cols = 3
+    rows = max(1, -(-len(labels) // cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(11, 3.2 * rows), squeeze=False)
+    for ax, label in zip(axes.flat, labels):
+        for a, row in worst_table(study.results, label, benchmark).items():
+            ax.plot(list(row), [float(w.ratio) for w in row.values()], marker=".", label=f"alpha={a}")
+        ax.set_xscale("log", base=2)
+        ax.set_title(label, fontsize=9)
+        ax.set_xlabel("n")
+        ax.set_ylabel("worst ratio")
+    for ax in list(axes.flat)[len(labels):]:
+        ax.axis("off")
+    if labels:
+        axes.flat[0].legend(fontsize=6)
+    fig.suptitle(f"Saturation in n (vs {'H-SF' if benchmark == 'hsf' else 'exact OPT'}): plateau iff < 2 % "
+                 "change from n/2 to n", fontsize=10)
+    return _png(fig)

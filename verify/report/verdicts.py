@@ -1,14 +1,13 @@
-"""A verdict per claim: holds (no violation found, with the search budget and bounded proofs), violated (exact
-witness, replay command), or inconclusive. A violation is reported with the regime it lives in."""
+"""A verdict per claim: violated (exact witness, replay command), a growth verdict for asymptotic claims
+(:mod:`verify.report.growth_fit`; never "holds"), or, for the bounded proofs, holds/inconclusive (a bounded proof
+is a proof of exactly that configuration). A violation is reported with the regime it lives in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import sympy as sp
-
-from proofs.bounds import AMAX_LOWER, AMAX_UPPER, evaluate, exceeds, fit_log2
+from proofs.bounds import fit_log2
 from verify.report.sweep import SweepResult
 
 
@@ -28,58 +27,43 @@ def worst_by_k(result: SweepResult, label: str, benchmark: str = "opt") -> dict[
     return dict(sorted(out.items()))
 
 
-def amax_upper(result: SweepResult, names: dict) -> Verdict:
-    bad = [c for c in result.cells if c.label == "A_max" and c.benchmark == "opt" and c.worst is not None
-           and exceeds(c.worst.ratio, evaluate(AMAX_UPPER, c.alpha))]
-    if bad:
-        clean = sorted({c.regime for c in result.cells if c.label == "A_max" and c.benchmark == "opt"}
-                       - {c.regime for c in bad})
-        note = ("; at alpha = 1 A_max plans with u = o, so it is H-SF, which is not optimal in this model: the bound "
-                "read against H-SF (the paper's benchmark) is 1, against exact OPT it fails"
-                if any(c.k == 0 for c in bad) else "")
-        return Verdict("CR(A_max) <= alpha^-1 (1 + alpha^-1)/2", "violated",
-                       "; ".join(f"{c.worst.ratio} > {evaluate(AMAX_UPPER, c.alpha)} at {c.regime}" for c in bad)
-                       + note + f". No violation in the regimes: {' | '.join(clean)}",
-                       [names[id(c)] for c in bad])
-    cells = [c for c in result.cells if c.label == "A_max" and c.benchmark == "opt"]
-    closed = sum(c.outcome.closed for c in cells)
-    return Verdict("CR(A_max) <= alpha^-1 (1 + alpha^-1)/2", "holds",
-                   f"no A_max witness above the bound in {len(cells)} cells vs exact OPT ({closed} searched "
-                   f"exhaustively: their maxima are exact)")
+def sweep_amax_points(result: SweepResult) -> list:
+    """The dyadic sweep's A_max cells as :class:`~verify.report.amax_alpha.AlphaPoint` (exact maxima where the
+    cell was closed, lower bounds otherwise), for the A_max verdicts of :mod:`verify.report.growth_report`."""
+    from verify.report.amax_alpha import AlphaPoint
 
-
-def amax_lower(result: SweepResult, family_gap: str) -> Verdict:
-    reach = [c for c in result.cells if c.label == "A_max" and c.worst is not None and c.k > 0
-             and sp.Rational(c.worst.ratio.numerator, c.worst.ratio.denominator) >= evaluate(AMAX_LOWER, c.alpha)]
-    worst = worst_by_k(result, "A_max")
-    rows = ", ".join(f"alpha=1/{2**k}: {r} (bound {sp.nsimplify(evaluate(AMAX_LOWER, Fraction(1, 2**k)))})"
-                     for k, r in worst.items())
-    if reach:
-        return Verdict("CR(A_max) >= alpha^-1 (1 + alpha^-1/2)/2 (instances reaching it exist)", "holds",
-                       f"witnesses reach the lower bound: {rows}")
-    return Verdict("CR(A_max) >= alpha^-1 (1 + alpha^-1/2)/2 (instances reaching it exist)", "inconclusive",
-                   f"worst found per alpha: {rows}. A lower bound is about the supremum over all n; small "
-                   f"instances need not reach it. The parametric family of proofs/amax_family.py: {family_gap}")
+    pts = []
+    for c in result.cells:
+        if c.label == "A_max" and c.worst is not None:
+            r = c.config.requests[0]
+            pts.append(AlphaPoint(r.l, r.u, c.config.n, r.s, c.config.M, c.benchmark, c.worst.ratio,
+                                  c.worst.instance.outputs))
+    return pts
 
 
 def amin_log(result: SweepResult, label: str) -> tuple[Verdict, tuple[Fraction, Fraction] | None]:
-    """Out-of-sample check: fit C·k + C₀ on the smaller half of k, shift it up by its largest residual there;
-    a worst ratio above that line at larger k is super-logarithmic growth in the sampled range."""
+    """``CR(label) = O(log 1/alpha)`` on the dyadic sweep (against exact OPT), by the growth rule of
+    :mod:`verify.report.growth_fit`: saturation in n per alpha, then log / power / inverse fits. An asymptotic
+    claim is never said to hold; on the sweep's small n the verdict is usually "sweep too small". The exact
+    least-squares line ``C·log2(1/alpha) + C0`` is still returned for the plot."""
+    from verify.report.growth_fit import growth_verdict
+
+    series: dict[Fraction, dict[int, Fraction]] = {}
+    for c in result.cells:
+        if c.label == label and c.benchmark == "opt" and c.worst is not None:
+            row = series.setdefault(c.alpha, {})
+            row[c.config.n] = max(row.get(c.config.n, Fraction(0)), c.worst.ratio)
     pts = list(worst_by_k(result, label).items())
-    if len(pts) < 3:
-        return Verdict(f"CR({label}) = O(log 1/alpha)", "inconclusive", "fewer than 3 alpha values"), None
-    C, C0 = fit_log2(pts)
-    half = pts[: (len(pts) + 1) // 2]
-    c1, c10 = fit_log2(half)
-    slack = max(r - (c1 * k + c10) for k, r in half)
-    above = [(k, r) for k, r in pts[len(half):] if r > c1 * k + c10 + slack]
-    detail = (f"least-squares fit over all alpha: {float(C):.4f}*log2(1/alpha) + {float(C0):.4f} "
-              f"(exact C = {C}, C0 = {C0}); worst ratios {', '.join(f'k={k}: {r}' for k, r in pts)}")
-    if above:
-        return Verdict(f"CR({label}) = O(log 1/alpha)", "inconclusive",
-                       detail + f"; grows faster than the line fitted on small k at k = {[k for k, _ in above]}"), (C, C0)
-    return Verdict(f"CR({label}) = O(log 1/alpha)", "holds",
-                   detail + "; no point above the line extrapolated from the smaller half of k"), (C, C0)
+    claim = f"CR({label}) = O(log 1/alpha)"
+    if len(series) < 3:
+        return Verdict(claim, "sweep too small", "fewer than 3 alpha values"), None
+    cfg = result.config
+    v = growth_verdict(label, series, benchmark="opt",
+                       regime=f"M/(s+u) in {{{', '.join(str(f) for f in cfg.M_factors)}}}, s in {set(cfg.s_values)}, "
+                              f"u = {cfg.u}")
+    fit = fit_log2(pts) if len(pts) >= 2 else None
+    return Verdict(claim, v.words, f"scope: {v.scope}. {v.detail}"
+                   + ("" if v.could_fail else " This check could not have failed on the data it saw.")), fit
 
 
 def memory_proofs(proofs) -> Verdict:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem
 from verify.search.exhaustive import search_exhaustive
+from verify.search.families import search_families
 from verify.search.hypothesis_target import search_hypothesis
 from verify.search.local import search_local
 from verify.search.portfolio import search_portfolio
@@ -24,6 +25,7 @@ STRATEGIES: dict[str, Callable[..., Outcome]] = {
     "hypothesis": search_hypothesis,
     "portfolio": search_portfolio,
     "statespace": search_statespace,
+    "families": search_families,
 }
 STARTABLE = ("z3", "statespace", "local")  # the strategies that take a ``start`` output vector
 

@@ -1,0 +1,423 @@
+"""The growth study: the worst ratio found as α = 2⁻ᵏ shrinks and n grows, against H-SF and exact OPT apart.
+
+For every policy reading, α = 2⁻ᵏ (``u = max(u_min, 2^k)``, ``l = u·α``), n, ``M = ⌈f·(s+u)⌉`` and
+``s ∈ {0, 1, u/4}`` a **cell** searches ``o`` with the ``families`` strategy (:mod:`verify.search.families`:
+structured families, then a sampled climb) against **H-SF**, the paper's benchmark, cheap at any n. For
+``n <= opt_max_n`` a second cell searches against **exact OPT** (exhaustive enumeration where the space is small:
+that maximum is proven). The two are never mixed: every table says which benchmark it is against.
+
+Where exact OPT is out of reach, the worst witness against H-SF at the largest n gets a **certified bracket** of
+its ratio against OPT: ``[TEL(ALG)/UB, TEL(ALG)/LB]`` with ``UB`` the best feasible schedule found (H-SF's, or the
+MILP's primal within a time limit, re-checked exactly) and ``LB`` the larger of the combinatorial bound
+(:mod:`verify.opt.bounds`) and the LP bound certified in exact arithmetic (:mod:`verify.opt.lp_bound`). The
+lower end is a lower bound on the worst ratio against OPT at that configuration; the upper end bounds only that
+instance's ratio. Exact ``Fraction``s throughout.
+
+Per (policy, α) the worst ratio over the regimes (M/(s+u), s) is taken at each n; :mod:`verify.report.growth_fit`
+decides saturation in n and the growth verdict. Every worst ratio is a **lower bound** on the true worst ratio
+at its (n, α, regime) — found by a search or a family, never proven maximal unless it says *closed*.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Any
+
+from models.instance import Instance, uniform_instance
+from models.witness import Witness
+from verify.report.growth_fit import GrowthVerdict, growth_verdict, saturation
+from verify.report.sweep import READINGS
+
+LABELS = {label: (policy, options) for label, policy, options in READINGS}
+S_RULES = ("0", "1", "u/4")
+
+
+@dataclass(frozen=True)
+class GrowthConfig:
+    """A growth study's grid and budgets.
+
+    Attributes
+    ----------
+    labels
+        Policy readings (labels of :data:`verify.report.sweep.READINGS`); ``"H-SF"`` is searched against OPT only.
+    ks
+        α = 2⁻ᵏ.
+    ns
+        Job counts.
+    M_factors
+        ``M = ⌈f·(s+u)⌉``.
+    s_rules
+        Prompt sizes: ``"0"``, ``"1"`` or ``"u/4"``.
+    u_min
+        ``u = max(u_min, 2^k)``.
+    budget
+        Seconds per cell against H-SF.
+    opt_max_n
+        Cells with ``n <= opt_max_n`` are also searched against exact OPT, with ``opt_budget`` seconds.
+    exhaustive_max_space
+        Against OPT, enumerate every ``o`` when the space has at most this many vectors (a proven maximum).
+    bracket_timeout
+        Seconds of MILP per OPT bracket (0: no brackets).
+    workers
+        Worker processes (``0``: one per core).
+    """
+
+    name: str
+    labels: tuple[str, ...]
+    ks: tuple[int, ...]
+    ns: tuple[int, ...]
+    M_factors: tuple[Fraction, ...]
+    s_rules: tuple[str, ...]
+    u_min: int
+    budget: float
+    opt_max_n: int
+    opt_budget: float
+    exhaustive_max_space: int
+    bracket_timeout: float
+    workers: int = 0
+
+
+ALL_LABELS = tuple(label for label, _, _ in READINGS)
+GROWTH_PRESETS: dict[str, GrowthConfig] = {
+    # issue 22's grid; measured budget: see README / the closing note
+    "growth": GrowthConfig("growth", ALL_LABELS, tuple(range(9)), (4, 8, 16, 32, 64),
+                           (Fraction(1), Fraction(3, 2), Fraction(2), Fraction(4)), S_RULES, 16, 1.2, 6, 1.0,
+                           5000, 5.0),
+    # the quick report's small growth section (seconds): its verdicts state this scope
+    "quick": GrowthConfig("quick", ("A_min", "A_min most-progress", "A_max", "fcfs-recompute"), tuple(range(6)),
+                          (4, 8, 16), (Fraction(2),), ("1",), 8, 0.25, 0, 0.0, 0, 0.0),
+}
+
+
+def u_of(k: int, u_min: int) -> int:
+    return max(u_min, 2**k)
+
+
+def s_of(rule: str, u: int) -> int:
+    if rule == "u/4":
+        return u // 4
+    if rule in ("0", "1"):
+        return int(rule)
+    raise ValueError(f"s_rules: must be one of {', '.join(S_RULES)}, got {rule!r}")
+
+
+@dataclass(frozen=True)
+class GrowthCell:
+    """One search: a policy reading on one configuration against one benchmark."""
+
+    label: str
+    k: int
+    n: int
+    M: int
+    s: int
+    l: int  # noqa: E741
+    u: int
+    benchmark: str
+    budget: float
+    strategy: str = "families"
+    seed: int = 0
+
+    @property
+    def alpha(self) -> Fraction:
+        return Fraction(self.l, self.u)
+
+    @property
+    def factor(self) -> Fraction:
+        return Fraction(self.M, self.s + self.u)
+
+    def instance(self) -> Instance:
+        return uniform_instance(self.M, self.s, self.l, self.u, [self.l] * self.n)
+
+
+@dataclass(frozen=True)
+class GrowthResult:
+    """A cell's worst ratio (exact, certified on the reference engine) and what found it."""
+
+    cell: GrowthCell
+    ratio: Fraction | None
+    witness: Witness | None
+    closed: bool
+    families: tuple[tuple[str, str, Fraction], ...]  # (family, parameter, ratio vs H-SF)
+    liveness: tuple[tuple[int, ...], ...]
+    notes: tuple[str, ...]
+    seconds: float
+    error: str | None = None
+    certified: bool = False  # the witness was re-run on the reference engine (and, vs OPT, OPT proven)
+
+
+def growth_cells(cfg: GrowthConfig) -> list[GrowthCell]:
+    cells = []
+    for k in cfg.ks:
+        u = u_of(k, cfg.u_min)
+        l = u // 2**k  # noqa: E741
+        for n in cfg.ns:
+            for rule in dict.fromkeys(cfg.s_rules):
+                s = s_of(rule, u)
+                for f in cfg.M_factors:
+                    M = math.ceil(f * (s + u))
+                    for label in cfg.labels:
+                        if label != "H-SF":
+                            cells.append(GrowthCell(label, k, n, M, s, l, u, "hsf", cfg.budget))
+                        if n <= cfg.opt_max_n:
+                            space = (u - l + 1) ** n
+                            strategy = "exhaustive" if space <= cfg.exhaustive_max_space else "families"
+                            cells.append(GrowthCell(label, k, n, M, s, l, u, "opt", cfg.opt_budget, strategy))
+    # dedupe (s rules may coincide, e.g. u/4 = 1 is impossible here but 0 == u/4 never; keep it safe)
+    return list(dict.fromkeys(cells))
+
+
+def run_growth_cell(cell: GrowthCell) -> GrowthResult:
+    """Search one cell (picklable: runs in a worker process)."""
+    from models.schedulers.interface import RoundLimitExceeded
+    from verify.search import Problem
+    from verify.search.exhaustive import search_exhaustive
+    from verify.search.families import search_families
+
+    began = time.perf_counter()
+    policy, options = LABELS[cell.label]
+    problem = Problem(cell.instance(), policy, dict(options), cell.benchmark)
+    reports: list = []
+    try:
+        outcome = None
+        if cell.strategy == "exhaustive":
+            try:
+                outcome = search_exhaustive(problem, budget=None)
+            except RoundLimitExceeded:  # a liveness witness in the space: the families strategy skips those rows
+                outcome = None
+        if outcome is None:
+            outcome = search_families(problem, budget=cell.budget, seed=cell.seed, report=reports,
+                                      certified=cell.benchmark != "hsf")
+    except Exception as exc:  # noqa: BLE001 - a cell's failure is recorded, not fatal to the study
+        return GrowthResult(cell, None, None, False, (), (), (), time.perf_counter() - began,
+                            f"{type(exc).__name__}: {exc}")
+    fams = tuple((b.family, b.parameter, b.ratio) for b in reports[0].bests) if reports else ()
+    live = tuple(reports[0].liveness[:3]) if reports else ()
+    best = outcome.best
+    return GrowthResult(cell, best.ratio if best else None, best, outcome.closed, fams, live, tuple(outcome.notes),
+                        time.perf_counter() - began, certified=cell.benchmark != "hsf")
+
+
+def certify_result(result: GrowthResult) -> GrowthResult:
+    """Re-run a result's witness on the reference engine (and H-SF there); a disagreement with the fast engine's
+    integers is an error of the toolkit and is raised."""
+    from verify.certify import certify
+
+    w = result.witness
+    if w is None or result.certified:
+        return result
+    again = certify(w.instance, w.policy, w.options, w.benchmark).witness
+    if (again.tel, again.benchmark_tel) != (w.tel, w.benchmark_tel):
+        raise AssertionError(f"fast engine gave TEL {w.tel}/{w.benchmark_tel}, reference engine "
+                             f"{again.tel}/{again.benchmark_tel} for {w.to_dict()}")
+    return replace(result, witness=again, certified=True)
+
+
+def run_growth(cfg: GrowthConfig, progress: Callable[[str], None] | None = None,
+               cells: list[GrowthCell] | None = None) -> list[GrowthResult]:
+    """Run every cell of ``cfg`` on ``cfg.workers`` processes, printing one line per finished cell."""
+    cells = growth_cells(cfg) if cells is None else cells
+    workers = cfg.workers or os.cpu_count() or 1
+    # the largest cells first, so that the pool does not end on one long cell
+    order = sorted(cells, key=lambda c: (-c.n * c.u, c.label, c.k))
+    results: list[GrowthResult] = []
+    began = time.perf_counter()
+    if workers == 1:
+        it: Iterable = (run_growth_cell(c) for c in order)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        it = (f.result() for f in as_completed([pool.submit(run_growth_cell, c) for c in order]))
+    try:
+        for i, r in enumerate(it, 1):
+            results.append(r)
+            if progress:
+                c = r.cell
+                shown = r.error or (f"{r.ratio} = {float(r.ratio):.4f}" if r.ratio is not None else "no ratio")
+                progress(f"[{i}/{len(order)}] {c.label} vs {c.benchmark} k={c.k} n={c.n} M={c.M} s={c.s} "
+                         f"l={c.l} u={c.u}: {shown}{' (closed)' if r.closed else ''} {r.seconds:.1f}s "
+                         f"(elapsed {time.perf_counter() - began:.0f}s)")
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return results
+
+
+# -------------------------------------------------------------------------------------------------------------
+# aggregation
+# -------------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Worst:
+    """The worst ratio over the regimes of one (label, benchmark, α, n) and the result that holds it."""
+
+    ratio: Fraction
+    result: GrowthResult
+    closed: bool  # every cell of the group was searched exhaustively
+
+
+def worst_table(results: Iterable[GrowthResult], label: str, benchmark: str,
+                factor: Fraction | None = None) -> dict[Fraction, dict[int, Worst]]:
+    """``{alpha: {n: Worst}}`` over every regime (or only ``M/(s+u) = factor``)."""
+    table: dict[Fraction, dict[int, Worst]] = {}
+    for r in results:
+        c = r.cell
+        if c.label != label or c.benchmark != benchmark or r.ratio is None:
+            continue
+        if factor is not None and c.factor != factor:
+            continue
+        row = table.setdefault(c.alpha, {})
+        old = row.get(c.n)
+        closed = r.closed and (old is None or old.closed)
+        if old is None or r.ratio > old.ratio:
+            row[c.n] = Worst(r.ratio, r, closed)
+        else:
+            row[c.n] = Worst(old.ratio, old.result, closed)
+    return {a: dict(sorted(t.items())) for a, t in sorted(table.items(), reverse=True)}
+
+
+def regime_text(results: Iterable[GrowthResult], label: str, benchmark: str) -> str:
+    cells = [r.cell for r in results if r.cell.label == label and r.cell.benchmark == benchmark]
+    factors = sorted({c.factor for c in cells})
+    ss = sorted({c.s for c in cells})
+    us = sorted({c.u for c in cells})
+    return (f"M/(s+u) in {{{', '.join(str(f) for f in factors)}}}, s in {{{', '.join(map(str, ss))}}}, "
+            f"u in {{{', '.join(map(str, us))}}}, one interval, arrivals 0")
+
+
+def verdicts(results: list[GrowthResult], labels: Iterable[str], benchmark: str = "hsf") -> list[GrowthVerdict]:
+    """One growth verdict per label against ``benchmark`` over all regimes."""
+    out = []
+    for label in labels:
+        table = worst_table(results, label, benchmark)
+        if not table:
+            continue
+        series = {a: {n: w.ratio for n, w in row.items()} for a, row in table.items()}
+        out.append(growth_verdict(label, series, benchmark=benchmark,
+                                  regime=regime_text(results, label, benchmark)))
+    return out
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """A ratio against OPT: ``exact`` (OPT proven) or the certified interval ``[lower, upper]``."""
+
+    tel: int
+    opt_lower: int  # certified lower bound on OPT (combinatorial or exact-arithmetic LP)
+    opt_upper: int  # TEL of a feasible schedule, re-checked exactly
+    exact: bool
+    seconds: float
+    source: str  # what gave UB / LB
+
+    @property
+    def lower(self) -> Fraction:
+        """``TEL(ALG) / UB(OPT)``: a lower bound on the instance's ratio against OPT."""
+        return Fraction(self.tel, self.opt_upper)
+
+    @property
+    def upper(self) -> Fraction:
+        """``TEL(ALG) / LB(OPT)``: an upper bound on the instance's ratio against OPT."""
+        return Fraction(self.tel, self.opt_lower)
+
+    def describe(self) -> str:
+        if self.exact:
+            return f"{self.lower} (exact vs OPT, {self.source})"
+        return f"[{self.lower}, {self.upper}] (lower, upper vs OPT; {self.source})"
+
+
+MAX_MODEL_ENTRIES = 3_000_000
+"""Largest time-indexed model (memory-matrix entries) an OPT bracket builds its LP for."""
+
+
+def opt_bracket(instance: Instance, tel: int, timeout: float) -> Bracket:
+    """The certified bracket of ``tel / OPT(instance)`` (module docstring)."""
+    from verify.opt.bounds import lower_bound, start_window
+    from verify.opt.lp_bound import lp_lower_bound
+    from verify.opt.milp import solve_milp
+    from verify.opt.time_indexed import build_model
+
+    began = time.perf_counter()
+    window = start_window(instance)
+    lb, ub, source = lower_bound(instance), window.upper_tel, "UB H-SF, LB combinatorial"
+    if lb >= ub:
+        return Bracket(tel, ub, ub, True, time.perf_counter() - began, "H-SF meets the combinatorial bound")
+    # memory-matrix entries of the time-indexed model: beyond MAX_MODEL_ENTRIES the LP is not attempted
+    entries = sum((window.latest[j] - r.a + 1) * r.o for j, r in enumerate(instance.requests))
+    if entries > MAX_MODEL_ENTRIES:
+        return Bracket(tel, lb, ub, False, time.perf_counter() - began,
+                       f"UB H-SF, LB combinatorial; LP/MILP not attempted (model of {entries} entries)")
+    try:
+        lp = lp_lower_bound(build_model(instance, window), timeout=timeout)
+    except (MemoryError, ValueError):
+        lp = None
+    if lp is not None and lp.tel > lb:
+        lb, source = min(lp.tel, ub), "UB H-SF, LB certified LP"
+    if lb < ub and timeout > 0:
+        res = solve_milp(instance, timeout=timeout)
+        if res.status == "optimal":
+            return Bracket(tel, res.tel, res.tel, True, time.perf_counter() - began, "MILP optimal")
+        if res.tel < ub:
+            ub = res.tel
+            source = source.replace("UB H-SF", "UB MILP primal")
+    return Bracket(tel, lb, ub, lb >= ub, time.perf_counter() - began, source)
+
+
+@dataclass
+class GrowthStudy:
+    """A finished study: cells, verdicts per benchmark, brackets at the largest n, timing."""
+
+    config: GrowthConfig
+    results: list[GrowthResult]
+    verdicts_hsf: list[GrowthVerdict]
+    verdicts_opt: list[GrowthVerdict]
+    brackets: dict[tuple[str, Fraction], Bracket] = field(default_factory=dict)
+    seconds: float = 0.0
+    bracket_seconds: float = 0.0
+
+    def labels(self) -> list[str]:
+        return [lab for lab in self.config.labels if any(r.cell.label == lab for r in self.results)]
+
+
+def run_study(cfg: GrowthConfig, progress: Callable[[str], None] | None = None) -> GrowthStudy:
+    """Run the cells, then bracket each (label, α)'s worst witness against H-SF at the largest n against OPT."""
+    began = time.perf_counter()
+    results = run_growth(cfg, progress)
+    # certify (reference engine) every witness a table reports: the worst per (label, benchmark, alpha, n)
+    reported = {id(w.result) for lab in cfg.labels for bench in ("hsf", "opt")
+                for row in worst_table(results, lab, bench).values() for w in row.values()}
+    todo = [r for r in results if id(r) in reported and not r.certified]
+    if progress:
+        progress(f"certifying {len(todo)} reported witnesses on the reference engine ...")
+    workers = cfg.workers or os.cpu_count() or 1
+    if workers == 1 or len(todo) < 4:
+        done = {id(r): certify_result(r) for r in todo}
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = dict(zip([id(r) for r in todo], pool.map(certify_result, todo, chunksize=4), strict=True))
+    results = [done.get(id(r), r) for r in results]
+    searched = time.perf_counter() - began
+    study = GrowthStudy(cfg, results, verdicts(results, cfg.labels, "hsf"), verdicts(results, cfg.labels, "opt"),
+                        seconds=searched)
+    if cfg.bracket_timeout > 0:
+        t0 = time.perf_counter()
+        for label in cfg.labels:
+            for a, row in worst_table(results, label, "hsf").items():
+                w = row[max(row)]
+                if w.result.witness is None or w.result.cell.n <= cfg.opt_max_n:
+                    continue
+                br = opt_bracket(w.result.witness.instance, w.result.witness.tel, cfg.bracket_timeout)
+                study.brackets[(label, a)] = br
+                if progress:
+                    progress(f"bracket {label} alpha={a} n={w.result.cell.n}: {br.describe()} {br.seconds:.1f}s")
+        study.bracket_seconds = time.perf_counter() - t0
+    return study
+
+
+def plateau_rows(study: GrowthStudy, label: str, benchmark: str = "hsf") -> list[Any]:
+    return [saturation(a, {n: w.ratio for n, w in row.items()})
+            for a, row in worst_table(study.results, label, benchmark).items()]

@@ -1,0 +1,379 @@
+"""Structured families: small-n worst witnesses generalised into parametric output vectors at any (n, u, α).
+
+A generic adversary weakens as n and u grow (a local-search step scores ``n·(u - l)`` neighbours, and one
+simulation at n = 64, u = 256 costs milliseconds). The worst witnesses found at small n have shapes that
+survive scaling (``reports/proven/*.json``, the quick report's witnesses, local search at n = 8..16, u = 32):
+
+- **harmonic** ``o_j = clip(⌊K/(j + c)⌋)``: A_min (least-progress) and fcfs-recompute at ``M = 2(s+u)``,
+  e.g. ``(32, 32, 22, 16, 13, 11, 9, 8)`` for ``M = 66``; each job is just long enough to overflow the
+  memory the shorter ones leave, so every eviction wastes the most;
+- **geometric** ``o_j = clip(round(u·r^j))``: fcfs-recompute at ``M = s + u``, ``(32, 22, 16, 11, 8, 6, 5, 4)``
+  (``r ≈ 2^-½``);
+- **long-short** ``m`` jobs of length ``v`` then ``n - m`` of length ``w``: A_max, ``(32, 1, 1, …)`` at
+  ``M = s+u`` and ``(32, 32, 1, …)`` at ``M = 2(s+u)``: the short jobs queue behind long ones A_max plans at u;
+- **equal** every ``o_j = v``: A_min most-progress, ``(8, 7, 7, 7, 7)``;
+- **stretched** / **tiled** proven witnesses: the shape of a stored worst vector (``o/u``) stretched over n
+  jobs or repeated, scaled to u.
+
+``clip`` keeps each length in ``[l, u]``; each family is listed in descending and ascending job order (the
+priority ties of every policy break by index). A family's vector is an instance of the configuration, so its
+exact ratio is a **lower bound on the worst ratio at that (n, α, M, s)**; a family proves nothing about vectors
+it does not contain. :func:`search_families` (strategy ``families``) scores every family vector on the fast
+engine, certifies the best, and then climbs from it with a sampled neighbourhood (random single-length moves,
+small steps and swaps; cheap at any n) for the rest of the budget.
+
+A run that reaches the engine's round limit (possible for A_min's most-progress and largest-lower-bound
+readings, which carry no liveness guarantee) is a **liveness witness**, not a ratio: it is kept in
+:attr:`FamilyReport.liveness` and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from models.engine_fast import Configuration
+from models.witness import Witness
+from models.schedulers.interface import RoundLimitExceeded
+from verify.opt.benchmark import BenchmarkMemo
+from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
+
+PROVEN_DIR = Path(__file__).resolve().parents[2] / "reports" / "proven"
+SHAPES_SEED: tuple[tuple[str, tuple[int, ...], int], ...] = (
+    # (name, outputs, u) of small-n worst witnesses found by exhaustive search in the quick report
+    ("amin-n5-M9-a1/8", (8, 4, 3, 3, 2), 8),
+    ("fcfs-n5-M9-a1/4", (8, 4, 4, 3, 2), 8),
+    ("amin-mp-n5-M9", (8, 7, 7, 7, 7), 8),
+    ("amin-llb-n5-M9", (8, 7, 7, 7, 6), 8),
+    ("amax-n5-M9-a1/8", (8, 4, 1, 1, 1), 8),
+)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The fixed part of a configuration a family is generated for (one interval, arrivals 0)."""
+
+    n: int
+    s: int
+    l: int  # noqa: E741
+    u: int
+    M: int
+
+    @classmethod
+    def of(cls, problem: Problem) -> Shape:
+        r = problem.config.requests[0]
+        return cls(problem.config.n, r.s, r.l, r.u, problem.config.M)
+
+
+def _clip(v: float, sh: Shape) -> int:
+    return int(min(sh.u, max(sh.l, v)))
+
+
+def _proven_shapes() -> list[tuple[str, tuple[int, ...], int]]:
+    shapes = list(SHAPES_SEED)
+    for path in sorted(PROVEN_DIR.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            outputs = tuple(int(r["o"]) for r in data["requests"])
+            shapes.append((path.stem, outputs, int(data["requests"][0]["u"])))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return shapes
+
+
+def _geomspace(lo: int, hi: int, count: int) -> list[int]:
+    if hi <= lo:
+        return [lo]
+    return sorted({int(round(lo * (hi / lo) ** (i / (count - 1)))) for i in range(count)})
+
+
+def harmonic(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+    out = []
+    for c in (1, 2):
+        for K in _geomspace(max(1, sh.u), max(sh.u, (sh.n + c) * sh.u), 24):
+            out.append((f"K={K},c={c}", tuple(_clip(K // (j + c), sh) for j in range(sh.n))))
+    return out
+
+
+def geometric(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+    return [(f"r={r:.4g}", tuple(_clip(round(sh.u * r**j), sh) for j in range(sh.n)))
+            for r in (0.5, 0.6, 2**-0.5, 0.75, 0.8, 0.85, 0.9, 0.95)]
+
+
+def long_short(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+    fit = max(1, sh.M // (sh.s + sh.u))
+    ms = sorted({m for m in (1, 2, 3, 4, fit, fit + 1, sh.n // 4, sh.n // 2, 3 * sh.n // 4, sh.n - 1)
+                 if 1 <= m < sh.n})
+    longs = sorted({sh.u, sh.u - (sh.u - sh.l) // 8, sh.u - (sh.u - sh.l) // 4})
+    shorts = sorted({sh.l, sh.l + (sh.u - sh.l) // 8})
+    return [(f"m={m},v={v},w={w}", (v,) * m + (w,) * (sh.n - m)) for m in ms for v in longs for w in shorts if w < v]
+
+
+def equal(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+    return [(f"v={v}", (v,) * sh.n) for v in sorted({sh.l + (sh.u - sh.l) * i // 8 for i in range(9)})]
+
+
+def stretched(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+    out = []
+    for name, base, u0 in _proven_shapes():
+        scale = sh.u / u0
+        n0 = len(base)
+        out.append((f"{name} stretched", tuple(_clip(round(base[j * n0 // sh.n] * scale), sh) for j in range(sh.n))))
+        out.append((f"{name} tiled", tuple(_clip(round(base[j % n0] * scale), sh) for j in range(sh.n))))
+    return out
+
+
+FAMILIES = {"harmonic": harmonic, "geometric": geometric, "long-short": long_short, "equal": equal,
+            "stretched": stretched}
+
+
+def family_vectors(sh: Shape) -> list[tuple[str, str, tuple[int, ...]]]:
+    """Every family's vectors for ``sh`` as ``(family, parameter, outputs)``, in both job orders, deduplicated
+    (the first family to produce a vector keeps it), interleaved round-robin across families so that a
+    budget that stops the evaluation early has tried every family."""
+    seen: set[tuple[int, ...]] = set()
+    per_family: list[list[tuple[str, str, tuple[int, ...]]]] = []
+    for name, gen in FAMILIES.items():
+        mine = []
+        for param, o in gen(sh):
+            for order, vec in (("desc", o), ("asc", tuple(reversed(o)))):
+                if vec not in seen:
+                    seen.add(vec)
+                    mine.append((name, f"{param},{order}", vec))
+        per_family.append(mine)
+    out = []
+    for i in range(max(map(len, per_family), default=0)):
+        out += [fam[i] for fam in per_family if i < len(fam)]
+    return out
+
+
+class ProxyScorer:
+    """``(TEL(ALG), TEL(H-SF))`` of many output vectors on the fast engine, robust to runs that hit the round
+    limit (those rows give ``None``: a liveness witness)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.alg = Configuration.build(problem.config, problem.policy, **problem.options)
+        self.hsf = Configuration.build(problem.config, "hsf")
+        self.liveness: list[tuple[int, ...]] = []
+        self.scored = 0
+
+    def __call__(self, rows: list[tuple[int, ...]]) -> list[tuple[int, int] | None]:
+        if not rows:
+            return []
+        self.scored += len(rows)
+        arr = np.array(rows, dtype=np.int64)
+        hsf = [int(x) for x in self.hsf.tel_many(arr)]
+        return [None if a is None else (a, h) for a, h in zip(self._alg(rows), hsf, strict=True)]
+
+    def _alg(self, rows: list[tuple[int, ...]]) -> list[int | None]:
+        """ALG's TEL per row; a batch that hits the round limit is bisected, so only the rows that do are run
+        to the limit again (each such row is a liveness witness)."""
+        try:
+            return [int(x) for x in self.alg.tel_many(np.array(rows, dtype=np.int64))]
+        except RoundLimitExceeded:
+            if len(rows) == 1:
+                self.liveness.append(rows[0])
+                return [None]
+            mid = len(rows) // 2
+            return self._alg(rows[:mid]) + self._alg(rows[mid:])
+
+
+@dataclass(frozen=True)
+class FamilyBest:
+    """A family's best vector on one configuration: ``ratio`` = TEL(ALG)/TEL(H-SF), exact (fast engine; the
+    search's witness is re-certified on the reference engine)."""
+
+    family: str
+    parameter: str
+    outputs: tuple[int, ...]
+    alg_tel: int
+    hsf_tel: int
+
+    @property
+    def ratio(self) -> Fraction:
+        return Fraction(self.alg_tel, self.hsf_tel)
+
+
+@dataclass(frozen=True)
+class FamilyReport:
+    """Every family's best vector against H-SF, and the liveness witnesses met on the way."""
+
+    bests: tuple[FamilyBest, ...]
+    liveness: tuple[tuple[int, ...], ...] = field(default_factory=tuple)
+    vectors: int = 0
+
+    @property
+    def best(self) -> FamilyBest | None:
+        return max(self.bests, key=lambda b: b.ratio, default=None)
+
+
+FAMILY_CHUNK = 32
+
+
+def evaluate_families(problem: Problem, scorer: ProxyScorer | None = None,
+                      deadline: float | None = None) -> FamilyReport:
+    """Score every family vector of ``problem``'s configuration against H-SF (exact integers), in chunks, until
+    ``deadline`` (a ``time.perf_counter()`` value; ``None``: all of them). ``vectors`` counts those scored."""
+    scorer = scorer or ProxyScorer(problem)
+    vecs = family_vectors(Shape.of(problem))
+    best: dict[str, FamilyBest] = {}
+    done = 0
+    for i in range(0, len(vecs), FAMILY_CHUNK):
+        if deadline is not None and i > 0 and time.perf_counter() >= deadline:
+            break
+        chunk = vecs[i:i + FAMILY_CHUNK]
+        for (fam, param, vec), sc in zip(chunk, scorer([v for _, _, v in chunk]), strict=True):
+            if sc is None:
+                continue
+            cand = FamilyBest(fam, param, vec, sc[0], sc[1])
+            if fam not in best or cand.ratio > best[fam].ratio:
+                best[fam] = cand
+        done += len(chunk)
+    return FamilyReport(tuple(best.values()), tuple(scorer.liveness), done)
+
+
+def _sampled_neighbours(o: tuple[int, ...], lo: int, hi: int, rng: random.Random, count: int) -> list[tuple[int, ...]]:
+    n = len(o)
+    rows = set()
+    tries = 0
+    while len(rows) < count and tries < 4 * count:
+        tries += 1
+        c = list(o)
+        move = rng.random()
+        j = rng.randrange(n)
+        if move < 0.4:
+            c[j] = rng.randint(lo, hi)
+        elif move < 0.8:
+            step = max(1, int((hi - lo) * rng.random() ** 3))
+            c[j] = min(hi, max(lo, c[j] + rng.choice((-1, 1)) * step))
+        else:
+            i = rng.randrange(n)
+            c[i], c[j] = c[j], c[i]
+        t = tuple(c)
+        if t != o:
+            rows.add(t)
+    return sorted(rows)
+
+
+class FastEvaluator(Evaluator):
+    """An :class:`Evaluator` against H-SF whose witnesses carry the fast engine's integers, **not certified** on
+    the reference engine (the engines are differential-tested to agree; certifying a witness whose TEL is in
+    the hundreds of thousands costs the reference engine seconds). Whoever reports such a witness must certify
+    it (:func:`verify.certify.certify`); the growth study certifies every one it reports."""
+
+    def __init__(self, problem: Problem, cache: BenchmarkMemo | None = None) -> None:
+        if problem.benchmark != "hsf":
+            raise ValueError("benchmark: uncertified evaluation is only offered against H-SF")
+        super().__init__(problem, cache)
+        self._hsf = Configuration.build(problem.config, "hsf")
+
+    def bench(self, outputs: tuple[int, ...]) -> int:
+        key = tuple(sorted(outputs))
+        if key not in self._bench:
+            self._bench[key] = self._hsf.run(outputs).tel
+        return self._bench[key]
+
+    def witness(self, outputs: tuple[int, ...]) -> Witness:
+        p = self.problem
+        return Witness(p.config.with_outputs(outputs), p.policy, dict(p.options), self.alg_tel(outputs), "hsf",
+                       self.bench(outputs))
+
+
+NEIGHBOURS = 48
+"""Neighbours a climbing step of :func:`search_families` scores (sampled, so a step costs the same at any u)."""
+
+
+def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 5.0, seed: int = 0,
+                    on_improve: OnImprove | None = None, start: tuple[int, ...] | None = None,
+                    stall: float | None = None, report: list | None = None, certified: bool = True) -> Outcome:
+    """Strategy ``families``: every family vector, then a sampled climb from the best one (module docstring).
+
+    Parameters
+    ----------
+    problem
+        The configuration, policy and benchmark; the climb is steered by TEL(ALG)/TEL(H-SF) (the exact ratio
+        when the benchmark is H-SF, a lower bound on it against OPT), and exact ratios are certified by the
+        :class:`~verify.search.base.Tracker` for the top candidates only.
+    budget
+        Seconds in all (``None``: families only, no climb).
+    start
+        An extra output vector to score with the families.
+    stall
+        Stop the climb once that many seconds pass without a better proxy (default: a quarter of the budget).
+    report
+        If given, the :class:`FamilyReport` is appended to it (the growth study reads the per-family bests).
+    certified
+        ``False`` (benchmark H-SF only): the witness carries fast-engine integers and the caller certifies it
+        (:class:`FastEvaluator`); ``True``: every witness is certified on the reference engine as it is found.
+    """
+    if ":" in problem.policy:
+        raise ValueError(f"policy: the families strategy needs a built-in policy (fast engine), got {problem.policy}")
+    rng = random.Random(seed)
+    evaluator = Evaluator(problem, cache) if certified else FastEvaluator(problem)
+    tracker = Tracker(evaluator, "families", budget, on_improve)
+    scorer = ProxyScorer(problem)
+    # the families get at most 80 % of the budget (they come first: they are the strong part at large n)
+    fam = evaluate_families(problem, scorer, None if budget is None else tracker.began + 0.8 * budget)
+    if report is not None:
+        report.append(fam)
+    lo, hi = problem.config.requests[0].l, problem.config.requests[0].u
+    cands = [(b.ratio, b.outputs) for b in fam.bests]
+    if start is not None:
+        sc = scorer([tuple(start)])[0]
+        if sc is not None:
+            cands.append((Fraction(*sc), tuple(start)))
+    exact_all = problem.benchmark == "hsf"
+    # certify the best family vector (against OPT the best three: OPT may reorder them); each certification
+    # re-runs the reference engine, which costs seconds at n = 64, u = 256
+    for ratio, vec in sorted(cands, reverse=True)[: (1 if exact_all else 3)]:
+        tracker.offer(vec, ratio if exact_all else None)
+    if not cands:  # every family vector hit the round limit
+        return tracker.outcome(evaluations=scorer.scored, notes=[f"{len(fam.liveness)} liveness witnesses"])
+    current_ratio, current = max(cands)
+    stall = stall if stall is not None else (None if budget is None else budget / 4)
+    last_gain = time.perf_counter()
+    steps = 0
+    while budget is not None and not tracker.out_of_time():
+        if stall is not None and time.perf_counter() - last_gain > stall:
+            break
+        rows = _sampled_neighbours(current, lo, hi, rng, NEIGHBOURS)
+        scores = scorer(rows)
+        steps += 1
+        best_k, best_r = None, current_ratio
+        for k, sc in enumerate(scores):
+            if sc is not None and Fraction(*sc) > best_r:
+                best_k, best_r = k, Fraction(*sc)
+        if best_k is None:
+            continue
+        current, current_ratio = rows[best_k], best_r
+        last_gain = time.perf_counter()
+    # certified once at the end: the reference engine costs far more than a fast-engine step at large n
+    tracker.offer(current, current_ratio if exact_all else None)
+    best = fam.best
+    notes = [f"{fam.vectors} family vectors scored, {steps} climbing steps, {scorer.scored} vectors scored"]
+    if best is not None:
+        notes.append(f"best family {best.family}({best.parameter}) ratio vs H-SF {best.ratio}")
+    if not certified:
+        notes.append("witness not certified (fast-engine integers): the caller certifies it")
+    if scorer.liveness:
+        notes.append(f"{len(scorer.liveness)} vectors hit the round limit (liveness witnesses), "
+                     f"first {list(scorer.liveness[0])}")
+    return tracker.outcome(evaluations=scorer.scored, notes=notes)
+
+
+def family_ratio_bound(report: FamilyReport) -> Fraction:
+    """The best family ratio against H-SF: a lower bound on the worst ratio of the configuration (every family
+    vector is an instance of it)."""
+    best = report.best
+    return best.ratio if best is not None else Fraction(0)
+
+
+__all__ = ["FAMILIES", "FamilyBest", "FamilyReport", "ProxyScorer", "Shape", "evaluate_families",
+           "family_ratio_bound", "family_vectors", "search_families"]
