@@ -134,7 +134,7 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
         from verify.opt.lp_bound import lp_lower_bound
         from verify.opt.time_indexed import build_model
 
-        lp_timeout = None if timeout is None else max(timeout / 4, 0.01)
+        lp_timeout = None if timeout is None else max(timeout / 2, 0.01)  # the LP solve alone; model and certificate come on top
         bound = lp_lower_bound(build_model(instance, window), timeout=lp_timeout)
         if bound is not None:
             stats["lp_bound"] = bound.tel
@@ -150,6 +150,8 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
                 continue
             shape, o = shapes[i], len(shapes[i])
             grown = []
+            if deadline is not None and time.perf_counter() > deadline:
+                raise _Stop  # the choices multiply when many small jobs wait beside an empty profile
             for chosen, prof in out:
                 stack = [prof]
                 while len(stack) <= cnt:
@@ -189,9 +191,11 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
         seen[key] = cost
         idle_dominated = not profile and all(a <= t for (_, _, a), cnt in zip(classes, remaining, strict=True) if cnt)
         children = []
-        for pick, prof in picks(t, profile, remaining):
+        for number, (pick, prof) in enumerate(picks(t, profile, remaining)):
             if idle_dominated and not pick:
                 continue
+            if deadline is not None and number % 256 == 255 and time.perf_counter() > deadline:
+                raise _Stop
             add = 0
             rest = list(remaining)
             started = [0] * len(classes)
