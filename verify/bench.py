@@ -404,7 +404,12 @@ def parent_trial(which: str, seed: int, limit: float, solver: str = "auto") -> d
 
 
 def _frac(x: Fraction) -> str:
-    return f"{x} = {float(x):.4f}"
+    """An exact fraction and its decimal; a fraction too long to read (a mean over many trials) is shown by
+    its decimal and its denominator's number of digits."""
+    text = str(x)
+    if len(text) > 30:
+        return f"{float(x):.4f} (exact, denominator of {len(str(x.denominator))} digits)"
+    return f"{text} = {float(x):.4f}"
 
 
 def parent_table(rows: Sequence[dict[str, str]], console: Console) -> None:
