@@ -1,4 +1,5 @@
-"""Exact hindsight optimum (MODEL.md, "OPT") by three independent solvers that must agree."""
+"""Exact hindsight optimum (MODEL.md, "OPT") by four solvers that must agree (two share the search of
+:mod:`verify.opt.exhaustive`; ``bnb`` adds ramp-aware bounds and a dominance rule to it)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,28 @@ from verify.opt.exhaustive import solve_exhaustive
 from verify.opt.bounds import trivial_lower_bound
 from verify.opt.result import InvalidSchedule, OptResult, schedule_tel
 
-SOLVERS = ("exhaustive", "milp", "z3")
+SOLVERS = ("exhaustive", "bnb", "milp", "z3")
 
 
 AUTO_EXHAUSTIVE_N = 7
 AUTO_EXHAUSTIVE_NODES = 4_000
+AUTO_FEW_AT_ONCE = 3  # "few fit at once": the mean peak s + o is at least M / 3
+
+
+def few_at_once(instance: Instance) -> bool:
+    """Whether memory holds few jobs at a time: the jobs' mean peak is at least ``M / 3`` (MODEL.md, "Rounds
+    and memory": a job holds ``s + o`` in its last round), the regime where :mod:`verify.opt.bnb`'s
+    peak-interval bound and no-fit dominance pay (the parent family's mean peak is about ``M / 2``; the
+    ``bench opt`` family's about ``M / 4``)."""
+    return AUTO_FEW_AT_ONCE * sum(r.s + r.o for r in instance.requests) >= instance.n * instance.M
 
 
 def solve_opt(instance: Instance, solver: str = "auto", *, timeout: float | None = None) -> OptResult:
     """OPT by the named solver.
 
-    ``"auto"`` takes exhaustive search for n <= 7; beyond, it first gives exhaustive search a fixed budget of
+    ``"auto"`` takes exhaustive search for n <= 7; beyond, when few jobs fit at once (:func:`few_at_once`) it
+    takes branch and bound (``"bnb"``, :mod:`verify.opt.bnb`) for the whole budget (measured with
+    ``kvsched bench parent-scaling``); otherwise it first gives exhaustive search a fixed budget of
     search nodes (deterministic, so the same instance always gets the same solver) and hands the instance to
     the MILP if that does not prove it. Why both: on ``kvsched bench opt``-style instances exhaustive search
     wins when few jobs fit in ``M`` at once (n = 8, M = 18: 11 ms vs 24 ms) and the MILP when many do (n = 10,
@@ -28,6 +40,10 @@ def solve_opt(instance: Instance, solver: str = "auto", *, timeout: float | None
     if solver == "auto":
         if instance.n <= AUTO_EXHAUSTIVE_N:
             return solve_exhaustive(instance, timeout=timeout)
+        if few_at_once(instance):
+            from verify.opt.bnb import solve_bnb
+
+            return solve_bnb(instance, timeout=timeout)
         began = time.perf_counter()
         first = solve_exhaustive(instance, timeout=timeout, max_nodes=AUTO_EXHAUSTIVE_NODES)
         if first.status == "optimal":
@@ -39,6 +55,10 @@ def solve_opt(instance: Instance, solver: str = "auto", *, timeout: float | None
         return second if second.status == "optimal" else _tighter(first, second)
     if solver == "exhaustive":
         return solve_exhaustive(instance, timeout=timeout)
+    if solver == "bnb":
+        from verify.opt.bnb import solve_bnb
+
+        return solve_bnb(instance, timeout=timeout)
     if solver == "milp":
         from verify.opt.milp import solve_milp
 
@@ -58,4 +78,4 @@ def _tighter(a: OptResult, b: OptResult) -> OptResult:
                      min(lower, best.tel), best.tel, a.seconds + b.seconds, best.stats)
 
 
-__all__ = ["InvalidSchedule", "OptResult", "SOLVERS", "schedule_tel", "solve_opt", "trivial_lower_bound"]
+__all__ = ["InvalidSchedule", "OptResult", "SOLVERS", "few_at_once", "schedule_tel", "solve_opt", "trivial_lower_bound"]

@@ -1,0 +1,134 @@
+"""Branch and bound (``bnb``) and the peak-interval bound against the exhaustive oracle.
+
+Differential: general small instances with arrivals, and the parent paper's family scaled down (few jobs fit at
+once, where bnb's bound and dominance rule act), with all arrivals 0 and with arrivals."""
+
+import itertools
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.instance import Instance, Request
+from verify.opt import few_at_once, schedule_tel, solve_opt
+from verify.opt.bnb import node_bound, solve_bnb
+from verify.opt.exhaustive import solve_exhaustive
+from verify.opt.families import parent_instance, with_intervals
+from verify.opt.peak_bound import peak_lower_bound, srpt_total_completion
+from verify.testing.strategies import instances
+
+general = instances(max_n=6, max_u=5, max_s=2, max_a=4, max_slack=6)
+
+
+@st.composite
+def scaled_parent(draw, *, max_n: int = 6, arrivals: bool = False) -> Instance:
+    """The parent family scaled down: M in [6, 14], s in [0, 3], o ~ U[1, M - s]."""
+    M = draw(st.integers(6, 14))
+    n = draw(st.integers(1, max_n))
+    reqs = []
+    for _ in range(n):
+        s = draw(st.integers(0, 3))
+        o = draw(st.integers(1, M - s))
+        a = draw(st.integers(0, 6)) if arrivals else 0
+        reqs.append(Request(s, o, o, o, a))
+    return Instance(M, tuple(reqs))
+
+
+def _check(inst: Instance) -> None:
+    oracle = solve_exhaustive(inst)
+    got = solve_bnb(inst, lp=False)
+    assert got.status == "optimal" and got.tel == oracle.tel == got.lower_bound == got.upper_bound
+    assert schedule_tel(inst, got.starts) == got.tel
+    assert peak_lower_bound(inst) <= oracle.tel
+
+
+@settings(max_examples=150, deadline=None)
+@given(general)
+def test_bnb_equals_exhaustive_on_general_instances(inst):
+    _check(inst)
+
+
+@settings(max_examples=150, deadline=None)
+@given(scaled_parent())
+def test_bnb_equals_exhaustive_on_scaled_parent_family(inst):
+    _check(inst)
+
+
+@settings(max_examples=100, deadline=None)
+@given(scaled_parent(arrivals=True))
+def test_bnb_equals_exhaustive_on_scaled_parent_family_with_arrivals(inst):
+    _check(inst)
+
+
+@settings(max_examples=30, deadline=None)
+@given(scaled_parent(max_n=5))
+def test_bnb_with_lp_root_bound_agrees(inst):
+    assert solve_bnb(inst, lp=True).tel == solve_exhaustive(inst).tel
+
+
+@settings(max_examples=100, deadline=None)
+@given(general)
+def test_root_node_bound_is_at_most_opt(inst):
+    from collections import Counter
+
+    from verify.opt.peak_bound import peak_sigma
+
+    classes = sorted(Counter((r.s, r.o, r.a) for r in inst.requests))
+    counts = Counter((r.s, r.o, r.a) for r in inst.requests)
+    bound = node_bound(0, [], classes, tuple(counts[c] for c in classes), inst.M, peak_sigma(inst))
+    assert bound <= solve_exhaustive(inst).tel
+
+
+def _brute_srpt(jobs):
+    """Least Σ completion over preemptive unit-slot schedules (tiny cases), by trying every slot assignment."""
+    horizon = max(r for r, _ in jobs) + sum(p for _, p in jobs)
+    best = None
+    slots = [j for j, (_, p) in enumerate(jobs) for _ in range(p)]
+    for perm in set(itertools.permutations(slots)):
+        t, total, left = 0, 0, [p for _, p in jobs]
+        for j in perm:
+            t = max(t, jobs[j][0])
+            t += 1
+            left[j] -= 1
+            if left[j] == 0:
+                total += t
+        if t <= horizon:
+            best = total if best is None else min(best, total)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_srpt_is_the_preemptive_optimum(seed):
+    rng = random.Random(seed)
+    jobs = [(rng.randint(0, 4), rng.randint(1, 2)) for _ in range(rng.randint(1, 4))]
+    # one slot order per permutation, each slot at the earliest round: covers every preemptive schedule that
+    # never idles needlessly, among which an optimal one lies
+    assert srpt_total_completion(jobs) == _brute_srpt(jobs)
+
+
+def test_bnb_timeout_and_node_budget_give_unknown_with_valid_bounds():
+    inst = parent_instance(3, n=40)
+    for kwargs in ({"timeout": 0.5}, {"max_nodes": 30}):
+        r = solve_bnb(inst, **kwargs)
+        assert r.status == "unknown"
+        assert r.lower_bound <= r.tel == r.upper_bound == schedule_tel(inst, r.starts)
+
+
+def test_auto_takes_bnb_when_few_fit_at_once():
+    inst = parent_instance(1, n=9)
+    assert few_at_once(inst)
+    r = solve_opt(inst, "auto")
+    assert r.solver == "bnb" and r.status == "optimal"
+    assert r.tel == solve_opt(inst, "milp").tel
+
+
+def test_parent_family_is_deterministic_and_valid():
+    a, b = parent_instance(7), parent_instance(7)
+    assert a == b and 40 <= a.n <= 60 and 30 <= a.M <= 50
+    p = parent_instance(7, n=20, poisson=True)
+    assert p.n == 20 and any(r.a > 0 for r in p.requests)
+    from fractions import Fraction
+
+    w = with_intervals(p, Fraction(1, 4), 0)
+    assert all(r.l <= r.o <= r.u and r.s + r.u <= w.M and 4 * r.l >= r.u for r in w.requests)

@@ -1,0 +1,278 @@
+"""Exact OPT by branch and bound with ramp-aware bounds and a no-fit dominance rule: solver ``"bnb"``.
+
+The search is :mod:`verify.opt.exhaustive`'s (rounds in order; per round, how many jobs of each class of equal
+``(s, o, a)`` start; the state is the committed memory profile; equal states at no smaller cost are cut; idling
+with nothing running and every job arrived is cut), with two additions that matter when few jobs fit at once.
+
+**Node bound.** For the unstarted jobs at round ``t`` with committed profile ``profile``, each job's earliest
+completion ``e_j`` is the earliest start ``p >= max(t, a_j)`` at which it fits beside ``profile`` alone, plus
+``o_j`` (memory only grows as more jobs start, so no schedule starts it sooner). The bound is the larger of
+:func:`verify.opt.bounds.completion_area_bound` with those ends and the peak-interval bound of
+:mod:`verify.opt.peak_bound` (big jobs on a single machine, the others by area).
+
+**No-fit dominance.** MODEL.md, "OPT": a schedule is one start ``p_j >= a_j`` per job. If some job ``j`` and
+round ``t0`` in ``[a_j, p_j)`` have ``j`` fitting in every round of ``[t0, t0 + o_j)`` beside the memory of all
+*other* jobs of the schedule, moving ``j`` to ``t0`` keeps every round within ``M`` (rounds from ``t0 + o_j``
+on only lose ``j``) and lowers the TEL by ``p_j - t0``. So no optimal schedule has such a pair. When the
+search leaves a job of a class unstarted in round ``t0`` although it fits beside the committed profile, it
+records that pending pair; once every round of ``[t0, t0 + o)`` is final and none of them blocked the job
+(class members started inside the window are excluded: their own memory is not "other"), the branch is
+cut. Only non-optimal schedules are cut, so some optimal schedule survives the state cut as well (the one
+reaching each state first), and the search stays exact.
+
+On a timeout or node budget the status is ``unknown`` with the best schedule as upper bound and the root bound
+(the larger of the combinatorial bounds and, with ``lp=True``, the certified LP bound of
+:mod:`verify.opt.lp_bound`) as lower bound. Every schedule is re-checked by :func:`verify.opt.result.schedule_tel`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+
+from models.instance import Instance
+from verify.opt.bounds import completion_area_bound, start_window
+from verify.opt.peak_bound import peak_interval_sum, peak_lower_bound, peak_sigma
+from verify.opt.result import OptResult, schedule_tel
+
+
+class _Stop(RuntimeError):
+    """The node budget or the deadline was reached."""
+
+
+def _earliest_shifts(profile: list[int], t: int, classes, remaining, M: int) -> list[int]:
+    """Per class with jobs left, the least ``d >= max(0, a - t)`` such that a job started at ``t + d`` fits
+    beside ``profile`` (``profile[i]`` taken in round ``t + i``); ``-1`` for classes with none left."""
+    L = len(profile)
+    suf = [0] * (L + 1)
+    suf[L] = -1 << 60
+    for i in range(L - 1, -1, -1):
+        v = profile[i] + i
+        suf[i] = v if v > suf[i + 1] else suf[i + 1]
+    out = []
+    for (s, o, a), cnt in zip(classes, remaining, strict=True):
+        if not cnt:
+            out.append(-1)
+            continue
+        d = a - t if a > t else 0
+        room = M - s - 1
+        while d < L:
+            if d + o >= L:
+                if suf[d] <= room + d:
+                    break
+            elif max(profile[i] + i for i in range(d, d + o)) <= room + d:
+                break
+            d += 1
+        out.append(d)
+    return out
+
+
+def node_bound(t: int, profile: list[int], classes, remaining, M: int, sigma: int) -> int:
+    """A lower bound on ``Σ (C_j - a_j)`` over the unstarted jobs (none before round ``t``; ``profile[i]``
+    committed in round ``t + i``): the larger of the area bound and the peak-interval bound, each with the
+    earliest completions described in the module docstring."""
+    shifts = _earliest_shifts(profile, t, classes, remaining, M)
+    ends, areas, jobs, arrived = [], [], [], 0
+    for (s, o, a), cnt, d in zip(classes, remaining, shifts, strict=True):
+        if cnt:
+            e = t + d + o
+            area = o * s + o * (o + 1) // 2
+            ends.extend([e] * cnt)
+            areas.extend([area] * cnt)
+            jobs.extend([(s, o, e, area)] * cnt)
+            arrived += a * cnt
+    if not ends:
+        return 0
+    ends.sort()
+    areas.sort()
+    area_bound = completion_area_bound(ends, areas, M, t=t, profile=profile)
+    twice, rest = peak_interval_sum([(s, o, e) for s, o, e, _ in jobs], M, sigma)
+    small = 0
+    if rest:
+        small = completion_area_bound(sorted(jobs[k][2] for k in rest), sorted(jobs[k][3] for k in rest), M,
+                                      t=t, profile=profile)
+    return max(area_bound, -(-twice // 2) + small) - arrived
+
+
+def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: int | None = None,
+              lp: bool = True) -> OptResult:
+    """Minimum TEL over non-preemptive schedules (MODEL.md, "OPT") by branch and bound.
+
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance; ``u`` and ``l`` are not read.
+    timeout : float, optional
+        Seconds; when reached the result is ``unknown`` with certified bounds.
+    max_nodes : int, optional
+        Search-node budget, same effect as ``timeout``.
+    lp : bool
+        Also compute the certified LP bound at the root (worth it beyond a handful of jobs).
+
+    Returns
+    -------
+    OptResult
+        ``optimal`` only when the search finished or a root bound meets the best schedule.
+    """
+    began = time.perf_counter()
+    deadline = None if timeout is None else began + timeout
+    reqs = instance.requests
+    M = instance.M
+    sigma = peak_sigma(instance)
+    classes = sorted(Counter((r.s, r.o, r.a) for r in reqs))
+    members: dict[tuple[int, int, int], list[int]] = {c: [] for c in classes}
+    for j, r in enumerate(reqs):
+        members[(r.s, r.o, r.a)].append(j)
+    shapes = [tuple(s + k + 1 for k in range(o)) for s, o, _ in classes]
+    window = start_window(instance)
+    best_tel, best_starts = window.upper_tel, list(window.upper_starts)
+    full = tuple(len(members[c]) for c in classes)
+    stats: dict = {"area_bound": window.lower_tel, "peak_bound": peak_lower_bound(instance)}
+    root_lb = max(stats["area_bound"], stats["peak_bound"])
+    if lp and root_lb < best_tel and instance.n > 1:
+        from verify.opt.lp_bound import lp_lower_bound
+        from verify.opt.time_indexed import build_model
+
+        lp_timeout = None if timeout is None else max(timeout / 2, 0.01)  # the LP solve alone; model and certificate come on top
+        bound = lp_lower_bound(build_model(instance, window), timeout=lp_timeout)
+        if bound is not None:
+            stats["lp_bound"] = bound.tel
+            root_lb = max(root_lb, bound.tel)
+    seen: dict[tuple, int] = {}
+    nodes = 0
+
+    def picks(t: int, profile: list[int], remaining: tuple[int, ...]) -> list[tuple[tuple, list[int]]]:
+        """Every ``((class, count), ...)`` choice of starts that fits beside ``profile``, with its profile."""
+        out: list[tuple[tuple, list[int]]] = [((), profile)]
+        for i, cnt in enumerate(remaining):
+            if not cnt or classes[i][2] > t:
+                continue
+            shape, o = shapes[i], len(shapes[i])
+            grown = []
+            if deadline is not None and time.perf_counter() > deadline:
+                raise _Stop  # the choices multiply when many small jobs wait beside an empty profile
+            for chosen, prof in out:
+                stack = [prof]
+                while len(stack) <= cnt:
+                    cur = stack[-1]
+                    if len(cur) < o:
+                        cur = cur + [0] * (o - len(cur))
+                    if any(c + w > M for c, w in zip(cur, shape)):
+                        break
+                    stack.append([c + w for c, w in zip(cur, shape)] + cur[o:])
+                for c in range(len(stack) - 1, 0, -1):
+                    grown.append((chosen + ((i, c),), stack[c]))
+                grown.append((chosen, prof))
+            out = grown
+        return out
+
+    def fits_now(i: int, prof: list[int]) -> bool:
+        shape = shapes[i]
+        return all(c + w <= M for c, w in zip(prof, shape))
+
+    def search(t: int, profile: list[int], remaining: tuple[int, ...], cost: int, starts: list,
+               pending: tuple) -> None:
+        nonlocal best_tel, best_starts, nodes
+        nodes += 1
+        if max_nodes is not None and nodes > max_nodes:
+            raise _Stop
+        if deadline is not None and nodes % 64 == 0 and time.perf_counter() > deadline:
+            raise _Stop
+        if not any(remaining):
+            if cost < best_tel:
+                best_tel, best_starts = cost, _assign(starts, members)
+            return
+        if not profile and all(a > t for (_, _, a), cnt in zip(classes, remaining, strict=True) if cnt):
+            t = min(a for (_, _, a), cnt in zip(classes, remaining, strict=True) if cnt)  # idle until an arrival
+        key = (t, tuple(profile), remaining)
+        if seen.get(key, best_tel) <= cost:
+            return
+        seen[key] = cost
+        idle_dominated = not profile and all(a <= t for (_, _, a), cnt in zip(classes, remaining, strict=True) if cnt)
+        children = []
+        for number, (pick, prof) in enumerate(picks(t, profile, remaining)):
+            if idle_dominated and not pick:
+                continue
+            if deadline is not None and number % 256 == 255 and time.perf_counter() > deadline:
+                raise _Stop
+            add = 0
+            rest = list(remaining)
+            started = [0] * len(classes)
+            for i, c in pick:
+                add += c * (t + classes[i][1] - classes[i][2])
+                rest[i] -= c
+                started[i] = c
+            used = prof[0] if prof else 0
+            # pending no-fit pairs: round t is now final
+            kept, cut = [], False
+            for i, t0, cnt in pending:
+                cnt -= started[i]
+                if cnt <= 0:
+                    continue
+                s, o, _ = classes[i]
+                if used + s + (t - t0 + 1) > M:
+                    continue  # blocked in round t: resolved
+                if t == t0 + o - 1:
+                    cut = True
+                    break
+                kept.append((i, t0, cnt))
+            if cut:
+                continue
+            for i, cnt in enumerate(rest):
+                if cnt and classes[i][2] <= t and fits_now(i, prof):
+                    if classes[i][1] == 1:
+                        cut = True  # a one-round job that fits now and waits: never optimal
+                        break
+                    kept.append((i, t, cnt))
+            if cut:
+                continue
+            rest_t = tuple(rest)
+            nxt = prof[1:]
+            while nxt and nxt[-1] == 0:
+                nxt.pop()
+            lb = node_bound(t + 1, nxt, classes, rest_t, M, sigma)
+            if cost + add + lb >= best_tel:
+                continue
+            children.append((cost + add + lb, pick, nxt, rest_t, cost + add, tuple(kept)))
+        children.sort(key=lambda c: c[0])  # best bound first
+        for _, pick, nxt, rest_t, new_cost, kept in children:
+            if new_cost + 0 >= best_tel:
+                continue
+            search(t + 1, nxt, rest_t, new_cost,
+                   starts + [(classes[i], t) for i, c in pick for _ in range(c)], kept)
+
+    status = "optimal"
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, 20_000))
+    try:
+        if root_lb < best_tel:
+            search(0, [], full, 0, [], ())
+    except _Stop:
+        status = "unknown"
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if status == "unknown" and root_lb >= best_tel:
+        status = "optimal"
+    starts = tuple(best_starts)
+    if schedule_tel(instance, starts) != best_tel:  # the schedule must attain the value it claims
+        raise AssertionError("bnb OPT: schedule does not attain its TEL")
+    return OptResult(
+        solver="bnb",
+        status=status,
+        tel=best_tel,
+        starts=starts,
+        lower_bound=best_tel if status == "optimal" else min(root_lb, best_tel),
+        upper_bound=best_tel,
+        seconds=time.perf_counter() - began,
+        stats=stats | {"nodes": nodes},
+    )
+
+
+def _assign(starts: list[tuple[tuple[int, int, int], int]], members: dict) -> list[int]:
+    """Hand class start rounds to concrete jobs (any order within a class: they are interchangeable)."""
+    queues = {c: list(js) for c, js in members.items()}
+    out = [0] * sum(len(js) for js in members.values())
+    for c, p in sorted(starts, key=lambda x: x[1]):
+        out[queues[c].pop(0)] = p
+    return out
