@@ -1,20 +1,15 @@
-"""MODEL.md's serving conformance examples (tests/data/serving_examples.json, a verbatim copy of the project's
-shared/examples/serving_examples.json): every integer must match, on both engines."""
-
-import json
-from pathlib import Path
+"""MODEL.md's serving conformance examples (models/examples/serving_examples.json): every integer must match, on
+both engines. The drift check of the shipped copy is in test_conformance.py."""
 
 import pytest
 
 from models.engine_fast import simulate_fast
 from models.engine_reference import simulate
+from models.examples import serving_examples
 from models.instance import Instance
 from models.schedulers import make_scheduler
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "serving_examples.json"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "examples" / "serving_examples.json"
-
-EXAMPLES = json.loads(DATA.read_text())["examples"]
+EXAMPLES = serving_examples()
 CASES = [(e["name"], policy) for e in EXAMPLES for policy in e["expected"]]
 
 
@@ -39,9 +34,3 @@ def test_serving_policy_matches_example(name, policy, engine):
     expected = example["expected"][policy]
     summary = _run(engine, inst, policy).summary()
     assert {key: summary[key] for key in expected} == expected
-
-
-def test_copy_has_not_drifted_from_the_shared_examples():
-    if not SHARED.parent.parent.exists():
-        pytest.skip(f"{SHARED.parent.parent} not found (the project's shared/ folder is not beside the checkout)")
-    assert DATA.read_bytes() == SHARED.read_bytes(), f"{DATA} differs from {SHARED}: copy it again"

@@ -76,7 +76,7 @@ def test_harness_error_is_not_a_kill(monkeypatch):
     import verify.testing.mutants as mutants
 
     def broken(impl, max_examples=None):
-        raise FileNotFoundError("shared/examples/model_examples.json not found")
+        raise FileNotFoundError("models/examples/model_examples.json not found")
 
     def invalid(impl, max_examples=None):
         from hypothesis.errors import InvalidArgument

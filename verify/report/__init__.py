@@ -68,8 +68,8 @@ def run_growth_report(out: Path, progress=print, final: Path | None = None) -> d
     verdicts = [v.__dict__ for v in amax_verdicts(points, study, out)] + _growth_verdict_dicts(study)
     symbolic = all_checks() + [amax_family.check_closed_forms(), amax_family.check_against_paper_lower_bound()]
     seconds = time.perf_counter() - began
-    L = ["# Bound-check report (growth)", "",
-         "Model: `shared/MODEL.md` (exact integers). Paper: Chen, Ye & Zhou, arXiv 2508.14544. Every ratio is "
+    L = ["# Bound-check report (growth) against the model of `models/MODEL.md`", "",
+         "Model: `models/MODEL.md` (exact integers). Paper: Chen, Ye & Zhou, arXiv 2508.14544. Every ratio is "
          "`TEL(policy) / TEL(benchmark)` with the benchmark named; floats appear only in plots and fits.", "",
          f"Built in {seconds:.0f}s.", ""] + _verdict_table(verdicts) + md_growth
     L += ["## Plots", ""] + [f"![{n}]({n})" for n in images] + [""]
