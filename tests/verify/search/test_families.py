@@ -58,3 +58,21 @@ def test_families_against_opt_certifies_exact_ratio():
     outcome = run_search(Problem(config, "amin", {}, "opt"), "families", budget=0.5, seed=0)
     exhaustive = run_search(Problem(config, "amin", {}, "opt"), "exhaustive")
     assert outcome.best.benchmark == "opt" and outcome.best.ratio <= exhaustive.best.ratio
+
+
+def test_uncertified_families_witness_is_replayable_and_memo_keyed_by_hsf_order():
+    """The growth study's path (``certified=False``): the fast-engine witness replays on the reference engine,
+    and its H-SF value comes from the shared memo under the memo's own key (a bare-dict key once crashed it)."""
+    from verify.certify import certify
+    from verify.opt.benchmark import BenchmarkMemo
+    from verify.search.families import FastEvaluator, search_families
+
+    config = uniform_instance(66, 1, 1, 32, [1] * 16)
+    problem = Problem(config, "amin", {}, "hsf")
+    outcome = search_families(problem, budget=0.5, seed=0, certified=False)
+    w = outcome.best
+    again = certify(w.instance, w.policy, w.options, "hsf").witness
+    assert (again.tel, again.benchmark_tel) == (w.tel, w.benchmark_tel)
+    memo = BenchmarkMemo(config.M, "hsf")
+    ev = FastEvaluator(problem, memo)
+    assert ev.bench(w.instance.outputs) == w.benchmark_tel and len(memo) == 1
