@@ -32,7 +32,7 @@ from fractions import Fraction
 
 from models.engine_reference import default_round_limit
 from models.instance import Instance
-from models.schedulers import POLICIES, SERVING_POLICIES, OptionError, make_scheduler
+from models.schedulers import POLICIES, SERVING_POLICIES, OptionError, PolicySpec
 from models.schedulers.interface import RoundLimitExceeded
 from models.schedulers.sglang import ratio_constants
 from models.trace import RunOutcome
@@ -75,12 +75,14 @@ class Configuration:
     serving: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @classmethod
-    def build(cls, instance: Instance, policy: str, round_limit: int | None = None, /,
+    def build(cls, instance: Instance, policy: str | PolicySpec, round_limit: int | None = None, /,
               **options) -> Configuration:
-        if policy not in POLICIES:
-            raise OptionError(f"policy: must be one of {', '.join(POLICIES)}, got {policy!r}")
-        scheduler = make_scheduler(policy, instance, **options)  # validates the options
-        full = dict(scheduler.options)
+        """``policy``: a name (validated here with ``options``) or a :class:`PolicySpec` (validated already)."""
+        spec = PolicySpec.parse(policy, options)
+        if not spec.traits.fast_engine:
+            raise OptionError(f"policy: the fast engine implements the built-in policies only "
+                              f"({', '.join(POLICIES)}), got {spec.name!r}")
+        policy, full = spec.name, spec.options
         codes = (
             _POLICY_CODE[policy],
             _ADMISSION_CODE[full.get("admission", "stop")],

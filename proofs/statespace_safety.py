@@ -8,15 +8,15 @@ import time
 
 from models.engine_reference import liveness_bound
 from models.instance import uniform_instance
-from models.schedulers import guarantees_liveness, make_scheduler
+from models.schedulers import PolicySpec
 from proofs.memory_safety import ProofResult
 from verify.explore import build_graph
 
 
 def prove_config_statespace(config, policy: str, options: dict | None = None, *, dot: str | None = None):
-    options = dict(make_scheduler(policy, config, **(options or {})).options)
+    spec = PolicySpec.parse(policy, options)
+    options, live = spec.options, spec.traits.liveness
     began = time.perf_counter()
-    live = guarantees_liveness(policy, options)
     sg = build_graph(config, policy, options, check_liveness=live)
     seconds = time.perf_counter() - began
     if dot:
@@ -24,7 +24,7 @@ def prove_config_statespace(config, policy: str, options: dict | None = None, *,
     r0 = config.requests[0]
     horizon = liveness_bound(config) if live else sg.depth
     stats = ", ".join(f"{k} {v}" for k, v in sg.stats.items())
-    claims = ["finishes", "memory"] + (["no-eviction"] if policy in ("amax", "hsf") else [])
+    claims = ["finishes", "memory"] + (["no-eviction"] if spec.traits.never_evicts else [])
     results = []
     for claim in claims:
         bad = [v for v in sg.violations if v.claim in (claim, "model")]

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from models.engine_reference import simulate
+from models.engine_reference import Execution, simulate
 from models.instance import Instance
-from models.schedulers import RoundLimitExceeded, make_scheduler, opt_bounds_tel
+from models.schedulers import PolicySpec, RoundLimitExceeded, make_scheduler, opt_bounds_tel
+from models.view import Status
 from models.trace import Trace
 from models.witness import LivenessWitness, Witness
 from verify.opt.benchmark import UnprovenBenchmark, benchmark_tel
@@ -29,7 +30,7 @@ class ImpossibleRatio(ArithmeticError):
     """A ratio below 1 against exact OPT: no schedule beats the optimum, so the run or the benchmark is wrong."""
 
 
-def check_ratio(tel: int, bench: int, benchmark: str, policy: str) -> None:
+def check_ratio(tel: int, bench: int, benchmark: str, policy: str | PolicySpec) -> None:
     """Rule ``TEL(ALG) >= TEL(OPT)``: an eviction restarts a job from zero, so the final runs of any valid run
     form a non-preemptive schedule with the same completions, and no run beats the exact optimum. A ratio below
     1 against OPT therefore means the run is not what it claims (a scheduler that tampered with the engine):
@@ -37,52 +38,54 @@ def check_ratio(tel: int, bench: int, benchmark: str, policy: str) -> None:
     real, and so they are for a policy that may pause a job keeping its progress: a serving policy's run is no
     non-preemptive schedule, and a ratio below 1 against OPT there is a finding, not an error.)"""
     if benchmark == "opt" and tel < bench and opt_bounds_tel(policy):
-        raise ImpossibleRatio(f"ratio: rule TEL(ALG) >= TEL(OPT) violated ({policy}: TEL {tel} < OPT {bench}); a "
+        name = policy.name if isinstance(policy, PolicySpec) else policy
+        raise ImpossibleRatio(f"ratio: rule TEL(ALG) >= TEL(OPT) violated ({name}: TEL {tel} < OPT {bench}); a "
                               "ratio below 1 against exact OPT is impossible, so this run cannot be certified")
 
 
-def certify(instance: Instance, policy: str, options: dict[str, Any], benchmark: str = "opt", *,
-            benchmark_value: int | None = None, round_limit: int | None = None) -> Certified:
+def certify(instance: Instance, policy: str | PolicySpec, options: dict[str, Any] | None = None,
+            benchmark: str = "opt", *, benchmark_value: int | None = None,
+            round_limit: int | None = None) -> Certified:
     """Run ``policy`` on the reference engine and compare with the exact benchmark. ``benchmark_value``: the
     benchmark's TEL when a caller already holds it from :func:`benchmark_tel` (a search's memo), which spares
     proving the same OPT twice; ALG is re-run on the reference engine either way. ``round_limit``: a limit
-    above the default, for a run that needs more rounds (recorded in the witness)."""
-    scheduler = make_scheduler(policy, instance, **options)
-    full = {**options, **scheduler.options}  # the options in effect, defaults included (recorded in the witness)
-    trace = simulate(instance, scheduler, round_limit=round_limit)
+    above the default, for a run that needs more rounds (recorded in the witness). ``policy`` may be a
+    :class:`~models.schedulers.PolicySpec` (then ``options`` may be left out)."""
+    spec = PolicySpec.parse(policy, options)
+    trace = simulate(instance, spec.build(instance), round_limit=round_limit)
     bench = benchmark_tel(instance, benchmark) if benchmark_value is None else benchmark_value
-    check_ratio(trace.tel, bench, benchmark, policy)
-    return Certified(trace, Witness(instance, policy, full, trace.tel, benchmark, bench, round_limit))
+    check_ratio(trace.tel, bench, benchmark, spec)
+    # the options in effect, defaults included, are what the witness records
+    return Certified(trace, Witness(instance, spec.name, spec.options, trace.tel, benchmark, bench, round_limit))
 
 
-def unfinished_after(instance: Instance, policy: str, options: dict[str, Any], limit: int) -> tuple[int, ...]:
+def unfinished_after(instance: Instance, policy: str | PolicySpec, options: dict[str, Any] | None,
+                     limit: int) -> tuple[int, ...]:
     """The jobs not done after ``limit`` rounds of ``policy`` on the reference engine (empty: it finished)."""
-    from models.engine_reference import Execution
-    from models.view import Status
-
-    run = Execution(instance, make_scheduler(policy, instance, **options), round_limit=limit)
+    run = Execution(instance, PolicySpec.parse(policy, options).build(instance), round_limit=limit)
     while not run.finished and run.t < limit:
         run.step()
     return tuple(j for j, job in enumerate(run.jobs) if job.status is not Status.DONE)
 
 
-def certify_liveness(instance: Instance, policy: str, options: dict[str, Any], benchmark: str, *, round_limit: int,
-                     extended_limit: int, benchmark_value: int | None = None) -> LivenessWitness:
+def certify_liveness(instance: Instance, policy: str | PolicySpec, options: dict[str, Any] | None, benchmark: str,
+                     *, round_limit: int, extended_limit: int, benchmark_value: int | None = None) -> LivenessWitness:
     """A run unfinished after ``round_limit`` rounds, on the reference engine; tried again up to
     ``extended_limit`` rounds, where, if it ends, its true TEL and the exact benchmark are recorded."""
-    scheduler = make_scheduler(policy, instance, **options)
-    full = {**options, **scheduler.options}
-    unfinished = unfinished_after(instance, policy, options, round_limit)
+    spec = PolicySpec.parse(policy, options)
+    full = spec.options
+    unfinished = unfinished_after(instance, spec, None, round_limit)
     if not unfinished:
-        raise AssertionError(f"{policy} on {list(instance.outputs)} finishes within {round_limit} rounds on the "
+        raise AssertionError(f"{spec.name} on {list(instance.outputs)} finishes within {round_limit} rounds on the "
                              "reference engine, but the fast engine says it does not")
     try:
-        trace = simulate(instance, make_scheduler(policy, instance, **options), round_limit=extended_limit)
+        trace = simulate(instance, spec.build(instance), round_limit=extended_limit)
     except RoundLimitExceeded:
-        return LivenessWitness(instance, policy, full, benchmark, round_limit, unfinished, extended_limit)
+        return LivenessWitness(instance, spec.name, full, benchmark, round_limit, unfinished, extended_limit)
     bench = benchmark_tel(instance, benchmark) if benchmark_value is None else benchmark_value
-    check_ratio(trace.tel, bench, benchmark, policy)
-    return LivenessWitness(instance, policy, full, benchmark, round_limit, unfinished, extended_limit, trace.tel, bench)
+    check_ratio(trace.tel, bench, benchmark, spec)
+    return LivenessWitness(instance, spec.name, full, benchmark, round_limit, unfinished, extended_limit, trace.tel,
+                           bench)
 
 
 def replay(witness: Witness | LivenessWitness, *, stored_ratio: Fraction | None = None) -> list[str]:

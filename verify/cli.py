@@ -15,7 +15,9 @@ from typing import Any
 
 from models.run import ENGINES, check_fast_engine, run_policy
 from models.instance import InstanceError, load_instance
-from models.schedulers import POLICIES, OptionError, RoundLimitExceeded, SchedulerViolation, make_scheduler
+from models.schedulers import (POLICIES, OptionError, PolicySpec, RoundLimitExceeded, SchedulerViolation,
+                               make_scheduler)
+from models.schedulers.spec import names_user_scheduler
 from models.schedulers.a_min import EVICTION_ORDERS
 from models.feasibility import ADMISSION_RULES
 from models.witness import BENCHMARKS, LivenessWitness, Witness, format_ratio
@@ -126,7 +128,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         witness = Witness.from_dict(data, check_ratio=False)  # a stored ratio that disagrees is a MISMATCH below
     else:
         witness = witness_from_dict(data)
-    if ":" in witness.policy and not args.trust_policy:
+    if names_user_scheduler(witness.policy) and not args.trust_policy:
         raise UsageError(f"policy: the witness names the user scheduler {witness.policy!r}; replaying it imports and "
                          f"runs module {witness.policy.partition(':')[0]!r}: pass --trust-policy to allow that")
     problems = replay(witness, stored_ratio=parse_ratio(data["ratio"]) if isinstance(witness, Witness) else None)
@@ -254,14 +256,15 @@ def cmd_search(args: argparse.Namespace) -> int:
         configs = list(grid.configurations())
         if not configs:
             raise UsageError("--n/--M/--s/--l/--u: no configuration with l <= u and s + u <= M in these ranges")
-    problems = [Problem(c, args.policy, options, args.benchmark) for c in configs]
+    spec = PolicySpec.parse(args.policy, options)  # validated once for every cell
+    if args.strategy == "z3":
+        check_encodable(spec)
+    problems = [Problem(c, spec, benchmark=args.benchmark) for c in configs]
     start = _parse_start(args.start, args.strategy, problems) if args.start else None
-    for p in problems:  # reject bad options and instances the fast engine cannot hold before any work
-        full = {**options, **make_scheduler(p.policy, p.config, **options).options}
-        if ":" not in p.policy:
+    if spec.traits.fast_engine:
+        for p in problems:  # reject instances the fast engine cannot hold before any work
             check_fast_engine(p.config)
-        if args.strategy == "z3":
-            check_encodable(p.policy, full)
+    full = spec.options
     out = _output_dir(args.out, "--out")
     console.print(f"searching {len(problems)} configuration(s) with {args.strategy}, budget {args.budget}s each, "
                   f"seed {args.seed}; witnesses in {out}/")

@@ -26,7 +26,7 @@ import networkx as nx
 from models.engine_reference import Execution, liveness_bound
 from models.instance import Instance
 from models.oracle import OracleViolation
-from models.schedulers import HSF, OptionError, guarantees_liveness, make_scheduler
+from models.schedulers import OptionError, PolicySpec, make_scheduler
 from models.schedulers.interface import RoundLimitExceeded, Scheduler, SchedulerViolation
 from models.view import Status
 from verify.opt.benchmark import BenchmarkMemo
@@ -59,7 +59,7 @@ def state_key(run: Execution) -> tuple:
     future. The scheduler contributes ``scheduler.state_key(done)`` if it defines one, else all its fields."""
     sched = run.scheduler
     pending = any(r.a > run.t for r in run.instance.requests)
-    t_part = run.t if pending or not getattr(sched, "time_invariant", False) else -1
+    t_part = run.t if pending or not sched.time_invariant else -1
     done = frozenset(j for j, job in enumerate(run.jobs) if job.status is Status.DONE)
     jobs = tuple(("done",) if j in done else
                  (job.status.value, job.progress, job.revealed, None if job.run_start is None else run.t - job.run_start)
@@ -171,18 +171,24 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
     """Explore every reachable state of ``scheduler`` on ``config`` (its ``o`` values are ignored).
 
     Violations recorded: a batch over ``M`` or any other engine check (``memory``/``model``), a round at the
-    liveness bound or a cycle (``finishes``; checked by default where
-    :func:`~models.schedulers.guarantees_liveness` holds), an eviction (``no-eviction``; by default for A_max and H-SF). ``deadline`` (a
+    liveness bound or a cycle (``finishes``; checked by default where the policy declares the ``liveness``
+    trait), an eviction (``no-eviction``; by default where it declares ``never_evicts``). ``deadline`` (a
     ``time.perf_counter()`` value) raises TimeoutError when passed."""
     began = time.perf_counter()
-    if scheduler == "hsf" or isinstance(scheduler, HSF):
+    if isinstance(scheduler, Scheduler):
+        traits = type(scheduler).traits(dict(scheduler.options))
+        sched = scheduler
+    else:
+        spec = PolicySpec.parse(scheduler, options)
+        traits, sched = spec.traits, None
+    if traits.hindsight:
         raise OptionError("policy: H-SF is a hindsight scheduler (it is given every o_j up front); the state graph "
                           "explores online schedulers, whose outcomes the adversary chooses as they run")
-    sched = make_scheduler(scheduler, config, **(options or {})) if isinstance(scheduler, str) else scheduler
+    sched = sched or spec.build(config)
     if check_liveness is None:
-        check_liveness = isinstance(scheduler, str) and guarantees_liveness(scheduler, options)
+        check_liveness = traits.liveness
     if forbid_eviction is None:
-        forbid_eviction = scheduler == "amax"
+        forbid_eviction = traits.never_evicts
     bound = liveness_bound(config)
     root_run = Execution(config, sched, oracle=ScriptedOutcomes(config, frozenset()), round_limit=10**9)
     root = state_key(root_run)

@@ -13,21 +13,10 @@ from models.schedulers.hsf import HSF
 from models.schedulers.interface import RoundLimitExceeded, Scheduler, SchedulerViolation
 from models.schedulers.sglang import SGLANG_POLICIES, SGLang
 from models.schedulers.vllm_v1 import VLLMv1
+from models.schedulers.spec import (CLASSES, POLICIES, POLICY_OPTIONS, OptionError, PolicySpec,
+                                    load_user_scheduler)
+from models.schedulers.interface import PolicyTraits
 
-class OptionError(ValueError):
-    """An unknown policy, or an option the policy does not have or a value it does not accept."""
-
-
-POLICIES = ("hsf", "amax", "amin", "fcfs-recompute", "vllm-v1", "sglang")
-POLICY_OPTIONS: dict[str, tuple[str, ...]] = {
-    "hsf": ("admission",),
-    "amax": ("admission",),
-    "amin": ("admission", "eviction"),
-    "fcfs-recompute": (),
-    "vllm-v1": ("max_num_seqs", "watermark", "reprefill_rounds"),
-    "sglang": ("policy", "schedule_conservativeness", "max_running_requests", "retract_decode_steps",
-               "reprefill_rounds"),
-}
 # The serving policies (MODEL.md, "Serving policies"): preemption keeps progress, so OPT (which never gains by
 # the paper's eviction) is not a lower bound on them, and MC-SF's admission test is not theirs.
 SERVING_POLICIES = ("vllm-v1", "sglang")
@@ -54,83 +43,31 @@ def policy_configurations() -> list[tuple[str, dict[str, str]]]:
     return out
 
 
-def guarantees_liveness(policy: str, options: dict[str, Any] | None = None) -> bool:
-    """Whether MODEL.md's liveness bound ``max_j a_j + n · max_j u_j`` holds for every run of this configuration.
-
-    A_min (default eviction) and fcfs-recompute: MODEL.md's argument. vllm-v1 and sglang with
-    ``reprefill_rounds = 0``: no progress is ever lost and every round with an arrived unfinished job generates a
-    token (vllm-v1: R's head is never preempted; sglang: a prefill round runs its admitted jobs, a decode round
-    all of R), so every job ends by ``max_j a_j + Σ_j o_j`` (this project's argument, tested, not in MODEL.md).
-    With re-prefill rounds a resumed job can be preempted again before it generates: no guarantee here."""
-    options = options or {}
-    if policy in ("amin", "fcfs-recompute"):
-        return options.get("eviction", "least-progress") == "least-progress"
-    if policy in SERVING_POLICIES:
-        return options.get("reprefill_rounds", 0) == 0
-    return False
+def guarantees_liveness(policy: str | PolicySpec, options: dict[str, Any] | None = None) -> bool:
+    """Whether MODEL.md's liveness bound ``max_j a_j + n · max_j u_j`` holds for every run of this configuration:
+    the trait its class declares (:meth:`~models.schedulers.interface.Scheduler.traits`)."""
+    return PolicySpec.parse(policy, options).traits.liveness
 
 
-_CLASSES: dict[str, type[Scheduler]] = {"hsf": HSF, "amax": AMax, "amin": AMin, "fcfs-recompute": FCFSRecompute,
-                                        "vllm-v1": VLLMv1, "sglang": SGLang}
-
-
-def opt_bounds_tel(policy: str) -> bool:
+def opt_bounds_tel(policy: str | PolicySpec, options: dict[str, Any] | None = None) -> bool:
     """Whether exact (non-preemptive) OPT is a lower bound on every run of ``policy``: true unless its class
     declares :attr:`~models.schedulers.interface.Scheduler.may_pause` (the serving policies do)."""
-    cls = load_user_scheduler(policy) if ":" in policy else _CLASSES[policy]
-    return not cls.may_pause
+    return not PolicySpec.parse(policy, options).traits.may_pause
 
 
-def load_user_scheduler(spec: str) -> type[Scheduler]:
-    """Import a user's scheduler class from ``"package.module:ClassName"``."""
-    import importlib
-
-    module_name, _, class_name = spec.partition(":")
-    try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as exc:
-        raise OptionError(f"policy: cannot load user scheduler {spec!r} ({exc})") from None
-    if not (isinstance(cls, type) and issubclass(cls, Scheduler)):
-        raise OptionError(f"policy: {spec!r} is not a Scheduler subclass")
-    return cls
-
-
-def make_scheduler(policy: str, instance: Instance, /, **options: Any) -> Scheduler:
+def make_scheduler(policy: str | PolicySpec, instance: Instance, /, **options: Any) -> Scheduler:
     """Build the named policy with its options; H-SF is handed the instance's true lengths (hindsight).
 
-    ``policy`` may also be ``"module:Class"``, a user's :class:`Scheduler` subclass built with ``**options``.
-    ``policy`` and ``instance`` are positional-only, so that an option may be named ``policy`` (sglang's).
+    ``policy`` may also be ``"module:Class"``, a user's :class:`Scheduler` subclass built with ``**options``,
+    or a :class:`PolicySpec` (validated already; no options beside it). ``policy`` and ``instance`` are
+    positional-only, so that an option may be named ``policy`` (sglang's).
     Raises :class:`OptionError` naming the policy or option when either is unknown or invalid.
     """
-    if ":" in policy:
-        try:
-            return load_user_scheduler(policy)(**options)
-        except TypeError as exc:
-            raise OptionError(f"options: {policy} rejected them ({exc})") from None
-    if policy not in POLICIES:
-        raise OptionError(f"policy: must be one of {', '.join(POLICIES)}, got {policy!r}")
-    for key in options:
-        if key not in POLICY_OPTIONS[policy]:
-            allowed = ", ".join(POLICY_OPTIONS[policy]) or "none"
-            raise OptionError(f"options.{key}: not an option of policy {policy!r} (allowed: {allowed})")
-    try:
-        if policy == "hsf":
-            return HSF(instance.outputs, **options)
-        if policy == "amax":
-            return AMax(**options)
-        if policy == "amin":
-            return AMin(**options)
-        if policy == "vllm-v1":
-            return VLLMv1(**options)
-        if policy == "sglang":
-            return SGLang(**options)
-        return FCFSRecompute()
-    except ValueError as exc:  # an option value the scheduler rejected
-        raise OptionError(f"options.{exc}") from None
+    return PolicySpec.parse(policy, options).build(instance)
 
 
 __all__ = [
-    "AMax", "AMin", "EVICTION_ORDERS", "FCFSRecompute", "HSF", "OptionError", "POLICIES", "POLICY_OPTIONS",
+    "AMax", "AMin", "CLASSES", "PolicySpec", "PolicyTraits", "EVICTION_ORDERS", "FCFSRecompute", "HSF", "OptionError", "POLICIES", "POLICY_OPTIONS",
     "RoundLimitExceeded", "SERVING_POLICIES", "SGLang", "Scheduler", "SchedulerViolation", "VLLMv1", "guarantees_liveness", "load_user_scheduler", "opt_bounds_tel",
     "make_scheduler", "policy_configurations",
 ]

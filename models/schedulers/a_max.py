@@ -5,6 +5,8 @@ Priority ``(u_j, a_j, j)``. Because ``o_j <= u_j`` its running set never overflo
 
 from __future__ import annotations
 
+import dataclasses
+
 from models.schedulers.mcsf import MCSFScheduler
 from models.view import JobView
 
@@ -12,6 +14,11 @@ from models.view import JobView
 class AMax(MCSFScheduler):
     time_invariant = True  # decisions never read view.t: states at different rounds can merge
     name = "amax"
+
+    @classmethod
+    def traits(cls, options):
+        """Never evicts: it plans with ``u_j >= o_j``, so an admitted set stays within ``M`` (MODEL.md)."""
+        return dataclasses.replace(super().traits(options), never_evicts=True)
 
     def assumed_length(self, job: JobView) -> int:
         return job.u

@@ -17,6 +17,8 @@ Every job keeps ``l̃_j``, initially ``l_j``. At the start of round t:
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -33,6 +35,12 @@ EVICTION_ORDERS: dict[str, Callable[[JobView, dict[int, int]], tuple[int, ...]]]
 class AMin(MCSFScheduler):
     time_invariant = True  # decisions never read view.t: states at different rounds can merge
     name = "amin"
+
+    @classmethod
+    def traits(cls, options):
+        """MODEL.md's liveness argument holds for the default eviction order ``least-progress`` only."""
+        live = options.get("eviction", "least-progress") == "least-progress"
+        return dataclasses.replace(super().traits(options), liveness=live)
 
     def __init__(self, admission: str = "stop", eviction: str = "least-progress") -> None:
         super().__init__(admission)

@@ -10,13 +10,18 @@ first that does not fit.
 
 from __future__ import annotations
 
-from models.schedulers.interface import Decision, Scheduler
+from models.schedulers.interface import Decision, PolicyTraits, Scheduler
 from models.view import RoundView, Status
 
 
 class FCFSRecompute(Scheduler):
     time_invariant = True  # decisions never read view.t: states at different rounds can merge
     name = "fcfs-recompute"
+
+    @classmethod
+    def traits(cls, options):
+        """MODEL.md's liveness argument (the earliest-started job is never evicted); fast engine and Z3 encode it."""
+        return PolicyTraits(liveness=True, fast_engine=True, z3_unsupported=None, time_invariant=True)
 
     def decide(self, view: RoundView) -> Decision:
         # Keep order: earliest start first, ties smaller j first; eviction pops from the end.

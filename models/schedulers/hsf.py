@@ -6,6 +6,8 @@ admits by priority ``(o_j, a_j, j)`` and never needs to evict. It is not always 
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Sequence
 
 from models.schedulers.mcsf import MCSFScheduler
@@ -15,6 +17,11 @@ from models.view import JobView
 class HSF(MCSFScheduler):
     time_invariant = True  # decisions never read view.t: states at different rounds can merge
     name = "hsf"
+
+    @classmethod
+    def traits(cls, options):
+        """Hindsight (handed every ``o_j``) and never evicting: it plans with the true lengths."""
+        return dataclasses.replace(super().traits(options), hindsight=True, never_evicts=True)
 
     def __init__(self, outputs: Sequence[int], admission: str = "stop") -> None:
         super().__init__(admission)

@@ -33,6 +33,33 @@ from typing import Any, ClassVar
 from models.view import RoundView
 
 
+@dataclass(frozen=True)
+class PolicyTraits:
+    """What a policy is and guarantees, declared once by its class (:meth:`Scheduler.traits`) and read by every
+    consumer (engines, OPT, certification, exploration, Z3, the property suites) instead of deciding by name.
+
+    - ``hindsight``: built from the true output lengths (H-SF); not an online policy, so the adversary's
+      state graph and the outcome oracle do not apply to it.
+    - ``never_evicts``: no decision ever evicts or preempts a running job (checked as a property).
+    - ``may_pause``: may preempt keeping progress or hold a job without a token (:attr:`Scheduler.may_pause`);
+      the non-preemptive OPT is then no lower bound on its TEL.
+    - ``liveness``: MODEL.md's liveness bound ``max_j a_j + n · max_j u_j`` holds for every run (checked as a
+      property wherever true).
+    - ``z3_unsupported``: why there is no Z3 encoding (``None``: there is one).
+    - ``fast_engine``: the fast engine implements it (built-in policies only).
+    - ``time_invariant``: decisions never read ``view.t``, so states at different rounds can merge.
+    """
+
+    hindsight: bool = False
+    never_evicts: bool = False
+    may_pause: bool = False
+    liveness: bool = False
+    z3_unsupported: str | None = ("policy: a user's scheduler has no Z3 encoding (built-in policies only); use the "
+                                  "exhaustive, local or hypothesis strategy")
+    fast_engine: bool = False
+    time_invariant: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """A round's decision: the batch ``B_t`` and what happens to the running jobs outside it.
@@ -73,6 +100,17 @@ class Scheduler(ABC):
     (``Decision.preempted``/``held``; MODEL.md, "Serving policies"). Such a run is no non-preemptive schedule, so
     the non-preemptive OPT is then no lower bound on its TEL. The engine refuses ``preempted``/``held`` from a
     scheduler that does not declare it."""
+
+    time_invariant: ClassVar[bool] = False
+    """Declared trait: decisions never read ``view.t`` (explicit-state exploration may merge rounds)."""
+
+    @classmethod
+    def traits(cls, options: Mapping[str, Any]) -> PolicyTraits:
+        """The traits of this class built with ``options`` (the options in effect, defaults included).
+
+        A user's scheduler declares ``may_pause`` and ``time_invariant`` as class attributes, or overrides
+        this to declare more; the default claims no guarantee."""
+        return PolicyTraits(may_pause=cls.may_pause, time_invariant=cls.time_invariant)
 
     def start(self, M: int) -> None:  # noqa: B027 - optional hook, stateless schedulers need nothing
         """Reset per-run state; called once before round 0 of each simulation."""

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from models.feasibility import ADMISSION_RULES, greedy_admit
-from models.schedulers.interface import Decision, Scheduler
+from models.schedulers.interface import Decision, PolicyTraits, Scheduler
 from models.view import JobView, RoundView, Status
 
 
@@ -26,6 +26,14 @@ class MCSFScheduler(Scheduler):
     @property
     def options(self) -> Mapping[str, Any]:
         return {"admission": self.admission}
+
+    @classmethod
+    def traits(cls, options: Mapping[str, Any]) -> PolicyTraits:
+        """Built in: on the fast engine; Z3 encodes the longest-prefix admission rule ``"stop"`` only."""
+        z3 = (None if options.get("admission", "stop") == "stop" else
+              "admission: the Z3 encoding supports admission='stop' only ('skip' is not a longest-prefix rule); "
+              "use another strategy for 'skip'")
+        return PolicyTraits(fast_engine=True, z3_unsupported=z3, time_invariant=cls.time_invariant)
 
     @abstractmethod
     def assumed_length(self, job: JobView) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from models.schedulers.interface import Scheduler
+from models.schedulers.interface import PolicyTraits, Scheduler
 from models.view import JobView, RoundView, Status
 
 
@@ -59,6 +59,18 @@ class ServingScheduler(Scheduler):
 
     time_invariant = True  # decisions never read view.t: states at different rounds can merge
     may_pause = True  # preemption keeps progress; prefill rounds hold running jobs
+
+    @classmethod
+    def traits(cls, options):
+        """With ``reprefill_rounds = 0`` no progress is ever lost and every round with an arrived unfinished job
+        generates a token (vllm-v1: the head of R is never preempted; sglang: a prefill round runs its admitted
+        jobs, a decode round all of R), so every job ends by ``max_j a_j + Σ_j o_j <= max_j a_j + n · max_j u_j``
+        (this project's argument, tested). With re-prefill rounds a resumed job can be preempted again before
+        it generates: no guarantee."""
+        return PolicyTraits(may_pause=True, liveness=options.get("reprefill_rounds", 0) == 0, fast_engine=True,
+                            z3_unsupported=f"policy: {cls.name!r} is not encodable in Z3 (its running list and "
+                            "queue orders, progress-keeping preemption and held rounds have no encoding here); use "
+                            "the exhaustive, local or hypothesis strategy", time_invariant=True)
 
     def __init__(self, reprefill_rounds: int = 0) -> None:
         self.reprefill_rounds = int_option("reprefill_rounds", reprefill_rounds, 0)

@@ -127,3 +127,26 @@ def test_search_start_bad_input(tmp_path, capsys, args, message):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
     assert not (tmp_path / "s").exists()
+
+
+def test_search_validates_the_policy_once_for_the_whole_grid(tmp_path, monkeypatch, capsys):
+    """#21: the policy and its options are parsed and validated once per command (was 5 times per cell);
+    every cell, evaluator, engine and certificate reuses the PolicySpec."""
+    from collections import Counter
+
+    from models.schedulers import spec as spec_module
+    from verify.cli import main
+
+    parse = spec_module.PolicySpec.parse.__func__
+    names: Counter = Counter()
+
+    def counting(cls, name, options=None):
+        if isinstance(name, str):
+            names[name] += 1
+        return parse(cls, name, options)
+
+    monkeypatch.setattr(spec_module.PolicySpec, "parse", classmethod(counting))
+    rc = main(["search", "--strategy", "exhaustive", "--n", "2..3", "--M", "6..7", "--s", "1", "--l", "1",
+               "--u", "3", "--eviction", "most-progress", "--out", str(tmp_path), "--json"])
+    assert rc == 0 and len(json.loads(capsys.readouterr().out)["cells"]) == 4
+    assert names["amin"] == 1

@@ -7,6 +7,7 @@ for the benchmark) and every witness by the reference engine before it is writte
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from models.engine_fast import Configuration
 from models.engine_reference import default_round_limit, simulate
 from models.instance import Instance
 from models.run import check_fast_engine
-from models.schedulers import RoundLimitExceeded, make_scheduler
+from models.schedulers import PolicySpec, RoundLimitExceeded
 from models.witness import LivenessWitness, Witness
 from verify.certify import certify, certify_liveness, check_ratio
 from verify.opt.benchmark import BenchmarkMemo
@@ -30,7 +31,11 @@ LIVENESS_EXTENSION = 16
 
 @dataclass(frozen=True)
 class Problem:
-    """A configuration (``config``'s own ``o`` values are ignored), a policy with options, a benchmark."""
+    """A configuration (``config``'s own ``o`` values are ignored), a policy with options, a benchmark.
+
+    ``policy`` may be given as a :class:`~models.schedulers.PolicySpec` (parsed once for a whole grid); it is
+    then stored by name with the spec's options, and :attr:`spec` is that spec. Otherwise the name and options
+    are parsed here, once."""
 
     config: Instance
     policy: str
@@ -38,6 +43,19 @@ class Problem:
     benchmark: str = "opt"
     # called with each liveness witness (a run unfinished at its round limit) an evaluator certifies
     on_liveness: Callable[[LivenessWitness], None] | None = field(default=None, compare=False, repr=False)
+    spec: PolicySpec = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        spec = PolicySpec.parse(self.policy, self.options)
+        object.__setattr__(self, "spec", spec)
+        object.__setattr__(self, "policy", spec.name)
+        object.__setattr__(self, "options", dict(self.options) if self.options else spec.given_options)
+
+    def with_liveness_sink(self, sink: Callable[[LivenessWitness], None] | None) -> Problem:
+        """The same problem reporting liveness witnesses to ``sink`` (no second parse of the policy)."""
+        twin = copy.copy(self)
+        object.__setattr__(twin, "on_liveness", sink)
+        return twin
 
     @property
     def space_size(self) -> int:
@@ -54,11 +72,11 @@ class Evaluator:
 
     def __init__(self, problem: Problem, cache: BenchmarkMemo | None = None) -> None:
         self.problem = problem
-        # a user's scheduler ("module:Class") can only run on the reference engine
-        if ":" not in problem.policy:
+        # a policy the fast engine does not implement (a user's "module:Class") runs on the reference engine
+        fast = problem.spec.traits.fast_engine
+        if fast:
             check_fast_engine(problem.config)  # one line naming the quantity, not numba's OverflowError
-        self.engine = (None if ":" in problem.policy
-                       else Configuration.build(problem.config, problem.policy, **problem.options))
+        self.engine = Configuration.build(problem.config, problem.spec) if fast else None
         if cache is None:
             cache = BenchmarkMemo(problem.config.M, problem.benchmark)
         cache.check(problem.config.M, problem.benchmark)
@@ -83,7 +101,7 @@ class Evaluator:
             if self.engine is not None:
                 return self.engine.run(outputs).tel
             inst = self.problem.config.with_outputs(outputs)
-            return simulate(inst, make_scheduler(self.problem.policy, inst, **self.problem.options)).tel
+            return simulate(inst, self.problem.spec.build(inst)).tel
         except RoundLimitExceeded:
             return self._beyond_limit(outputs)
 
@@ -107,11 +125,11 @@ class Evaluator:
         try:
             if self.engine is not None:
                 if self._extended_engine is None:
-                    self._extended_engine = Configuration.build(p.config, p.policy, self.extended_limit, **p.options)
+                    self._extended_engine = Configuration.build(p.config, p.spec, self.extended_limit)
                 tel = self._extended_engine.run(outputs).tel
             else:
                 inst = p.config.with_outputs(outputs)
-                tel = simulate(inst, make_scheduler(p.policy, inst, **p.options), round_limit=self.extended_limit).tel
+                tel = simulate(inst, p.spec.build(inst), round_limit=self.extended_limit).tel
             self.extended[outputs] = tel
         except RoundLimitExceeded as exc:
             max_a = max(r.a for r in p.config.requests)
@@ -131,7 +149,7 @@ class Evaluator:
                 never or current.tel is None or self.extended[outputs] <= current.tel):
             return
         p = self.problem
-        w = certify_liveness(p.config.with_outputs(outputs), p.policy, p.options, p.benchmark,
+        w = certify_liveness(p.config.with_outputs(outputs), p.spec, None, p.benchmark,
                              round_limit=self.round_limit, extended_limit=self.extended_limit,
                              benchmark_value=None if never else self.bench(outputs))
         self.liveness = w
@@ -150,13 +168,13 @@ class Evaluator:
     def check(self, outputs: tuple[int, ...], alg: int, bench: int) -> None:
         """Every exact ratio obeys ``TEL(ALG) >= TEL(OPT)`` (:func:`verify.certify.check_ratio`)."""
         if tuple(outputs) not in self.never_ends:  # a TEL bound, not a TEL
-            check_ratio(alg, bench, self.problem.benchmark, self.problem.policy)
+            check_ratio(alg, bench, self.problem.benchmark, self.problem.spec)
 
     def witness(self, outputs: tuple[int, ...]) -> Witness:
         """Certify: ALG re-run on the reference engine (independent of the fast engine), against the exact
         benchmark memoised for this multiset (proven by :func:`verify.certify.benchmark_tel`)."""
         p = self.problem
-        return certify(p.config.with_outputs(outputs), p.policy, p.options, p.benchmark,
+        return certify(p.config.with_outputs(outputs), p.spec, None, p.benchmark,
                        benchmark_value=self.bench(outputs),
                        round_limit=self.extended_limit if outputs in self.extended else None).witness
 

@@ -310,7 +310,7 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
         ``False`` (benchmark H-SF only): the witness carries fast-engine integers and the caller certifies it
         (:class:`FastEvaluator`); ``True``: every witness is certified on the reference engine as it is found.
     """
-    if ":" in problem.policy:
+    if not problem.spec.traits.fast_engine:
         raise ValueError(f"policy: the families strategy needs a built-in policy (fast engine), got {problem.policy}")
     rng = random.Random(seed)
     evaluator = Evaluator(problem, cache) if certified else FastEvaluator(problem)

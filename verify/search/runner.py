@@ -7,7 +7,6 @@ as ``<cell>-<seq>.json`` and copied to ``<cell>-best.json``, so an interrupt los
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import re
 import time
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.instance import Instance, uniform_instance
-from models.schedulers import OptionError, make_scheduler
+from models.schedulers import PolicySpec
 from models.witness import LivenessWitness, Witness, format_ratio, save_witness
 from verify.ranges import IntRange
 from verify.search import Outcome, Problem, run_search
@@ -36,28 +35,14 @@ class Grid:
                 yield uniform_instance(M, s, l, u, [l] * n)
 
 
-def full_options(config: Instance, policy: str, options: dict | None = None) -> dict:
-    """The options in effect: those given, completed with the policy's defaults (what a witness records)."""
-    options = dict(options or {})
-    return {**options, **make_scheduler(policy, config, **options).options}
-
-
-def cell_name(config: Instance, policy: str, options: dict | None = None) -> str:
-    """``<policy>[-<key>=<value>...]-n<n>-M<M>-s<s>-l<l>-u<u>``: every option that differs from the policy's
-    default is part of the name, so that searches differing only in a reading never share files."""
+def cell_name(config: Instance, policy: str | PolicySpec, options: dict | None = None) -> str:
+    """``<policy>[-<key>=<value>...]-n<n>-M<M>-s<s>-l<l>-u<u>``: every option in effect that differs from the
+    policy's default is part of the name, so that searches differing only in a reading never share files.
+    (No option given: no option named, even for a user scheduler.)"""
     r = config.requests[0]
-    named = ""
-    if options:
-        full = full_options(config, policy, options)
-        try:
-            defaults = dict(make_scheduler(policy, config).options)
-        except OptionError:  # a user scheduler that needs its keywords: no defaults to leave out
-            defaults = {}
-        named = "".join(f"-{k}={_slug(v)}" for k, v in sorted(full.items()) if defaults.get(k, _MISSING) != v)
-    return f"{policy.replace(':', '.')}{named}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}"
-
-
-_MISSING = object()
+    spec = PolicySpec.parse(policy, options)
+    named = "".join(f"-{k}={_slug(v)}" for k, v in sorted(spec.non_default().items())) if spec.given else ""
+    return f"{spec.name.replace(':', '.')}{named}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}"
 
 
 def _slug(value) -> str:
@@ -147,8 +132,8 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
     try:
         for problem in problems:
             cell_began = time.perf_counter()
-            sink = WitnessSink(out, cell_name(problem.config, problem.policy, problem.options))
-            problem = dataclasses.replace(problem, on_liveness=sink.liveness)
+            sink = WitnessSink(out, cell_name(problem.config, problem.spec))
+            problem = problem.with_liveness_sink(sink.liveness)
             stale = cell_files(out, sink.cell)
             for path in stale:  # an earlier run's witnesses of this cell must not mix with this run's
                 path.unlink()

@@ -81,7 +81,7 @@ def _proven_horizon(problem: Problem, seeds: list[tuple[int, ...]], seed: int, t
     Returns ``(run, query, notes)``, or the final :class:`Outcome` when the search must stop here.
     """
     cfg = problem.config
-    safe = encoded_horizon(cfg, problem.policy, problem.options)
+    safe = encoded_horizon(cfg, problem.spec)
     spans = [_makespan(problem, o, safe) for o in seeds]
     H = safe if any(m is None for m in spans) else min(safe, max(spans))
     while True:
@@ -120,7 +120,7 @@ def search_z3(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: f
         raise ValueError(f"bench_encoding: must be auto, table or schedule, got {bench_encoding!r}")
     if bench_encoding == "auto":
         bench_encoding = "table" if table_size(problem.config) <= 5000 else "schedule"
-    check_encodable(problem.policy, problem.options)
+    check_encodable(problem.spec)
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "z3", budget, on_improve)
     cfg = problem.config

@@ -24,7 +24,7 @@ import z3
 
 from models.engine_reference import default_round_limit, liveness_bound, simulate
 from models.instance import Instance
-from models.schedulers import POLICY_OPTIONS, SERVING_POLICIES, make_scheduler
+from models.schedulers import PolicySpec, make_scheduler
 
 
 class UnsupportedForZ3(ValueError):
@@ -35,13 +35,12 @@ class EncodingMismatch(AssertionError):
     """A Z3 model disagrees with the reference engine: the encoding is wrong. Carries both traces."""
 
 
-def encoded_horizon(instance: Instance, policy: str, options: dict) -> int:
+def encoded_horizon(instance: Instance, policy: str | PolicySpec, options: dict | None = None) -> int:
     """Rounds unrolled: MODEL.md's liveness bound where one is guaranteed, else the default round limit."""
-    if policy == "amin" and options.get("eviction", "least-progress") != "least-progress":
-        return default_round_limit(instance)
-    if policy in ("amin", "fcfs-recompute"):
-        return liveness_bound(instance)
-    return max(r.a for r in instance.requests) + sum(r.u for r in instance.requests)
+    traits = PolicySpec.parse(policy, options).traits
+    if traits.never_evicts:  # every admitted job runs to its end: the jobs run one after another at worst
+        return max(r.a for r in instance.requests) + sum(r.u for r in instance.requests)
+    return liveness_bound(instance) if traits.liveness else default_round_limit(instance)
 
 
 @dataclass
@@ -79,28 +78,23 @@ def _lex_less(pairs: list[tuple[z3.ArithRef | int, z3.ArithRef | int]]) -> z3.Bo
     return expr
 
 
-def check_encodable(policy: str, options: dict) -> None:
-    """Raise :class:`UnsupportedForZ3` unless ``policy`` with ``options`` has a Z3 encoding."""
-    if policy not in POLICY_OPTIONS:
-        raise UnsupportedForZ3(f"policy: {policy!r} has no Z3 encoding (built-in policies only); "
-                               "use the exhaustive, local or hypothesis strategy")
-    if policy in SERVING_POLICIES:
-        raise UnsupportedForZ3(f"policy: {policy!r} is not encodable in Z3 (its running list and queue orders, "
-                               "progress-keeping preemption and held rounds have no encoding here); use the "
-                               "exhaustive, local or hypothesis strategy")
-    if options.get("admission", "stop") != "stop":
-        raise UnsupportedForZ3("admission: the Z3 encoding supports admission='stop' only ('skip' is not a "
-                               "longest-prefix rule); use another strategy for 'skip'")
+def check_encodable(policy: str | PolicySpec, options: dict | None = None) -> None:
+    """Raise :class:`UnsupportedForZ3` unless ``policy`` with ``options`` has a Z3 encoding (the policy's declared
+    ``z3_unsupported`` trait)."""
+    reason = PolicySpec.parse(policy, options).traits.z3_unsupported
+    if reason is not None:
+        raise UnsupportedForZ3(reason)
 
 
-def encode(config: Instance, policy: str, options: dict | None = None, *, horizon: int | None = None,
+def encode(config: Instance, policy: str | PolicySpec, options: dict | None = None, *, horizon: int | None = None,
            prefix: str = "") -> SymbolicRun:
     """Unroll ``policy`` on ``config`` (its ``o`` values are ignored: lengths are symbolic)."""
-    check_encodable(policy, options or {})
-    options = dict(make_scheduler(policy, config, **(options or {})).options)  # validate, fill defaults
+    spec = PolicySpec.parse(policy, options)
+    check_encodable(spec)
+    policy, options = spec.name, spec.options
     reqs = config.requests
     n, M = config.n, config.M
-    H = encoded_horizon(config, policy, options) if horizon is None else horizon
+    H = encoded_horizon(config, spec) if horizon is None else horizon
     u_max = max(r.u for r in reqs)
     o = [z3.Int(f"{prefix}o{j}") for j in range(n)]
     run = SymbolicRun(config, policy, options, H, o)

@@ -3,8 +3,9 @@
 Each suite is a function that raises (with Hypothesis's falsifying example) when the property fails:
 
 - ``memory_safety``: whole runs on generated instances (arrivals included) pass :func:`check_trace`;
-- ``no_eviction``: H-SF and A_max never evict;
-- ``liveness``: A_min (default eviction) and fcfs-recompute finish within MODEL.md's bound;
+- ``no_eviction``: the policies that declare ``never_evicts`` (H-SF, A_max) never evict;
+- ``liveness``: the policies that declare ``liveness`` (A_min with the default eviction, fcfs-recompute, the
+  serving policies without re-prefill rounds) finish within MODEL.md's bound;
 - ``information``: decisions never depend on what the scheduler may not know — runs whose output lengths
   differ only for jobs not yet completed are identical up to the first completion that differs, and A_min's
   run does not change when every ``u_j`` changes;
@@ -37,8 +38,12 @@ from verify.testing.trace_check import check_trace
 SMALL = instances(max_n=5, max_u=6, max_s=3, max_a=4, max_slack=10)
 
 
-def _configs(impl: Impl, policies=None) -> list[tuple[str, dict]]:
-    return [c for c in impl.schedulers.policy_configurations() if policies is None or c[0] in policies]
+def _configs(impl: Impl, policies=None, *, trait: str | None = None) -> list[tuple[str, dict]]:
+    """Every (policy, options) of ``impl``; only ``policies`` if given, only those whose declared ``trait``
+    (:class:`~models.schedulers.interface.PolicyTraits`) is true if given."""
+    return [c for c in impl.schedulers.policy_configurations()
+            if (policies is None or c[0] in policies)
+            and (trait is None or getattr(impl.schedulers.PolicySpec.parse(*c).traits, trait))]
 
 
 def memory_safety(impl: Impl | None = None, max_examples: int | None = None) -> None:
@@ -57,7 +62,7 @@ def no_eviction(impl: Impl | None = None, max_examples: int | None = None) -> No
     impl = impl or Impl.default()
 
     @_settings(max_examples)
-    @given(SMALL, st.sampled_from(_configs(impl, ("hsf", "amax"))))
+    @given(SMALL, st.sampled_from(_configs(impl, trait="never_evicts")))
     def prop(inst, config):
         trace = impl.run(impl.convert(inst), *config)
         assert trace.evictions == 0, f"{config} evicted"
@@ -67,8 +72,7 @@ def no_eviction(impl: Impl | None = None, max_examples: int | None = None) -> No
 
 def liveness(impl: Impl | None = None, max_examples: int | None = None) -> None:
     impl = impl or Impl.default()
-    configs = [c for c in _configs(impl, ("amin", "fcfs-recompute"))
-               if c[1].get("eviction", "least-progress") == "least-progress"]
+    configs = _configs(impl, trait="liveness")
 
     @_settings(max_examples)
     @given(SMALL, st.sampled_from(configs))

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from models.schedulers import guarantees_liveness
+from models.schedulers import PolicySpec
 from models.view import JobView
 from verify.testing.impl import Impl
 from verify.testing.strategies import instances
@@ -58,7 +58,8 @@ def adversary_machine(make_scheduler: Callable, *, impl=None, policy: str | None
 
     impl = impl or Impl.default()
     options = options or {}
-    checks_liveness = policy is not None and guarantees_liveness(policy, options)
+    traits = None if policy is None else PolicySpec.parse(policy, options).traits
+    checks_liveness = traits is not None and traits.liveness
 
     class Adversary(RuleBasedStateMachine):
         @initialize(config=instances(max_n=5, max_u=6, max_s=3, max_a=4, max_slack=10))
@@ -95,7 +96,7 @@ def adversary_machine(make_scheduler: Callable, *, impl=None, policy: str | None
                 self.realised += self.k[j]
                 self.done.add(j)
                 self.k[j] = 0
-            if policy in ("hsf", "amax"):
+            if traits is not None and traits.never_evicts:
                 assert not rec.evicted, f"round {rec.t}: {policy} evicted {rec.evicted}"
             lower = getattr(self.scheduler, "lower", None)
             if policy == "amin" and lower is not None:
