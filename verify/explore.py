@@ -29,7 +29,7 @@ from models.oracle import OracleViolation
 from models.schedulers import OptionError, PolicySpec, make_scheduler
 from models.schedulers.interface import RoundLimitExceeded, Scheduler, SchedulerViolation
 from models.view import Status
-from verify.opt.benchmark import BenchmarkMemo
+from verify.opt.benchmark import BenchmarkMemo, UnprovenBenchmark, benchmark_tel
 from verify.opt.bounds import lower_bound_raw
 
 
@@ -291,7 +291,18 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
     memo.check(config.M, benchmark)
 
     def bench(outputs: tuple[int, ...]) -> int:
-        return memo.tel(config.with_outputs(outputs))
+        inst = config.with_outputs(outputs)
+        if budget is None or benchmark != "opt" or memo.holds(inst):
+            return memo.tel(inst)
+        left = budget - (time.perf_counter() - began)  # an OPT solve spends the same budget
+        try:
+            if left <= 0:
+                raise UnprovenBenchmark("no budget left")
+            return memo.tel(inst, lambda i: benchmark_tel(i, "opt", timeout=left))
+        except UnprovenBenchmark as exc:
+            # the best leaf so far, else the caller's incumbent: what a caller may still certify
+            raise BudgetExceeded(f"statespace branch and bound: budget {budget}s spent proving OPT of "
+                                 f"{list(outputs)} ({exc})", best[1] or (tuple(start) if start else None)) from None
 
     best = [Fraction(0), (), 0, 0]
     if start is not None:

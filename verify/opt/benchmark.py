@@ -79,6 +79,11 @@ class BenchmarkMemo:
     def __len__(self) -> int:
         return len(self._values)
 
+    def holds(self, instance: Instance) -> bool:
+        """Whether the value of ``instance`` is memoised already (it costs nothing to ask for)."""
+        self.check(instance.M, self.benchmark)
+        return self.key(instance) in self._values
+
     def key(self, instance: Instance) -> tuple:
         """The value's key: the multiset of ``(s, o, a)`` for OPT, their sequence in ``(o, a, j)`` order for H-SF."""
         jobs = [(r.s, r.o, r.a) for r in instance.requests]

@@ -34,7 +34,12 @@ def run_search(problem: Problem, strategy: str, *, budget: float | None = None, 
                on_improve: OnImprove | None = None, evaluator_cache: BenchmarkMemo | None = None,
                start: tuple[int, ...] | None = None) -> Outcome:
     """Run one strategy. ``evaluator_cache`` shares benchmark values between searches of one configuration;
-    ``start`` is an output vector to begin from (only the strategies in ``STARTABLE``)."""
+    ``start`` is an output vector to begin from (only the strategies in ``STARTABLE``).
+
+    ``budget`` (seconds, or ``None`` for the strategy's own default) bounds the exact OPT solves the search
+    makes too: one that cannot be proven in what remains ends the search, whose outcome then holds the best
+    witness certified so far, proves nothing, and says so in its notes
+    (:func:`verify.search.base.spends_budget`)."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy: must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
     kwargs = {"cache": evaluator_cache} if evaluator_cache is not None else {}

@@ -8,6 +8,7 @@ for the benchmark) and every witness by the reference engine before it is writte
 from __future__ import annotations
 
 import copy
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,38 @@ from models.run import check_fast_engine
 from models.schedulers import PolicySpec, RoundLimitExceeded
 from models.witness import LivenessWitness, Witness
 from verify.certify import certify, certify_liveness, check_ratio
-from verify.opt.benchmark import BenchmarkMemo
+from verify.budget import Budget
+from verify.opt.benchmark import BenchmarkMemo, UnprovenBenchmark, benchmark_tel
+
+MIN_OPT_SECONDS = 0.05
+"""The least timeout an OPT solve gets while some budget remains (a near-zero timeout would prove nothing)."""
+
+
+class BudgetExhausted(UnprovenBenchmark):
+    """The search's budget ran out inside an exact OPT solve: that OPT is unknown, and the search stops.
+    ``tracker``: the :class:`Tracker` whose budget it was (its best witness is what the search certified)."""
+
+    def __init__(self, message: str, tracker: Tracker | None = None) -> None:
+        super().__init__(message)
+        self.tracker = tracker
+
+
+def spends_budget(search: Callable[..., Outcome]) -> Callable[..., Outcome]:
+    """Decorate a strategy: when its budget runs out inside an OPT solve (:class:`BudgetExhausted` from its own
+    evaluator), it returns the outcome of what it certified so far, proving nothing, with the reason in its
+    notes. A sub-search with a smaller budget (a warm start) ends alone; its caller goes on."""
+
+    @functools.wraps(search)
+    def run(*args, **kwargs) -> Outcome:
+        try:
+            return search(*args, **kwargs)
+        except BudgetExhausted as exc:
+            if exc.tracker is None:
+                raise
+            return exc.tracker.outcome(notes=[str(exc)])
+
+    return run
+
 
 LIVENESS_EXTENSION = 16
 """A run unfinished at its round limit is tried again with this many times the limit, for its true TEL."""
@@ -88,6 +120,8 @@ class Evaluator:
         self.extended: dict[tuple[int, ...], int] = {}  # outputs that end only beyond the limit -> true TEL
         self.never_ends: dict[tuple[int, ...], int] = {}  # outputs unfinished at the extended limit -> TEL bound
         self.liveness: LivenessWitness | None = None  # the strongest liveness witness certified so far
+        self.budget = Budget.unbounded()  # the search's budget (its Tracker sets it): bounds every OPT solve
+        self.tracker: Tracker | None = None
 
     @property
     def bench_cache(self) -> BenchmarkMemo:
@@ -156,7 +190,20 @@ class Evaluator:
         p.on_liveness(w)
 
     def bench(self, outputs: tuple[int, ...]) -> int:
-        return self._bench.tel(self.problem.config.with_outputs(outputs))
+        """The benchmark's TEL of ``outputs``, memoised; an exact OPT is solved within what remains of the
+        search's :attr:`budget`, and one that cannot be proven in it raises :class:`BudgetExhausted`."""
+        inst = self.problem.config.with_outputs(outputs)
+        left = self.budget.remaining()
+        if left is None or self.problem.benchmark != "opt" or self._bench.holds(inst):
+            return self._bench.tel(inst)
+        if left <= 0:
+            raise BudgetExhausted(f"budget: spent before proving OPT of outputs {list(outputs)}; the search stops "
+                                  "with what it certified before", self.tracker)
+        try:
+            return self._bench.tel(inst, lambda i: benchmark_tel(i, "opt", timeout=max(left, MIN_OPT_SECONDS)))
+        except UnprovenBenchmark as exc:
+            raise BudgetExhausted(f"budget: spent while proving OPT of outputs {list(outputs)} ({exc}); the search "
+                                  "stops with what it certified before", self.tracker) from None
 
     def ratio(self, outputs: tuple[int, ...]) -> tuple[Fraction, int, int]:
         self.evaluations += 1
@@ -212,20 +259,23 @@ OnImprove = Callable[[Witness, str], None]
 class Tracker:
     """Keeps the best certified witness, calls ``on_improve`` on every strict improvement, watches the budget."""
 
-    def __init__(self, evaluator: Evaluator, strategy: str, budget: float | None, on_improve: OnImprove | None):
+    def __init__(self, evaluator: Evaluator, strategy: str, budget: float | Budget | None,
+                 on_improve: OnImprove | None):
         self.evaluator = evaluator
         self.strategy = strategy
-        self.began = time.perf_counter()
-        self.deadline = None if budget is None else self.began + budget
+        self.budget = Budget.of(budget)
+        self.began = self.budget.began
+        self.deadline = self.budget.deadline
+        evaluator.budget, evaluator.tracker = self.budget, self
         self.on_improve = on_improve
         self.best: Witness | None = None
         self.found_at = 0.0
 
     def out_of_time(self) -> bool:
-        return self.deadline is not None and time.perf_counter() >= self.deadline
+        return self.budget.expired()
 
     def remaining(self) -> float | None:
-        return None if self.deadline is None else max(0.0, self.deadline - time.perf_counter())
+        return self.budget.remaining()
 
     def offer(self, outputs: tuple[int, ...], ratio: Fraction | None = None) -> Fraction:
         """Evaluate ``outputs`` (unless its ratio is given) and keep it if it is a strict improvement."""

@@ -10,11 +10,12 @@ import itertools
 from fractions import Fraction
 
 from verify.opt.benchmark import BenchmarkMemo
-from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
+from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker, spends_budget
 
 CHUNK = 4096
 
 
+@spends_budget
 def search_exhaustive(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = None, seed: int = 0,
                       on_improve: OnImprove | None = None) -> Outcome:
     evaluator = Evaluator(problem, cache)

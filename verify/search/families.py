@@ -42,7 +42,7 @@ from models.engine_fast import Configuration
 from models.witness import Witness
 from models.schedulers.interface import RoundLimitExceeded
 from verify.opt.benchmark import BenchmarkMemo
-from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
+from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker, spends_budget
 
 PROVEN_DIR = Path(__file__).resolve().parents[2] / "reports" / "proven"
 SHAPES_SEED: tuple[tuple[str, tuple[int, ...], int], ...] = (
@@ -287,6 +287,7 @@ NEIGHBOURS = 48
 """Neighbours a climbing step of :func:`search_families` scores (sampled, so a step costs the same at any u)."""
 
 
+@spends_budget
 def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 5.0, seed: int = 0,
                     on_improve: OnImprove | None = None, start: tuple[int, ...] | None = None,
                     stall: float | None = None, report: list | None = None, certified: bool = True) -> Outcome:

@@ -10,13 +10,14 @@ from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings, ta
 from hypothesis import strategies as st
 
 from verify.opt.benchmark import BenchmarkMemo
-from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
+from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker, spends_budget
 
 
 class _OutOfBudget(Exception):
     pass
 
 
+@spends_budget
 def search_hypothesis(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 5.0, seed: int = 0,
                       on_improve: OnImprove | None = None, batch: int = 500) -> Outcome:
     evaluator = Evaluator(problem, cache)

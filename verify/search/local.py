@@ -29,7 +29,7 @@ import numpy as np
 
 from models.engine_fast import Configuration
 from verify.opt.benchmark import BenchmarkMemo
-from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
+from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker, spends_budget
 
 EXACT_WITHIN = Fraction(9, 10)
 """Compute a candidate's exact ratio when its proxy is at least this fraction of the best exact ratio."""
@@ -68,6 +68,7 @@ def _neighbours(o: tuple[int, ...], lo: list[int], hi: list[int]) -> list[tuple[
     return rows
 
 
+@spends_budget
 def search_local(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 5.0, seed: int = 0,
                  on_improve: OnImprove | None = None, max_evaluations: int | None = None,
                  start: tuple[int, ...] | None = None, stall: float | None = None) -> Outcome:
@@ -132,4 +133,6 @@ def warm_start(problem: Problem, *, budget: float | None, seed: int, cache: Benc
     output vectors (or the whole space, if smaller), stopped early only by a tenth of ``budget``."""
     warm = search_local(problem, budget=None if budget is None else budget / 10, seed=seed, cache=cache,
                         max_evaluations=min(problem.space_size, WARM_EVALUATIONS))
-    return warm.best.instance.outputs  # local search offers its first vector, so a best always exists
+    if warm.best is None:  # its tenth of the budget ran out proving the first OPT: start from all u_j
+        return tuple(r.u for r in problem.config.requests)
+    return warm.best.instance.outputs

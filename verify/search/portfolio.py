@@ -20,7 +20,7 @@ import time
 
 from verify.opt.benchmark import BenchmarkMemo
 from verify.symbolic.scheduler_z3 import UnsupportedForZ3
-from verify.search.base import OnImprove, Outcome, Problem
+from verify.search.base import OnImprove, Outcome, Problem, spends_budget
 from verify.search.exhaustive import search_exhaustive
 from verify.search.local import search_local
 from verify.search.statespace_search import search_statespace
@@ -38,6 +38,7 @@ def _exhaustive_seconds(problem: Problem) -> float:
     return problem.space_size / 50_000 + table_size(problem.config) * 0.005
 
 
+@spends_budget
 def search_portfolio(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 30.0, seed: int = 0,
                      on_improve: OnImprove | None = None) -> Outcome:
     total = 30.0 if budget is None else budget

@@ -5,11 +5,12 @@ within the budget."""
 from __future__ import annotations
 
 from verify.opt.benchmark import BenchmarkMemo
-from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
+from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker, spends_budget
 from verify.search.local import warm_start
 from verify.explore import BudgetExceeded, worst_ratio
 
 
+@spends_budget
 def search_statespace(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 60.0, seed: int = 0,
                       on_improve: OnImprove | None = None, start: tuple[int, ...] | None = None) -> Outcome:
     """``start``: an output vector found elsewhere; without one, a short local search provides it."""

@@ -34,7 +34,8 @@ from verify.symbolic.schedule_z3 import encode_schedule
 from verify.z3check import check_interruptible
 from verify.symbolic.scheduler_z3 import (check_against_reference, check_encodable, encode, encoded_horizon,
                                           make_solver)
-from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
+from verify.opt.benchmark import UnprovenBenchmark
+from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker, spends_budget
 from verify.search.local import warm_start
 
 
@@ -107,6 +108,7 @@ def _proven_horizon(problem: Problem, seeds: list[tuple[int, ...]], seed: int, t
         H = span
 
 
+@spends_budget
 def search_z3(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 60.0, seed: int = 0, on_improve: OnImprove | None = None,
               start: tuple[int, ...] | None = None, bench_encoding: str = "auto") -> Outcome:
     """Maximise the ratio; ``start`` (an output vector found elsewhere, else the best of a short local search)
@@ -139,7 +141,10 @@ def search_z3(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: f
     query.base.append(run.finished)
 
     if problem.benchmark == "opt" and bench_encoding == "table":
-        bench = encode_opt_table(cfg, run.o)
+        try:
+            bench = encode_opt_table(cfg, run.o, deadline=tracker.deadline)
+        except UnprovenBenchmark as exc:
+            return tracker.outcome(notes=notes + [f"budget: spent while tabulating OPT ({exc}); nothing proven"])
         notes.append(f"OPT as a table of {table_size(cfg)} exact values")
     elif problem.benchmark == "opt":
         sched = encode_schedule(cfg, run.o)

@@ -10,12 +10,14 @@ Proofs built on the table rest on the exact OPT solvers, which are cross-checked
 from __future__ import annotations
 
 import itertools
+import time
 from collections import defaultdict
 
 import z3
 
 from models.instance import Instance
 from verify.opt import solve_opt
+from verify.opt.benchmark import UnprovenBenchmark
 
 
 def _compositions(total: int, parts: int):
@@ -40,8 +42,13 @@ def table_size(config: Instance) -> int:
     return size
 
 
-def encode_opt_table(config: Instance, o: list[z3.ArithRef], *, timeout: float | None = None) -> z3.ArithRef:
-    """A Z3 term equal to OPT(o) for every o in the configuration's space (exact OPT precomputed per row)."""
+def encode_opt_table(config: Instance, o: list[z3.ArithRef], *, timeout: float | None = None,
+                     deadline: float | None = None) -> z3.ArithRef:
+    """A Z3 term equal to OPT(o) for every o in the configuration's space (exact OPT precomputed per row).
+
+    ``timeout``: seconds per row; ``deadline`` (a ``time.perf_counter()`` value): the whole table is built by
+    then, each row solved within what remains. A row not proven in time raises
+    :class:`~verify.opt.benchmark.UnprovenBenchmark`."""
     types: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
     for j, r in enumerate(config.requests):
         types[(r.s, r.a, r.l, r.u)].append(j)
@@ -65,9 +72,15 @@ def encode_opt_table(config: Instance, o: list[z3.ArithRef], *, timeout: float |
                 conds.append(count_terms[(key, v)] == c)
         # any assignment of these lengths to the type's jobs has the same OPT
         inst = _instance_with(config, types, keys, combo)
-        result = solve_opt(inst, timeout=timeout)
+        row_timeout = timeout
+        if deadline is not None:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise UnprovenBenchmark(f"OPT table: the budget ran out after {len(cases)} rows")
+            row_timeout = left if timeout is None else min(timeout, left)
+        result = solve_opt(inst, timeout=row_timeout)
         if result.status != "optimal":
-            raise RuntimeError(f"OPT not proven for table row {combo}")
+            raise UnprovenBenchmark(f"OPT table: row {combo} not proven within {row_timeout}s")
         cases.append((z3.And(conds), result.tel))
     term: z3.ArithRef = z3.IntVal(0)
     for cond, value in cases:

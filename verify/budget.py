@@ -1,0 +1,71 @@
+"""A wall-clock budget with one meaning of "unbounded".
+
+Every search strategy, and every exact benchmark a search asks for on the way, spends one :class:`Budget`.
+``Budget(None)`` (or :meth:`Budget.unbounded`) is the only way to say "no limit"; a number is seconds from the
+moment the budget is made. A solver call made under a budget gets :meth:`Budget.remaining` as its timeout, so
+a search cannot overrun its budget by a whole solve: the solve comes back unproven instead, and the search
+stops with what it has certified so far.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Seconds of wall-clock time from :attr:`began`; ``seconds=None``: unbounded.
+
+    Parameters
+    ----------
+    seconds : float or None
+        The allowance, ``>= 0`` and finite; ``None`` for no limit.
+
+    Raises
+    ------
+    ValueError
+        ``seconds`` is negative, NaN or infinite.
+    """
+
+    seconds: float | None
+    began: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self) -> None:
+        if self.seconds is not None and not (math.isfinite(self.seconds) and self.seconds >= 0):
+            raise ValueError(f"budget: must be a finite number of seconds >= 0 (or None for no limit), "
+                             f"got {self.seconds}")
+
+    @classmethod
+    def unbounded(cls) -> Budget:
+        """No limit."""
+        return cls(None)
+
+    @classmethod
+    def of(cls, value: float | Budget | None) -> Budget:
+        """``value`` as a budget: a Budget unchanged, seconds from now, or ``None`` for no limit."""
+        return value if isinstance(value, Budget) else cls(value)
+
+    @property
+    def bounded(self) -> bool:
+        return self.seconds is not None
+
+    @property
+    def deadline(self) -> float | None:
+        """The ``time.perf_counter()`` value at which the budget is spent (``None``: never)."""
+        return None if self.seconds is None else self.began + self.seconds
+
+    def remaining(self) -> float | None:
+        """Seconds left, never below 0 (``None``: unbounded)."""
+        return None if self.seconds is None else max(0.0, self.began + self.seconds - time.perf_counter())
+
+    def expired(self) -> bool:
+        return self.seconds is not None and time.perf_counter() >= self.began + self.seconds
+
+    def split(self, fraction: float) -> Budget:
+        """A sub-budget starting now: ``fraction`` (in ``(0, 1]``) of what remains; unbounded stays unbounded."""
+        if not 0 < fraction <= 1:
+            raise ValueError(f"fraction: must be in (0, 1], got {fraction}")
+        left = self.remaining()
+        return Budget(None if left is None else left * fraction)
