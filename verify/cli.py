@@ -413,7 +413,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fraction_list(flag: str, low: str = "0 <", high: str | None = None):
+def _fraction_list(flag: str):
     """An argparse type: comma-separated exact fractions (``1,1/2,0.25``); floats in exponent form are refused."""
     from fractions import Fraction
 
@@ -426,6 +426,19 @@ def _fraction_list(flag: str, low: str = "0 <", high: str | None = None):
                 raise argparse.ArgumentTypeError(f"must be comma-separated exact fractions such as 1/2, got {item!r}"
                                                  ) from None
         return tuple(out)
+    parse.__name__ = flag
+    return parse
+
+
+def _fraction_one(flag: str):
+    """An argparse type: one exact fraction (``1/7``, ``0.25``)."""
+    many = _fraction_list(flag)
+
+    def parse(text: str):
+        values = many(text)
+        if len(values) != 1:
+            raise argparse.ArgumentTypeError(f"must be one exact fraction, got {text!r}")
+        return values[0]
     parse.__name__ = flag
     return parse
 
@@ -645,8 +658,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sharegpt (default): shipped ShareGPT V3 (prompt, output) token counts; lognormal: synthetic")
     p.add_argument("--arrivals", type=_choice_list("--arrivals", ("zero", "poisson")), default=("zero", "poisson"),
                    help="zero, poisson or both (default zero,poisson)")
-    p.add_argument("--rate", type=lambda t: _fraction_list("--rate")(t)[0], default="1/6",
-                   help="Poisson arrivals per round, an exact fraction (default 1/6)")
+    p.add_argument("--rate", type=_fraction_one("--rate"), default="1/7",
+                   help="Poisson arrivals per round, an exact fraction (default 1/7)")
     p.add_argument("--alphas", type=_fraction_list("--alphas"), default="1,1/2,1/4,1/8",
                    help="interval ratios l/u (default 1,1/2,1/4,1/8)")
     p.add_argument("--M", type=_int_list("--M", 1), default="16384,32768",
@@ -655,8 +668,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                                   "sglang")),
                    default=("amin", "amax", "fcfs-recompute", "vllm-v1", "sglang"),
                    help="compared with H-SF (default amin,amax,fcfs-recompute,vllm-v1,sglang)")
-    p.add_argument("--n", type=_int_at_least(1, "--n"), default=400, help="requests per instance (default 400)")
-    p.add_argument("--seeds", type=_int_at_least(1, "--seeds"), default=2, help="instances per cell (default 2)")
+    p.add_argument("--n", type=_int_at_least(1, "--n"), default=1000, help="requests per instance (default 1000)")
+    p.add_argument("--seeds", type=_int_at_least(1, "--seeds"), default=3, help="instances per cell (default 3)")
     p.add_argument("--seed", type=_int_at_least(0, "--seed"), default=0, help="first seed (default 0)")
     p.add_argument("--length-filter", choices=("vllm", "none"), default="vllm",
                    help="sharegpt: vLLM's benchmark filter (default) or every row")

@@ -106,7 +106,7 @@ def sample_lengths(source: str, n: int, rng: np.random.Generator, *, length_filt
 
 
 def workload_instance(source: str, n: int, *, alpha: Fraction, M: int, seed: int, arrivals: str = "zero",
-                      rate: Fraction = Fraction(1, 6), length_filter: str = "vllm", s: int = 64) -> Instance:
+                      rate: Fraction = Fraction(1, 7), length_filter: str = "vllm", s: int = 64) -> Instance:
     """One workload instance. Draw order from ``default_rng(seed)``: the lengths, then the arrivals (if
     Poisson), then the intervals, so that one seed gives the same requests and arrivals at every α and M."""
     if arrivals not in ARRIVALS:

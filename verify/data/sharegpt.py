@@ -94,8 +94,14 @@ def iter_json_array(chunks: Iterable[str], stats: ArrayStream | None = None) -> 
                 stats.truncated = True
                 stats.unparsed_chars = len(buf) - pos
                 return
-            if end == len(buf) and not isinstance(value, (dict, list, str)) and more():
-                continue  # a number or literal at the end of the buffer may go on in the next chunk
+            if end == len(buf) and not isinstance(value, (dict, list, str)):
+                # a number or literal at the end of the buffer may go on in the next chunk; at the end of the
+                # text it may have been cut (a whole array would still have its closing ']')
+                if more():
+                    continue
+                stats.truncated = True
+                stats.unparsed_chars = len(buf) - pos
+                return
             break
         pos = end
         first = False

@@ -62,12 +62,12 @@ class WorkloadSpec:
     ``options`` maps a policy to its options (``make_scheduler``'s names)."""
 
     source: str = "sharegpt"
-    n: int = 400
-    seeds: int = 2
+    n: int = 1000
+    seeds: int = 3
     alphas: tuple[Fraction, ...] = (Fraction(1), Fraction(1, 2), Fraction(1, 4), Fraction(1, 8))
     arrivals: tuple[str, ...] = ("zero", "poisson")
-    Ms: tuple[int, ...] = (16_384, 65_536)
-    rate: Fraction = Fraction(1, 6)
+    Ms: tuple[int, ...] = (16_384, 32_768)
+    rate: Fraction = Fraction(1, 7)
     policies: tuple[str, ...] = SERVING_WORKLOAD_POLICIES
     options: dict = field(default_factory=dict)
     length_filter: str = "vllm"
@@ -159,8 +159,8 @@ def run_serving_workload(spec: WorkloadSpec, progress=None) -> list[ServingWorkl
                         try:
                             per[p] = Configuration.build(inst, p, None, **spec.options.get(p, {}))
                         except OverflowError as exc:
-                            raise WorkloadError(f"n: {spec.n} is too large for {p} on the fast engine ({exc}); "
-                                                "use a smaller --n") from None
+                            raise WorkloadError(f"n: {spec.n} is too large for {p} on the fast engine ({exc}); the "
+                                                "workload mode runs the fast engine only: use a smaller n") from None
                         except OptionError as exc:
                             raise WorkloadError(str(exc)) from None
                     configs.append(per)
