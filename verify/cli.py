@@ -476,8 +476,9 @@ def cmd_workload(args: argparse.Namespace) -> int:
             raise UsageError(f"--alphas: each alpha must be in (0, 1], got {a}")
     if not args.rate > 0:
         raise UsageError(f"--rate: must be > 0, got {args.rate}")
-    options: dict[str, dict[str, Any]] = {"amin": {}, "amax": {}, "vllm-v1": {}, "sglang": {}}
-    for flag, policy, key in (("admission", "amin", "admission"), ("admission", "amax", "admission"),
+    options: dict[str, dict[str, Any]] = {"hsf": {}, "amin": {}, "amax": {}, "vllm-v1": {}, "sglang": {}}
+    for flag, policy, key in (("hsf_admission", "hsf", "admission"),
+                              ("admission", "amin", "admission"), ("admission", "amax", "admission"),
                               ("eviction", "amin", "eviction"), ("max_num_seqs", "vllm-v1", "max_num_seqs"),
                               ("watermark", "vllm-v1", "watermark"), ("sglang_policy", "sglang", "policy"),
                               ("schedule_conservativeness", "sglang", "schedule_conservativeness"),
@@ -674,6 +675,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--length-filter", choices=("vllm", "none"), default="vllm",
                    help="sharegpt: vLLM's benchmark filter (default) or every row")
     p.add_argument("--s", type=_int_at_least(0, "--s"), default=64, help="lognormal: the one prompt size (default 64)")
+    p.add_argument("--hsf-admission", choices=ADMISSION_RULES,
+                   help="the benchmark H-SF's [reading] admission rule (default stop)")
     p.add_argument("--admission", choices=ADMISSION_RULES, help="amin, amax: [reading] admission rule")
     p.add_argument("--eviction", choices=tuple(EVICTION_ORDERS), help="amin: [reading] eviction order")
     p.add_argument("--max-num-seqs", type=_int_at_least(1, "--max-num-seqs"), help="vllm-v1 (default unbounded)")
