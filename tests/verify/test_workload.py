@@ -5,15 +5,20 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from verify.workload import (interval_instance, paper_like_instance, poisson_arrivals, sharegpt_pool,
-                             workload_instance)
+from verify.workload import (
+    interval_instance,
+    paper_like_instance,
+    poisson_arrivals,
+    sharegpt_pool,
+    workload_instance,
+)
 
 
 def test_same_seed_same_instance_and_common_requests_across_alpha_and_M():
     a = workload_instance("sharegpt", 60, alpha=Fraction(1, 4), M=16_384, seed=5, arrivals="poisson")
     assert a == workload_instance("sharegpt", 60, alpha=Fraction(1, 4), M=16_384, seed=5, arrivals="poisson")
     b = workload_instance("sharegpt", 60, alpha=Fraction(1, 8), M=32_768, seed=5, arrivals="poisson")
-    key = lambda inst: [(r.s, r.o, r.a) for r in inst.requests]  # noqa: E731
+    key = lambda inst: [(r.s, r.o, r.a) for r in inst.requests]
     assert key(a) == key(b)
     assert key(a) != key(workload_instance("sharegpt", 60, alpha=Fraction(1, 4), M=16_384, seed=6,
                                            arrivals="poisson"))

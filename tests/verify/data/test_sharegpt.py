@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from verify.data.sharegpt import (ArrayStream, first_exchange, format_lengths_file, iter_json_array,
-                                  parse_lengths_file, rows_sha256, shipped_lengths)
+from verify.data.sharegpt import (
+    ArrayStream,
+    first_exchange,
+    format_lengths_file,
+    iter_json_array,
+    parse_lengths_file,
+    rows_sha256,
+    shipped_lengths,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -5,8 +5,14 @@ from fractions import Fraction
 import pytest
 
 from models.run import run_policy
-from verify.report.workload_mode import (SERVING_WORKLOAD_POLICIES, WorkloadError, WorkloadSpec,
-                                         run_serving_workload, serving_row_dict, workload_instances)
+from verify.report.workload_mode import (
+    SERVING_WORKLOAD_POLICIES,
+    WorkloadError,
+    WorkloadSpec,
+    run_serving_workload,
+    serving_row_dict,
+    workload_instances,
+)
 from verify.workload import workload_instance
 
 SMALL = WorkloadSpec(n=60, seeds=2, alphas=(Fraction(1), Fraction(1, 4)), Ms=(8_192, 16_384), base_seed=3)
