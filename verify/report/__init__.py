@@ -207,9 +207,11 @@ def _markdown(preset, sweep: SweepResult, verdicts, symbolic, proofs, workload_r
           for p in proofs]
     L += ["", "Each `proved` holds for exactly that configuration (every o in [l,u]^n) and horizon.", "",
           "## Workload mode", "",
-          "Synthetic lognormal output lengths (mean 200, sigma 1, clipped to [1, 1024]): an assumption standing in for "
-          "LMSYS-Chat-1M, which cannot be fetched here. s = 64, M = 16384, intervals of ratio alpha around the true "
-          f"length, n = {cfg.workload_n}, {cfg.workload_seeds} seeds per alpha, fast engine.", "",
+          "Real lengths: ShareGPT V3 prompt and output token counts (package data `verify/data/sharegpt_lengths.csv`, "
+          "cl100k_base; vLLM's benchmark filter), each request with its own prompt size, standing in for "
+          "LMSYS-Chat-1M, which cannot be fetched here. M = 16384, all arrivals 0, intervals of ratio alpha around "
+          f"the true length, n = {cfg.workload_n}, {cfg.workload_seeds} seeds per alpha, fast engine. "
+          "`kvsched workload` adds the serving policies, Poisson arrivals and a second load.", "",
           "| alpha | policy | mean TEL / TEL(H-SF) |", "|---|---|---|"]
     L += [f"| {r.alpha} | {r.policy} | {float(r.mean_ratio):.4f} |" for r in workload_rows]
     amin = {r.alpha: r.mean_ratio for r in workload_rows if r.policy == "amin"}

@@ -98,7 +98,7 @@ def workload(rows) -> bytes:
     ax.set_xscale("log", base=2)
     ax.set_xlabel("1/alpha (interval width)")
     ax.set_ylabel("mean TEL / TEL(H-SF)")
-    ax.set_title("Workload mode (synthetic lognormal lengths)")
+    ax.set_title("Workload mode (ShareGPT lengths)")
     ax.legend(fontsize=8)
     return _png(fig)
 
