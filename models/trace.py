@@ -72,6 +72,16 @@ class RunOutcome:
         } | ({"retractions": self.preemptions} if self.policy in RETRACTING_POLICIES else {})
 
 
+def objective_of(run: RunOutcome, objective: str) -> int:
+    """A run's value of a search objective other than the ratio (:data:`models.witness.OBJECTIVES`):
+    ``preemptions``, the most departures from memory of any one job; ``recomputed``, its recomputed tokens."""
+    if objective == "preemptions":
+        return run.max_departures
+    if objective == "recomputed":
+        return run.recomputed_tokens
+    raise ValueError(f"objective: must be preemptions or recomputed, got {objective!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class Trace(RunOutcome):
     """A finished run. ``completion[j]`` is ``C_j``; ``outputs[j]`` the output length the oracle realised."""

@@ -10,7 +10,7 @@ from typing import Any
 from models.engine_reference import simulate
 from models.instance import Instance
 from models.schedulers import RoundLimitExceeded, make_scheduler, opt_bounds_tel
-from models.trace import Trace
+from models.trace import Trace, objective_of
 from models.witness import LivenessWitness, Witness
 from verify.opt.benchmark import UnprovenBenchmark, benchmark_tel
 
@@ -42,17 +42,21 @@ def check_ratio(tel: int, bench: int, benchmark: str, policy: str) -> None:
 
 
 def certify(instance: Instance, policy: str, options: dict[str, Any], benchmark: str = "opt", *,
-            benchmark_value: int | None = None, round_limit: int | None = None) -> Certified:
+            benchmark_value: int | None = None, round_limit: int | None = None,
+            objective: str | None = None) -> Certified:
     """Run ``policy`` on the reference engine and compare with the exact benchmark. ``benchmark_value``: the
     benchmark's TEL when a caller already holds it from :func:`benchmark_tel` (a search's memo), which spares
     proving the same OPT twice; ALG is re-run on the reference engine either way. ``round_limit``: a limit
-    above the default, for a run that needs more rounds (recorded in the witness)."""
+    above the default, for a run that needs more rounds (recorded in the witness). ``objective``
+    (``preemptions`` or ``recomputed``): record the reference run's value of it in the witness as well."""
     scheduler = make_scheduler(policy, instance, **options)
     full = {**options, **scheduler.options}  # the options in effect, defaults included (recorded in the witness)
     trace = simulate(instance, scheduler, round_limit=round_limit)
     bench = benchmark_tel(instance, benchmark) if benchmark_value is None else benchmark_value
     check_ratio(trace.tel, bench, benchmark, policy)
-    return Certified(trace, Witness(instance, policy, full, trace.tel, benchmark, bench, round_limit))
+    value = None if objective in (None, "ratio") else objective_of(trace, objective)
+    return Certified(trace, Witness(instance, policy, full, trace.tel, benchmark, bench, round_limit,
+                                    None if value is None else objective, value))
 
 
 def unfinished_after(instance: Instance, policy: str, options: dict[str, Any], limit: int) -> tuple[int, ...]:
@@ -91,9 +95,9 @@ def replay(witness: Witness | LivenessWitness, *, stored_ratio: Fraction | None 
     if isinstance(witness, LivenessWitness):
         return replay_liveness(witness)
     again = certify(witness.instance, witness.policy, witness.options, witness.benchmark,
-                    round_limit=witness.round_limit).witness
+                    round_limit=witness.round_limit, objective=witness.objective).witness
     problems = []
-    for key in ("tel", "benchmark_tel"):
+    for key in ("tel", "benchmark_tel", "objective_value"):
         stored, now = getattr(witness, key), getattr(again, key)
         if stored != now:
             problems.append(f"{key}: stored {stored}, replay gives {now}")

@@ -42,9 +42,10 @@ def full_options(config: Instance, policy: str, options: dict | None = None) -> 
     return {**options, **make_scheduler(policy, config, **options).options}
 
 
-def cell_name(config: Instance, policy: str, options: dict | None = None) -> str:
-    """``<policy>[-<key>=<value>...]-n<n>-M<M>-s<s>-l<l>-u<u>``: every option that differs from the policy's
-    default is part of the name, so that searches differing only in a reading never share files."""
+def cell_name(config: Instance, policy: str, options: dict | None = None, objective: str = "ratio") -> str:
+    """``<policy>[-<key>=<value>...]-n<n>-M<M>-s<s>-l<l>-u<u>[-<objective>]``: every option that differs from
+    the policy's default is part of the name, and so is an objective other than the ratio, so that searches
+    differing only in a reading or an objective never share files."""
     r = config.requests[0]
     named = ""
     if options:
@@ -54,7 +55,8 @@ def cell_name(config: Instance, policy: str, options: dict | None = None) -> str
         except OptionError:  # a user scheduler that needs its keywords: no defaults to leave out
             defaults = {}
         named = "".join(f"-{k}={_slug(v)}" for k, v in sorted(full.items()) if defaults.get(k, _MISSING) != v)
-    return f"{policy.replace(':', '.')}{named}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}"
+    suffix = "" if objective == "ratio" else f"-{objective}"
+    return f"{policy.replace(':', '.')}{named}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}{suffix}"
 
 
 _MISSING = object()
@@ -89,7 +91,7 @@ class SearchReport:
     @property
     def best(self) -> CellResult | None:
         found = [c for c in self.cells if c.outcome.best is not None]
-        return max(found, key=lambda c: c.outcome.best_ratio, default=None)
+        return max(found, key=lambda c: (c.outcome.best_value, c.outcome.best_ratio), default=None)
 
 
 class WitnessSink:
@@ -147,7 +149,7 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
     try:
         for problem in problems:
             cell_began = time.perf_counter()
-            sink = WitnessSink(out, cell_name(problem.config, problem.policy, problem.options))
+            sink = WitnessSink(out, cell_name(problem.config, problem.policy, problem.options, problem.objective))
             problem = dataclasses.replace(problem, on_liveness=sink.liveness)
             stale = cell_files(out, sink.cell)
             for path in stale:  # an earlier run's witnesses of this cell must not mix with this run's
@@ -158,14 +160,16 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
             def on_improve(w: Witness, strat: str, sink=sink) -> None:
                 sink(w, strat)
                 if progress:
-                    progress(f"[{sink.cell}] {strat}: best ratio {format_ratio(w.ratio)} = {float(w.ratio):.4f}  "
+                    value = f"best {w.objective} {w.objective_value}, ratio" if w.objective else "best ratio"
+                    progress(f"[{sink.cell}] {strat}: {value} {format_ratio(w.ratio)} = {float(w.ratio):.4f}  "
                              f"elapsed {time.perf_counter() - began:.1f}s")
 
             outcome = run_search(problem, strategy, budget=budget, seed=seed, on_improve=on_improve, start=start)
             report.cells.append(CellResult(problem, outcome, sink.best_path, sink.liveness_witness,
                                            sink.liveness_path))
             if progress:
-                progress(f"[{sink.cell}] done: {outcome.proof_status}, best {format_ratio(outcome.best_ratio)}")
+                value = (f"{outcome.objective} {outcome.best_value}, ratio " if outcome.objective != "ratio" else "")
+                progress(f"[{sink.cell}] done: {outcome.proof_status}, best {value}{format_ratio(outcome.best_ratio)}")
                 if sink.liveness_witness is not None:
                     progress(f"[{sink.cell}] LIVENESS: {describe_liveness(sink.liveness_witness)}; witness "
                              f"{sink.liveness_path}")
