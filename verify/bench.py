@@ -14,7 +14,11 @@ Each solver climbs n = 2, 3, … and stops after two consecutive failures.
 ``parent-scaling`` / ``parent-table``: the parent paper's family (issue #25): the largest n each OPT solver
 proves within each limit, and H-SF / A_min / A_max / fcfs-recompute against OPT over fixed-seed trials.
 
-``engine``: the reference and fast engines on A_min, side by side in one run: (a) the paper-like workload of
+``serving-grid``: every instance of a small exhaustive grid against exact OPT for vllm-v1, sglang,
+fcfs-recompute and A_min: worst and least ratio, worst preemption count of one job, most recomputed tokens,
+each with a certified witness file (:mod:`verify.search.serving_grid`).
+
+``engine``: the reference and fast engines, side by side in one run, for each policy given: (a) the paper-like workload of
 :mod:`verify.workload` at several n, (b) tiny search instances as simulations per second.
 """
 
@@ -131,6 +135,41 @@ def bench_engine(ref_sizes: Sequence[int], fast_sizes: Sequence[int], tiny_count
                               ("fast, batch API (one configuration)", len(batch), t_batch)):
         t2.add_row(name, str(count), f"{secs:.3f}", f"{count / secs:,.0f}", f"{count / secs / rate_ref:.0f}x")
     console.print(t2)
+
+
+def bench_serving_grid(grid, policies: Sequence[str], out: Path, console: Console) -> list:
+    """The serving grid's table; its witnesses and a ``summary.json`` written to ``out``."""
+    import json
+
+    from models.witness import format_ratio
+    from verify.search.serving_grid import describe_witness, run_serving_grid, save_grid_witnesses
+
+    began = time.perf_counter()
+    results = run_serving_grid(grid, policies, progress=console.log)
+    save_grid_witnesses(results, out)
+    seconds = time.perf_counter() - began
+    from rich.markup import escape
+
+    table = Table(title=escape(f"Serving grid against exact OPT ({grid.describe()}; default options; "
+                               f"{seconds:.1f}s)"))
+    for col in ("policy", "instances", "worst ratio", "witness", "least ratio", "ratio < 1", "worst preemptions "
+                "of one job", "witness ", "most recomputed tokens"):
+        table.add_column(col, justify="right")
+    summary = {"grid": grid.describe(), "seconds": round(seconds, 1), "policies": []}
+    for r in results:
+        table.add_row(r.policy, str(r.instances), format_ratio(r.worst_ratio.ratio), describe_witness(r.worst_ratio),
+                      format_ratio(r.least_ratio.ratio), str(r.below_one), str(r.worst_preemptions.objective_value),
+                      describe_witness(r.worst_preemptions), str(r.worst_recomputed.objective_value))
+        summary["policies"].append({
+            "policy": r.policy, "instances": r.instances, "below_one": r.below_one,
+            "worst_ratio": format_ratio(r.worst_ratio.ratio), "least_ratio": format_ratio(r.least_ratio.ratio),
+            "worst_preemptions_of_one_job": r.worst_preemptions.objective_value,
+            "most_recomputed_tokens": r.worst_recomputed.objective_value,
+            "witnesses": {kind: str(path) for kind, path in r.paths.items()}})
+    Console(width=max(console.width, 230)).print(table)
+    write_atomic(out / "summary.json", json.dumps(summary, indent=1) + "\n")
+    console.print(f"witnesses and summary.json in {out}/ (check any with: kvsched replay FILE)")
+    return results
 
 
 def search_grid_points(ns=range(2, 6), us=range(2, 7), ls=None):
@@ -529,6 +568,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="n at which the reference engine is also run (10000 takes about 20 minutes)")
     p.add_argument("--fast-sizes", default="1000,2000,10000,100000")
     p.add_argument("--tiny", type=int, default=2000, help="number of tiny instances")
+    p = sub.add_parser("serving-grid", help="worst ratio against exact OPT, worst preemptions of one job and "
+                                            "most recomputed tokens on a small exhaustive grid, with witnesses")
+    p.add_argument("--policies", default="vllm-v1,sglang,fcfs-recompute,amin")
+    p.add_argument("--n", default="2..4", help="range of n")
+    p.add_argument("--s", default="0..2", help="range of each job's prompt s_j (every vector)")
+    p.add_argument("--l", type=int, default=1, help="l of every job")
+    p.add_argument("--u", default="4", help="range of u")
+    p.add_argument("--slack", type=int, default=4, help="M in max(s)+u .. max(s)+u+slack")
+    p.add_argument("--out", default="reports/serving_grid")
     p = sub.add_parser("agreement", help="Z3's (or statespace's) proven maximum vs exhaustive enumeration on the "
                                          "search grid")
     p.add_argument("--strategy", choices=("z3", "statespace"), default="z3")
@@ -599,6 +647,24 @@ def _dispatch(parser, args, console) -> int:
     elif args.what == "engine":
         bench_engine(_list(args.reference_sizes, "--reference-sizes"), _list(args.fast_sizes, "--fast-sizes"),
                      args.tiny, console)
+    elif args.what == "serving-grid":
+        from models.schedulers import POLICY_OPTIONS
+        from verify.ranges import RangeError, check_grid_size, parse_range
+        from verify.search.serving_grid import ServingGrid
+
+        unknown = [p for p in args.policies.split(",") if p not in POLICY_OPTIONS]
+        if unknown or not args.policies:
+            parser.error(f"--policies: unknown policy {(unknown or [''])[0]!r} (built-in: {', '.join(POLICY_OPTIONS)})")
+        try:
+            ns, ss, us = parse_range(args.n, "--n", 1), parse_range(args.s, "--s", 0), parse_range(args.u, "--u", 1)
+            check_grid_size("--n/--s/--u", [len(ns), len(ss) ** ns.hi, len(us)], ns.hi)
+            grid = ServingGrid(tuple(ns), tuple(ss), args.l, tuple(us), args.slack)
+        except (RangeError, ValueError) as exc:
+            parser.error(str(exc))
+        out = Path(args.out)
+        if out.exists() and not out.is_dir():
+            parser.error(f"--out: {args.out} is a file; it must be a folder")
+        bench_serving_grid(grid, args.policies.split(","), out, console)
     elif args.what == "agreement":
         from verify.ranges import RangeError, parse_range
 
