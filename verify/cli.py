@@ -349,6 +349,9 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if not 1 <= l <= u:
         raise UsageError(f"--l: must satisfy 1 <= l <= u, got l={l}, u={u}")
     Ms, ss = parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0)
+    if args.property == "liveness":
+        return _prove_liveness(args, options, n, list(ss), l, u, list(Ms))
+    args.method = args.method or "z3"
     check_grid_size("--M/--s", [len(Ms), len(ss)], n)
     if args.method == "statespace":
         from proofs.statespace_safety import prove_memory_safety_statespace
@@ -373,6 +376,49 @@ def cmd_prove(args: argparse.Namespace) -> int:
         Console(width=max(Console().width, 150)).print(table)
         counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample", "unknown")}
         print(f"{counts['proved']} proved, {counts['counterexample']} counterexample, {counts['unknown']} unknown")
+    return 1 if any(r.status == "counterexample" for r in results) else 0
+
+
+def _prove_liveness(args, options, n, ss, l, u, Ms) -> int:  # noqa: E741
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from models.witness import save_witness
+    from proofs.liveness import liveness_configurations, prove_liveness
+
+    if args.method == "z3":
+        raise UsageError("--method: liveness is proved by statespace only (every reachable state), not z3")
+    if args.policy == "hsf":
+        raise UsageError("--policy: hsf is a hindsight scheduler; liveness is checked for online policies")
+    check_grid_size("--M/--s", [len(Ms), len(ss) ** n], n)
+    if not liveness_configurations(n, ss, l, u, Ms):
+        raise UsageError("--M/--s: no configuration with max s + u <= M in these ranges")
+    out = _output_dir(args.out, "--out")
+    results = prove_liveness(args.policy, options, n, ss, l, u, Ms)
+    for r in results:
+        if r.witness is not None:
+            name = f"{args.policy}-n{n}-M{r.M}-s{'_'.join(map(str, r.s))}-l{l}-u{u}-liveness.json"
+            r.detail += f"; witness {save_witness(r.witness, out / name)}"
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results]))
+    else:
+        full = results[0].options
+        table = Table(title=escape(f"liveness of {args.policy} {full}: n={n}, every s_j in {ss}, [l,u]=[{l},{u}], "
+                                   f"M in {Ms} (max s + u <= M), arrivals 0, every o (statespace, bounded)"))
+        for col in ("claim", "configurations", "proved", "counterexample", "bound", "longest run", "first "
+                    "counterexample"):
+            table.add_column(col, justify="right")
+        for claim in dict.fromkeys(r.claim for r in results):
+            rs = [r for r in results if r.claim == claim]
+            bad = [r for r in rs if r.status == "counterexample"]
+            bound = ("max a + n max u" if claim == "finishes" else "max a + sum o")
+            first = (f"M={bad[0].M} s={bad[0].s} o={bad[0].counterexample}: {bad[0].detail}" if bad else "")
+            table.add_row(claim, str(len(rs)), str(len(rs) - len(bad)), str(len(bad)),
+                          f"{bound} (<= {max(r.bound for r in rs)})", str(max(r.longest for r in rs)), escape(first))
+        Console(width=max(Console().width, 160)).print(table)
+        counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample")}
+        print(f"{counts['proved']} proved, {counts['counterexample']} counterexample")
     return 1 if any(r.status == "counterexample" for r in results) else 0
 
 
@@ -565,10 +611,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("bench", help="benchmarks: kvsched bench opt|engine|search|agreement [options]")
 
     p = sub.add_parser("prove", help="bounded Z3 proofs: kvsched prove memory-safety --policy amax --n 5 --u 6 --M 8..20")
-    p.add_argument("property", choices=("memory-safety",))
+    p.add_argument("property", choices=("memory-safety", "liveness"),
+                   help="liveness: every run finishes within max a + n max u (state graph, every o), and for the "
+                        "serving policies by max a + sum o; every prompt vector in --s^n (statespace only)")
     _add_policy_arguments(p)
-    p.add_argument("--method", choices=("z3", "statespace"), default="z3",
-                   help="z3: symbolic unrolling; statespace: every reachable state, explicitly")
+    p.add_argument("--method", choices=("z3", "statespace"), default=None,
+                   help="z3 (memory-safety default): symbolic unrolling; statespace (liveness): every reachable "
+                        "state, explicitly")
+    p.add_argument("--out", default="reports/liveness",
+                   help="liveness: folder for the witness files of runs that do not finish (written only then)")
     p.add_argument("--dot", help="statespace: write the state graph of the first configuration (Graphviz)")
     p.add_argument("--n", type=int, default=4)
     p.add_argument("--u", type=int, default=6)
