@@ -18,7 +18,8 @@ proves within each limit, and H-SF / A_min / A_max / fcfs-recompute against OPT 
 fcfs-recompute and A_min: worst and least ratio, worst preemption count of one job, most recomputed tokens,
 each with a certified witness file (:mod:`verify.search.serving_grid`).
 
-``engine``: the reference and fast engines, side by side in one run, for each policy given: (a) the paper-like workload of
+``engine``: the reference and fast engines, side by side in one run, for each policy given (``--policies``,
+default A_min, vllm-v1 and sglang): (a) the paper-like workload of
 :mod:`verify.workload` at several n, (b) tiny search instances as simulations per second.
 """
 
@@ -87,54 +88,64 @@ def _timed(fn, *args, **kw):
     return out, time.perf_counter() - began
 
 
-def bench_engine(ref_sizes: Sequence[int], fast_sizes: Sequence[int], tiny_count: int, console: Console) -> None:
-    """Reference vs fast engine, A_min (default options), measured side by side in this run."""
+def bench_engine(ref_sizes: Sequence[int], fast_sizes: Sequence[int], tiny_count: int, console: Console,
+                 policies: Sequence[str] = ("amin",)) -> list[dict]:
+    """Reference vs fast engine for each policy (default options), measured side by side in this run: every
+    timed pair runs on the same instance, and ``identical`` compares every integer of the two summaries."""
+    import numpy as np
+
     from models.engine_fast import Configuration, simulate_fast
     from models.engine_reference import simulate
     from models.instance import Instance, Request
     from models.schedulers import make_scheduler
     from verify.workload import paper_like_instance
 
-    simulate_fast(paper_like_instance(10), "amin")  # compile (or load the numba cache) outside the timings
-    table = Table(title="(a) paper-like workload: lognormal mean 200 in [1,1024], s=64, M=16384, alpha=1/4, A_min")
-    for col in ("n", "reference s", "fast s", "speed-up", "identical", "evictions"):
+    rows: list[dict] = []
+    table = Table(title="(a) paper-like workload: lognormal mean 200 in [1,1024], s=64, M=16384, alpha=1/4")
+    for col in ("policy", "n", "reference s", "fast s", "speed-up", "identical", "evictions", "preemptions"):
         table.add_column(col, justify="right")
-    for n in sorted(set(ref_sizes) | set(fast_sizes)):
-        inst = paper_like_instance(n)
-        fast, t_fast = _timed(simulate_fast, inst, "amin")
-        if n in ref_sizes:
-            console.log(f"reference engine, n={n} ...")
-            ref, t_ref = _timed(simulate, inst, make_scheduler("amin", inst))
-            same = ref.summary() == fast.summary()
-            table.add_row(str(n), f"{t_ref:.2f}", f"{t_fast:.4f}", f"{t_ref / t_fast:.0f}x", str(same),
-                          str(fast.evictions))
-        else:
-            table.add_row(str(n), "-", f"{t_fast:.4f}", "-", "-", str(fast.evictions))
-    console.print(table)
-
-    rng = random.Random(0)
-    tiny = []
-    for _ in range(tiny_count):
-        u = 8
-        l = rng.randint(1, u)  # noqa: E741
-        reqs = tuple(Request(1, rng.randint(l, u), l, u, 0) for _ in range(6))
-        tiny.append(Instance(1 + u + rng.randint(0, 8), reqs))
-    _, t_ref = _timed(lambda: [simulate(i, make_scheduler("amin", i)) for i in tiny])
-    _, t_fast = _timed(lambda: [simulate_fast(i, "amin") for i in tiny])
-    cfg = Configuration.build(tiny[0], "amin")
-    import numpy as np
-
-    batch = np.array([rng.choices(range(tiny[0].requests[0].l, 9), k=6) for _ in range(tiny_count * 10)])
-    cfg.tel_many(batch[:2])  # compile outside the timing
-    _, t_batch = _timed(cfg.tel_many, batch)
-    t2 = Table(title="(b) tiny search instances: n=6, u=8, s=1, A_min (one core)")
-    for col in ("engine", "simulations", "seconds", "simulations / s", "vs reference"):
+    t2 = Table(title="(b) tiny search instances: n=6, u=8, s=1 (one core)")
+    for col in ("policy", "engine", "simulations", "seconds", "simulations / s", "vs reference"):
         t2.add_column(col, justify="right")
-    rate_ref = len(tiny) / t_ref
-    for name, count, secs in (("reference", len(tiny), t_ref), ("fast, one call each", len(tiny), t_fast),
-                              ("fast, batch API (one configuration)", len(batch), t_batch)):
-        t2.add_row(name, str(count), f"{secs:.3f}", f"{count / secs:,.0f}", f"{count / secs / rate_ref:.0f}x")
+    for policy in policies:
+        simulate_fast(paper_like_instance(10), policy)  # compile (or load the numba cache) outside the timings
+        for n in sorted(set(ref_sizes) | set(fast_sizes)):
+            inst = paper_like_instance(n)
+            fast, t_fast = _timed(simulate_fast, inst, policy)
+            row = {"policy": policy, "n": n, "fast_seconds": t_fast}
+            if n in ref_sizes:
+                console.log(f"reference engine, {policy}, n={n} ...")
+                ref, t_ref = _timed(simulate, inst, make_scheduler(policy, inst))
+                same = ref.summary() == fast.summary()
+                row |= {"reference_seconds": t_ref, "identical": same}
+                table.add_row(policy, str(n), f"{t_ref:.2f}", f"{t_fast:.4f}", f"{t_ref / t_fast:.0f}x", str(same),
+                              str(fast.evictions), str(fast.preemptions))
+            else:
+                table.add_row(policy, str(n), "-", f"{t_fast:.4f}", "-", "-", str(fast.evictions),
+                              str(fast.preemptions))
+            rows.append(row)
+
+        rng = random.Random(0)
+        tiny = []
+        for _ in range(tiny_count):
+            u = 8
+            l = rng.randint(1, u)  # noqa: E741
+            reqs = tuple(Request(1, rng.randint(l, u), l, u, 0) for _ in range(6))
+            tiny.append(Instance(1 + u + rng.randint(0, 8), reqs))
+        _, t_ref = _timed(lambda: [simulate(i, make_scheduler(policy, i)) for i in tiny])
+        _, t_fast = _timed(lambda: [simulate_fast(i, policy) for i in tiny])
+        cfg = Configuration.build(tiny[0], policy)
+        batch = np.array([rng.choices(range(tiny[0].requests[0].l, 9), k=6) for _ in range(tiny_count * 10)])
+        cfg.tel_many(batch[:2])  # compile outside the timing
+        _, t_batch = _timed(cfg.tel_many, batch)
+        rate_ref = len(tiny) / t_ref
+        for name, count, secs in (("reference", len(tiny), t_ref), ("fast, one call each", len(tiny), t_fast),
+                                  ("fast, batch API (one configuration)", len(batch), t_batch)):
+            t2.add_row(policy, name, str(count), f"{secs:.3f}", f"{count / secs:,.0f}",
+                       f"{count / secs / rate_ref:.0f}x")
+    console.print(table)
     console.print(t2)
+    return rows
 
 
 def bench_serving_grid(grid, policies: Sequence[str], out: Path, console: Console) -> list:
@@ -568,6 +579,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="n at which the reference engine is also run (10000 takes about 20 minutes)")
     p.add_argument("--fast-sizes", default="1000,2000,10000,100000")
     p.add_argument("--tiny", type=int, default=2000, help="number of tiny instances")
+    p.add_argument("--policies", default="amin,vllm-v1,sglang", help="policies measured, default options")
     p = sub.add_parser("serving-grid", help="worst ratio against exact OPT, worst preemptions of one job and "
                                             "most recomputed tokens on a small exhaustive grid, with witnesses")
     p.add_argument("--policies", default="vllm-v1,sglang,fcfs-recompute,amin")
@@ -645,8 +657,16 @@ def _dispatch(parser, args, console) -> int:
             parser.error(f"--solvers: unknown solver {unknown[0]!r} (choose from auto, {', '.join(SOLVERS)})")
         bench_opt([s for s in args.solvers.split(",") if s], args.limit, args.max_n, console)
     elif args.what == "engine":
+        from models.schedulers import POLICIES
+
+        unknown = [p for p in args.policies.split(",") if p not in POLICIES or p == "hsf"]
+        if unknown or not args.policies:
+            parser.error(f"--policies: unknown policy {(unknown or [''])[0]!r} (online built-ins: "
+                         f"{', '.join(p for p in POLICIES if p != 'hsf')})")
+        if args.tiny < 1:
+            parser.error(f"--tiny: must be an integer >= 1, got {args.tiny}")
         bench_engine(_list(args.reference_sizes, "--reference-sizes"), _list(args.fast_sizes, "--fast-sizes"),
-                     args.tiny, console)
+                     args.tiny, console, args.policies.split(","))
     elif args.what == "serving-grid":
         from models.schedulers import POLICY_OPTIONS
         from verify.ranges import RangeError, check_grid_size, parse_range
