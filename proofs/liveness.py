@@ -8,8 +8,8 @@ For one policy with its options and every configuration of a bounded scope (``n`
   i.e. every ``o ∈ [l, u]^n``) has no cycle (a livelock: a run that never finishes) and no run reaches MODEL.md's
   liveness bound ``max_j a_j + n · max_j u_j``. ``longest`` is the number of rounds of the longest run (the
   exact worst makespan over the scope).
-- ``work-conserving`` (serving policies only): every run, for every ``o``, ends by ``max_j a_j + Σ_j o_j`` (this project's stronger
-  argument for the serving policies without re-prefill rounds: every round with an arrived unfinished job
+- ``sum-o-bound`` (serving policies only): every run, for every ``o``, ends by ``max_j a_j + Σ_j o_j``
+  (this project's stronger argument for the serving policies without re-prefill rounds: every round with an arrived unfinished job
   generates a token). Checked by running every ``o`` on the fast engine.
 
 A violated claim yields a counterexample: ``o`` as the state graph or the enumeration found it; for
@@ -37,7 +37,7 @@ from verify.search import Problem, run_search
 
 @dataclass
 class LivenessResult:
-    claim: str  # "finishes" | "work-conserving"
+    claim: str  # "finishes" | "sum-o-bound"
     policy: str
     options: dict
     M: int
@@ -45,7 +45,7 @@ class LivenessResult:
     l: int  # noqa: E741
     u: int
     bound: int  # the round bound claimed for this configuration
-    longest: int  # rounds of the longest run (finishes) / the largest makespan found (work-conserving)
+    longest: int  # rounds of the longest run (finishes) / the largest makespan found (sum-o-bound)
     status: str  # "proved" | "counterexample"
     counterexample: tuple[int, ...] | None = None
     detail: str = ""
@@ -111,7 +111,7 @@ def prove_liveness_config(config: Instance, policy: str, options: dict | None = 
             first = first or (o, makespan, limit)
         elif makespan > worst:
             worst = makespan
-    work = LivenessResult("work-conserving", policy, options, config.M, s_vec, r0.l, r0.u,
+    work = LivenessResult("sum-o-bound", policy, options, config.M, s_vec, r0.l, r0.u,
                           max(r.a for r in config.requests) + config.n * r0.u, worst,
                           "counterexample" if first else "proved", first[0] if first else None,
                           (f"makespan {first[1] if first[1] is not None else 'beyond the round limit'} > max a + "

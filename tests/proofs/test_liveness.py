@@ -19,7 +19,7 @@ def test_scope_is_every_prompt_vector_that_fits():
 def test_serving_policies_finish_within_the_bound(policy):
     results = prove_liveness(policy, {}, 3, [0, 1, 2], 1, 4, range(4, 11))
     assert {r.status for r in results} == {"proved"}
-    assert [r.claim for r in results].count("finishes") == 144 == [r.claim for r in results].count("work-conserving")
+    assert [r.claim for r in results].count("finishes") == 144 == [r.claim for r in results].count("sum-o-bound")
     assert max(r.longest for r in results if r.claim == "finishes") == {"vllm-v1": 11, "sglang": 12}[policy]
     assert all(r.longest <= r.bound == 12 for r in results)
 
