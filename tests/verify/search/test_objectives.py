@@ -73,3 +73,16 @@ def test_other_strategies_refuse_an_objective():
         run_search(Problem(CONFIG, "amin", {}, "opt", objective="preemptions"), "z3", budget=1)
     with pytest.raises(ValueError, match="objective: must be one of ratio, preemptions, recomputed"):
         Problem(CONFIG, "amin", {}, "opt", objective="latency")
+
+
+def test_objective_search_keeps_runs_that_never_end_apart():
+    """A user's scheduler that stalls forever once a job ends short of u: those vectors have no value (a liveness
+    witness, certified), the others are maximised; no maximum is claimed proven."""
+    seen = []
+    problem = Problem(uniform_instance(6, 0, 1, 2, [1] * 2), "tests.verify.search.user_policy:Stalls", {}, "opt",
+                      objective="recomputed", on_liveness=seen.append)
+    out = run_search(problem, "exhaustive")
+    # (1, 1) and (2, 2): both jobs end in the same round, nothing stalls; (1, 2) and (2, 1) stall forever
+    assert out.best.instance.outputs == (1, 1) and out.best_value == 0
+    assert not out.closed and out.notes[0].startswith("2 output vector(s) still unfinished")
+    assert seen and seen[-1].tel is None and seen[-1].unfinished
