@@ -55,6 +55,7 @@ class RunSummary(RunOutcome):
     wasted_tokens: int
     preemptions: int = 0
     recomputed_tokens: int = 0
+    departures: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,11 +106,11 @@ class Configuration:
     def run(self, outputs) -> RunSummary:
         o = np.asarray(outputs, dtype=np.int64)
         if self.policy in SERVING_POLICIES:
-            completion, preemptions, peak, recomputed, status = _simulate_serving(
+            completion, preemptions, peak, recomputed, status, dep = _simulate_serving(
                 self.codes[0], self.M, self.s, o, self.u, self.a, self.round_limit, self.serving)
             evictions = wasted = 0
         else:
-            completion, evictions, peak, wasted, recomputed, status = _simulate(
+            completion, evictions, peak, wasted, recomputed, status, dep = _simulate(
                 self.codes[0], self.codes[1], self.codes[2], self.M, self.s, o, self.l, self.u, self.a,
                 self.round_limit
             )
@@ -117,16 +118,22 @@ class Configuration:
         if status != 0:
             raise RoundLimitExceeded(self.round_limit, int(status))
         return RunSummary(self.policy, tuple(int(x) for x in self.a), tuple(int(c) for c in completion),
-                          int(evictions), int(peak), int(wasted), int(preemptions), int(recomputed))
+                          int(evictions), int(peak), int(wasted), int(preemptions), int(recomputed),
+                          tuple(int(d) for d in dep))
 
     def tel_many(self, outputs: np.ndarray) -> np.ndarray:
         """TEL for every row of ``outputs`` (shape ``(m, n)``), in one compiled loop."""
+        return self.objectives_many(outputs)[:, 0].copy()
+
+    def objectives_many(self, outputs: np.ndarray) -> np.ndarray:
+        """For every row of ``outputs`` (shape ``(m, n)``), in one compiled loop: ``[TEL, the most departures
+        from memory of any one job, recomputed tokens]`` (shape ``(m, 3)``; see :attr:`RunSummary.departures`)."""
         o = np.ascontiguousarray(outputs, dtype=np.int64)
-        tels, status = _tel_many(self.codes[0], self.codes[1], self.codes[2], self.M, self.s, o, self.l, self.u,
-                                 self.a, self.round_limit, self.serving)
+        rows, status = _objectives_many(self.codes[0], self.codes[1], self.codes[2], self.M, self.s, o, self.l,
+                                        self.u, self.a, self.round_limit, self.serving)
         if status != 0:
             raise RoundLimitExceeded(self.round_limit, int(status))
-        return tels
+        return rows
 
 
 def _serving_parameters(instance: Instance, policy: str, options: dict) -> np.ndarray:
@@ -272,6 +279,7 @@ def _simulate(policy, admission, eviction, M, s, o, l, u, a, limit):
     pt_load = np.zeros(n, np.int64)
     failed = np.zeros(n, np.int64)
     min_s = s.min()
+    dep = np.zeros(n, np.int64)  # per job: departures from memory (evictions)
     evictions = 0
     wasted = 0
     recomputed = 0
@@ -280,7 +288,7 @@ def _simulate(policy, admission, eviction, M, s, o, l, u, a, limit):
     t = 0
     while done < n:
         if t >= limit:
-            return completion, evictions, peak, wasted, recomputed, n - done
+            return completion, evictions, peak, wasted, recomputed, n - done, dep
         while next_arrival < n and a[arrival_order[next_arrival]] <= t:
             j = arrival_order[next_arrival]
             W = _push(wkey, wid, W, _key(policy, j, n, K1, lt, o, u, a), j)
@@ -331,6 +339,7 @@ def _simulate(policy, admission, eviction, M, s, o, l, u, a, limit):
                 first += 1
                 used -= s[j] + k[j] + 1
                 evictions += 1
+                dep[j] += 1
                 wasted += k[j]
                 recomputed += s[j] + k[j]
                 k[j] = 0
@@ -441,26 +450,28 @@ def _simulate(policy, admission, eviction, M, s, o, l, u, a, limit):
             else:
                 i += 1
         t += 1
-    return completion, evictions, peak, wasted, recomputed, 0
+    return completion, evictions, peak, wasted, recomputed, 0, dep
 
 
 @njit(cache=True)
-def _tel_many(policy, admission, eviction, M, s, outputs, l, u, a, limit, serving):
+def _objectives_many(policy, admission, eviction, M, s, outputs, l, u, a, limit, serving):
     m = outputs.shape[0]
-    tels = np.zeros(m, np.int64)
+    rows = np.zeros((m, 3), np.int64)
     for r in range(m):
         if policy >= 4:
-            completion, pr, pk, rc, status = _simulate_serving(policy, M, s, outputs[r], u, a, limit, serving)
+            completion, pr, pk, rc, status, dep = _simulate_serving(policy, M, s, outputs[r], u, a, limit, serving)
         else:
-            completion, ev, pk, ws, rc, status = _simulate(policy, admission, eviction, M, s, outputs[r], l, u, a,
-                                                           limit)
+            completion, ev, pk, ws, rc, status, dep = _simulate(policy, admission, eviction, M, s, outputs[r], l, u,
+                                                                a, limit)
         if status != 0:
-            return tels, status
+            return rows, status
         tot = 0
         for j in range(s.shape[0]):
             tot += completion[j] - a[j]
-        tels[r] = tot
-    return tels, 0
+        rows[r, 0] = tot
+        rows[r, 1] = dep.max()
+        rows[r, 2] = rc
+    return rows, 0
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -496,6 +507,7 @@ def _simulate_serving(policy, M, s, o, u, a, limit, par):
     arrival_order = np.argsort(a, kind="mergesort")  # stable: same-round arrivals in index order
     next_arrival = 0
     preemptions = 0
+    dep = np.zeros(n, np.int64)  # per job: departures from memory (preemptions / retractions)
     recomputed = 0
     peak = 0
     done = 0
@@ -523,7 +535,7 @@ def _simulate_serving(policy, M, s, o, u, a, limit, par):
     m = 0
     while done < n:
         if t >= limit:
-            return completion, preemptions, peak, recomputed, n - done
+            return completion, preemptions, peak, recomputed, n - done, dep
         while next_arrival < n and a[arrival_order[next_arrival]] <= t:
             Q[nq] = arrival_order[next_arrival]
             nq += 1
@@ -559,6 +571,7 @@ def _simulate_serving(policy, M, s, o, u, a, limit, par):
                     nq += 1
                     left[v] = 0
                     preemptions += 1
+                    dep[v] += 1
                     recomputed += s[v] + k[v]
                     preempted_any = True
                     if v == j:
@@ -646,6 +659,7 @@ def _simulate_serving(policy, M, s, o, u, a, limit, par):
                         nq += 1
                         left[v] = 0
                         preemptions += 1
+                        dep[v] += 1
                         recomputed += s[v] + k[v]
                         free += s[v] + k[v]
                         if free >= D * nr or nr == 1:
@@ -697,4 +711,4 @@ def _simulate_serving(policy, M, s, o, u, a, limit, par):
             w_i += 1
         nr = w_i
         t += 1
-    return completion, preemptions, peak, recomputed, 0
+    return completion, preemptions, peak, recomputed, 0, dep

@@ -36,9 +36,16 @@ class RunOutcome:
     ``preemptions`` counts departures from memory that keep progress (``Decision.preempted``: vLLM's
     preemptions, SGLang's retractions); ``recomputed_tokens`` is ``Σ (s_j + k_j)`` over every eviction and every
     preemption: the KV-cache tokens dropped, each of which is computed again (re-prefilled, or for an eviction
-    re-prefilled and re-generated) before the job completes."""
+    re-prefilled and re-generated) before the job completes. ``departures[j]`` is the number of times job ``j``
+    left memory before completing (its evictions plus its preemptions); :attr:`max_departures` is the largest,
+    the "worst preemption count of one job" that ``kvsched search --objective preemptions`` maximises."""
 
     __slots__ = ()
+
+    @property
+    def max_departures(self) -> int:
+        """The most departures from memory (evictions + preemptions) of any one job."""
+        return max(self.departures, default=0)
 
     @property
     def latency(self) -> tuple[int, ...]:
@@ -61,7 +68,18 @@ class RunOutcome:
             "wasted_tokens": self.wasted_tokens,
             "preemptions": self.preemptions,
             "recomputed_tokens": self.recomputed_tokens,
+            "departures": list(self.departures),
         } | ({"retractions": self.preemptions} if self.policy in RETRACTING_POLICIES else {})
+
+
+def objective_of(run: RunOutcome, objective: str) -> int:
+    """A run's value of a search objective other than the ratio (:data:`models.witness.OBJECTIVES`):
+    ``preemptions``, the most departures from memory of any one job; ``recomputed``, its recomputed tokens."""
+    if objective == "preemptions":
+        return run.max_departures
+    if objective == "recomputed":
+        return run.recomputed_tokens
+    raise ValueError(f"objective: must be preemptions or recomputed, got {objective!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +100,15 @@ class Trace(RunOutcome):
     @property
     def peak_memory(self) -> int:
         return max((r.memory for r in self.rounds), default=0)
+
+    @property
+    def departures(self) -> tuple[int, ...]:
+        """Per job, the rounds at whose start it was evicted or preempted (left memory before completing)."""
+        count = [0] * len(self.arrivals)
+        for r in self.rounds:
+            for j in (*r.evicted, *r.preempted):
+                count[j] += 1
+        return tuple(count)
 
     def dense_rounds(self) -> tuple[RoundRecord, ...]:
         """One record per round ``0 .. last``: ``rounds`` with the empty rounds the reference engine jumped over

@@ -20,7 +20,10 @@ from models.instance import Instance, InstanceError, read_json_file
 
 BENCHMARKS = ("opt", "hsf")
 WITNESS_KEYS = frozenset({"policy", "options", "tel", "benchmark", "benchmark_tel", "ratio"})
-OPTIONAL_WITNESS_KEYS = frozenset({"round_limit"})
+OPTIONAL_WITNESS_KEYS = frozenset({"round_limit", "objective", "objective_value"})
+OBJECTIVES = ("ratio", "preemptions", "recomputed")
+"""What a search maximises: the latency ratio; ``preemptions``, the most departures from memory (evictions plus
+preemptions) of any one job; ``recomputed``, the run's recomputed tokens (MODEL.md, "Serving policies")."""
 LIVENESS_KEYS = frozenset({"kind", "policy", "options", "benchmark", "round_limit", "unfinished", "extended_limit",
                            "tel", "benchmark_tel", "ratio"})
 
@@ -68,6 +71,9 @@ class Witness:
     benchmark: str = "opt"
     benchmark_tel: int = 1
     round_limit: int | None = None  # set when the run needs more rounds than the default limit (replay uses it)
+    # a search that maximised another objective than the ratio: its name (OBJECTIVES) and the run's value of it
+    objective: str | None = None
+    objective_value: int | None = None
 
     @property
     def ratio(self) -> Fraction:
@@ -83,6 +89,8 @@ class Witness:
             "benchmark_tel": self.benchmark_tel,
             "ratio": format_ratio(self.ratio),
             **({"round_limit": self.round_limit} if self.round_limit is not None else {}),
+            **({"objective": self.objective, "objective_value": self.objective_value}
+               if self.objective is not None else {}),
         }
 
     @classmethod
@@ -105,8 +113,16 @@ class Witness:
         limit = data.get("round_limit")
         if limit is not None:
             _positive_int(limit, "round_limit")
+        objective, value = data.get("objective"), data.get("objective_value")
+        if (objective is None) != (value is None):
+            raise InstanceError("objective, objective_value: both given or both absent")
+        if objective is not None:
+            if objective not in OBJECTIVES[1:]:
+                raise InstanceError(f"objective: must be one of {', '.join(OBJECTIVES[1:])}, got {objective!r}")
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise InstanceError(f"objective_value: must be an integer >= 0, got {value!r}")
         w = cls(instance, data["policy"], dict(data["options"]), data["tel"], data["benchmark"], data["benchmark_tel"],
-                limit)
+                limit, objective, value)
         if parse_ratio(data["ratio"]) != w.ratio and check_ratio:
             raise InstanceError(f"ratio: {data['ratio']} is not tel/benchmark_tel = {format_ratio(w.ratio)}")
         return w

@@ -14,7 +14,12 @@ Each solver climbs n = 2, 3, … and stops after two consecutive failures.
 ``parent-scaling`` / ``parent-table``: the parent paper's family (issue #25): the largest n each OPT solver
 proves within each limit, and H-SF / A_min / A_max / fcfs-recompute against OPT over fixed-seed trials.
 
-``engine``: the reference and fast engines on A_min, side by side in one run: (a) the paper-like workload of
+``serving-grid``: every instance of a small exhaustive grid against exact OPT for vllm-v1, sglang,
+fcfs-recompute and A_min: worst and least ratio, worst preemption count of one job, most recomputed tokens,
+each with a certified witness file (:mod:`verify.search.serving_grid`).
+
+``engine``: the reference and fast engines, side by side in one run, for each policy given (``--policies``,
+default A_min, vllm-v1 and sglang): (a) the paper-like workload of
 :mod:`verify.workload` at several n, (b) tiny search instances as simulations per second.
 """
 
@@ -83,54 +88,105 @@ def _timed(fn, *args, **kw):
     return out, time.perf_counter() - began
 
 
-def bench_engine(ref_sizes: Sequence[int], fast_sizes: Sequence[int], tiny_count: int, console: Console) -> None:
-    """Reference vs fast engine, A_min (default options), measured side by side in this run."""
+def bench_engine(ref_sizes: Sequence[int], fast_sizes: Sequence[int], tiny_count: int, console: Console,
+                 policies: Sequence[str] = ("amin",)) -> list[dict]:
+    """Reference vs fast engine for each policy (default options), measured side by side in this run: every
+    timed pair runs on the same instance, and ``identical`` compares every integer of the two summaries."""
+    import numpy as np
+
     from models.engine_fast import Configuration, simulate_fast
     from models.engine_reference import simulate
     from models.instance import Instance, Request
     from models.schedulers import make_scheduler
     from verify.workload import paper_like_instance
 
-    simulate_fast(paper_like_instance(10), "amin")  # compile (or load the numba cache) outside the timings
-    table = Table(title="(a) paper-like workload: lognormal mean 200 in [1,1024], s=64, M=16384, alpha=1/4, A_min")
-    for col in ("n", "reference s", "fast s", "speed-up", "identical", "evictions"):
+    rows: list[dict] = []
+    table = Table(title="(a) paper-like workload: lognormal mean 200 in [1,1024], s=64, M=16384, alpha=1/4")
+    for col in ("policy", "n", "reference s", "fast s", "speed-up", "identical", "evictions", "preemptions"):
         table.add_column(col, justify="right")
-    for n in sorted(set(ref_sizes) | set(fast_sizes)):
-        inst = paper_like_instance(n)
-        fast, t_fast = _timed(simulate_fast, inst, "amin")
-        if n in ref_sizes:
-            console.log(f"reference engine, n={n} ...")
-            ref, t_ref = _timed(simulate, inst, make_scheduler("amin", inst))
-            same = ref.summary() == fast.summary()
-            table.add_row(str(n), f"{t_ref:.2f}", f"{t_fast:.4f}", f"{t_ref / t_fast:.0f}x", str(same),
-                          str(fast.evictions))
-        else:
-            table.add_row(str(n), "-", f"{t_fast:.4f}", "-", "-", str(fast.evictions))
-    console.print(table)
-
-    rng = random.Random(0)
-    tiny = []
-    for _ in range(tiny_count):
-        u = 8
-        l = rng.randint(1, u)  # noqa: E741
-        reqs = tuple(Request(1, rng.randint(l, u), l, u, 0) for _ in range(6))
-        tiny.append(Instance(1 + u + rng.randint(0, 8), reqs))
-    _, t_ref = _timed(lambda: [simulate(i, make_scheduler("amin", i)) for i in tiny])
-    _, t_fast = _timed(lambda: [simulate_fast(i, "amin") for i in tiny])
-    cfg = Configuration.build(tiny[0], "amin")
-    import numpy as np
-
-    batch = np.array([rng.choices(range(tiny[0].requests[0].l, 9), k=6) for _ in range(tiny_count * 10)])
-    cfg.tel_many(batch[:2])  # compile outside the timing
-    _, t_batch = _timed(cfg.tel_many, batch)
-    t2 = Table(title="(b) tiny search instances: n=6, u=8, s=1, A_min (one core)")
-    for col in ("engine", "simulations", "seconds", "simulations / s", "vs reference"):
+    t2 = Table(title="(b) tiny search instances: n=6, u=8, s=1 (one core)")
+    for col in ("policy", "engine", "simulations", "seconds", "simulations / s", "vs reference"):
         t2.add_column(col, justify="right")
-    rate_ref = len(tiny) / t_ref
-    for name, count, secs in (("reference", len(tiny), t_ref), ("fast, one call each", len(tiny), t_fast),
-                              ("fast, batch API (one configuration)", len(batch), t_batch)):
-        t2.add_row(name, str(count), f"{secs:.3f}", f"{count / secs:,.0f}", f"{count / secs / rate_ref:.0f}x")
+    for policy in policies:
+        simulate_fast(paper_like_instance(10), policy)  # compile (or load the numba cache) outside the timings
+        for n in sorted(set(ref_sizes) | set(fast_sizes)):
+            inst = paper_like_instance(n)
+            try:
+                fast, t_fast = _timed(simulate_fast, inst, policy)
+            except OverflowError as exc:  # sglang's exact ratio products would leave int64: refused, not inexact
+                table.add_row(policy, str(n), "-", "refused", "-", "-", "-", "-")
+                console.log(f"{policy}, n={n}: {exc}")
+                rows.append({"policy": policy, "n": n, "fast_refused": str(exc)})
+                continue
+            row = {"policy": policy, "n": n, "fast_seconds": t_fast}
+            if n in ref_sizes:
+                console.log(f"reference engine, {policy}, n={n} ...")
+                ref, t_ref = _timed(simulate, inst, make_scheduler(policy, inst))
+                same = ref.summary() == fast.summary()
+                row |= {"reference_seconds": t_ref, "identical": same}
+                table.add_row(policy, str(n), f"{t_ref:.2f}", f"{t_fast:.4f}", f"{t_ref / t_fast:.0f}x", str(same),
+                              str(fast.evictions), str(fast.preemptions))
+            else:
+                table.add_row(policy, str(n), "-", f"{t_fast:.4f}", "-", "-", str(fast.evictions),
+                              str(fast.preemptions))
+            rows.append(row)
+
+        rng = random.Random(0)
+        tiny = []
+        for _ in range(tiny_count):
+            u = 8
+            l = rng.randint(1, u)  # noqa: E741
+            reqs = tuple(Request(1, rng.randint(l, u), l, u, 0) for _ in range(6))
+            tiny.append(Instance(1 + u + rng.randint(0, 8), reqs))
+        _, t_ref = _timed(lambda: [simulate(i, make_scheduler(policy, i)) for i in tiny])
+        _, t_fast = _timed(lambda: [simulate_fast(i, policy) for i in tiny])
+        cfg = Configuration.build(tiny[0], policy)
+        batch = np.array([rng.choices(range(tiny[0].requests[0].l, 9), k=6) for _ in range(tiny_count * 10)])
+        cfg.tel_many(batch[:2])  # compile outside the timing
+        _, t_batch = _timed(cfg.tel_many, batch)
+        rate_ref = len(tiny) / t_ref
+        for name, count, secs in (("reference", len(tiny), t_ref), ("fast, one call each", len(tiny), t_fast),
+                                  ("fast, batch API (one configuration)", len(batch), t_batch)):
+            t2.add_row(policy, name, str(count), f"{secs:.3f}", f"{count / secs:,.0f}",
+                       f"{count / secs / rate_ref:.0f}x")
+    console.print(table)
     console.print(t2)
+    return rows
+
+
+def bench_serving_grid(grid, policies: Sequence[str], out: Path, console: Console) -> list:
+    """The serving grid's table; its witnesses and a ``summary.json`` written to ``out``."""
+    import json
+
+    from models.witness import format_ratio
+    from verify.search.serving_grid import describe_witness, run_serving_grid, save_grid_witnesses
+
+    began = time.perf_counter()
+    results = run_serving_grid(grid, policies, progress=console.log)
+    save_grid_witnesses(results, out)
+    seconds = time.perf_counter() - began
+    from rich.markup import escape
+
+    table = Table(title=escape(f"Serving grid against exact OPT ({grid.describe()}; default options; "
+                               f"{seconds:.1f}s)"))
+    for col in ("policy", "instances", "worst ratio", "witness", "least ratio", "ratio < 1", "worst preemptions "
+                "of one job", "witness ", "most recomputed tokens"):
+        table.add_column(col, justify="right")
+    summary = {"grid": grid.describe(), "seconds": round(seconds, 1), "policies": []}
+    for r in results:
+        table.add_row(r.policy, str(r.instances), format_ratio(r.worst_ratio.ratio), describe_witness(r.worst_ratio),
+                      format_ratio(r.least_ratio.ratio), str(r.below_one), str(r.worst_preemptions.objective_value),
+                      describe_witness(r.worst_preemptions), str(r.worst_recomputed.objective_value))
+        summary["policies"].append({
+            "policy": r.policy, "instances": r.instances, "below_one": r.below_one,
+            "worst_ratio": format_ratio(r.worst_ratio.ratio), "least_ratio": format_ratio(r.least_ratio.ratio),
+            "worst_preemptions_of_one_job": r.worst_preemptions.objective_value,
+            "most_recomputed_tokens": r.worst_recomputed.objective_value,
+            "witnesses": {kind: str(path) for kind, path in r.paths.items()}})
+    Console(width=max(console.width, 230)).print(table)
+    write_atomic(out / "summary.json", json.dumps(summary, indent=1) + "\n")
+    console.print(f"witnesses and summary.json in {out}/ (check any with: kvsched replay FILE)")
+    return results
 
 
 def search_grid_points(ns=range(2, 6), us=range(2, 7), ls=None):
@@ -529,6 +585,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="n at which the reference engine is also run (10000 takes about 20 minutes)")
     p.add_argument("--fast-sizes", default="1000,2000,10000,100000")
     p.add_argument("--tiny", type=int, default=2000, help="number of tiny instances")
+    p.add_argument("--policies", default="amin,vllm-v1,sglang", help="policies measured, default options")
+    p = sub.add_parser("serving-grid", help="worst ratio against exact OPT, worst preemptions of one job and "
+                                            "most recomputed tokens on a small exhaustive grid, with witnesses")
+    p.add_argument("--policies", default="vllm-v1,sglang,fcfs-recompute,amin")
+    p.add_argument("--n", default="2..4", help="range of n")
+    p.add_argument("--s", default="0..2", help="range of each job's prompt s_j (every vector)")
+    p.add_argument("--l", type=int, default=1, help="l of every job")
+    p.add_argument("--u", default="4", help="range of u")
+    p.add_argument("--slack", type=int, default=4, help="M in max(s)+u .. max(s)+u+slack")
+    p.add_argument("--out", default="reports/serving_grid")
     p = sub.add_parser("agreement", help="Z3's (or statespace's) proven maximum vs exhaustive enumeration on the "
                                          "search grid")
     p.add_argument("--strategy", choices=("z3", "statespace"), default="z3")
@@ -597,8 +663,34 @@ def _dispatch(parser, args, console) -> int:
             parser.error(f"--solvers: unknown solver {unknown[0]!r} (choose from auto, {', '.join(SOLVERS)})")
         bench_opt([s for s in args.solvers.split(",") if s], args.limit, args.max_n, console)
     elif args.what == "engine":
+        from models.schedulers import POLICIES
+
+        unknown = [p for p in args.policies.split(",") if p not in POLICIES or p == "hsf"]
+        if unknown or not args.policies:
+            parser.error(f"--policies: unknown policy {(unknown or [''])[0]!r} (online built-ins: "
+                         f"{', '.join(p for p in POLICIES if p != 'hsf')})")
+        if args.tiny < 1:
+            parser.error(f"--tiny: must be an integer >= 1, got {args.tiny}")
         bench_engine(_list(args.reference_sizes, "--reference-sizes"), _list(args.fast_sizes, "--fast-sizes"),
-                     args.tiny, console)
+                     args.tiny, console, args.policies.split(","))
+    elif args.what == "serving-grid":
+        from models.schedulers import POLICY_OPTIONS
+        from verify.ranges import RangeError, check_grid_size, parse_range
+        from verify.search.serving_grid import ServingGrid
+
+        unknown = [p for p in args.policies.split(",") if p not in POLICY_OPTIONS]
+        if unknown or not args.policies:
+            parser.error(f"--policies: unknown policy {(unknown or [''])[0]!r} (built-in: {', '.join(POLICY_OPTIONS)})")
+        try:
+            ns, ss, us = parse_range(args.n, "--n", 1), parse_range(args.s, "--s", 0), parse_range(args.u, "--u", 1)
+            check_grid_size("--n/--s/--u", [len(ns), len(ss) ** ns.hi, len(us)], ns.hi)
+            grid = ServingGrid(tuple(ns), tuple(ss), args.l, tuple(us), args.slack)
+        except (RangeError, ValueError) as exc:
+            parser.error(str(exc))
+        out = Path(args.out)
+        if out.exists() and not out.is_dir():
+            parser.error(f"--out: {args.out} is a file; it must be a folder")
+        bench_serving_grid(grid, args.policies.split(","), out, console)
     elif args.what == "agreement":
         from verify.ranges import RangeError, parse_range
 

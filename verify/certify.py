@@ -10,8 +10,8 @@ from typing import Any
 from models.engine_reference import Execution, simulate
 from models.instance import Instance
 from models.schedulers import PolicySpec, RoundLimitExceeded, make_scheduler, opt_bounds_tel
+from models.trace import Trace, objective_of
 from models.view import Status
-from models.trace import Trace
 from models.witness import LivenessWitness, Witness
 from verify.opt.benchmark import UnprovenBenchmark, benchmark_tel
 
@@ -44,19 +44,22 @@ def check_ratio(tel: int, bench: int, benchmark: str, policy: str | PolicySpec) 
 
 
 def certify(instance: Instance, policy: str | PolicySpec, options: dict[str, Any] | None = None,
-            benchmark: str = "opt", *, benchmark_value: int | None = None,
-            round_limit: int | None = None) -> Certified:
+            benchmark: str = "opt", *, benchmark_value: int | None = None, round_limit: int | None = None,
+            objective: str | None = None) -> Certified:
     """Run ``policy`` on the reference engine and compare with the exact benchmark. ``benchmark_value``: the
     benchmark's TEL when a caller already holds it from :func:`benchmark_tel` (a search's memo), which spares
     proving the same OPT twice; ALG is re-run on the reference engine either way. ``round_limit``: a limit
-    above the default, for a run that needs more rounds (recorded in the witness). ``policy`` may be a
-    :class:`~models.schedulers.PolicySpec` (then ``options`` may be left out)."""
+    above the default, for a run that needs more rounds (recorded in the witness). ``objective``
+    (``preemptions`` or ``recomputed``): record the reference run's value of it in the witness as well.
+    ``policy`` may be a :class:`~models.schedulers.PolicySpec` (then ``options`` may be left out)."""
     spec = PolicySpec.parse(policy, options)
     trace = simulate(instance, spec.build(instance), round_limit=round_limit)
     bench = benchmark_tel(instance, benchmark) if benchmark_value is None else benchmark_value
     check_ratio(trace.tel, bench, benchmark, spec)
+    value = None if objective in (None, "ratio") else objective_of(trace, objective)
     # the options in effect, defaults included, are what the witness records
-    return Certified(trace, Witness(instance, spec.name, spec.options, trace.tel, benchmark, bench, round_limit))
+    return Certified(trace, Witness(instance, spec.name, spec.options, trace.tel, benchmark, bench, round_limit,
+                                    None if value is None else objective, value))
 
 
 def unfinished_after(instance: Instance, policy: str | PolicySpec, options: dict[str, Any] | None,
@@ -94,9 +97,9 @@ def replay(witness: Witness | LivenessWitness, *, stored_ratio: Fraction | None 
     if isinstance(witness, LivenessWitness):
         return replay_liveness(witness)
     again = certify(witness.instance, witness.policy, witness.options, witness.benchmark,
-                    round_limit=witness.round_limit).witness
+                    round_limit=witness.round_limit, objective=witness.objective).witness
     problems = []
-    for key in ("tel", "benchmark_tel"):
+    for key in ("tel", "benchmark_tel", "objective_value"):
         stored, now = getattr(witness, key), getattr(again, key)
         if stored != now:
             problems.append(f"{key}: stored {stored}, replay gives {now}")

@@ -20,7 +20,7 @@ from models.schedulers import (POLICIES, OptionError, PolicySpec, RoundLimitExce
 from models.schedulers.spec import names_user_scheduler
 from models.schedulers.a_min import EVICTION_ORDERS
 from models.feasibility import ADMISSION_RULES
-from models.witness import BENCHMARKS, LivenessWitness, Witness, format_ratio
+from models.witness import BENCHMARKS, OBJECTIVES, LivenessWitness, Witness, format_ratio
 from verify.campaign.db import IncompatibleDatabase
 from verify.campaign.spec import SpecError
 from verify.certify import ImpossibleRatio, UnprovenBenchmark
@@ -38,7 +38,7 @@ class UsageError(Exception):
 
 def _policy_options(args: argparse.Namespace) -> dict[str, Any]:
     """Only the options the user set; make_scheduler rejects those the policy does not have."""
-    options = {}
+    options = dict(getattr(args, "option", None) or [])
     if args.admission is not None:
         options["admission"] = args.admission
     if args.eviction is not None:
@@ -46,11 +46,28 @@ def _policy_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
+def _option_pair(text: str) -> tuple[str, Any]:
+    """``--option key=value``: any named option of the policy (e.g. vllm-v1's ``max_num_seqs=2``,
+    ``watermark=1/100``; sglang's ``policy=lof``). A value of decimal digits is an integer, ``none`` is None
+    (unbounded), anything else a string (exact fractions such as ``1/100`` stay strings; the policy parses them)."""
+    import re
+
+    key, sep, value = text.partition("=")
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        raise argparse.ArgumentTypeError(f"must be key=value with an option name as key, got {text!r}")
+    if re.fullmatch(r"-?[0-9]+", value):
+        return key, int(value)
+    return key, None if value == "none" else value
+
+
 def _add_policy_arguments(p: argparse.ArgumentParser, user: bool = False) -> None:
     p.add_argument("--policy", default="amin", type=_policy_name,
                    help=f"one of {', '.join(POLICIES)}" + (", or module:Class for your own scheduler" if user else ""))
     p.add_argument("--admission", choices=ADMISSION_RULES, help="[reading] greedy admission rule (default stop)")
     p.add_argument("--eviction", choices=tuple(EVICTION_ORDERS), help="[reading] A_min eviction order")
+    p.add_argument("--option", action="append", type=_option_pair, metavar="KEY=VALUE",
+                   help="any named option of the policy, repeatable: e.g. --option max_num_seqs=2 "
+                        "--option watermark=1/100 (vllm-v1), --option policy=lof (sglang)")
 
 
 def _int_at_least(minimum: int, flag: str, maximum: int | None = None):
@@ -111,7 +128,9 @@ def _print_trace_table(instance, trace, result: dict[str, Any]) -> None:
     console = Console()
     console.print(table)
     line = (f"TEL {trace.tel}   evictions {trace.evictions}   peak memory {trace.peak_memory}   "
-            f"wasted tokens {trace.wasted_tokens}   makespan {max(trace.completion)}")
+            f"wasted tokens {trace.wasted_tokens}   makespan {max(trace.completion)}   preemptions "
+            f"{trace.preemptions}   recomputed tokens {trace.recomputed_tokens}   most departures of one job "
+            f"{trace.max_departures}")
     if "ratio" in result:
         line += f"   {result['benchmark']} TEL {result['benchmark_tel']}   ratio {result['ratio']}"
     console.print(line)
@@ -142,7 +161,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(f"OK {args.witness}: liveness witness of {witness.policy}: {describe_liveness(witness)}")
         return 0
     print(f"OK {args.witness}: {witness.policy} tel {witness.tel}, {witness.benchmark} tel "
-          f"{witness.benchmark_tel}, ratio {format_ratio(witness.ratio)}")
+          f"{witness.benchmark_tel}, ratio {format_ratio(witness.ratio)}"
+          + (f", {witness.objective} {witness.objective_value}" if witness.objective else ""))
     return 0
 
 
@@ -256,10 +276,15 @@ def cmd_search(args: argparse.Namespace) -> int:
         configs = list(grid.configurations())
         if not configs:
             raise UsageError("--n/--M/--s/--l/--u: no configuration with l <= u and s + u <= M in these ranges")
+    from verify.search import OBJECTIVE_STRATEGIES
+
+    if args.objective != "ratio" and args.strategy not in OBJECTIVE_STRATEGIES:
+        raise UsageError(f"--objective: {args.objective} is searched by --strategy "
+                         f"{' or '.join(OBJECTIVE_STRATEGIES)} only, not {args.strategy}")
     spec = PolicySpec.parse(args.policy, options)  # validated once for every cell
     if args.strategy == "z3":
         check_encodable(spec)
-    problems = [Problem(c, spec, benchmark=args.benchmark) for c in configs]
+    problems = [Problem(c, spec, benchmark=args.benchmark, objective=args.objective) for c in configs]
     start = _parse_start(args.start, args.strategy, problems) if args.start else None
     if spec.traits.fast_engine:
         for p in problems:  # reject instances the fast engine cannot hold before any work
@@ -272,6 +297,8 @@ def cmd_search(args: argparse.Namespace) -> int:
                          progress=lambda line: console.print(line, markup=False, highlight=False))
     rows = [{"cell": c.best_path.name.removesuffix("-best.json") if c.best_path else None,
              "best_ratio": format_ratio(c.outcome.best_ratio) if c.outcome.best else None,
+             **({"objective": args.objective, "best_value": c.outcome.best_value if c.outcome.best else None}
+                if args.objective != "ratio" else {}),
              "proof": c.outcome.proof_status,
              "proven_upper": format_ratio(c.outcome.proven_upper) if c.outcome.proven_upper else None,
              "witness": str(c.best_path) if c.best_path else None,
@@ -284,21 +311,25 @@ def cmd_search(args: argparse.Namespace) -> int:
                           if c.liveness else None)} for c in report.cells]
     best = report.best
     summary = {"strategy": args.strategy, "policy": args.policy, "options": full, "benchmark": args.benchmark,
-               "cells": rows, "interrupted": report.interrupted,
+               "objective": args.objective, "cells": rows, "interrupted": report.interrupted,
                "best_ratio": format_ratio(best.outcome.best_ratio) if best else None,
                "best_witness": str(best.best_path) if best else None}
     if args.json:
         print(json.dumps(summary))
     else:
         for row in rows:
-            print(f"{row['cell']}: best {row['best_ratio']}  proof {row['proof']}"
+            value = f"{row['objective']} {row['best_value']}, ratio " if "objective" in row else ""
+            print(f"{row['cell']}: best {value}{row['best_ratio']}  proof {row['proof']}"
                   + (f" (no instance reaches {row['proven_upper']})" if row['proof'] == "bracketed" else "")
                   + f"  witness {row['witness']}")
         for c in report.cells:
             if c.liveness is not None:
                 print(f"LIVENESS {c.best_path.name.removesuffix('-best.json') if c.best_path else ''}: "
                       f"{describe_liveness(c.liveness)}  witness {c.liveness_path}")
-        if best:
+        if best and args.objective != "ratio":
+            print(f"BEST {args.objective} {best.outcome.best_value} (ratio {summary['best_ratio']})  "
+                  f"proof {best.outcome.proof_status}  witness {summary['best_witness']}")
+        elif best:
             print(f"BEST {summary['best_ratio']} = {float(best.outcome.best_ratio):.4f}  "
                   f"proof {best.outcome.proof_status}  witness {summary['best_witness']}")
         if report.interrupted:
@@ -321,6 +352,9 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if not 1 <= l <= u:
         raise UsageError(f"--l: must satisfy 1 <= l <= u, got l={l}, u={u}")
     Ms, ss = parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0)
+    if args.property == "liveness":
+        return _prove_liveness(args, options, n, list(ss), l, u, list(Ms))
+    args.method = args.method or "z3"
     check_grid_size("--M/--s", [len(Ms), len(ss)], n)
     if args.method == "statespace":
         from proofs.statespace_safety import prove_memory_safety_statespace
@@ -345,6 +379,49 @@ def cmd_prove(args: argparse.Namespace) -> int:
         Console(width=max(Console().width, 150)).print(table)
         counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample", "unknown")}
         print(f"{counts['proved']} proved, {counts['counterexample']} counterexample, {counts['unknown']} unknown")
+    return 1 if any(r.status == "counterexample" for r in results) else 0
+
+
+def _prove_liveness(args, options, n, ss, l, u, Ms) -> int:  # noqa: E741
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from models.witness import save_witness
+    from proofs.liveness import liveness_configurations, prove_liveness
+
+    if args.method == "z3":
+        raise UsageError("--method: liveness is proved by statespace only (every reachable state), not z3")
+    if args.policy == "hsf":
+        raise UsageError("--policy: hsf is a hindsight scheduler; liveness is checked for online policies")
+    check_grid_size("--M/--s", [len(Ms), len(ss) ** n], n)
+    if not liveness_configurations(n, ss, l, u, Ms):
+        raise UsageError("--M/--s: no configuration with max s + u <= M in these ranges")
+    out = _output_dir(args.out, "--out")
+    results = prove_liveness(args.policy, options, n, ss, l, u, Ms)
+    for r in results:
+        if r.witness is not None:
+            name = f"{args.policy}-n{n}-M{r.M}-s{'_'.join(map(str, r.s))}-l{l}-u{u}-liveness.json"
+            r.detail += f"; witness {save_witness(r.witness, out / name)}"
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results]))
+    else:
+        full = results[0].options
+        table = Table(title=escape(f"liveness of {args.policy} {full}: n={n}, every s_j in {ss}, [l,u]=[{l},{u}], "
+                                   f"M in {Ms} (max s + u <= M), arrivals 0, every o (statespace, bounded)"))
+        for col in ("claim", "configurations", "proved", "counterexample", "bound", "longest run", "first "
+                    "counterexample"):
+            table.add_column(col, justify="right")
+        for claim in dict.fromkeys(r.claim for r in results):
+            rs = [r for r in results if r.claim == claim]
+            bad = [r for r in rs if r.status == "counterexample"]
+            bound = ("max a + n max u" if claim == "finishes" else "max a + sum o")
+            first = (f"M={bad[0].M} s={bad[0].s} o={bad[0].counterexample}: {bad[0].detail}" if bad else "")
+            table.add_row(claim, str(len(rs)), str(len(rs) - len(bad)), str(len(bad)),
+                          f"{bound} (<= {max(r.bound for r in rs)})", str(max(r.longest for r in rs)), escape(first))
+        Console(width=max(Console().width, 160)).print(table)
+        counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample")}
+        print(f"{counts['proved']} proved, {counts['counterexample']} counterexample")
     return 1 if any(r.status == "counterexample" for r in results) else 0
 
 
@@ -615,6 +692,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{name}", default=default, help="an integer or a range a..b")
     p.add_argument("--instance", help="search this instance's configuration instead of a grid (its o is ignored)")
     p.add_argument("--benchmark", choices=BENCHMARKS, default="opt")
+    p.add_argument("--objective", choices=OBJECTIVES, default="ratio",
+                   help="what to maximise: ratio (default); preemptions = the most departures from memory "
+                        "(evictions + preemptions) of any one job; recomputed = the run's recomputed tokens "
+                        "(exhaustive and local strategies)")
     p.add_argument("--strategy", choices=("z3", "exhaustive", "local", "hypothesis", "portfolio", "statespace",
                                           "families"),
                    default="portfolio")
@@ -630,10 +711,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("bench", help="benchmarks: kvsched bench opt|engine|search|agreement [options]")
 
     p = sub.add_parser("prove", help="bounded Z3 proofs: kvsched prove memory-safety --policy amax --n 5 --u 6 --M 8..20")
-    p.add_argument("property", choices=("memory-safety",))
+    p.add_argument("property", choices=("memory-safety", "liveness"),
+                   help="liveness: every run finishes within max a + n max u (state graph, every o), and for the "
+                        "serving policies by max a + sum o; every prompt vector in --s^n (statespace only)")
     _add_policy_arguments(p)
-    p.add_argument("--method", choices=("z3", "statespace"), default="z3",
-                   help="z3: symbolic unrolling; statespace: every reachable state, explicitly")
+    p.add_argument("--method", choices=("z3", "statespace"), default=None,
+                   help="z3 (memory-safety default): symbolic unrolling; statespace (liveness): every reachable "
+                        "state, explicitly")
+    p.add_argument("--out", default="reports/liveness",
+                   help="liveness: folder for the witness files of runs that do not finish (written only then)")
     p.add_argument("--dot", help="statespace: write the state graph of the first configuration (Graphviz)")
     p.add_argument("--n", type=int, default=4)
     p.add_argument("--u", type=int, default=6)

@@ -239,8 +239,23 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
         result.violations.append(Violation("finishes", f"livelock: a cycle of {len(cycle)} states is reachable", ()))
     else:
         result.depth = nx.dag_longest_path_length(g, weight=None)  # rounds on the longest run
+        if check_liveness and result.depth > bound and not any(v.claim == "finishes" for v in result.violations):
+            # states of a time-invariant scheduler merge across rounds and are expanded once, at the round they
+            # were first reached: the per-state check above can miss a longer way into the same state
+            result.violations.append(Violation("finishes", f"a run of {result.depth} rounds, liveness bound {bound}",
+                                               longest_path_outputs(g, config)))
     result.seconds = time.perf_counter() - began
     return result
+
+
+def longest_path_outputs(g: nx.DiGraph, config: Instance) -> tuple[int, ...]:
+    """The output vector of a longest run of the DAG ``g``: the completions along its longest path."""
+    realised: dict[int, int] = {}
+    path = nx.dag_longest_path(g, weight=None)
+    for a, b in zip(path, path[1:]):
+        for j, k in g.edges[a, b]["choices"][0]:
+            realised[j] = k
+    return tuple(realised.get(j, r.u) for j, r in enumerate(config.requests))
 
 
 def worst_tel(sg: StateGraph) -> int:

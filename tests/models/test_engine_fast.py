@@ -117,3 +117,29 @@ def test_fast_equals_reference_serving_on_larger_instances(inst, config):
     assert fast == ref
     SERVING_CHECKED[policy] += 1
 
+
+@settings(max_examples=150)
+@given(instances(max_n=5, max_u=6, max_a=4), st.one_of(st.sampled_from(policy_configurations()), serving_configs),
+       st.data())
+def test_objectives_many_matches_reference_runs(inst, config, data):
+    """[TEL, the most departures of one job, recomputed tokens] per row, against the reference engine's trace."""
+    policy, options = config
+    limit = 3 * (max(r.a for r in inst.requests) + sum(r.u for r in inst.requests)) + 10
+    cfg = Configuration.build(inst, policy, limit, **options)
+    rows = data.draw(st.lists(st.tuples(*(st.integers(r.l, r.u) for r in inst.requests)), min_size=1, max_size=4))
+    try:
+        got = [[int(x) for x in row] for row in cfg.objectives_many(np.array(rows))]
+    except RoundLimitExceeded:
+        got = None
+    want = []
+    for row in rows:
+        case = inst.with_outputs(row)
+        try:
+            tr = simulate(case, make_scheduler(policy, case, **options), round_limit=limit)
+        except RoundLimitExceeded:
+            want = None
+            break
+        assert tr.departures == tuple(sum(j in r.evicted or j in r.preempted for r in tr.rounds)
+                                      for j in range(case.n))
+        want.append([tr.tel, tr.max_departures, tr.recomputed_tokens])
+    assert got == want

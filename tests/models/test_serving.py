@@ -35,6 +35,10 @@ def test_vllm_v1_preempts_the_tail_to_the_queue_front_keeping_progress():
     assert [r.preempted for r in tr.rounds] == [(), (), (2,), (), (2,), (), (), ()]
     assert (tr.preemptions, tr.evictions, tr.wasted_tokens, tr.recomputed_tokens) == (2, 0, 0, 2 + 3)
     assert sum(len(r.batch) for r in tr.rounds) == sum(SERVING0.outputs)  # progress is never lost
+    # job 2 left memory twice, the others never: the worst preemption count of one job is 2, on both engines
+    assert tr.departures == (0, 0, 2) and tr.max_departures == 2
+    fast = simulate_fast(SERVING0, "vllm-v1")
+    assert fast.departures == (0, 0, 2) and fast.summary()["departures"] == [0, 0, 2]
 
 
 def test_vllm_v1_reprefill_rounds_hold_memory_without_progress():

@@ -36,6 +36,10 @@ def test_replay_reports_every_changed_integer():
         ({"tel": 0}, "tel: must be a positive integer"),
         ({"policy": None}, "policy: must be a string"),
         ({"extra": 1}, "unknown key 'extra'"),
+        ({"objective": "preemptions"}, "objective, objective_value: both given or both absent"),
+        ({"objective": "latency", "objective_value": 1}, "objective: must be one of preemptions, recomputed"),
+        ({"objective": "preemptions", "objective_value": -1}, "objective_value: must be an integer >= 0"),
+        ({"objective": "preemptions", "objective_value": True}, "objective_value: must be an integer >= 0"),
     ],
 )
 def test_invalid_witness_fields(change, message):
@@ -49,3 +53,12 @@ def test_missing_witness_key():
     del data["options"]
     with pytest.raises(InstanceError, match="missing key 'options'"):
         Witness.from_dict(data)
+
+
+def test_objective_witness_records_the_reference_run():
+    w = certify(INST, "amin", {}, "opt", objective="preemptions").witness
+    tr = certify(INST, "amin", {}, "opt").trace
+    assert (w.objective, w.objective_value) == ("preemptions", tr.max_departures)
+    data = w.to_dict()
+    assert data["objective"] == "preemptions" and Witness.from_dict(data) == w
+    assert "objective" not in certify(INST, "amin", {}, "opt").witness.to_dict()

@@ -28,6 +28,7 @@ STRATEGIES: dict[str, Callable[..., Outcome]] = {
     "families": search_families,
 }
 STARTABLE = ("z3", "statespace", "local")  # the strategies that take a ``start`` output vector
+OBJECTIVE_STRATEGIES = ("exhaustive", "local")  # the strategies that maximise an objective other than the ratio
 
 
 def run_search(problem: Problem, strategy: str, *, budget: float | None = None, seed: int = 0,
@@ -42,6 +43,9 @@ def run_search(problem: Problem, strategy: str, *, budget: float | None = None, 
     (:func:`verify.search.base.spends_budget`)."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy: must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
+    if problem.objective != "ratio" and strategy not in OBJECTIVE_STRATEGIES:
+        raise ValueError(f"objective: {problem.objective} is searched by {', '.join(OBJECTIVE_STRATEGIES)} only, "
+                         f"not {strategy}")
     kwargs = {"cache": evaluator_cache} if evaluator_cache is not None else {}
     if start is not None:
         if strategy not in STARTABLE:
@@ -50,4 +54,4 @@ def run_search(problem: Problem, strategy: str, *, budget: float | None = None, 
     return STRATEGIES[strategy](problem, budget=budget, seed=seed, on_improve=on_improve, **kwargs)
 
 
-__all__ = ["Evaluator", "OnImprove", "Outcome", "Problem", "STARTABLE", "STRATEGIES", "run_search"]
+__all__ = ["Evaluator", "OBJECTIVE_STRATEGIES", "OnImprove", "Outcome", "Problem", "STARTABLE", "STRATEGIES", "run_search"]

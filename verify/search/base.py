@@ -1,6 +1,9 @@
 """What every search strategy shares: the problem, the exact evaluator, the outcome, the witness sink.
 
-A search maximises ``TEL(ALG(o)) / TEL(benchmark(o))`` over ``o ∈ Π_j [l_j, u_j]`` for a fixed configuration.
+A search maximises ``TEL(ALG(o)) / TEL(benchmark(o))`` over ``o ∈ Π_j [l_j, u_j]`` for a fixed configuration,
+or, with ``Problem.objective`` (exhaustive and local search only), an integer of ALG's run: ``preemptions``, the
+most departures from memory (evictions + preemptions) of any one job, or ``recomputed``, the run's recomputed
+tokens; the witness then reports that value beside its exact ratio.
 Every ratio a strategy reports is recomputed by :class:`Evaluator` (fast engine for ALG, exact OPT or H-SF
 for the benchmark) and every witness by the reference engine before it is written (:func:`verify.certify`).
 """
@@ -22,7 +25,8 @@ from models.engine_reference import default_round_limit, simulate
 from models.instance import Instance
 from models.run import check_fast_engine
 from models.schedulers import PolicySpec, RoundLimitExceeded
-from models.witness import LivenessWitness, Witness
+from models.trace import objective_of
+from models.witness import OBJECTIVES, LivenessWitness, Witness
 from verify.certify import certify, certify_liveness, check_ratio
 from verify.budget import Budget
 from verify.opt.benchmark import BenchmarkMemo, UnprovenBenchmark, benchmark_tel
@@ -75,9 +79,12 @@ class Problem:
     benchmark: str = "opt"
     # called with each liveness witness (a run unfinished at its round limit) an evaluator certifies
     on_liveness: Callable[[LivenessWitness], None] | None = field(default=None, compare=False, repr=False)
+    objective: str = "ratio"  # one of OBJECTIVES: what the search maximises
     spec: PolicySpec = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise ValueError(f"objective: must be one of {', '.join(OBJECTIVES)}, got {self.objective!r}")
         spec = PolicySpec.parse(self.policy, self.options)
         object.__setattr__(self, "spec", spec)
         object.__setattr__(self, "policy", spec.name)
@@ -146,6 +153,38 @@ class Evaluator:
             except RoundLimitExceeded:  # some row outlives the limit: find which, one by one
                 pass
         return [self.alg_tel(tuple(row)) for row in rows]
+
+    def values(self, rows: list[tuple[int, ...]]) -> list[int | None]:
+        """The objective's value of ALG's run on each row (``Problem.objective`` other than ``ratio``), fast
+        engine; a run past the round limit gets the value of its run within the extended limit, or ``None``
+        if it never ends there (a liveness witness, kept apart, not a value)."""
+        objective = self.problem.objective
+        if self.engine is not None:
+            try:
+                col = 1 if objective == "preemptions" else 2
+                return [int(x) for x in self.engine.objectives_many(np.array(rows, dtype=np.int64))[:, col]]
+            except RoundLimitExceeded:
+                pass
+        return [self.value(tuple(row)) for row in rows]
+
+    def value(self, outputs: tuple[int, ...]) -> int | None:
+        """One row of :meth:`values`."""
+        outputs = tuple(outputs)
+        p = self.problem
+        inst = p.config.with_outputs(outputs)
+        for limit in (self.round_limit, self.extended_limit):
+            try:
+                if self.engine is not None:
+                    engine = (self.engine if limit == self.round_limit
+                              else Configuration.build(p.config, p.spec, limit))
+                    run = engine.run(outputs)
+                else:
+                    run = simulate(inst, p.spec.build(inst), round_limit=limit)
+                return objective_of(run, p.objective)
+            except RoundLimitExceeded:
+                if limit == self.round_limit:
+                    self._beyond_limit(outputs)  # records (and certifies) the liveness witness
+        return None
 
     def _beyond_limit(self, outputs: tuple[int, ...]) -> int:
         """A run unfinished at the round limit: a liveness witness. Tried again up to ``LIVENESS_EXTENSION``
@@ -223,7 +262,8 @@ class Evaluator:
         p = self.problem
         return certify(p.config.with_outputs(outputs), p.spec, None, p.benchmark,
                        benchmark_value=self.bench(outputs),
-                       round_limit=self.extended_limit if outputs in self.extended else None).witness
+                       round_limit=self.extended_limit if outputs in self.extended else None,
+                       objective=p.objective).witness
 
 
 @dataclass
@@ -234,7 +274,7 @@ class Outcome:
     strategy: str
     best: Witness | None = None
     proven_upper: Fraction | None = None
-    closed: bool = False
+    closed: bool = False  # with an objective other than the ratio: the best value is the proven maximum
     evaluations: int = 0
     seconds: float = 0.0
     found_at: float = 0.0  # seconds from the start to the best witness
@@ -243,6 +283,18 @@ class Outcome:
     @property
     def best_ratio(self) -> Fraction:
         return self.best.ratio if self.best else Fraction(0)
+
+    @property
+    def objective(self) -> str:
+        """What was maximised: ``ratio``, or the objective the best witness records."""
+        return self.best.objective if self.best is not None and self.best.objective else "ratio"
+
+    @property
+    def best_value(self) -> Fraction | int:
+        """The maximised quantity of the best witness: its ratio, or its objective value."""
+        if self.best is not None and self.best.objective:
+            return self.best.objective_value
+        return self.best_ratio
 
     @property
     def proof_status(self) -> str:
@@ -278,8 +330,12 @@ class Tracker:
         return self.budget.remaining()
 
     def offer(self, outputs: tuple[int, ...], ratio: Fraction | None = None) -> Fraction:
-        """Evaluate ``outputs`` (unless its ratio is given) and keep it if it is a strict improvement."""
+        """Evaluate ``outputs`` (unless its ratio is given) and keep it if it is a strict improvement.
+        With an objective other than the ratio, ``ratio`` is not used: see :meth:`offer_value`."""
         outputs = tuple(outputs)
+        if self.evaluator.problem.objective != "ratio":
+            value = self.offer_value(outputs)
+            return Fraction(-1 if value is None else value)
         if ratio is None:
             ratio = self.evaluator.ratio(outputs)[0]
         if outputs in self.evaluator.never_ends:  # no true TEL: a liveness witness (kept apart), not a ratio
@@ -293,6 +349,32 @@ class Tracker:
             if self.on_improve:
                 self.on_improve(w, self.strategy)
         return ratio
+
+    def offer_value(self, outputs: tuple[int, ...], value: int | None = None) -> int | None:
+        """Objective search: evaluate ``outputs`` (unless ``value`` is given) and keep it if its objective value
+        strictly beats the best; the witness is certified on the reference engine, which must give the same
+        value. Returns the value (``None``: the run never ends within the extended limit)."""
+        outputs = tuple(outputs)
+        self.evaluator.evaluations += value is None
+        if value is None:
+            value = self.evaluator.value(outputs)
+        if value is None:
+            return None
+        if self.best is None or value > self.best.objective_value:
+            w = self.evaluator.witness(outputs)
+            if w.objective_value != value:
+                raise AssertionError(f"fast {self.evaluator.problem.objective} {value} disagrees with the reference "
+                                     f"engine's {w.objective_value} for {outputs}")
+            self.best = w
+            self.found_at = time.perf_counter() - self.began
+            if self.on_improve:
+                self.on_improve(w, self.strategy)
+        return value
+
+    @property
+    def best_value(self) -> int:
+        """Objective search: the best value so far (-1 before any)."""
+        return -1 if self.best is None else self.best.objective_value
 
     def outcome(self, **kw) -> Outcome:
         kw.setdefault("evaluations", self.evaluator.evaluations)

@@ -1,7 +1,9 @@
 """Exhaustive enumeration of every ``o ∈ Π_j [l_j, u_j]``: the oracle the other strategies are checked against.
 
 ALG's TEL comes from the fast engine's batch API in chunks; the benchmark is memoised by multiset. When the
-enumeration finishes, the best ratio is the exact maximum of the configuration (``closed``).
+enumeration finishes, the best ratio is the exact maximum of the configuration (``closed``). With an objective
+other than the ratio (``Problem.objective``) the fast engine gives every vector's value in the same chunks, no
+benchmark is computed but for the witnesses, and the best value found is the exact maximum.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ def search_exhaustive(problem: Problem, *, cache: BenchmarkMemo | None = None, b
     tracker = Tracker(evaluator, "exhaustive", budget, on_improve)
     ranges = [range(r.l, r.u + 1) for r in problem.config.requests]
     space = itertools.product(*ranges)
+    if problem.objective != "ratio":
+        return _exhaustive_objective(problem, evaluator, tracker, space)
     best = Fraction(0)
     while True:
         chunk = list(itertools.islice(space, CHUNK))
@@ -36,6 +40,21 @@ def search_exhaustive(problem: Problem, *, cache: BenchmarkMemo | None = None, b
             ratio = Fraction(alg, bench)
             if ratio > best:
                 best = tracker.offer(outputs, ratio)
+        if tracker.out_of_time():
+            return tracker.outcome(notes=[f"budget ran out after {evaluator.evaluations} of "
+                                          f"{problem.space_size} output vectors"])
+
+
+def _exhaustive_objective(problem: Problem, evaluator: Evaluator, tracker: Tracker, space) -> Outcome:
+    best = -1
+    while True:
+        chunk = list(itertools.islice(space, CHUNK))
+        if not chunk:
+            return tracker.outcome(closed=True)
+        for outputs, value in zip(chunk, evaluator.values(chunk), strict=True):
+            evaluator.evaluations += 1
+            if value is not None and value > best:
+                best = tracker.offer_value(outputs, value)
         if tracker.out_of_time():
             return tracker.outcome(notes=[f"budget ran out after {evaluator.evaluations} of "
                                           f"{problem.space_size} output vectors"])

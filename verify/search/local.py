@@ -17,6 +17,9 @@ Every ratio the search reports is exact and certified (:class:`~verify.search.ba
 decides where to look. With benchmark ``hsf`` the proxy *is* the ratio; for the H-SF policy against OPT it is 1
 everywhere, so every neighbour is scored exactly. Deterministic for a given seed. Finds good instances fast;
 proves nothing.
+
+With an objective other than the ratio (``Problem.objective``) the climb scores each vector by that exact
+integer (fast engine, no proxy) and every improvement of it is certified.
 """
 
 from __future__ import annotations
@@ -41,11 +44,14 @@ class _Scores:
     def __init__(self, evaluator: Evaluator) -> None:
         self.evaluator = evaluator
         problem = evaluator.problem
+        self.objective = problem.objective != "ratio"
         self.all_exact = problem.benchmark == "opt" and problem.policy == "hsf"
-        self.hsf = None if self.all_exact else Configuration.build(problem.config, "hsf")
+        self.hsf = None if self.all_exact or self.objective else Configuration.build(problem.config, "hsf")
 
     def __call__(self, rows: list[tuple[int, ...]]) -> list[Fraction]:
         ev = self.evaluator
+        if self.objective:  # the exact objective value; a run that never ends scores -1
+            return [Fraction(-1 if v is None else v) for v in ev.values(rows)]
         if self.all_exact:
             return [ev.ratio(row)[0] for row in rows]
         alg = ev.alg_tels(rows)
@@ -105,7 +111,11 @@ def search_local(problem: Problem, *, cache: BenchmarkMemo | None = None, budget
             current, current_score = rows[k], scores[k]
             # H-SF may miss OPT by a few per cent exactly where the ratio peaks, so every step near the top
             # gets its exact ratio (>= the proxy), not only the proxy's local maxima
-            if current not in offered and current_score >= EXACT_WITHIN * tracker.best.ratio:
+            if score.objective:
+                if current_score > tracker.best_value:
+                    tracker.offer_value(current, int(current_score))
+                    offered.add(current)
+            elif current not in offered and current_score >= EXACT_WITHIN * tracker.best.ratio:
                 tracker.offer(current)
                 offered.add(current)
             continue
@@ -120,6 +130,8 @@ def search_local(problem: Problem, *, cache: BenchmarkMemo | None = None, budget
             current = tuple(c)
         current_score = score([current])[0]
         scored += 1
+        if score.objective and current_score > tracker.best_value:  # a kick may land above the best
+            tracker.offer_value(current, int(current_score))
     return tracker.outcome(evaluations=scored, notes=[f"{scored} output vectors scored, {len(offered)} exact ratios, "
                                                       f"{kicks} kicks"])
 

@@ -35,14 +35,17 @@ class Grid:
                 yield uniform_instance(M, s, l, u, [l] * n)
 
 
-def cell_name(config: Instance, policy: str | PolicySpec, options: dict | None = None) -> str:
-    """``<policy>[-<key>=<value>...]-n<n>-M<M>-s<s>-l<l>-u<u>``: every option in effect that differs from the
-    policy's default is part of the name, so that searches differing only in a reading never share files.
-    (No option given: no option named, even for a user scheduler.)"""
+def cell_name(config: Instance, policy: str | PolicySpec, options: dict | None = None,
+              objective: str = "ratio") -> str:
+    """``<policy>[-<key>=<value>...]-n<n>-M<M>-s<s>-l<l>-u<u>[-<objective>]``: every option in effect that
+    differs from the policy's default is part of the name, and so is an objective other than the ratio, so that
+    searches differing only in a reading or an objective never share files. (No option given: no option
+    named, even for a user scheduler.)"""
     r = config.requests[0]
     spec = PolicySpec.parse(policy, options)
     named = "".join(f"-{k}={_slug(v)}" for k, v in sorted(spec.non_default().items())) if spec.given else ""
-    return f"{spec.name.replace(':', '.')}{named}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}"
+    suffix = "" if objective == "ratio" else f"-{objective}"
+    return f"{spec.name.replace(':', '.')}{named}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}{suffix}"
 
 
 def _slug(value) -> str:
@@ -74,7 +77,7 @@ class SearchReport:
     @property
     def best(self) -> CellResult | None:
         found = [c for c in self.cells if c.outcome.best is not None]
-        return max(found, key=lambda c: c.outcome.best_ratio, default=None)
+        return max(found, key=lambda c: (c.outcome.best_value, c.outcome.best_ratio), default=None)
 
 
 class WitnessSink:
@@ -132,7 +135,7 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
     try:
         for problem in problems:
             cell_began = time.perf_counter()
-            sink = WitnessSink(out, cell_name(problem.config, problem.spec))
+            sink = WitnessSink(out, cell_name(problem.config, problem.spec, None, problem.objective))
             problem = problem.with_liveness_sink(sink.liveness)
             stale = cell_files(out, sink.cell)
             for path in stale:  # an earlier run's witnesses of this cell must not mix with this run's
@@ -143,14 +146,16 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
             def on_improve(w: Witness, strat: str, sink=sink) -> None:
                 sink(w, strat)
                 if progress:
-                    progress(f"[{sink.cell}] {strat}: best ratio {format_ratio(w.ratio)} = {float(w.ratio):.4f}  "
+                    value = f"best {w.objective} {w.objective_value}, ratio" if w.objective else "best ratio"
+                    progress(f"[{sink.cell}] {strat}: {value} {format_ratio(w.ratio)} = {float(w.ratio):.4f}  "
                              f"elapsed {time.perf_counter() - began:.1f}s")
 
             outcome = run_search(problem, strategy, budget=budget, seed=seed, on_improve=on_improve, start=start)
             report.cells.append(CellResult(problem, outcome, sink.best_path, sink.liveness_witness,
                                            sink.liveness_path))
             if progress:
-                progress(f"[{sink.cell}] done: {outcome.proof_status}, best {format_ratio(outcome.best_ratio)}")
+                value = (f"{outcome.objective} {outcome.best_value}, ratio " if outcome.objective != "ratio" else "")
+                progress(f"[{sink.cell}] done: {outcome.proof_status}, best {value}{format_ratio(outcome.best_ratio)}")
                 if sink.liveness_witness is not None:
                     progress(f"[{sink.cell}] LIVENESS: {describe_liveness(sink.liveness_witness)}; witness "
                              f"{sink.liveness_path}")
