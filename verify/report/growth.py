@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Any
 
 from models.instance import Instance, uniform_instance
-from models.witness import Witness
+from models.witness import LivenessWitness, Witness
 from verify.report.growth_fit import GrowthVerdict, growth_verdict, saturation
 from verify.report.sweep import READINGS
 
@@ -378,9 +378,45 @@ class GrowthStudy:
     brackets: dict[tuple[str, Fraction], Bracket] = field(default_factory=dict)
     seconds: float = 0.0
     bracket_seconds: float = 0.0
+    # per cell that met a vector unfinished at the round limit: its first such vector, certified
+    liveness: list[tuple[GrowthCell, LivenessWitness]] = field(default_factory=list)
+    liveness_failures: list[str] = field(default_factory=list)  # vectors the reference engine did finish
 
     def labels(self) -> list[str]:
         return [lab for lab in self.config.labels if any(r.cell.label == lab for r in self.results)]
+
+
+LIVENESS_MAX = 400
+"""Most liveness witnesses a study certifies (one per cell, the cells with the smallest n·u first)."""
+
+
+def certify_cell_liveness(result: GrowthResult) -> tuple[GrowthCell, LivenessWitness | None, str | None]:
+    """The first vector of ``result`` that the fast engine left unfinished, certified on the reference engine
+    as a liveness witness (picklable: runs in a worker). ``(cell, witness, None)``, or ``(cell, None, error)``
+    when the reference engine finishes it (the engines disagree: reported, not hidden)."""
+    from verify.search import Problem
+    from verify.search.families import certify_family_liveness
+
+    cell = result.cell
+    policy, options = LABELS[cell.label]
+    problem = Problem(cell.instance(), policy, dict(options), cell.benchmark)
+    try:
+        return cell, certify_family_liveness(problem, result.liveness[0]), None
+    except AssertionError as exc:
+        return cell, None, str(exc)
+
+
+def certify_liveness_results(results: list[GrowthResult], workers: int = 1,
+                             limit: int = LIVENESS_MAX) -> tuple[list[tuple[GrowthCell, LivenessWitness]], list[str]]:
+    """Certify one liveness witness per cell that met one (at most ``limit``, smallest n·u first)."""
+    todo = sorted((r for r in results if r.liveness), key=lambda r: (r.cell.n * r.cell.u, r.cell.label, r.cell.k,
+                                                                   r.cell.M, r.cell.s))[:limit]
+    if workers == 1 or len(todo) < 4:
+        got = [certify_cell_liveness(r) for r in todo]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            got = list(pool.map(certify_cell_liveness, todo))
+    return [(c, w) for c, w, _ in got if w is not None], [e for _, w, e in got if w is None]
 
 
 def run_study(cfg: GrowthConfig, progress: Callable[[str], None] | None = None) -> GrowthStudy:
@@ -403,6 +439,11 @@ def run_study(cfg: GrowthConfig, progress: Callable[[str], None] | None = None) 
     searched = time.perf_counter() - began
     study = GrowthStudy(cfg, results, verdicts(results, cfg.labels, "hsf"), verdicts(results, cfg.labels, "opt"),
                         seconds=searched)
+    if any(r.liveness for r in results):
+        if progress:
+            progress(f"certifying liveness witnesses of {sum(bool(r.liveness) for r in results)} cell(s) "
+                     f"(at most {LIVENESS_MAX}) on the reference engine ...")
+        study.liveness, study.liveness_failures = certify_liveness_results(results, workers)
     if cfg.bracket_timeout > 0:
         t0 = time.perf_counter()
         for label in cfg.labels:

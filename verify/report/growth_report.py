@@ -53,7 +53,41 @@ def save_growth_witnesses(study: GrowthStudy, out: Path) -> dict[tuple[str, str,
                             f"-s{c.s}.json")
                     save_witness(w.result.witness, out / name)
                     names[(label, bench, a, n)] = name
+    for cell, lw in study.liveness:
+        name = liveness_name(cell)
+        save_witness(lw, out / name)
+        names[("liveness", cell)] = name
     return names
+
+
+def liveness_name(cell) -> str:
+    """The file of a cell's liveness witness (replay: ``kvsched replay FILE``)."""
+    a = cell.alpha
+    return (f"witnesses/liveness-{_slug(cell.label)}-{cell.benchmark}-a{a.numerator}-{a.denominator}-n{cell.n}"
+            f"-M{cell.M}-s{cell.s}.json")
+
+
+def liveness_lines(study: GrowthStudy, names: dict) -> list[str]:
+    """The liveness witnesses of the study as a Markdown table (one per cell that met one)."""
+    if not study.liveness and not study.liveness_failures:
+        return []
+    cells = sum(bool(r.liveness) for r in study.results)
+    L = ["### Liveness witnesses", "",
+         f"{len(study.liveness)} certified liveness witness(es), one per cell that met a vector unfinished at the "
+         f"round limit ({cells} such cell(s)): each re-run on the reference engine, unfinished after the stated "
+         "limit. Replay: `kvsched replay FILE`. Under these readings MODEL.md gives no liveness guarantee; a "
+         "liveness witness is a finding about the reading, not a ratio.", "",
+         "| policy | alpha | n | M | s | o | round limit | unfinished jobs | witness |", "|---|---|---|---|---|---|---|---|---|"]
+    for cell, lw in study.liveness:
+        o = list(lw.instance.outputs)
+        shown = o if len(o) <= 16 else o[:16] + ["..."]
+        name = names.get(("liveness", cell))
+        L.append(f"| {cell.label} | {cell.alpha} | {cell.n} | {cell.M} | {cell.s} | {shown} | {lw.round_limit} | "
+                 f"{len(lw.unfinished)} | {f'[file]({name})' if name else '-'} |")
+    if study.liveness_failures:
+        L += ["", f"**{len(study.liveness_failures)} vector(s) the fast engine left unfinished were finished by the "
+              "reference engine** (an engine disagreement): " + "; ".join(study.liveness_failures[:3])]
+    return L + [""]
 
 
 def growth_markdown(study: GrowthStudy, names: dict, preset: str) -> list[str]:
@@ -86,6 +120,7 @@ def growth_markdown(study: GrowthStudy, names: dict, preset: str) -> list[str]:
               f"M={ex.cell.M}, s={ex.cell.s}, l={ex.cell.l}, u={ex.cell.u}, o = {list(ex.liveness[0])} "
               "(replay: `kvsched simulate` on that instance). Those vectors have no ratio and are skipped; "
               "MODEL.md gives this reading no liveness guarantee.", ""]
+    L += liveness_lines(study, names)
     L += ["### Growth verdicts", "", "| claim | benchmark | verdict | scope | could the rule have failed? |",
           "|---|---|---|---|---|"]
     for v in study.verdicts_hsf + study.verdicts_opt:

@@ -24,7 +24,8 @@ small steps and swaps; cheap at any n) for the rest of the budget.
 
 A run that reaches the engine's round limit (possible for A_min's most-progress and largest-lower-bound
 readings, which carry no liveness guarantee) is a **liveness witness**, not a ratio: it is kept in
-:attr:`FamilyReport.liveness` and skipped.
+:attr:`FamilyReport.liveness` and skipped; when the problem has an ``on_liveness`` callback (a campaign), the first
+such vector is certified on the reference engine (:func:`certify_family_liveness`) and handed to it.
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ from pathlib import Path
 import numpy as np
 
 from models.engine_fast import Configuration
-from models.witness import Witness
+from models.engine_reference import default_round_limit
+from models.witness import LivenessWitness, Witness
 from models.schedulers.interface import RoundLimitExceeded
+from verify.certify import certify_liveness
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 
@@ -262,6 +265,16 @@ def _sampled_neighbours(o: tuple[int, ...], lo: int, hi: int, rng: random.Random
     return sorted(rows)
 
 
+def certify_family_liveness(problem: Problem, outputs: tuple[int, ...]) -> LivenessWitness:
+    """A vector the fast engine left unfinished at the default round limit, certified as a liveness witness on
+    the reference engine (the same jobs unfinished after that limit; not extended, so ``tel`` is ``None``: a
+    run at n = 64, u = 256 costs the reference engine tens of seconds per limit). Raises ``AssertionError`` if
+    the reference engine finishes it (the engines disagree)."""
+    limit = default_round_limit(problem.config)
+    return certify_liveness(problem.config.with_outputs(tuple(outputs)), problem.policy, dict(problem.options),
+                            problem.benchmark, round_limit=limit, extended_limit=limit)
+
+
 class FastEvaluator(Evaluator):
     """An :class:`Evaluator` against H-SF whose witnesses carry the fast engine's integers, **not certified** on
     the reference engine (the engines are differential-tested to agree; certifying a witness whose TEL is in
@@ -331,6 +344,9 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     # re-runs the reference engine, which costs seconds at n = 64, u = 256
     for ratio, vec in sorted(cands, reverse=True)[: (1 if exact_all else 3)]:
         tracker.offer(vec, ratio if exact_all else None)
+    if problem.on_liveness is not None and scorer.liveness:
+        # the first vector that hit the round limit, certified and handed on (a campaign stores it)
+        problem.on_liveness(certify_family_liveness(problem, scorer.liveness[0]))
     if not cands:  # every family vector hit the round limit
         return tracker.outcome(evaluations=scorer.scored, notes=[f"{len(fam.liveness)} liveness witnesses"])
     current_ratio, current = max(cands)
@@ -372,5 +388,6 @@ def family_ratio_bound(report: FamilyReport) -> Fraction:
     return best.ratio if best is not None else Fraction(0)
 
 
-__all__ = ["FAMILIES", "FamilyBest", "FamilyReport", "ProxyScorer", "Shape", "evaluate_families",
+__all__ = ["FAMILIES", "FamilyBest", "FamilyReport", "ProxyScorer", "Shape", "certify_family_liveness",
+           "evaluate_families",
            "family_ratio_bound", "family_vectors", "search_families"]
