@@ -181,7 +181,7 @@ def check_long_short_large_n(points=((1, 4, 200, 1), (2, 8, 64, 2), (1, 16, 40, 
     ``(c, m, N, l)`` with ``K`` the integer nearest ``κ*·N``."""
     rows, ok = [], True
     for c_, m_, N_, l_ in points:
-        K_ = int(round(float(KAPPA_STAR.subs(m, m_)) * N_))
+        K_ = round(float(KAPPA_STAR.subs(m, m_)) * N_)
         inst = long_short_instance(c_, K_, N_, m_, l_)
         o = np.array([inst.outputs], dtype=np.int64)
         got = (int(Configuration.build(inst, "amax").tel_many(o)[0]), int(Configuration.build(inst, "hsf").tel_many(o)[0]))
@@ -303,10 +303,10 @@ def all_checks() -> list[CheckResult]:
     return checks
 
 
-OPEN = ("A_min (every reading): harmonic, geometric, long-short and equal with v < u have no closed form here; "
-        "their large-n values come from the growth study's exact simulations (see probe below)",
-        "A_min most-progress / largest-lower-bound: the equal family at M = u is a liveness witness from u = 16, "
-        "n = 3 on; no closed form for its TEL where it ends",
+OPEN = (("A_min (every reading): harmonic, geometric, long-short and equal with v < u have no closed form here; "
+        "their large-n values come from the growth study's exact simulations (see probe below)"),
+        ("A_min most-progress / largest-lower-bound: the equal family at M = u is a liveness witness from u = 16, "
+        "n = 3 on; no closed form for its TEL where it ends"),
         "fcfs-recompute (geometric, harmonic): no closed form here")
 
 __all__ = ["G_LS", "G_STAR", "KAPPA_STAR", "OPEN", "RATIO_LS", "TEL_AMAX_LS", "TEL_EQUAL_U", "TEL_HSF_LS",

@@ -6,7 +6,11 @@ from fractions import Fraction
 from models.witness import LivenessWitness, load_any_witness
 from verify.certify import replay
 from verify.report.growth import GrowthConfig, certify_cell_liveness, run_study
-from verify.report.growth_report import growth_markdown, liveness_name, save_growth_witnesses
+from verify.report.growth_report import (
+    growth_markdown,
+    liveness_name,
+    save_growth_witnesses,
+)
 
 # A_min most-progress at alpha = 1/8 (u = 16, l = 2), n = 3, M = u, s = 0: the equal family (16, 16, 16) never ends
 CFG = GrowthConfig("t", ("A_min most-progress", "A_min"), (3,), (3,), (Fraction(1),), ("0",), 16, 2.0, 0, 0.0, 0,
@@ -39,5 +43,5 @@ def test_an_engine_disagreement_is_reported_not_hidden():
     from dataclasses import replace
 
     finished = replace(r, liveness=((2, 2, 2),))
-    cell, w, err = certify_cell_liveness(finished)
+    _cell, w, err = certify_cell_liveness(finished)
     assert w is None and "finishes within" in err

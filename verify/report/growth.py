@@ -66,6 +66,9 @@ class GrowthConfig:
         Seconds of MILP per OPT bracket (0: no brackets).
     workers
         Worker processes (``0``: one per core).
+    strategy
+        The strategy of the cells against H-SF: ``"families"`` (default) or ``"targeted"`` (Hypothesis
+        ``target()`` seeded with the families, :mod:`verify.search.targeted`).
     """
 
     name: str
@@ -81,6 +84,7 @@ class GrowthConfig:
     exhaustive_max_space: int
     bracket_timeout: float
     workers: int = 0
+    strategy: str = "families"
 
 
 ALL_LABELS = tuple(label for label, _, _ in READINGS)
@@ -163,7 +167,7 @@ def growth_cells(cfg: GrowthConfig) -> list[GrowthCell]:
                     M = math.ceil(f * (s + u))
                     for label in cfg.labels:
                         if label != "H-SF":
-                            cells.append(GrowthCell(label, k, n, M, s, l, u, "hsf", cfg.budget))
+                            cells.append(GrowthCell(label, k, n, M, s, l, u, "hsf", cfg.budget, cfg.strategy))
                         if n <= cfg.opt_max_n:
                             space = (u - l + 1) ** n
                             strategy = "exhaustive" if space <= cfg.exhaustive_max_space else "families"
@@ -178,6 +182,7 @@ def run_growth_cell(cell: GrowthCell) -> GrowthResult:
     from verify.search import Problem
     from verify.search.exhaustive import search_exhaustive
     from verify.search.families import search_families
+    from verify.search.targeted import search_targeted
 
     began = time.perf_counter()
     policy, options = LABELS[cell.label]
@@ -190,6 +195,8 @@ def run_growth_cell(cell: GrowthCell) -> GrowthResult:
                 outcome = search_exhaustive(problem, budget=None)
             except RoundLimitExceeded:  # a liveness witness in the space: the families strategy skips those rows
                 outcome = None
+        if cell.strategy == "targeted":
+            outcome = search_targeted(problem, budget=cell.budget, seed=cell.seed, certified=cell.benchmark != "hsf")
         if outcome is None:
             outcome = search_families(problem, budget=cell.budget, seed=cell.seed, report=reports,
                                       certified=cell.benchmark != "hsf")
