@@ -80,3 +80,14 @@ def test_quasi_quadratic_detector():
 def test_probe_reports_a_conjecture_only():
     rows = gf.probe_amin_equal(cases=((8, 2),), n_range=(9, 40))
     assert len(rows) == 1 and "conjectured limit of the ratio 29/20" in rows[0]
+
+
+def test_growth_report_cites_the_closed_form_at_the_study_alphas():
+    from verify.report.growth import GrowthConfig, run_study
+    from verify.report.growth_report import closed_form_lines
+
+    cfg = GrowthConfig("t", ("A_max",), (1, 2), (4,), (Fraction(1),), ("0",), 8, 0.2, 0, 0.0, 0, 0.0, workers=1)
+    text = "\n".join(closed_form_lines(run_study(cfg)))
+    assert "alpha=1/2: 2.4305" in text and "alpha=1/4: 5.5192" in text and "golden ratio" in text
+    cfg_amin = GrowthConfig("t", ("A_min",), (1,), (4,), (Fraction(1),), ("0",), 8, 0.2, 0, 0.0, 0, 0.0, workers=1)
+    assert closed_form_lines(run_study(cfg_amin)) == []

@@ -175,9 +175,25 @@ def growth_markdown(study: GrowthStudy, names: dict, preset: str) -> list[str]:
         L += ["", "### Structured families (lower bounds)", "",
               "Each family's best vector is an instance of its configuration, so its exact ratio against H-SF is a "
               "lower bound on the worst ratio at that (n, alpha, M/(s+u), s). Best family per policy at the "
-              "largest n and smallest alpha swept:", ""] + fam_lines
+              "largest n and smallest alpha swept:", ""] + fam_lines + closed_form_lines(study)
     L += [""]
     return L
+
+
+def closed_form_lines(study: GrowthStudy) -> list[str]:
+    """The closed-form family of :mod:`proofs.growth_families` at the study's alphas: A_max's long-short family
+    at s = 0, M = c*u tends to g*(alpha) as n grows (a lower bound on A_max's worst ratio against H-SF there)."""
+    from proofs.growth_families import G_STAR, m
+
+    if "A_max" not in study.labels():
+        return []
+    alphas = sorted({r.cell.alpha for r in study.results if r.cell.label == "A_max"}, reverse=True)
+    vals = [f"alpha={a}: {float(G_STAR.subs(m, a.denominator)):.4f}" for a in alphas if a.numerator == 1]
+    return ["", "Closed form (`kvsched prove growth-families`, checked on both engines): A_max's long-short family "
+            "(c*K jobs of length u, then c*N*m of length l, s = 0, M = c*u, alpha = 1/m) has ratio against H-SF "
+            "R(K, N, m), exact at every n = c(K + N*m): A_max's worst ratio against H-SF in that regime is at least "
+            "R there, and R -> g*(alpha) for K ~ kappa* N as n grows (alpha*g* -> golden ratio as alpha -> 0): "
+            + ", ".join(vals) + "."]
 
 
 def _family_lines(study: GrowthStudy) -> list[str]:
