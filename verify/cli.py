@@ -542,7 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--instance", help="search this instance's configuration instead of a grid (its o is ignored)")
     p.add_argument("--benchmark", choices=BENCHMARKS, default="opt")
     p.add_argument("--strategy", choices=("z3", "exhaustive", "local", "hypothesis", "portfolio", "statespace",
-                                          "families"),
+                                          "families", "targeted"),
                    default="portfolio")
     p.add_argument("--budget", type=_seconds("--budget"), default=30.0, help="seconds per configuration")
     p.add_argument("--seed", type=int, default=0)
