@@ -44,8 +44,10 @@ whose pattern depends on divisibility of ``u``, ``l``, ``v`` and ``M``. :func:`p
 equal family with ``v = u/2 + 1`` for a quasi-quadratic pattern in n (period <= 8) on exact values: for some
 ``(u, l)`` one shows up (period 4, e.g. a conjectured limit 29/20 at ``u = 8, l = 2``), for others none does;
 that is an empirical pattern, reported as a conjecture, not a closed form. For the most-progress and
-largest-lower-bound readings the equal family at ``M = u`` does not even terminate from ``u = 16, n = 3`` on (a
-liveness witness, MODEL.md). Those families' exact values at large n come from the growth study's simulations,
+largest-lower-bound readings the equal family at ``M = u`` outlives the engine's default round limit from
+``u = 16, n = 3`` on (a liveness witness, MODEL.md) but is **not** stuck: :func:`classify_unfinished` finds no
+repeated state and the runs end at about twice the limit (:func:`check_equal_u_slow_not_stuck`); their ratios
+are real and large. Those families' exact values at large n come from the growth study's simulations,
 not from a formula. The existing :mod:`proofs.amax_family` (every ``o = l``, ratio → α⁻¹) is the other closed
 form of the project.
 """
@@ -59,10 +61,11 @@ import numpy as np
 import sympy as sp
 
 from models.engine_fast import Configuration
-from models.engine_reference import simulate
+from models.engine_reference import Execution, default_round_limit, simulate
 from models.instance import Instance, uniform_instance
 from models.schedulers import make_scheduler
 from proofs.bounds import AMAX_LOWER, AMAX_UPPER, CheckResult, alpha
+from verify.explore import state_key
 
 c, K, N, m, l = sp.symbols("c K N m l", positive=True, integer=True)
 i = sp.Symbol("i", positive=True, integer=True)
@@ -292,6 +295,46 @@ def probe_amin_equal(cases=((8, 2), (16, 2), (16, 4), (32, 4)), n_range: tuple[i
     return rows
 
 
+def classify_unfinished(inst: Instance, policy: str, factor: int = 16, **options) -> tuple:
+    """What a run that may outlive the default round limit does, on the reference engine, up to ``factor`` times
+    that limit: ``("ends", rounds, tel)``; ``("livelock", t0, period)`` when a round-start state
+    (:func:`verify.explore.state_key`: per job status, progress, revealed bound, run age, and the scheduler's own
+    state) repeats with no arrival pending — the run is then periodic and **never** ends, a proof; or
+    ``("unfinished", rounds)`` when neither happens within the bound (nothing proven)."""
+    limit = default_round_limit(inst) * factor
+    run = Execution(inst, make_scheduler(policy, inst, **options), round_limit=limit)
+    seen: dict[tuple, int] = {}
+    tel = 0
+    while not run.finished and run.t < limit:
+        key = state_key(run)
+        if key[0] == -1:  # time-invariant scheduler, no arrival pending: the key determines the future
+            if key in seen:
+                return ("livelock", seen[key], run.t - seen[key])
+            seen[key] = run.t
+        run.step()
+    if run.finished:
+        tel = simulate(inst, make_scheduler(policy, inst, **options), round_limit=limit).tel
+        return ("ends", run.t, tel)
+    return ("unfinished", run.t)
+
+
+def check_equal_u_slow_not_stuck(cases=((3, 16), (4, 16), (8, 16), (3, 32), (8, 32))) -> CheckResult:
+    """The equal family ``o = u`` at ``M = u``, ``s = 0``, ``l = 2`` under most-progress and largest-lower-bound:
+    every run ends (no livelock), the most-progress ones only after the default round limit; the exact ratios
+    against H-SF."""
+    rows, ok = [], True
+    for n_, u_ in cases:
+        inst = uniform_instance(u_, 0, 2, u_, [u_] * n_)
+        hsf = simulate(inst, make_scheduler("hsf", inst)).tel
+        for ev in ("most-progress", "largest-lower-bound"):
+            kind, rounds, tel = classify_unfinished(inst, "amin", eviction=ev)
+            ok &= kind == "ends" and (ev != "most-progress" or rounds > default_round_limit(inst))
+            rows.append(f"n={n_}, u={u_}, {ev}: {kind} after {rounds} rounds (default limit "
+                        f"{default_round_limit(inst)}), ratio vs H-SF {Fraction(tel, hsf)}")
+    return CheckResult("amin-equal-u under most-progress / largest-lower-bound: slow, not stuck (every run ends, "
+                       "most-progress only beyond the default round limit)", "proved" if ok else "failed", "; ".join(rows))
+
+
 def all_checks() -> list[CheckResult]:
     checks = [check_long_short().result(
                   f"amax-long-short closed forms TEL_Amax = {sp.factor(TEL_AMAX_LS)}, "
@@ -300,6 +343,7 @@ def all_checks() -> list[CheckResult]:
     checks += check_limits()
     checks.append(check_equal_u().result(
         f"amin-equal-u: TEL(A_min) = TEL(H-SF) = {sp.factor(TEL_EQUAL_U)} (n = cN + r) on both simulators"))
+    checks.append(check_equal_u_slow_not_stuck())
     return checks
 
 

@@ -91,3 +91,14 @@ def test_growth_report_cites_the_closed_form_at_the_study_alphas():
     assert "alpha=1/2: 2.4305" in text and "alpha=1/4: 5.5192" in text and "golden ratio" in text
     cfg_amin = GrowthConfig("t", ("A_min",), (1,), (4,), (Fraction(1),), ("0",), 8, 0.2, 0, 0.0, 0, 0.0, workers=1)
     assert closed_form_lines(run_study(cfg_amin)) == []
+
+
+def test_classify_unfinished_tells_slow_from_stuck():
+    from models.instance import uniform_instance
+
+    slow = uniform_instance(16, 0, 2, 16, [16] * 3)
+    kind, rounds, tel = gf.classify_unfinished(slow, "amin", eviction="most-progress")
+    assert kind == "ends" and rounds > 4 * 3 * 16 and tel > 0
+    assert gf.check_equal_u_slow_not_stuck(((3, 16),)).status == "proved"
+    # a bound too small to see the end: nothing proven
+    assert gf.classify_unfinished(slow, "amin", factor=1, eviction="most-progress")[0] == "unfinished"

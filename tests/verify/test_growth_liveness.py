@@ -12,7 +12,7 @@ from verify.report.growth_report import (
     save_growth_witnesses,
 )
 
-# A_min most-progress at alpha = 1/8 (u = 16, l = 2), n = 3, M = u, s = 0: the equal family (16, 16, 16) never ends
+# A_min most-progress at alpha = 1/8 (u = 16, l = 2), n = 3, M = u, s = 0: the equal family outlives the round limit
 CFG = GrowthConfig("t", ("A_min most-progress", "A_min"), (3,), (3,), (Fraction(1),), ("0",), 16, 2.0, 0, 0.0, 0,
                    0.0, workers=1)
 
@@ -24,7 +24,8 @@ def test_study_certifies_and_saves_liveness_witnesses(tmp_path):
     assert study.liveness_failures == []
     assert [c for c, _ in study.liveness] == live_cells
     cell, lw = study.liveness[0]
-    assert lw.unfinished and lw.tel is None and lw.options["eviction"] == "most-progress"
+    assert lw.unfinished and lw.options["eviction"] == "most-progress"
+    assert lw.tel is not None and lw.ratio > 1 and lw.extended_limit == 4 * lw.round_limit  # slow, not stuck
     assert replay(lw) == []
     names = save_growth_witnesses(study, tmp_path)
     name = names[("liveness", cell)]

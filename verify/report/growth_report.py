@@ -77,13 +77,19 @@ def liveness_lines(study: GrowthStudy, names: dict) -> list[str]:
          f"round limit ({cells} such cell(s)): each re-run on the reference engine, unfinished after the stated "
          "limit. Replay: `kvsched replay FILE`. Under these readings MODEL.md gives no liveness guarantee; a "
          "liveness witness is a finding about the reading, not a ratio.", "",
-         "| policy | alpha | n | M | s | o | round limit | unfinished jobs | witness |", "|---|---|---|---|---|---|---|---|---|"]
+         "A witness whose run ends within the extended limit carries its true TEL and exact ratio: such a run is "
+         "slow, not stuck, and its ratio (skipped by the search, which scores only runs within the limit) is a "
+         "lower bound on the worst ratio of its configuration too.", "",
+         "| policy | alpha | n | M | s | o | round limit | unfinished jobs | ends within | ratio | witness |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
     for cell, lw in study.liveness:
         o = list(lw.instance.outputs)
         shown = o if len(o) <= 16 else o[:16] + ["..."]
         name = names.get(("liveness", cell))
         L.append(f"| {cell.label} | {cell.alpha} | {cell.n} | {cell.M} | {cell.s} | {shown} | {lw.round_limit} | "
-                 f"{len(lw.unfinished)} | {f'[file]({name})' if name else '-'} |")
+                 f"{len(lw.unfinished)} | {'-' if lw.tel is None else lw.extended_limit} | "
+                 f"{'never within ' + str(lw.extended_limit) if lw.ratio is None else format_ratio(lw.ratio)} | "
+                 f"{f'[file]({name})' if name else '-'} |")
     if study.liveness_failures:
         L += ["", f"**{len(study.liveness_failures)} vector(s) the fast engine left unfinished were finished by the "
               "reference engine** (an engine disagreement): " + "; ".join(study.liveness_failures[:3])]

@@ -12,7 +12,7 @@ from verify.campaign.spec import Cell
 from verify.certify import replay
 from verify.report.from_db import report_from_db
 
-# A_min most-progress, every o = u = 16 at M = u: the equal family does not finish from n = 3 on
+# A_min most-progress, every o = u = 16 at M = u: the equal family outlives the default round limit from n = 3 on
 LIVE = Cell("amin", (("eviction", "most-progress"),), 3, 16, 0, 2, 16, "families", "hsf", 2.0, 0)
 # A_min default: has the liveness guarantee, so never a liveness witness
 SAFE = Cell("amin", (), 3, 16, 0, 2, 16, "families", "hsf", 2.0, 0)
@@ -23,7 +23,8 @@ def test_run_cell_reports_a_certified_liveness_witness():
     assert len(result["liveness"]) == 1
     w = LivenessWitness.from_dict(result["liveness"][0])
     assert w.policy == "amin" and w.options["eviction"] == "most-progress"
-    assert w.unfinished and w.tel is None and w.round_limit == 4 * 3 * 16
+    assert w.unfinished and w.round_limit == 4 * 3 * 16 and w.extended_limit == 4 * w.round_limit
+    assert w.tel is not None and w.tel > w.benchmark_tel  # it ends within the extended limit: a real ratio
     assert replay(w) == []
     assert run_cell(SAFE.params)["liveness"] == []
 
