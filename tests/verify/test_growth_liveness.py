@@ -46,3 +46,16 @@ def test_an_engine_disagreement_is_reported_not_hidden():
     finished = replace(r, liveness=((2, 2, 2),))
     _cell, w, err = certify_cell_liveness(finished)
     assert w is None and "finishes within" in err
+
+
+def test_slow_runs_are_scored_and_certified_with_the_limit_they_need():
+    from verify.report.growth import GrowthCell, certify_result, run_growth_cell
+
+    # A_min most-progress, n = 3, alpha = 1/16, M = u = 32: o = (32, 32, 32) ends after 795 rounds (limit 384)
+    # with ratio 763/64 against H-SF; scoring only runs within the default limit found 351/43 here
+    r = run_growth_cell(GrowthCell("A_min most-progress", 4, 3, 32, 0, 2, 32, "hsf", 2.0))
+    assert r.error is None and r.ratio >= Fraction(763, 64)
+    again = certify_result(r)
+    assert again.certified and again.witness.ratio == r.ratio
+    if r.ratio == Fraction(763, 64):
+        assert again.witness.round_limit is not None and again.witness.round_limit > 4 * 3 * 32

@@ -218,7 +218,7 @@ def certify_result(result: GrowthResult) -> GrowthResult:
     w = result.witness
     if w is None or result.certified:
         return result
-    again = certify(w.instance, w.policy, w.options, w.benchmark).witness
+    again = certify(w.instance, w.policy, w.options, w.benchmark, round_limit=w.round_limit).witness
     if (again.tel, again.benchmark_tel) != (w.tel, w.benchmark_tel):
         raise AssertionError(f"fast engine gave TEL {w.tel}/{w.benchmark_tel}, reference engine "
                              f"{again.tel}/{again.benchmark_tel} for {w.to_dict()}")

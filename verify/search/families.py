@@ -23,8 +23,9 @@ engine, certifies the best, and then climbs from it with a sampled neighbourhood
 small steps and swaps; cheap at any n) for the rest of the budget.
 
 A run that reaches the engine's round limit (possible for A_min's most-progress and largest-lower-bound
-readings, which carry no liveness guarantee) is a **liveness witness**, not a ratio: it is kept in
-:attr:`FamilyReport.liveness` and skipped; when the problem has an ``on_liveness`` callback (a campaign), the first
+readings, which carry no liveness guarantee) is a **liveness witness**: it is kept in
+:attr:`FamilyReport.liveness`, and re-run up to ``LIVENESS_CERT_EXTENSION`` times the limit; if it ends there
+(a slow run, not a stuck one: the usual case) its exact ratio is scored like any other, else it is skipped; when the problem has an ``on_liveness`` callback (a campaign), the first
 such vector is certified on the reference engine (:func:`certify_family_liveness`) and handed to it.
 """
 
@@ -164,7 +165,9 @@ class ProxyScorer:
         self.problem = problem
         self.alg = Configuration.build(problem.config, problem.policy, **problem.options)
         self.hsf = Configuration.build(problem.config, "hsf")
-        self.liveness: list[tuple[int, ...]] = []
+        self.liveness: list[tuple[int, ...]] = []  # unfinished at the default round limit
+        self.extended: set[tuple[int, ...]] = set()  # of those, the ones that end within the extended limit
+        self._alg_ext: Configuration | None = None
         self.scored = 0
 
     def __call__(self, rows: list[tuple[int, ...]]) -> list[tuple[int, int] | None]:
@@ -183,9 +186,31 @@ class ProxyScorer:
         except RoundLimitExceeded:
             if len(rows) == 1:
                 self.liveness.append(rows[0])
-                return [None]
+                return [self._extended_tel(rows[0])]
             mid = len(rows) // 2
             return self._alg(rows[:mid]) + self._alg(rows[mid:])
+
+
+    def _extended_tel(self, row: tuple[int, ...]) -> int | None:
+        """A row unfinished at the default limit, re-run up to ``LIVENESS_CERT_EXTENSION`` times it: its true
+        TEL if it ends there (a slow run is a real ratio, and often the worst), else ``None``."""
+        p = self.problem
+        if self._alg_ext is None:
+            limit = LIVENESS_CERT_EXTENSION * default_round_limit(p.config)
+            self._alg_ext = Configuration.build(p.config, p.policy, limit, **p.options)
+        try:
+            tel = self._alg_ext.run(tuple(row)).tel
+        except RoundLimitExceeded:
+            return None
+        self.extended.add(tuple(row))
+        return tel
+
+
+def prepare_offer(evaluator: Evaluator, scorer: ProxyScorer, outputs: tuple[int, ...]) -> None:
+    """Before a vector that needed more than the default round limit is offered to a tracker, let the
+    evaluator meet it (so that it certifies it with the extended limit it needs)."""
+    if tuple(outputs) in scorer.extended:
+        evaluator.alg_tel(tuple(outputs))
 
 
 @dataclass(frozen=True)
@@ -299,8 +324,9 @@ class FastEvaluator(Evaluator):
 
     def witness(self, outputs: tuple[int, ...]) -> Witness:
         p = self.problem
-        return Witness(p.config.with_outputs(outputs), p.policy, dict(p.options), self.alg_tel(outputs), "hsf",
-                       self.bench(outputs))
+        tel = self.alg_tel(outputs)
+        return Witness(p.config.with_outputs(outputs), p.policy, dict(p.options), tel, "hsf", self.bench(outputs),
+                       self.extended_limit if outputs in self.extended else None)
 
 
 NEIGHBOURS = 48
@@ -350,6 +376,7 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     # certify the best family vector (against OPT the best three: OPT may reorder them); each certification
     # re-runs the reference engine, which costs seconds at n = 64, u = 256
     for ratio, vec in sorted(cands, reverse=True)[: (1 if exact_all else 3)]:
+        prepare_offer(evaluator, scorer, vec)
         tracker.offer(vec, ratio if exact_all else None)
     if problem.on_liveness is not None and scorer.liveness:
         # the first vector that hit the round limit, certified and handed on (a campaign stores it)
@@ -375,6 +402,7 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
         current, current_ratio = rows[best_k], best_r
         last_gain = time.perf_counter()
     # certified once at the end: the reference engine costs far more than a fast-engine step at large n
+    prepare_offer(evaluator, scorer, current)
     tracker.offer(current, current_ratio if exact_all else None)
     best = fam.best
     notes = [f"{fam.vectors} family vectors scored, {steps} climbing steps, {scorer.scored} vectors scored"]

@@ -38,6 +38,7 @@ from verify.search.families import (
     Shape,
     certify_family_liveness,
     family_vectors,
+    prepare_offer,
 )
 
 MAX_EDITS = 8
@@ -130,6 +131,7 @@ def search_targeted(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     if problem.on_liveness is not None and scorer.liveness:
         problem.on_liveness(certify_family_liveness(problem, scorer.liveness[0]))
     if best[1] is not None:
+        prepare_offer(evaluator, scorer, best[1])
         tracker.offer(best[1], best[0] if problem.benchmark == "hsf" else None)
     notes = [(f"{scorer.scored} vectors scored in {started} Hypothesis batch(es) of at most {batch}, "
              f"{len(ranked)} family seeds scored, the best {len(seeds)} edited")]

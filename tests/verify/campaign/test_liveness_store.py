@@ -20,12 +20,16 @@ SAFE = Cell("amin", (), 3, 16, 0, 2, 16, "families", "hsf", 2.0, 0)
 
 def test_run_cell_reports_a_certified_liveness_witness():
     result = run_cell(LIVE.params)
-    assert len(result["liveness"]) == 1
-    w = LivenessWitness.from_dict(result["liveness"][0])
-    assert w.policy == "amin" and w.options["eviction"] == "most-progress"
-    assert w.unfinished and w.round_limit == 4 * 3 * 16 and w.extended_limit == 4 * w.round_limit
-    assert w.tel is not None and w.tel > w.benchmark_tel  # it ends within the extended limit: a real ratio
-    assert replay(w) == []
+    # the families strategy's first vector past the limit, and (when the best vector is one) the evaluator's own
+    assert 1 <= len(result["liveness"]) <= 2
+    for data in result["liveness"]:
+        w = LivenessWitness.from_dict(data)
+        assert w.policy == "amin" and w.options["eviction"] == "most-progress"
+        assert w.unfinished and w.round_limit == 4 * 3 * 16 and w.extended_limit >= 4 * w.round_limit
+        assert w.tel is not None and w.tel > w.benchmark_tel  # it ends within the extended limit: a real ratio
+        assert replay(w) == []
+    # the best witness is such a slow run, certified with the limit it needs
+    assert result["witness"]["round_limit"] is not None and result["best_ratio"] == "13/2"
     assert run_cell(SAFE.params)["liveness"] == []
 
 
@@ -37,9 +41,9 @@ def test_liveness_table_round_trip_and_report(tmp_path):
         assert db.record_result(conn, run_cell(cell.params))
     stored = db.liveness_witnesses(conn)
     conn.close()
-    assert [(cid, seq) for cid, seq, _ in stored] == [(LIVE.cell_id, 0)]
+    assert [cid for cid, _, _ in stored] == [LIVE.cell_id] * len(stored) and stored
     summary = report_from_db(path, tmp_path / "rep")
-    assert summary["liveness"] == 1
+    assert summary["liveness"] == len(stored)
     md = (tmp_path / "rep" / "report.md").read_text()
     assert "## Liveness witnesses" in md and LIVE.cell_id in md
     f = tmp_path / "rep" / "witnesses" / f"liveness-{LIVE.cell_id}-0.json"

@@ -52,4 +52,4 @@ def test_liveness_vector_handed_on():
     problem = Problem(uniform_instance(16, 0, 2, 16, [2] * 3), "amin", {"eviction": "most-progress"}, "hsf",
                       on_liveness=got.append)
     search_targeted(problem, budget=None, batch=50, certified=False)  # every family vector scored: no clock
-    assert len(got) == 1 and got[0].unfinished and got[0].round_limit == 4 * 3 * 16
+    assert 1 <= len(got) <= 2 and all(w.unfinished and w.round_limit == 4 * 3 * 16 and w.tel for w in got)
