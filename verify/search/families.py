@@ -42,8 +42,8 @@ import numpy as np
 
 from models.engine_fast import Configuration
 from models.engine_reference import default_round_limit
-from models.witness import LivenessWitness, Witness
 from models.schedulers.interface import RoundLimitExceeded
+from models.witness import LivenessWitness, Witness
 from verify.certify import certify_liveness
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
