@@ -338,11 +338,37 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 130 if report.interrupted else 0
 
 
+def cmd_prove_growth_families(args: argparse.Namespace) -> int:
+    """``kvsched prove growth-families``: the closed forms of :mod:`proofs.growth_families`, checked against
+    both simulators; exit 1 if any check fails."""
+    from proofs import growth_families
+
+    results = growth_families.all_checks()
+    probe = growth_families.probe_amin_equal()
+    if args.json:
+        print(json.dumps({"checks": [{"claim": r.claim, "status": r.status, "evidence": str(r.evidence)}
+                                     for r in results], "open": list(growth_families.OPEN), "probe": probe}))
+    else:
+        for r in results:
+            print(r)
+        print("not closed (stated, not hidden):")
+        for text in growth_families.OPEN:
+            print(f"  - {text}")
+        print("probe (empirical, a conjecture where it names a limit):")
+        for text in probe:
+            print(f"  - {text}")
+        print(f"{sum(r.status == 'proved' for r in results)} proved, {sum(r.status == 'failed' for r in results)} failed")
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
 def cmd_prove(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
     from proofs.memory_safety import prove_memory_safety
+
+    if args.property == "growth-families":
+        return cmd_prove_growth_families(args)
 
     options = _policy_options(args)
     make_scheduler(args.policy, _probe_instance(), **options)  # reject bad options first
@@ -697,7 +723,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(evictions + preemptions) of any one job; recomputed = the run's recomputed tokens "
                         "(exhaustive and local strategies)")
     p.add_argument("--strategy", choices=("z3", "exhaustive", "local", "hypothesis", "portfolio", "statespace",
-                                          "families"),
+                                          "families", "targeted"),
                    default="portfolio")
     p.add_argument("--budget", type=_seconds("--budget"), default=30.0, help="seconds per configuration")
     p.add_argument("--seed", type=int, default=0)
@@ -711,9 +737,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("bench", help="benchmarks: kvsched bench opt|engine|search|agreement [options]")
 
     p = sub.add_parser("prove", help="bounded Z3 proofs: kvsched prove memory-safety --policy amax --n 5 --u 6 --M 8..20")
-    p.add_argument("property", choices=("memory-safety", "liveness"),
+    p.add_argument("property", choices=("memory-safety", "liveness", "growth-families"),
                    help="liveness: every run finishes within max a + n max u (state graph, every o), and for the "
-                        "serving policies by max a + sum o; every prompt vector in --s^n (statespace only)")
+                        "serving policies by max a + sum o; every prompt vector in --s^n (statespace only); "
+                        "growth-families: closed forms of the growth study's families, checked on both simulators "
+                        "(ignores the other options except --json)")
     _add_policy_arguments(p)
     p.add_argument("--method", choices=("z3", "statespace"), default=None,
                    help="z3 (memory-safety default): symbolic unrolling; statespace (liveness): every reachable "

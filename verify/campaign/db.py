@@ -2,7 +2,10 @@
 
 ``cells`` holds one row per planned cell (primary key ``cell_id``), its status (``pending``, ``done``,
 ``failed``), attempts, best ratio, proof status, the best witness as replayable MODEL.md JSON and the error of a
-failed cell. ``witnesses`` holds every improving witness of every cell, in order. A database written by another
+failed cell. ``witnesses`` holds every improving witness of every cell, in order. ``liveness`` holds every
+liveness witness a cell certified (a run unfinished at its round limit, MODEL.md *Witness files*), in order; it
+is an additive table of schema version 1: a database written before it existed gets it when opened for
+writing, and a read-only reader treats its absence as "no liveness witnesses". A database written by another
 schema version is refused.
 """
 
@@ -88,7 +91,18 @@ def _open_versioned(path: str | Path, key: str, version: int, tables: list[str])
     return conn
 
 
+LIVENESS_TABLE = """CREATE TABLE IF NOT EXISTS liveness (
+            cell_id TEXT NOT NULL REFERENCES cells(cell_id), seq INTEGER NOT NULL, witness TEXT NOT NULL,
+            PRIMARY KEY (cell_id, seq))"""
+
+
 def open_db(path: str | Path) -> sqlite3.Connection:
+    conn = _open_db(path)
+    conn.execute(LIVENESS_TABLE)  # additive: also on a version-1 database written before the table existed
+    return conn
+
+
+def _open_db(path: str | Path) -> sqlite3.Connection:
     return open_versioned(path, "schema_version", SCHEMA_VERSION, [
         """CREATE TABLE cells (
             cell_id TEXT PRIMARY KEY, campaign TEXT NOT NULL, params TEXT NOT NULL,
@@ -156,7 +170,19 @@ def record_result(conn: sqlite3.Connection, result: dict) -> bool:
             return False
         conn.executemany("INSERT OR IGNORE INTO witnesses VALUES (?, ?, ?, ?)",
                          [(result["cell_id"], i, w["ratio"], json.dumps(w)) for i, w in enumerate(result["witnesses"])])
+        conn.executemany("INSERT OR IGNORE INTO liveness VALUES (?, ?, ?)",
+                         [(result["cell_id"], i, json.dumps(w)) for i, w in enumerate(result.get("liveness", ()))])
     return True
+
+
+def liveness_witnesses(conn: sqlite3.Connection) -> list[tuple[str, int, dict]]:
+    """Every stored liveness witness as ``(cell_id, seq, witness dict)``, by cell and order; none if the
+    database predates the ``liveness`` table."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "liveness" not in names:
+        return []
+    return [(cid, seq, json.loads(w)) for cid, seq, w in
+            conn.execute("SELECT cell_id, seq, witness FROM liveness ORDER BY cell_id, seq")]
 
 
 def record_failure(conn: sqlite3.Connection, cell_id: str, error: str) -> None:

@@ -28,7 +28,10 @@ def run_cell(params: dict) -> dict:
     cell = Cell.from_params(params)
     config = uniform_instance(cell.M, cell.s, cell.l, cell.u, [cell.l] * cell.n)
     witnesses: list[dict] = []
-    outcome = run_search(Problem(config, cell.policy, dict(cell.options), cell.benchmark), cell.strategy,
+    liveness: list[dict] = []  # liveness witnesses the search certified (runs unfinished at the round limit)
+    problem = Problem(config, cell.policy, dict(cell.options), cell.benchmark,
+                      on_liveness=lambda w: liveness.append(w.to_dict()))
+    outcome = run_search(problem, cell.strategy,
                          budget=cell.budget, seed=cell.seed, on_improve=lambda w, s: witnesses.append(w.to_dict()))
     return {
         "cell_id": cell.cell_id,
@@ -36,6 +39,7 @@ def run_cell(params: dict) -> dict:
         "proof": outcome.proof_status,
         "witness": outcome.best.to_dict() if outcome.best else None,
         "witnesses": witnesses,
+        "liveness": liveness,
         "evaluations": outcome.evaluations,
         "seconds": outcome.seconds,
         "worker_pid": os.getpid(),

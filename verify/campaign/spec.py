@@ -43,7 +43,7 @@ GROWTH_KEYS = {"k", "n", "M_factors", "s", "u_min"}
 GRID_KEYS = {"n": 1, "M": 1, "s": 0, "l": 1, "u": 1}
 POLICY_KEYS = {"policy", "options"}
 MAX_BUDGET = 10_000_000.0
-CAMPAIGN_STRATEGIES = ("exhaustive", "local", "hypothesis", "portfolio", "statespace", "z3", "families")
+CAMPAIGN_STRATEGIES = ("exhaustive", "local", "hypothesis", "portfolio", "statespace", "z3", "families", "targeted")
 
 
 class SpecError(ValueError):

@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from models.atomic import write_atomic
-from models.witness import Witness, save_witness
+from models.witness import LivenessWitness, Witness, save_witness
 from verify.campaign import db
 
 
@@ -26,6 +26,7 @@ def _report_from_db(db_path: str | Path, out: Path) -> dict:
     rows = conn.execute("SELECT cell_id, campaign, params, status, best_ratio, proof, witness, error, seconds "
                         "FROM cells ORDER BY campaign, params").fetchall()
     counts = db.status_counts(conn)
+    live = db.liveness_witnesses(conn)
     conn.close()
     lines = [f"# Campaign report: {db_path}", "",
              "Every ratio is TEL(policy) / TEL(benchmark), certified on the reference engine when the cell ran; "
@@ -49,7 +50,21 @@ def _report_from_db(db_path: str | Path, out: Path) -> dict:
     if worst:
         lines += ["", f"Worst ratio in the campaign: **{worst[0]}** ([witness]({worst[1]}), "
                   f"`kvsched replay {worst[1]}`)."]
+    if live:
+        lines += ["", "## Liveness witnesses", "",
+                  f"{len(live)} run(s) unfinished at their round limit (certified on the reference engine when the "
+                  "cell ran; MODEL.md: a finding about a reading without a liveness guarantee, not a ratio). "
+                  "Replay: `kvsched replay FILE`.", "",
+                  "| cell | policy | options | n | M | o | round limit | unfinished jobs | TEL within extended limit | witness |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for cell_id, seq, data in live:
+            lw = LivenessWitness.from_dict(data)
+            name = f"witnesses/liveness-{cell_id}-{seq}.json"
+            save_witness(lw, out / name)
+            lines.append(f"| {cell_id} | {lw.policy} | {json.dumps(lw.options)} | {lw.instance.n} | {lw.instance.M} | "
+                         f"{list(lw.instance.outputs)} | {lw.round_limit} | {len(lw.unfinished)} | "
+                         f"{lw.tel if lw.tel is not None else f'none within {lw.extended_limit}'} | [{name}]({name}) |")
     md = "\n".join(lines) + "\n"
     write_atomic(out / "report.md", md)
     write_atomic(out / "report.html", render_html(md, {}))
-    return {"cells": len(rows), "counts": counts, "worst": str(worst[0]) if worst else None}
+    return {"cells": len(rows), "counts": counts, "worst": str(worst[0]) if worst else None, "liveness": len(live)}

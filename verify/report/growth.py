@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Any
 
 from models.instance import Instance, uniform_instance
-from models.witness import Witness
+from models.witness import LivenessWitness, Witness
 from verify.report.growth_fit import GrowthVerdict, growth_verdict, saturation
 from verify.report.sweep import READINGS
 
@@ -66,6 +66,9 @@ class GrowthConfig:
         Seconds of MILP per OPT bracket (0: no brackets).
     workers
         Worker processes (``0``: one per core).
+    strategy
+        The strategy of the cells against H-SF: ``"families"`` (default) or ``"targeted"`` (Hypothesis
+        ``target()`` seeded with the families, :mod:`verify.search.targeted`).
     """
 
     name: str
@@ -81,6 +84,7 @@ class GrowthConfig:
     exhaustive_max_space: int
     bracket_timeout: float
     workers: int = 0
+    strategy: str = "families"
 
 
 ALL_LABELS = tuple(label for label, _, _ in READINGS)
@@ -163,7 +167,7 @@ def growth_cells(cfg: GrowthConfig) -> list[GrowthCell]:
                     M = math.ceil(f * (s + u))
                     for label in cfg.labels:
                         if label != "H-SF":
-                            cells.append(GrowthCell(label, k, n, M, s, l, u, "hsf", cfg.budget))
+                            cells.append(GrowthCell(label, k, n, M, s, l, u, "hsf", cfg.budget, cfg.strategy))
                         if n <= cfg.opt_max_n:
                             space = (u - l + 1) ** n
                             strategy = "exhaustive" if space <= cfg.exhaustive_max_space else "families"
@@ -178,6 +182,7 @@ def run_growth_cell(cell: GrowthCell) -> GrowthResult:
     from verify.search import Problem
     from verify.search.exhaustive import search_exhaustive
     from verify.search.families import search_families
+    from verify.search.targeted import search_targeted
 
     began = time.perf_counter()
     policy, options = LABELS[cell.label]
@@ -190,6 +195,8 @@ def run_growth_cell(cell: GrowthCell) -> GrowthResult:
                 outcome = search_exhaustive(problem, budget=None)
             except RoundLimitExceeded:  # a liveness witness in the space: the families strategy skips those rows
                 outcome = None
+        if cell.strategy == "targeted":
+            outcome = search_targeted(problem, budget=cell.budget, seed=cell.seed, certified=cell.benchmark != "hsf")
         if outcome is None:
             outcome = search_families(problem, budget=cell.budget, seed=cell.seed, report=reports,
                                       certified=cell.benchmark != "hsf")
@@ -211,7 +218,7 @@ def certify_result(result: GrowthResult) -> GrowthResult:
     w = result.witness
     if w is None or result.certified:
         return result
-    again = certify(w.instance, w.policy, w.options, w.benchmark).witness
+    again = certify(w.instance, w.policy, w.options, w.benchmark, round_limit=w.round_limit).witness
     if (again.tel, again.benchmark_tel) != (w.tel, w.benchmark_tel):
         raise AssertionError(f"fast engine gave TEL {w.tel}/{w.benchmark_tel}, reference engine "
                              f"{again.tel}/{again.benchmark_tel} for {w.to_dict()}")
@@ -378,9 +385,45 @@ class GrowthStudy:
     brackets: dict[tuple[str, Fraction], Bracket] = field(default_factory=dict)
     seconds: float = 0.0
     bracket_seconds: float = 0.0
+    # per cell that met a vector unfinished at the round limit: its first such vector, certified
+    liveness: list[tuple[GrowthCell, LivenessWitness]] = field(default_factory=list)
+    liveness_failures: list[str] = field(default_factory=list)  # vectors the reference engine did finish
 
     def labels(self) -> list[str]:
         return [lab for lab in self.config.labels if any(r.cell.label == lab for r in self.results)]
+
+
+LIVENESS_MAX = 400
+"""Most liveness witnesses a study certifies (one per cell, the cells with the smallest n·u first)."""
+
+
+def certify_cell_liveness(result: GrowthResult) -> tuple[GrowthCell, LivenessWitness | None, str | None]:
+    """The first vector of ``result`` that the fast engine left unfinished, certified on the reference engine
+    as a liveness witness (picklable: runs in a worker). ``(cell, witness, None)``, or ``(cell, None, error)``
+    when the reference engine finishes it (the engines disagree: reported, not hidden)."""
+    from verify.search import Problem
+    from verify.search.families import certify_family_liveness
+
+    cell = result.cell
+    policy, options = LABELS[cell.label]
+    problem = Problem(cell.instance(), policy, dict(options), cell.benchmark)
+    try:
+        return cell, certify_family_liveness(problem, result.liveness[0]), None
+    except AssertionError as exc:
+        return cell, None, str(exc)
+
+
+def certify_liveness_results(results: list[GrowthResult], workers: int = 1,
+                             limit: int = LIVENESS_MAX) -> tuple[list[tuple[GrowthCell, LivenessWitness]], list[str]]:
+    """Certify one liveness witness per cell that met one (at most ``limit``, smallest n·u first)."""
+    todo = sorted((r for r in results if r.liveness), key=lambda r: (r.cell.n * r.cell.u, r.cell.label, r.cell.k,
+                                                                   r.cell.M, r.cell.s))[:limit]
+    if workers == 1 or len(todo) < 4:
+        got = [certify_cell_liveness(r) for r in todo]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            got = list(pool.map(certify_cell_liveness, todo))
+    return [(c, w) for c, w, _ in got if w is not None], [e for _, w, e in got if w is None]
 
 
 def run_study(cfg: GrowthConfig, progress: Callable[[str], None] | None = None) -> GrowthStudy:
@@ -403,6 +446,11 @@ def run_study(cfg: GrowthConfig, progress: Callable[[str], None] | None = None) 
     searched = time.perf_counter() - began
     study = GrowthStudy(cfg, results, verdicts(results, cfg.labels, "hsf"), verdicts(results, cfg.labels, "opt"),
                         seconds=searched)
+    if any(r.liveness for r in results):
+        if progress:
+            progress(f"certifying liveness witnesses of {sum(bool(r.liveness) for r in results)} cell(s) "
+                     f"(at most {LIVENESS_MAX}) on the reference engine ...")
+        study.liveness, study.liveness_failures = certify_liveness_results(results, workers)
     if cfg.bracket_timeout > 0:
         t0 = time.perf_counter()
         for label in cfg.labels:

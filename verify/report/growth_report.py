@@ -53,7 +53,47 @@ def save_growth_witnesses(study: GrowthStudy, out: Path) -> dict[tuple[str, str,
                             f"-s{c.s}.json")
                     save_witness(w.result.witness, out / name)
                     names[(label, bench, a, n)] = name
+    for cell, lw in study.liveness:
+        name = liveness_name(cell)
+        save_witness(lw, out / name)
+        names[("liveness", cell)] = name
     return names
+
+
+def liveness_name(cell) -> str:
+    """The file of a cell's liveness witness (replay: ``kvsched replay FILE``)."""
+    a = cell.alpha
+    return (f"witnesses/liveness-{_slug(cell.label)}-{cell.benchmark}-a{a.numerator}-{a.denominator}-n{cell.n}"
+            f"-M{cell.M}-s{cell.s}.json")
+
+
+def liveness_lines(study: GrowthStudy, names: dict) -> list[str]:
+    """The liveness witnesses of the study as a Markdown table (one per cell that met one)."""
+    if not study.liveness and not study.liveness_failures:
+        return []
+    cells = sum(bool(r.liveness) for r in study.results)
+    L = ["### Liveness witnesses", "",
+         f"{len(study.liveness)} certified liveness witness(es), one per cell that met a vector unfinished at the "
+         f"round limit ({cells} such cell(s)): each re-run on the reference engine, unfinished after the stated "
+         "limit. Replay: `kvsched replay FILE`. Under these readings MODEL.md gives no liveness guarantee; a "
+         "liveness witness is a finding about the reading, not a ratio.", "",
+         "A witness whose run ends within the extended limit carries its true TEL and exact ratio: such a run is "
+         "slow, not stuck, and its ratio (skipped by the search, which scores only runs within the limit) is a "
+         "lower bound on the worst ratio of its configuration too.", "",
+         "| policy | alpha | n | M | s | o | round limit | unfinished jobs | ends within | ratio | witness |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for cell, lw in study.liveness:
+        o = list(lw.instance.outputs)
+        shown = o if len(o) <= 16 else o[:16] + ["..."]
+        name = names.get(("liveness", cell))
+        L.append(f"| {cell.label} | {cell.alpha} | {cell.n} | {cell.M} | {cell.s} | {shown} | {lw.round_limit} | "
+                 f"{len(lw.unfinished)} | {'-' if lw.tel is None else lw.extended_limit} | "
+                 f"{'never within ' + str(lw.extended_limit) if lw.ratio is None else format_ratio(lw.ratio)} | "
+                 f"{f'[file]({name})' if name else '-'} |")
+    if study.liveness_failures:
+        L += ["", f"**{len(study.liveness_failures)} vector(s) the fast engine left unfinished were finished by the "
+              "reference engine** (an engine disagreement): " + "; ".join(study.liveness_failures[:3])]
+    return L + [""]
 
 
 def growth_markdown(study: GrowthStudy, names: dict, preset: str) -> list[str]:
@@ -86,6 +126,7 @@ def growth_markdown(study: GrowthStudy, names: dict, preset: str) -> list[str]:
               f"M={ex.cell.M}, s={ex.cell.s}, l={ex.cell.l}, u={ex.cell.u}, o = {list(ex.liveness[0])} "
               "(replay: `kvsched simulate` on that instance). Those vectors have no ratio and are skipped; "
               "MODEL.md gives this reading no liveness guarantee.", ""]
+    L += liveness_lines(study, names)
     L += ["### Growth verdicts", "", "| claim | benchmark | verdict | scope | could the rule have failed? |",
           "|---|---|---|---|---|"]
     for v in study.verdicts_hsf + study.verdicts_opt:
@@ -140,9 +181,25 @@ def growth_markdown(study: GrowthStudy, names: dict, preset: str) -> list[str]:
         L += ["", "### Structured families (lower bounds)", "",
               "Each family's best vector is an instance of its configuration, so its exact ratio against H-SF is a "
               "lower bound on the worst ratio at that (n, alpha, M/(s+u), s). Best family per policy at the "
-              "largest n and smallest alpha swept:", ""] + fam_lines
+              "largest n and smallest alpha swept:", ""] + fam_lines + closed_form_lines(study)
     L += [""]
     return L
+
+
+def closed_form_lines(study: GrowthStudy) -> list[str]:
+    """The closed-form family of :mod:`proofs.growth_families` at the study's alphas: A_max's long-short family
+    at s = 0, M = c*u tends to g*(alpha) as n grows (a lower bound on A_max's worst ratio against H-SF there)."""
+    from proofs.growth_families import G_STAR, m
+
+    if "A_max" not in study.labels():
+        return []
+    alphas = sorted({r.cell.alpha for r in study.results if r.cell.label == "A_max"}, reverse=True)
+    vals = [f"alpha={a}: {float(G_STAR.subs(m, a.denominator)):.4f}" for a in alphas if a.numerator == 1]
+    return ["", "Closed form (`kvsched prove growth-families`, checked on both engines): A_max's long-short family "
+            "(c*K jobs of length u, then c*N*m of length l, s = 0, M = c*u, alpha = 1/m) has ratio against H-SF "
+            "R(K, N, m), exact at every n = c(K + N*m): A_max's worst ratio against H-SF in that regime is at least "
+            "R there, and R -> g*(alpha) for K ~ kappa* N as n grows (alpha*g* -> golden ratio as alpha -> 0): "
+            + ", ".join(vals) + "."]
 
 
 def _family_lines(study: GrowthStudy) -> list[str]:

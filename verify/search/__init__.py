@@ -16,6 +16,7 @@ from verify.search.hypothesis_target import search_hypothesis
 from verify.search.local import search_local
 from verify.search.portfolio import search_portfolio
 from verify.search.statespace_search import search_statespace
+from verify.search.targeted import search_targeted
 from verify.search.z3_search import search_z3
 
 STRATEGIES: dict[str, Callable[..., Outcome]] = {
@@ -26,6 +27,7 @@ STRATEGIES: dict[str, Callable[..., Outcome]] = {
     "portfolio": search_portfolio,
     "statespace": search_statespace,
     "families": search_families,
+    "targeted": search_targeted,
 }
 STARTABLE = ("z3", "statespace", "local")  # the strategies that take a ``start`` output vector
 OBJECTIVE_STRATEGIES = ("exhaustive", "local")  # the strategies that maximise an objective other than the ratio

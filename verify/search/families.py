@@ -23,8 +23,10 @@ engine, certifies the best, and then climbs from it with a sampled neighbourhood
 small steps and swaps; cheap at any n) for the rest of the budget.
 
 A run that reaches the engine's round limit (possible for A_min's most-progress and largest-lower-bound
-readings, which carry no liveness guarantee) is a **liveness witness**, not a ratio: it is kept in
-:attr:`FamilyReport.liveness` and skipped.
+readings, which carry no liveness guarantee) is a **liveness witness**: it is kept in
+:attr:`FamilyReport.liveness`, and re-run up to ``LIVENESS_CERT_EXTENSION`` times the limit; if it ends there
+(a slow run, not a stuck one: the usual case) its exact ratio is scored like any other, else it is skipped; when the problem has an ``on_liveness`` callback (a campaign), the first
+such vector is certified on the reference engine (:func:`certify_family_liveness`) and handed to it.
 """
 
 from __future__ import annotations
@@ -39,8 +41,10 @@ from pathlib import Path
 import numpy as np
 
 from models.engine_fast import Configuration
-from models.witness import Witness
+from models.engine_reference import default_round_limit
 from models.schedulers.interface import RoundLimitExceeded
+from models.witness import LivenessWitness, Witness
+from verify.certify import certify_liveness
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker, spends_budget
 
@@ -161,7 +165,9 @@ class ProxyScorer:
         self.problem = problem
         self.alg = Configuration.build(problem.config, problem.policy, **problem.options)
         self.hsf = Configuration.build(problem.config, "hsf")
-        self.liveness: list[tuple[int, ...]] = []
+        self.liveness: list[tuple[int, ...]] = []  # unfinished at the default round limit
+        self.extended: set[tuple[int, ...]] = set()  # of those, the ones that end within the extended limit
+        self._alg_ext: Configuration | None = None
         self.scored = 0
 
     def __call__(self, rows: list[tuple[int, ...]]) -> list[tuple[int, int] | None]:
@@ -180,9 +186,31 @@ class ProxyScorer:
         except RoundLimitExceeded:
             if len(rows) == 1:
                 self.liveness.append(rows[0])
-                return [None]
+                return [self._extended_tel(rows[0])]
             mid = len(rows) // 2
             return self._alg(rows[:mid]) + self._alg(rows[mid:])
+
+
+    def _extended_tel(self, row: tuple[int, ...]) -> int | None:
+        """A row unfinished at the default limit, re-run up to ``LIVENESS_CERT_EXTENSION`` times it: its true
+        TEL if it ends there (a slow run is a real ratio, and often the worst), else ``None``."""
+        p = self.problem
+        if self._alg_ext is None:
+            limit = LIVENESS_CERT_EXTENSION * default_round_limit(p.config)
+            self._alg_ext = Configuration.build(p.config, p.policy, limit, **p.options)
+        try:
+            tel = self._alg_ext.run(tuple(row)).tel
+        except RoundLimitExceeded:
+            return None
+        self.extended.add(tuple(row))
+        return tel
+
+
+def prepare_offer(evaluator: Evaluator, scorer: ProxyScorer, outputs: tuple[int, ...]) -> None:
+    """Before a vector that needed more than the default round limit is offered to a tracker, let the
+    evaluator meet it (so that it certifies it with the extended limit it needs)."""
+    if tuple(outputs) in scorer.extended:
+        evaluator.alg_tel(tuple(outputs))
 
 
 @dataclass(frozen=True)
@@ -262,6 +290,23 @@ def _sampled_neighbours(o: tuple[int, ...], lo: int, hi: int, rng: random.Random
     return sorted(rows)
 
 
+LIVENESS_CERT_EXTENSION = 4
+"""A vector unfinished at the default round limit is re-run on the reference engine up to this many times the
+limit: the A_min most-progress / largest-lower-bound runs the growth study meets mostly end there (at about
+twice the limit), so the witness then carries their true TEL and ratio."""
+
+
+def certify_family_liveness(problem: Problem, outputs: tuple[int, ...],
+                            extension: int = LIVENESS_CERT_EXTENSION) -> LivenessWitness:
+    """A vector the fast engine left unfinished at the default round limit, certified as a liveness witness on
+    the reference engine: the same jobs unfinished after that limit, and its true TEL and exact ratio if it
+    ends within ``extension`` times the limit (else ``tel`` is ``None``). Raises ``AssertionError`` if the
+    reference engine finishes it within the limit (the engines disagree)."""
+    limit = default_round_limit(problem.config)
+    return certify_liveness(problem.config.with_outputs(tuple(outputs)), problem.policy, dict(problem.options),
+                            problem.benchmark, round_limit=limit, extended_limit=extension * limit)
+
+
 class FastEvaluator(Evaluator):
     """An :class:`Evaluator` against H-SF whose witnesses carry the fast engine's integers, **not certified** on
     the reference engine (the engines are differential-tested to agree; certifying a witness whose TEL is in
@@ -279,8 +324,9 @@ class FastEvaluator(Evaluator):
 
     def witness(self, outputs: tuple[int, ...]) -> Witness:
         p = self.problem
-        return Witness(p.config.with_outputs(outputs), p.policy, dict(p.options), self.alg_tel(outputs), "hsf",
-                       self.bench(outputs))
+        tel = self.alg_tel(outputs)
+        return Witness(p.config.with_outputs(outputs), p.policy, dict(p.options), tel, "hsf", self.bench(outputs),
+                       self.extended_limit if outputs in self.extended else None)
 
 
 NEIGHBOURS = 48
@@ -331,7 +377,11 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     # certify the best family vector (against OPT the best three: OPT may reorder them); each certification
     # re-runs the reference engine, which costs seconds at n = 64, u = 256
     for ratio, vec in sorted(cands, reverse=True)[: (1 if exact_all else 3)]:
+        prepare_offer(evaluator, scorer, vec)
         tracker.offer(vec, ratio if exact_all else None)
+    if problem.on_liveness is not None and scorer.liveness:
+        # the first vector that hit the round limit, certified and handed on (a campaign stores it)
+        problem.on_liveness(certify_family_liveness(problem, scorer.liveness[0]))
     if not cands:  # every family vector hit the round limit
         return tracker.outcome(evaluations=scorer.scored, notes=[f"{len(fam.liveness)} liveness witnesses"])
     current_ratio, current = max(cands)
@@ -353,6 +403,7 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
         current, current_ratio = rows[best_k], best_r
         last_gain = time.perf_counter()
     # certified once at the end: the reference engine costs far more than a fast-engine step at large n
+    prepare_offer(evaluator, scorer, current)
     tracker.offer(current, current_ratio if exact_all else None)
     best = fam.best
     notes = [f"{fam.vectors} family vectors scored, {steps} climbing steps, {scorer.scored} vectors scored"]
@@ -373,5 +424,6 @@ def family_ratio_bound(report: FamilyReport) -> Fraction:
     return best.ratio if best is not None else Fraction(0)
 
 
-__all__ = ["FAMILIES", "FamilyBest", "FamilyReport", "ProxyScorer", "Shape", "evaluate_families",
+__all__ = ["FAMILIES", "FamilyBest", "FamilyReport", "ProxyScorer", "Shape", "certify_family_liveness",
+           "evaluate_families",
            "family_ratio_bound", "family_vectors", "search_families"]
