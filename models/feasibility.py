@@ -11,6 +11,7 @@ Each term grows with τ until the job's last assumed round, so only ``τ ∈ {e 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from models.errors import InvalidInput
 
 Item = tuple[int, int, int]  # (s, k, e)
 
@@ -44,7 +45,7 @@ def greedy_admit(
     (MODEL.md **[reading]**). Returns the admitted job indices in the order taken.
     """
     if admission not in ADMISSION_RULES:
-        raise ValueError(f"admission: must be one of {', '.join(ADMISSION_RULES)}, got {admission!r}")
+        raise InvalidInput(f"admission: must be one of {', '.join(ADMISSION_RULES)}, got {admission!r}")
     chosen: list[Item] = list(running)
     admitted: list[int] = []
     for j, item in candidates:

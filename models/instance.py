@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
+from models.errors import InvalidInput
 
 REQUEST_KEYS = ("s", "o", "l", "u", "a")
 _OPTIONAL_REQUEST_KEYS = {"a": 0}
 
 
-class InstanceError(ValueError):
+class InstanceError(InvalidInput):
     """An instance (or a file that should hold one) breaks a rule of MODEL.md."""
 
 

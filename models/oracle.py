@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Protocol
+from models.errors import ModelViolation
 
 
 class OutcomeOracle(Protocol):
@@ -28,5 +29,5 @@ class TrueLengths:
         return k == self.outputs[j]
 
 
-class OracleViolation(RuntimeError):
+class OracleViolation(ModelViolation):
     """An oracle answered outside the predicted interval ``[l_j, u_j]``."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.errors import InvalidInput
 from models.engine_fast import RunSummary, simulate_fast
 from models.engine_reference import simulate
 from models.instance import Instance, InstanceError
@@ -54,10 +55,10 @@ def run_policy(instance: Instance, policy: str | Scheduler, options: dict[str, A
     """Simulate ``policy`` (a built-in name with ``options``, or a Scheduler object) on ``instance``."""
     options = options or {}
     if engine not in ENGINES:
-        raise ValueError(f"engine: must be one of {', '.join(ENGINES)}, got {engine!r}")
+        raise InvalidInput(f"engine: must be one of {', '.join(ENGINES)}, got {engine!r}")
     if isinstance(policy, Scheduler):
         if options:
-            raise ValueError("options: pass options to your Scheduler's constructor, not to run_policy")
+            raise InvalidInput("options: pass options to your Scheduler's constructor, not to run_policy")
         return simulate(instance, policy)
     if engine == "fast" and ":" not in policy:  # "module:Class" is a user scheduler: reference engine only
         check_fast_engine(instance)

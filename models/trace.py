@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from models.errors import InvalidInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ def objective_of(run: RunOutcome, objective: str) -> int:
         return run.max_departures
     if objective == "recomputed":
         return run.recomputed_tokens
-    raise ValueError(f"objective: must be preemptions or recomputed, got {objective!r}")
+    raise InvalidInput(f"objective: must be preemptions or recomputed, got {objective!r}")
 
 
 @dataclass(frozen=True, slots=True)

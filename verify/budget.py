@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from models.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Budget:
 
     def __post_init__(self) -> None:
         if self.seconds is not None and not (math.isfinite(self.seconds) and self.seconds >= 0):
-            raise ValueError(f"budget: must be a finite number of seconds >= 0 (or None for no limit), "
+            raise InvalidInput(f"budget: must be a finite number of seconds >= 0 (or None for no limit), "
                              f"got {self.seconds}")
 
     @classmethod
@@ -66,6 +67,6 @@ class Budget:
     def split(self, fraction: float) -> Budget:
         """A sub-budget starting now: ``fraction`` (in ``(0, 1]``) of what remains; unbounded stays unbounded."""
         if not 0 < fraction <= 1:
-            raise ValueError(f"fraction: must be in (0, 1], got {fraction}")
+            raise InvalidInput(f"fraction: must be in (0, 1], got {fraction}")
         left = self.remaining()
         return Budget(None if left is None else left * fraction)

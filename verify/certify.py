@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from models.errors import Inconsistency
 from models.engine_reference import Execution, simulate
 from models.instance import Instance
 from models.schedulers import PolicySpec, RoundLimitExceeded, make_scheduler, opt_bounds_tel
@@ -26,7 +27,7 @@ class Certified:
         return self.witness.ratio
 
 
-class ImpossibleRatio(ArithmeticError):
+class ImpossibleRatio(Inconsistency, ArithmeticError):
     """A ratio below 1 against exact OPT: no schedule beats the optimum, so the run or the benchmark is wrong."""
 
 

@@ -13,26 +13,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from models.errors import InvalidInput, KvschedError
 from models.run import ENGINES, check_fast_engine, run_policy
-from models.instance import InstanceError, load_instance
-from models.schedulers import (POLICIES, OptionError, PolicySpec, RoundLimitExceeded, SchedulerViolation,
-                               make_scheduler)
+from models.instance import load_instance
+from models.schedulers import (POLICIES, PolicySpec, make_scheduler)
 from models.schedulers.spec import names_user_scheduler
 from models.schedulers.a_min import EVICTION_ORDERS
 from models.feasibility import ADMISSION_RULES
 from models.witness import BENCHMARKS, OBJECTIVES, LivenessWitness, Witness, format_ratio
-from verify.campaign.db import IncompatibleDatabase
-from verify.campaign.spec import SpecError
-from verify.certify import ImpossibleRatio, UnprovenBenchmark
-from verify.symbolic.scheduler_z3 import UnsupportedForZ3, check_encodable
+from verify.symbolic.scheduler_z3 import check_encodable
 from verify.oneline_parser import EXIT_USAGE, OneLineParser, seconds as _seconds
 from verify.opt import SOLVERS
-from verify.ranges import RangeError, check_grid_size, parse_range
+from verify.ranges import check_grid_size, parse_range
 
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "reports" / "examples" / "amin_evicts.json"
 
 
-class UsageError(Exception):
+class UsageError(InvalidInput):
     """Bad command-line input; printed as one line, exit status 2."""
 
 
@@ -841,10 +838,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except (InstanceError, OptionError, RangeError, UsageError, UnsupportedForZ3, SpecError, IncompatibleDatabase) as exc:
+    except InvalidInput as exc:  # a field broke a rule: one line, exit 2
         print(f"kvsched: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (SchedulerViolation, RoundLimitExceeded, UnprovenBenchmark, ImpossibleRatio) as exc:
+    except KvschedError as exc:  # ModelViolation, Unproven, Inconsistency: a finding or a defect, exit 1
         print(f"kvsched: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

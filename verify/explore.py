@@ -23,6 +23,7 @@ from fractions import Fraction
 
 import networkx as nx
 
+from models.errors import Unproven
 from models.engine_reference import Execution, liveness_bound
 from models.instance import Instance
 from models.oracle import OracleViolation
@@ -263,7 +264,7 @@ def worst_tel(sg: StateGraph) -> int:
     return nx.dag_longest_path_length(sg.graph, weight="weight")
 
 
-class BudgetExceeded(TimeoutError):
+class BudgetExceeded(Unproven, TimeoutError):
     """The branch and bound ran out of budget; ``outputs`` is the best output vector it had found (or None)."""
 
     def __init__(self, message: str, outputs: tuple[int, ...] | None) -> None:

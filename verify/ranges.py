@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from models.errors import InvalidInput
 
 
-class RangeError(ValueError):
+class RangeError(InvalidInput):
     """A malformed or empty range; the message names the option."""
 
 

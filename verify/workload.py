@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from models.errors import InvalidInput
 from models.instance import Instance, Request
 from verify.data.sharegpt import shipped_lengths
 
@@ -39,10 +40,10 @@ def interval_instance(outputs, *, alpha: Fraction, s, M: int, rng: np.random.Gen
 
     ``s``: one prompt size for every request, or a sequence of one per request."""
     if not 0 < alpha <= 1:
-        raise ValueError(f"alpha: must be in (0, 1], got {alpha}")
+        raise InvalidInput(f"alpha: must be in (0, 1], got {alpha}")
     prompts = [int(s)] * len(outputs) if isinstance(s, (int, np.integer)) else [int(x) for x in s]
     if len(prompts) != len(outputs):
-        raise ValueError(f"s: needs one prompt size per request ({len(outputs)}), got {len(prompts)}")
+        raise InvalidInput(f"s: needs one prompt size per request ({len(outputs)}), got {len(prompts)}")
     reqs = []
     for j, o in enumerate(int(x) for x in outputs):
         s = prompts[j]
@@ -77,14 +78,14 @@ def sharegpt_pool(length_filter: str = "vllm") -> tuple[tuple[int, int], ...]:
         return tuple((p, o) for p, o in rows if p >= 4 and o >= 4 and p <= 1024 and p + o <= 2048)
     if length_filter == "none":
         return tuple((p, o) for p, o in rows if o >= 1)
-    raise ValueError(f"length_filter: must be one of {', '.join(LENGTH_FILTERS)}, got {length_filter!r}")
+    raise InvalidInput(f"length_filter: must be one of {', '.join(LENGTH_FILTERS)}, got {length_filter!r}")
 
 
 def poisson_arrivals(n: int, rate: Fraction, rng: np.random.Generator) -> np.ndarray:
     """Arrival rounds of a Poisson process with ``rate`` requests per round: ``⌊E_1 + … + E_j⌋`` for
     exponential gaps ``E_i`` of mean ``1 / rate`` (non-decreasing, so the index order is the arrival order)."""
     if not rate > 0:
-        raise ValueError(f"rate: must be > 0, got {rate}")
+        raise InvalidInput(f"rate: must be > 0, got {rate}")
     gaps = rng.exponential(1.0 / float(rate), size=n)
     return np.floor(np.cumsum(gaps)).astype(np.int64)
 
@@ -96,13 +97,13 @@ def sample_lengths(source: str, n: int, rng: np.random.Generator, *, length_filt
     if source == "sharegpt":
         pool = sharegpt_pool(length_filter)
         if not 1 <= n <= len(pool):
-            raise ValueError(f"n: must be in 1..{len(pool)} (ShareGPT rows kept by filter {length_filter!r}), "
+            raise InvalidInput(f"n: must be in 1..{len(pool)} (ShareGPT rows kept by filter {length_filter!r}), "
                              f"got {n}")
         picked = np.asarray(pool, dtype=np.int64)[rng.choice(len(pool), size=n, replace=False)]
         return picked[:, 0].copy(), picked[:, 1].copy()
     if source == "lognormal":
         return np.full(n, s, dtype=np.int64), lognormal_outputs(n, mean=mean, rng=rng)
-    raise ValueError(f"source: must be one of {', '.join(SOURCES)}, got {source!r}")
+    raise InvalidInput(f"source: must be one of {', '.join(SOURCES)}, got {source!r}")
 
 
 def workload_instance(source: str, n: int, *, alpha: Fraction, M: int, seed: int, arrivals: str = "zero",
@@ -110,7 +111,7 @@ def workload_instance(source: str, n: int, *, alpha: Fraction, M: int, seed: int
     """One workload instance. Draw order from ``default_rng(seed)``: the lengths, then the arrivals (if
     Poisson), then the intervals, so that one seed gives the same requests and arrivals at every α and M."""
     if arrivals not in ARRIVALS:
-        raise ValueError(f"arrivals: must be one of {', '.join(ARRIVALS)}, got {arrivals!r}")
+        raise InvalidInput(f"arrivals: must be one of {', '.join(ARRIVALS)}, got {arrivals!r}")
     rng = np.random.default_rng(seed)
     prompts, outputs = sample_lengths(source, n, rng, length_filter=length_filter, s=s)
     arr = poisson_arrivals(n, rate, rng) if arrivals == "poisson" else None

@@ -11,6 +11,7 @@ import json
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from models.errors import InvalidInput
 
 EXAMPLE_FILES = ("model_examples.json", "serving_examples.json")
 
@@ -18,7 +19,7 @@ EXAMPLE_FILES = ("model_examples.json", "serving_examples.json")
 def example_path(name: str) -> Path:
     """The path of the shipped example file ``name`` (one of :data:`EXAMPLE_FILES`)."""
     if name not in EXAMPLE_FILES:
-        raise ValueError(f"name: must be one of {', '.join(EXAMPLE_FILES)}, got {name!r}")
+        raise InvalidInput(f"name: must be one of {', '.join(EXAMPLE_FILES)}, got {name!r}")
     return Path(str(files(__name__) / name))
 
 

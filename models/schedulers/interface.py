@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from models.errors import ModelViolation
 from models.view import RoundView
 
 
@@ -132,7 +133,7 @@ class Scheduler(ABC):
         return copy.deepcopy(self)
 
 
-class SchedulerViolation(RuntimeError):
+class SchedulerViolation(ModelViolation):
     """A scheduler decision broke a rule of the model; the message names round, job and rule."""
 
     def __init__(self, t: int, job: int | None, rule: str) -> None:
@@ -141,7 +142,7 @@ class SchedulerViolation(RuntimeError):
         super().__init__(f"{where}: {rule}")
 
 
-class RoundLimitExceeded(RuntimeError):
+class RoundLimitExceeded(ModelViolation):
     """A run did not finish within its stated round limit."""
 
     def __init__(self, limit: int, unfinished: int) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.errors import InvalidInput
 from models.instance import Instance
 from models.schedulers.a_max import AMax
 from models.schedulers.a_min import AMin
@@ -24,7 +25,7 @@ from models.schedulers.sglang import SGLang
 from models.schedulers.vllm_v1 import VLLMv1
 
 
-class OptionError(ValueError):
+class OptionError(InvalidInput):
     """An unknown policy, or an option the policy does not have or a value it does not accept."""
 
 

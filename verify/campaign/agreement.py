@@ -24,6 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from models.errors import InvalidInput
 from verify.campaign.db import open_versioned
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def read_results_csv(text: str) -> list[PointResult]:
     """The inverse of :func:`results_csv` (seconds rounded to hundredths)."""
     reader = csv.DictReader(io.StringIO(text))
     if tuple(reader.fieldnames or ()) != CSV_FIELDS:
-        raise ValueError(f"agreement CSV: columns must be {','.join(CSV_FIELDS)}, "
+        raise InvalidInput(f"agreement CSV: columns must be {','.join(CSV_FIELDS)}, "
                          f"got {','.join(reader.fieldnames or ())}")
     return [PointResult(GridPoint(r["policy"], int(r["n"]), int(r["u"]), int(r["l"]), int(r["s"]), int(r["M"])),
                         r["strategy"], r["verdict"], Fraction(r["proved"]), Fraction(r["exhaustive"]),
@@ -157,9 +158,9 @@ def run_agreement(points: Iterable[GridPoint], strategy: str, budget: float, *, 
     ``results`` instead of computed now.
     """
     if strategy not in ("z3", "statespace"):
-        raise ValueError(f"strategy: must be z3 or statespace, got {strategy!r}")
+        raise InvalidInput(f"strategy: must be z3 or statespace, got {strategy!r}")
     if workers < 1:
-        raise ValueError(f"workers: must be at least 1, got {workers}")
+        raise InvalidInput(f"workers: must be at least 1, got {workers}")
     points = sorted(set(points), key=lambda p: (p.n * p.u, p))
     counts = dict.fromkeys(VERDICTS, 0)
     store = ResultStore(results) if results is not None else None

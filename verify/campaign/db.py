@@ -15,11 +15,12 @@ import json
 import sqlite3
 import time
 from pathlib import Path
+from models.errors import InvalidInput
 
 SCHEMA_VERSION = 1
 
 
-class IncompatibleDatabase(RuntimeError):
+class IncompatibleDatabase(InvalidInput, RuntimeError):
     pass
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.errors import InvalidInput
 from models.witness import format_ratio
 from verify.campaign import db
 from verify.campaign.spec import Cell, Spec
@@ -46,7 +47,7 @@ def run_cell(params: dict) -> dict:
     }
 
 
-class SchedulerUnreachable(RuntimeError):
+class SchedulerUnreachable(InvalidInput, RuntimeError):
     """``--scheduler`` names an address where no Dask scheduler answers."""
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from models.errors import InvalidInput
 from models.instance import InstanceError, uniform_instance
 from models.schedulers import OptionError, make_scheduler
 from models.witness import BENCHMARKS
@@ -46,7 +47,7 @@ MAX_BUDGET = 10_000_000.0
 CAMPAIGN_STRATEGIES = ("exhaustive", "local", "hypothesis", "portfolio", "statespace", "z3", "families", "targeted")
 
 
-class SpecError(ValueError):
+class SpecError(InvalidInput):
     """A SPEC that breaks a rule; the message names the key."""
 
 

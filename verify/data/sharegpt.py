@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import IO
+from models.errors import InvalidInput
 
 DATA_FILE = "sharegpt_lengths.csv"
 COLUMNS = ("prompt_tokens", "output_tokens")
@@ -67,9 +68,9 @@ def iter_json_array(chunks: Iterable[str], stats: ArrayStream | None = None) -> 
                 return False
 
     if not skip_ws():
-        raise ValueError("not a JSON array: the text is empty")
+        raise InvalidInput("not a JSON array: the text is empty")
     if buf[pos] != "[":
-        raise ValueError(f"not a JSON array: expected '[' at offset {offset + pos}, got {buf[pos]!r}")
+        raise InvalidInput(f"not a JSON array: expected '[' at offset {offset + pos}, got {buf[pos]!r}")
     pos += 1
     first = True
     while True:
@@ -80,7 +81,7 @@ def iter_json_array(chunks: Iterable[str], stats: ArrayStream | None = None) -> 
             return
         if not first:
             if buf[pos] != ",":
-                raise ValueError(f"not a JSON array: expected ',' or ']' at offset {offset + pos}, got {buf[pos]!r}")
+                raise InvalidInput(f"not a JSON array: expected ',' or ']' at offset {offset + pos}, got {buf[pos]!r}")
             pos += 1
             if not skip_ws():
                 stats.truncated = True
@@ -169,21 +170,21 @@ def parse_lengths_file(text: str) -> Lengths:
         if line.startswith("# "):
             key, sep, value = line[2:].partition(": ")
             if not sep:
-                raise ValueError(f"line {number}: a header line must be '# key: value'")
+                raise InvalidInput(f"line {number}: a header line must be '# key: value'")
             provenance[key] = value
         elif not seen_columns:
             if tuple(line.split(",")) != COLUMNS:
-                raise ValueError(f"line {number}: expected the column header {','.join(COLUMNS)}")
+                raise InvalidInput(f"line {number}: expected the column header {','.join(COLUMNS)}")
             seen_columns = True
         else:
             p, sep, o = line.partition(",")
             if not (sep and p.isdigit() and o.isdigit()):
-                raise ValueError(f"line {number}: expected two non-negative integers, got {line!r}")
+                raise InvalidInput(f"line {number}: expected two non-negative integers, got {line!r}")
             rows.append((int(p), int(o)))
     if "rows" in provenance and int(provenance["rows"]) != len(rows):
-        raise ValueError(f"header rows: {provenance['rows']}, but the file has {len(rows)} rows")
+        raise InvalidInput(f"header rows: {provenance['rows']}, but the file has {len(rows)} rows")
     if "rows_sha256" in provenance and provenance["rows_sha256"] != rows_sha256(rows):
-        raise ValueError("header rows_sha256: does not match the rows")
+        raise InvalidInput("header rows_sha256: does not match the rows")
     return Lengths(provenance, tuple(rows))
 
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from models.errors import InvalidInput, Unproven
 from models.engine_reference import simulate
 from models.instance import Instance
 from models.schedulers import HSF
 from models.witness import BENCHMARKS
 
 
-class UnprovenBenchmark(RuntimeError):
+class UnprovenBenchmark(Unproven):
     """OPT could not be proven within the time allowed, so no ratio against it can be certified."""
 
 
@@ -61,7 +62,7 @@ def benchmark_tel(instance: Instance, benchmark: str, *, solver: str = "auto", t
                 f"OPT not proven by {result.solver} within {timeout}s (bounds {result.lower_bound}..{result.upper_bound})"
             )
         return result.tel
-    raise ValueError(f"benchmark: must be one of {', '.join(BENCHMARKS)}, got {benchmark!r}")
+    raise InvalidInput(f"benchmark: must be one of {', '.join(BENCHMARKS)}, got {benchmark!r}")
 
 
 class BenchmarkMemo:
@@ -72,7 +73,7 @@ class BenchmarkMemo:
 
     def __init__(self, M: int, benchmark: str) -> None:
         if benchmark not in BENCHMARKS:
-            raise ValueError(f"benchmark: must be one of {', '.join(BENCHMARKS)}, got {benchmark!r}")
+            raise InvalidInput(f"benchmark: must be one of {', '.join(BENCHMARKS)}, got {benchmark!r}")
         self.M, self.benchmark = M, benchmark
         self._values: dict[tuple, int] = {}
 
@@ -94,7 +95,7 @@ class BenchmarkMemo:
     def check(self, M: int, benchmark: str) -> None:
         """Refuse a share with a search of another ``M`` or benchmark (its values would be wrong there)."""
         if (M, benchmark) != (self.M, self.benchmark):
-            raise ValueError(f"memo: holds benchmark {self.benchmark!r} for M={self.M}, "
+            raise InvalidInput(f"memo: holds benchmark {self.benchmark!r} for M={self.M}, "
                              f"asked for {benchmark!r} with M={M}")
 
     def tel(self, instance: Instance, compute: Callable[[Instance], int] | None = None) -> int:

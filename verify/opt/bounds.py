@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from models.errors import Unproven
 from models.engine_reference import simulate
 from models.instance import Instance, Request
 from models.schedulers import HSF
@@ -80,7 +81,7 @@ class StartWindow:
     horizon: int  # rounds 0 .. horizon-1 contain every round of every schedule in the window
 
 
-class PreparationTimeout(TimeoutError):
+class PreparationTimeout(Unproven, TimeoutError):
     """The deadline passed while the start window was being prepared (H-SF's run)."""
 
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 import time
 from collections import Counter
 
+from models.errors import Unproven
 from models.instance import Instance
 from verify.opt.bounds import PreparationTimeout, completion_area_bound, start_window
 from verify.opt.result import OptResult, out_of_time, schedule_tel
 
 
-class SearchLimit(RuntimeError):
+class SearchLimit(Unproven):
     pass
 
 

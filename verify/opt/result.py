@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from models.errors import ModelViolation
 from models.instance import Instance
 
 Status = Literal["optimal", "unknown"]
@@ -44,7 +45,7 @@ class OptResult:
         }
 
 
-class InvalidSchedule(ValueError):
+class InvalidSchedule(ModelViolation, ValueError):
     """A schedule breaks a rule of the non-preemptive model."""
 
 

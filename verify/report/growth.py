@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
+from models.errors import InvalidInput
 from models.instance import Instance, uniform_instance
 from models.witness import LivenessWitness, Witness
 from verify.report.growth_fit import GrowthVerdict, growth_verdict, saturation
@@ -108,7 +109,7 @@ def s_of(rule: str, u: int) -> int:
         return u // 4
     if rule in ("0", "1"):
         return int(rule)
-    raise ValueError(f"s_rules: must be one of {', '.join(S_RULES)}, got {rule!r}")
+    raise InvalidInput(f"s_rules: must be one of {', '.join(S_RULES)}, got {rule!r}")
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from fractions import Fraction
 
 import numpy as np
 from scipy.optimize import minimize_scalar
+from models.errors import InvalidInput
 
 PLATEAU = Fraction(1, 50)
 """Relative change from n/2 to n below which a worst ratio has plateaued (2 %)."""
@@ -110,7 +111,7 @@ def fit_models(points: Sequence[tuple[Fraction, Fraction]]) -> dict[str, ModelFi
         ``{"log": ModelFit, "power": ModelFit, "inverse": ModelFit}``.
     """
     if len({a for a, _ in points}) < 3:
-        raise ValueError("points: need at least 3 distinct alpha values to fit")
+        raise InvalidInput("points: need at least 3 distinct alpha values to fit")
     x = np.array([float(1 / a) for a, _ in points])
     y = np.array([float(r) for _, r in points])
     m = len(points)

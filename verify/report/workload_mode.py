@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from models.errors import InvalidInput
 from models.engine_fast import Configuration, simulate_fast
 from models.instance import InstanceError
 from models.run import fast_engine_problem
@@ -61,7 +62,7 @@ SERVING_WORKLOAD_POLICIES = ("amin", "amax", "fcfs-recompute", "vllm-v1", "sglan
 """The policies of the serving workload mode; H-SF (``hsf``) is the benchmark of every row."""
 
 
-class WorkloadError(ValueError):
+class WorkloadError(InvalidInput):
     """A workload configuration that cannot run (a bad value, or an instance too large for the fast engine);
     the message names the field."""
 

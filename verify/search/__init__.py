@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from models.errors import InvalidInput
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem
 from verify.search.exhaustive import search_exhaustive
@@ -44,14 +45,14 @@ def run_search(problem: Problem, strategy: str, *, budget: float | None = None, 
     witness certified so far, proves nothing, and says so in its notes
     (:func:`verify.search.base.spends_budget`)."""
     if strategy not in STRATEGIES:
-        raise ValueError(f"strategy: must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
+        raise InvalidInput(f"strategy: must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
     if problem.objective != "ratio" and strategy not in OBJECTIVE_STRATEGIES:
-        raise ValueError(f"objective: {problem.objective} is searched by {', '.join(OBJECTIVE_STRATEGIES)} only, "
+        raise InvalidInput(f"objective: {problem.objective} is searched by {', '.join(OBJECTIVE_STRATEGIES)} only, "
                          f"not {strategy}")
     kwargs = {"cache": evaluator_cache} if evaluator_cache is not None else {}
     if start is not None:
         if strategy not in STARTABLE:
-            raise ValueError(f"start: only {', '.join(STARTABLE)} take a start vector, not {strategy}")
+            raise InvalidInput(f"start: only {', '.join(STARTABLE)} take a start vector, not {strategy}")
         kwargs["start"] = tuple(start)
     return STRATEGIES[strategy](problem, budget=budget, seed=seed, on_improve=on_improve, **kwargs)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from models.errors import InvalidInput
 from models.engine_fast import Configuration
 from models.engine_reference import default_round_limit, simulate
 from models.instance import Instance
@@ -84,7 +85,7 @@ class Problem:
 
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:
-            raise ValueError(f"objective: must be one of {', '.join(OBJECTIVES)}, got {self.objective!r}")
+            raise InvalidInput(f"objective: must be one of {', '.join(OBJECTIVES)}, got {self.objective!r}")
         spec = PolicySpec.parse(self.policy, self.options)
         object.__setattr__(self, "spec", spec)
         object.__setattr__(self, "policy", spec.name)

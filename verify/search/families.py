@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from models.errors import InvalidInput
 from models.engine_fast import Configuration
 from models.engine_reference import default_round_limit
 from models.schedulers.interface import RoundLimitExceeded
@@ -315,7 +316,7 @@ class FastEvaluator(Evaluator):
 
     def __init__(self, problem: Problem, cache: BenchmarkMemo | None = None) -> None:
         if problem.benchmark != "hsf":
-            raise ValueError("benchmark: uncertified evaluation is only offered against H-SF")
+            raise InvalidInput("benchmark: uncertified evaluation is only offered against H-SF")
         super().__init__(problem, cache)
         self._hsf = Configuration.build(problem.config, "hsf")
 
@@ -358,7 +359,7 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
         (:class:`FastEvaluator`); ``True``: every witness is certified on the reference engine as it is found.
     """
     if not problem.spec.traits.fast_engine:
-        raise ValueError(f"policy: the families strategy needs a built-in policy (fast engine), got {problem.policy}")
+        raise InvalidInput(f"policy: the families strategy needs a built-in policy (fast engine), got {problem.policy}")
     rng = random.Random(seed)
     evaluator = Evaluator(problem, cache) if certified else FastEvaluator(problem)
     tracker = Tracker(evaluator, "families", budget, on_improve)

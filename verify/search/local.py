@@ -30,6 +30,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from models.errors import InvalidInput
 from models.engine_fast import Configuration
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker, spends_budget
@@ -82,7 +83,7 @@ def search_local(problem: Problem, *, cache: BenchmarkMemo | None = None, budget
     of output vectors scored (a deterministic budget). ``stall``: stop once that many seconds pass without an
     improvement (``None``: run to the budget)."""
     if budget is None and max_evaluations is None:
-        raise ValueError("budget: local search needs a time budget or max_evaluations")
+        raise InvalidInput("budget: local search needs a time budget or max_evaluations")
     rng = random.Random(seed)
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "local", budget, on_improve)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from models.errors import InvalidInput
 from models.instance import Instance, Request
 from models.witness import Witness, save_witness
 from verify.certify import certify
@@ -49,13 +50,13 @@ class ServingGrid:
 
     def __post_init__(self) -> None:
         if not self.ns or min(self.ns) < 1:
-            raise ValueError(f"n: every n must be >= 1, got {list(self.ns)}")
+            raise InvalidInput(f"n: every n must be >= 1, got {list(self.ns)}")
         if not self.s_values or min(self.s_values) < 0:
-            raise ValueError(f"s: every s must be >= 0, got {list(self.s_values)}")
+            raise InvalidInput(f"s: every s must be >= 0, got {list(self.s_values)}")
         if not self.us or min(self.us) < self.l or self.l < 1:
-            raise ValueError(f"u: every u must be >= l = {self.l} >= 1, got {list(self.us)}")
+            raise InvalidInput(f"u: every u must be >= l = {self.l} >= 1, got {list(self.us)}")
         if self.slack < 0:
-            raise ValueError(f"slack: must be >= 0, got {self.slack}")
+            raise InvalidInput(f"slack: must be >= 0, got {self.slack}")
 
     def configurations(self, n: int, u: int) -> list[Instance]:
         out = []

@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, Phase, given, settings, target
 from hypothesis import seed as hyp_seed
 from hypothesis import strategies as st
 
+from models.errors import InvalidInput
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 from verify.search.families import (
@@ -74,7 +75,7 @@ def search_targeted(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     """See the module docstring. ``budget``: seconds (``None``: one batch of ``batch`` examples);
     ``families=False`` drops the family seeds (free draws only; for comparison)."""
     if not problem.spec.traits.fast_engine:
-        raise ValueError(f"policy: the targeted strategy needs a built-in policy (fast engine), got {problem.policy}")
+        raise InvalidInput(f"policy: the targeted strategy needs a built-in policy (fast engine), got {problem.policy}")
     evaluator = Evaluator(problem, cache) if certified else FastEvaluator(problem)
     tracker = Tracker(evaluator, "targeted", budget, on_improve)
     scorer = ProxyScorer(problem)

@@ -25,6 +25,7 @@ from fractions import Fraction
 
 import z3
 
+from models.errors import InvalidInput
 from models.engine_reference import simulate
 from models.schedulers import make_scheduler
 from models.schedulers.interface import RoundLimitExceeded
@@ -119,7 +120,7 @@ def search_z3(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: f
     when it has at most 5,000 rows).
     """
     if bench_encoding not in ("auto", "table", "schedule"):
-        raise ValueError(f"bench_encoding: must be auto, table or schedule, got {bench_encoding!r}")
+        raise InvalidInput(f"bench_encoding: must be auto, table or schedule, got {bench_encoding!r}")
     if bench_encoding == "auto":
         bench_encoding = "table" if table_size(problem.config) <= 5000 else "schedule"
     check_encodable(problem.spec)

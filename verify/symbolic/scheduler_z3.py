@@ -22,16 +22,17 @@ from dataclasses import dataclass, field
 
 import z3
 
+from models.errors import Inconsistency, InvalidInput
 from models.engine_reference import default_round_limit, liveness_bound, simulate
 from models.instance import Instance
 from models.schedulers import PolicySpec, make_scheduler
 
 
-class UnsupportedForZ3(ValueError):
+class UnsupportedForZ3(InvalidInput):
     """The policy or option has no Z3 encoding (e.g. ``admission="skip"`` or a user scheduler)."""
 
 
-class EncodingMismatch(AssertionError):
+class EncodingMismatch(Inconsistency):
     """A Z3 model disagrees with the reference engine: the encoding is wrong. Carries both traces."""
 
 

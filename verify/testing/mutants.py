@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import models
+from models.errors import Inconsistency, InvalidInput
 from verify.testing.properties import SUITES, Impl
 
 
@@ -104,7 +105,7 @@ def build_mutant(mutant: Mutant, root: Path, index: int):
     return Impl(engine, schedulers, instance)
 
 
-class BaselineFailure(RuntimeError):
+class BaselineFailure(Inconsistency, RuntimeError):
     """A suite fails (or errs) on the unmutated model: the mutation check cannot count on it."""
 
 
@@ -142,11 +143,11 @@ def run_mutants(mutants=MUTANTS, *, max_examples: int = 60, suites=None, progres
     """Run every suite against every mutant. ``baseline``: first run every suite on an unmutated copy and raise
     :class:`BaselineFailure` if one fails there."""
     if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:
-        raise ValueError(f"max_examples: must be an integer >= 1, got {max_examples!r}")
+        raise InvalidInput(f"max_examples: must be an integer >= 1, got {max_examples!r}")
     suites = suites or list(SUITES)
     unknown = [s for s in suites if s not in SUITES]
     if unknown:
-        raise ValueError(f"suites: unknown suite {unknown[0]!r} (choose from {', '.join(SUITES)})")
+        raise InvalidInput(f"suites: unknown suite {unknown[0]!r} (choose from {', '.join(SUITES)})")
     results = []
     with tempfile.TemporaryDirectory(prefix="kvsched-mutants-") as tmp:
         if baseline:

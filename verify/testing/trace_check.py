@@ -8,10 +8,11 @@ engine itself is caught, not only a bug in a scheduler.
 
 from __future__ import annotations
 
+from models.errors import ModelViolation
 from models.instance import Instance
 
 
-class TraceViolation(AssertionError):
+class TraceViolation(ModelViolation, AssertionError):
     pass
 
 
