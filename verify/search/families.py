@@ -410,12 +410,18 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     notes = [f"{fam.vectors} family vectors scored, {steps} climbing steps, {scorer.scored} vectors scored"]
     if best is not None:
         notes.append(f"best family {best.family}({best.parameter}) ratio vs H-SF {best.ratio}")
+    return tracker.outcome(evaluations=scorer.scored, notes=notes + closing_notes(scorer, certified))
+
+
+def closing_notes(scorer: ProxyScorer, certified: bool) -> list[str]:
+    """The notes every fast-engine strategy ends with: an uncertified witness, and the round-limit vectors."""
+    notes = []
     if not certified:
         notes.append("witness not certified (fast-engine integers): the caller certifies it")
     if scorer.liveness:
         notes.append(f"{len(scorer.liveness)} vectors hit the round limit (liveness witnesses), "
                      f"first {list(scorer.liveness[0])}")
-    return tracker.outcome(evaluations=scorer.scored, notes=notes)
+    return notes
 
 
 def family_ratio_bound(report: FamilyReport) -> Fraction:

@@ -35,6 +35,7 @@ from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
 from verify.search.families import (
     FastEvaluator,
+    closing_notes,
     ProxyScorer,
     Shape,
     certify_family_liveness,
@@ -138,12 +139,7 @@ def search_targeted(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
              f"{len(ranked)} family seeds scored, the best {len(seeds)} edited")]
     if best[0] is not None:
         notes.append(f"best proxy ratio vs H-SF {best[0]}")
-    if not certified:
-        notes.append("witness not certified (fast-engine integers): the caller certifies it")
-    if scorer.liveness:
-        notes.append(f"{len(scorer.liveness)} vectors hit the round limit (liveness witnesses), "
-                     f"first {list(scorer.liveness[0])}")
-    return tracker.outcome(evaluations=scorer.scored, notes=notes)
+    return tracker.outcome(evaluations=scorer.scored, notes=notes + closing_notes(scorer, certified))
 
 
 __all__ = ["search_targeted", "vectors"]
