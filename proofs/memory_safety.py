@@ -23,7 +23,8 @@ import z3
 
 from models.engine_reference import simulate
 from models.instance import Instance, uniform_instance
-from models.schedulers import make_scheduler
+from models.schedulers import PolicySpec, make_scheduler
+from models.status import ClaimStatus
 from verify.symbolic.scheduler_z3 import encode, make_solver
 from verify.z3check import check_interruptible
 
@@ -39,27 +40,33 @@ class ProofResult:
     l: int  # noqa: E741
     u: int
     horizon: int
-    status: str  # "proved" | "counterexample" | "unknown"
+    status: ClaimStatus
     counterexample: tuple[int, ...] | None
     seconds: float
     detail: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", ClaimStatus(self.status))
+
     def to_dict(self) -> dict:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+        return {k: (list(v) if isinstance(v, tuple) else str(v) if k == "status" else v)
+                for k, v in self.__dict__.items()}
 
 
-def _claims(policy: str) -> list[str]:
-    return ["finishes", "memory"] + (["no-eviction"] if policy in ("amax", "hsf") else [])
+def _claims(policy: str, options: dict | None = None) -> list[str]:
+    """The claims proved for a policy: ``no-eviction`` where it declares ``never_evicts``."""
+    return ["finishes", "memory"] + (["no-eviction"] if PolicySpec.parse(policy, options).traits.never_evicts else [])
 
 
 def prove_config(config: Instance, policy: str, options: dict | None = None, *,
                  timeout: float | None = 60.0) -> list[ProofResult]:
     """Every claim for one configuration (its ``o`` values are ignored)."""
-    options = dict(make_scheduler(policy, config, **(options or {})).options)
-    run = encode(config, policy, options)
+    spec = PolicySpec.parse(policy, options)
+    options = spec.options
+    run = encode(config, spec)
     r0 = config.requests[0]
     results = []
-    for claim in _claims(policy):
+    for claim in _claims(spec):
         if claim == "finishes":
             violation = z3.Not(run.finished)
         elif claim == "memory":

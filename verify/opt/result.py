@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from models.errors import ModelViolation
+from models.errors import InvalidInput, ModelViolation
+from models.status import OptStatus
 from models.instance import Instance
 
-Status = Literal["optimal", "unknown"]
+Status = OptStatus
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,16 @@ class OptResult:
     seconds: float
     stats: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "status", OptStatus(self.status))
+        except ValueError:
+            raise InvalidInput(f"status: must be one of {', '.join(OptStatus)}, got {self.status!r}") from None
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "solver": self.solver,
-            "status": self.status,
+            "status": str(self.status),
             "tel": self.tel,
             "starts": list(self.starts),
             "lower_bound": self.lower_bound,

@@ -26,6 +26,7 @@ from models.engine_reference import default_round_limit, simulate
 from models.instance import Instance
 from models.run import check_fast_engine
 from models.schedulers import PolicySpec, RoundLimitExceeded
+from models.status import SearchProof
 from models.trace import objective_of
 from models.witness import OBJECTIVES, LivenessWitness, Witness
 from verify.certify import certify, certify_liveness, check_ratio
@@ -298,12 +299,12 @@ class Outcome:
         return self.best_ratio
 
     @property
-    def proof_status(self) -> str:
+    def proof_status(self) -> SearchProof:
         if self.closed:
-            return "closed"
+            return SearchProof.CLOSED
         if self.proven_upper is not None:
-            return "bracketed"
-        return "unproven"
+            return SearchProof.BRACKETED
+        return SearchProof.UNPROVEN
 
 
 OnImprove = Callable[[Witness, str], None]
