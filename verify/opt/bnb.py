@@ -33,6 +33,7 @@ from collections import Counter
 
 from models.instance import Instance
 from verify.opt.bounds import completion_area_bound, start_window
+from verify.opt.exhaustive import start_choices
 from verify.opt.peak_bound import peak_interval_sum, peak_lower_bound, peak_sigma
 from verify.opt.result import OptResult, schedule_tel
 
@@ -142,30 +143,12 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     seen: dict[tuple, int] = {}
     nodes = 0
 
+    def check_deadline() -> None:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise _Stop
+
     def picks(t: int, profile: list[int], remaining: tuple[int, ...]) -> list[tuple[tuple, list[int]]]:
-        """Every ``((class, count), ...)`` choice of starts that fits beside ``profile``, with its profile."""
-        out: list[tuple[tuple, list[int]]] = [((), profile)]
-        for i, cnt in enumerate(remaining):
-            if not cnt or classes[i][2] > t:
-                continue
-            shape, o = shapes[i], len(shapes[i])
-            grown = []
-            if deadline is not None and time.perf_counter() > deadline:
-                raise _Stop  # the choices multiply when many small jobs wait beside an empty profile
-            for chosen, prof in out:
-                stack = [prof]
-                while len(stack) <= cnt:
-                    cur = stack[-1]
-                    if len(cur) < o:
-                        cur = cur + [0] * (o - len(cur))
-                    if any(c + w > M for c, w in zip(cur, shape)):
-                        break
-                    stack.append([c + w for c, w in zip(cur, shape)] + cur[o:])
-                for c in range(len(stack) - 1, 0, -1):
-                    grown.append((chosen + ((i, c),), stack[c]))
-                grown.append((chosen, prof))
-            out = grown
-        return out
+        return start_choices(t, profile, remaining, classes, shapes, M, check_deadline)
 
     def fits_now(i: int, prof: list[int]) -> bool:
         shape = shapes[i]
