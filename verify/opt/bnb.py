@@ -46,11 +46,11 @@ def _earliest_shifts(profile: list[int], t: int, classes, remaining, M: int) -> 
     """Per class with jobs left, the least ``d >= max(0, a - t)`` such that a job started at ``t + d`` fits
     beside ``profile`` (``profile[i]`` taken in round ``t + i``); ``-1`` for classes with none left."""
     L = len(profile)
+    v = [p + i for i, p in enumerate(profile)]
     suf = [0] * (L + 1)
     suf[L] = -1 << 60
     for i in range(L - 1, -1, -1):
-        v = profile[i] + i
-        suf[i] = v if v > suf[i + 1] else suf[i + 1]
+        suf[i] = v[i] if v[i] > suf[i + 1] else suf[i + 1]
     out = []
     for (s, o, a), cnt in zip(classes, remaining, strict=True):
         if not cnt:
@@ -59,12 +59,17 @@ def _earliest_shifts(profile: list[int], t: int, classes, remaining, M: int) -> 
         d = a - t if a > t else 0
         room = M - s - 1
         while d < L:
-            if d + o >= L:
-                if suf[d] <= room + d:
-                    break
-            elif max(profile[i] + i for i in range(d, d + o)) <= room + d:
+            if d + o >= L and suf[d] <= room + d:
                 break
-            d += 1
+            # the first round of the window that overflows, if any: every shift before min(i + 1, v[i] - room)
+            # still has round i in the window and still overflows it, so the search jumps there
+            lim = room + d
+            for i in range(d, min(d + o, L)):
+                if v[i] > lim:
+                    d = min(i + 1, v[i] - room)
+                    break
+            else:
+                break
         out.append(d)
     return out
 

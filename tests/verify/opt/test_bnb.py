@@ -132,3 +132,33 @@ def test_parent_family_is_deterministic_and_valid():
 
     w = with_intervals(p, Fraction(1, 4), 0)
     assert all(r.l <= r.o <= r.u and r.s + r.u <= w.M and 4 * r.l >= r.u for r in w.requests)
+
+
+def _shifts_by_definition(profile, t, classes, remaining, M):
+    """The least shift d >= max(0, a - t) at which a job of the class fits beside profile, round by round."""
+    out = []
+    for (s, o, a), cnt in zip(classes, remaining):
+        if not cnt:
+            out.append(-1)
+            continue
+        d = max(0, a - t)
+        while d < len(profile) and any(profile[i] + (i - d) + s + 1 > M for i in range(d, min(d + o, len(profile)))):
+            d += 1
+        out.append(d)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_earliest_shifts_jump_equals_the_round_by_round_definition(seed):
+    from verify.opt.bnb import _earliest_shifts
+
+    rng = random.Random(seed)
+    for _ in range(2000):
+        M, L = rng.randint(5, 40), rng.randint(0, 15)
+        profile = [rng.randint(0, M) for _ in range(L)]
+        classes = [(s, o, a) for s, o, a in ((rng.randint(0, 5), rng.randint(1, 20), rng.randint(0, 8))
+                                             for _ in range(3)) if s + o <= M] or [(0, 1, 0)]
+        remaining = [rng.randint(0, 2) for _ in classes]
+        t = rng.randint(0, 5)
+        assert _earliest_shifts(profile, t, classes, remaining, M) == _shifts_by_definition(profile, t, classes,
+                                                                                             remaining, M)
