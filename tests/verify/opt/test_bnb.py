@@ -162,3 +162,20 @@ def test_earliest_shifts_jump_equals_the_round_by_round_definition(seed):
         t = rng.randint(0, 5)
         assert _earliest_shifts(profile, t, classes, remaining, M) == _shifts_by_definition(profile, t, classes,
                                                                                              remaining, M)
+
+
+def test_peak_bound_caps_only_the_right_arm():
+    # parent family, seed 0, n = 11 (M = 43): OPT 539; the bound capping both arms gave 512, this one 525
+    inst = parent_instance(0, n=11)
+    assert peak_lower_bound(inst) == 525
+    assert solve_bnb(inst, lp=False).tel == 539
+
+
+def test_peak_bound_skips_the_intervals_when_a_big_prompt_exceeds_half_the_memory():
+    from verify.opt.peak_bound import peak_interval_sum
+
+    # M = 10, a big job with s = 6 > M / 2: no right arm is valid, every job goes to the area bound
+    assert peak_interval_sum([(6, 3, 3), (1, 2, 2)], 10, 6) == (0, [0, 1])
+    # s = 5 = M / 2: cap 0, the intervals have only their left arm 2P - M
+    twice, rest = peak_interval_sum([(5, 4, 4), (5, 4, 4)], 10, 5)
+    assert rest == [] and twice == 2 * (4 + 8)  # completions 4 and 8 (the second job starts after the first)
