@@ -369,7 +369,7 @@ def bench_parent_scaling(solvers: Sequence[str], limits: Sequence[float], max_n:
     for solver in solvers:
         def solve(n: int, solver=solver):
             inst = parent_instance(0, n=n, poisson=poisson)
-            res = solve_named(inst, solver, top)
+            res = solve_opt(inst, solver, timeout=top)
             gap = 100 * (res.tel - res.lower_bound) / res.tel
             table.add_row(solver, str(n), str(inst.M), res.status, str(res.tel), str(res.lower_bound), f"{gap:.1f}",
                           f"{res.seconds:.2f}")
