@@ -467,8 +467,9 @@ def parent_table(rows: Sequence[dict[str, str]], console: Console) -> None:
 
 
 def bench_parent_table(trials: int, limit: float, solver: str, results: str | None, workers: int,
-                       console: Console) -> list[dict[str, str]]:
-    """Run (or resume from ``results``, a CSV of per-trial rows) the parent table's trials and print it."""
+                       console: Console, markdown: str | None = None) -> list[dict[str, str]]:
+    """Run (or resume from ``results``, a CSV of per-trial rows) the parent table's trials and print it;
+    with ``markdown``, also write the report section of :mod:`verify.report.parent_table` to that file."""
     import csv
     import io
 
@@ -518,6 +519,11 @@ def bench_parent_table(trials: int, limit: float, solver: str, results: str | No
     console.print(f"parent table: {trials} trials per set, OPT by {solver!r} with {limit:g} s per trial"
                   + (f", results in {results}" if results else ""))
     parent_table(rows, console)
+    if markdown is not None:
+        from verify.report.parent_table import parent_table_markdown
+
+        write_atomic(markdown, parent_table_markdown(rows, limit=limit, solver=solver))
+        console.print(f"report section written to {markdown}")
     return rows
 
 
@@ -569,6 +575,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--solver", default="auto")
     p.add_argument("--results", default=None, help="CSV of per-trial results; trials stored there are not rerun")
     p.add_argument("--workers", type=int, default=1, help="worker processes")
+    p.add_argument("--markdown", default=None, help="write the table as a Markdown report section to this file")
     args = parser.parse_args(argv)
     console = Console(width=max(Console().width, 130))
     try:
@@ -630,7 +637,10 @@ def _dispatch(parser, args, console) -> int:
         bench_parent_scaling([x for x in args.solvers.split(",") if x], [float(x) for x in args.limits.split(",")],
                              args.max_n, args.poisson, console)
     elif args.what == "parent-table":
-        bench_parent_table(args.trials, args.limit, args.solver, args.results, args.workers, console)
+        if args.markdown is not None and not Path(args.markdown).resolve().parent.is_dir():
+            parser.error(f"--markdown: directory of {args.markdown} does not exist")
+        bench_parent_table(args.trials, args.limit, args.solver, args.results, args.workers, console,
+                           markdown=args.markdown)
     elif args.what == "z3-tactics":
         bench_z3_tactics(args.limit, _list(args.seeds, "--seeds"), console)
     elif args.what == "campaign":
