@@ -21,7 +21,8 @@ cut. Only non-optimal schedules are cut, so some optimal schedule survives the s
 reaching each state first), and the search stays exact.
 
 On a timeout or node budget the status is ``unknown`` with the best schedule as upper bound and the root bound
-(the larger of the combinatorial bounds and, with ``lp=True``, the certified LP bound of
+(the largest of the combinatorial bounds — area, peak-interval, and the ramp-waste bound of
+:mod:`verify.opt.ramp_bound`, which is used at the root only and, with ``lp=True``, the certified LP bound of
 :mod:`verify.opt.lp_bound`) as lower bound. Every schedule is re-checked by :func:`verify.opt.result.schedule_tel`.
 """
 
@@ -34,6 +35,7 @@ from collections import Counter
 from models.instance import Instance
 from verify.opt.bounds import completion_area_bound, start_window
 from verify.opt.exhaustive import start_choices
+from verify.opt.ramp_bound import ramp_lower_bound
 from verify.opt.peak_bound import peak_interval_sum, peak_lower_bound, peak_sigma
 from verify.opt.result import OptResult, schedule_tel
 
@@ -134,8 +136,9 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     window = start_window(instance)
     best_tel, best_starts = window.upper_tel, list(window.upper_starts)
     full = tuple(len(members[c]) for c in classes)
-    stats: dict = {"area_bound": window.lower_tel, "peak_bound": peak_lower_bound(instance)}
-    root_lb = max(stats["area_bound"], stats["peak_bound"])
+    stats: dict = {"area_bound": window.lower_tel, "peak_bound": peak_lower_bound(instance),
+                   "ramp_bound": ramp_lower_bound(instance)}
+    root_lb = max(stats["area_bound"], stats["peak_bound"], stats["ramp_bound"])
     if lp and root_lb < best_tel and instance.n > 1:
         from verify.opt.lp_bound import lp_lower_bound
         from verify.opt.time_indexed import build_model

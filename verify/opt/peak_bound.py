@@ -22,7 +22,8 @@ preemptive schedule, so the shortest-remaining-processing-time rule (SRPT, optim
 with release dates and preemption) bounds ``Σ F_j`` from below. ``σ`` is taken over the big jobs of the set
 bounded (a subset's jobs are all the lemma needs).
 
-Jobs that are not big get :func:`verify.opt.bounds.completion_area_bound` on their own (a bound on their own
+Jobs that are not big get :func:`verify.opt.ramp_bound.ramp_area_bound` (at the root; at search nodes
+:func:`verify.opt.bounds.completion_area_bound`, which sees the committed memory) on their own (a bound on their own
 ``Σ C_j``); the two parts bound disjoint sets of jobs, so their sum bounds ``Σ C_j``. Everything is integer.
 """
 
@@ -32,7 +33,7 @@ import heapq
 from collections.abc import Sequence
 
 from models.instance import Instance
-from verify.opt.bounds import completion_area_bound
+from verify.opt.ramp_bound import ramp_area_bound
 
 
 def srpt_total_completion(jobs: Sequence[tuple[int, int]]) -> int:
@@ -132,6 +133,6 @@ def peak_lower_bound(instance: Instance) -> int:
     if others:
         ends = sorted(r.a + r.o for r in others)
         areas = sorted(r.o * r.s + r.o * (r.o + 1) // 2 for r in others)
-        small = completion_area_bound(ends, areas, instance.M)
+        small = ramp_area_bound(ends, areas, instance.M)
     big_ends = sum(r.a + r.o for k, r in enumerate(reqs) if k not in set(rest))
     return max(-(-twice // 2), big_ends) + small - sum(r.a for r in reqs)
