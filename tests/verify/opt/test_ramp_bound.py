@@ -67,19 +67,19 @@ def _check(inst):
     assert lower_bound(inst) <= ramp <= opt
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(instances(max_n=6, max_u=5, max_s=2, max_a=4, max_slack=6))
 def test_ramp_bound_at_most_opt_general(inst):
     _check(inst)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(scaled_parent())
 def test_ramp_bound_at_most_opt_scaled_parent(inst):
     _check(inst)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(scaled_parent(arrivals=True))
 def test_ramp_bound_at_most_opt_scaled_parent_with_arrivals(inst):
     _check(inst)
