@@ -63,6 +63,11 @@ def ramp_area_bound(ends: Sequence[int], areas: Sequence[int], M: int) -> int:
     total, prefix, C = 0, 0, 0
     for k, (end, area) in enumerate(zip(ends, areas, strict=True), start=1):
         prefix += area
+        if prefix > k * (M * (M + 1) // 2):
+            # a segment holds at most w's complement, M(M+1)/2 (rounds more than M before a completion are
+            # idle); a job with s + o <= M has area at most M(M+1)/2, so only areas of no valid job get here
+            raise ValueError(f"areas: the {k} smallest sum to {prefix} > {k} * M(M+1)/2 with M={M}; no job has "
+                             "an area above M(M+1)/2")
         C = max(C, end, -(-prefix // M))
         while M * C - least_waste(C, k, M) < prefix:
             C += 1

@@ -86,8 +86,19 @@ def test_ramp_bound_at_most_opt_scaled_parent_with_arrivals(inst):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 30), st.integers(1, 200)), min_size=1, max_size=8), st.integers(1, 40))
-def test_ramp_bound_at_least_the_area_bound(jobs, M):
-    ends = sorted(e for e, _ in jobs)
-    areas = sorted(a for _, a in jobs)
+@given(st.integers(1, 40), st.data())
+def test_ramp_bound_at_least_the_area_bound(M, data):
+    jobs = data.draw(st.lists(st.tuples(st.integers(0, M - 1), st.integers(0, 30)), min_size=1, max_size=8))
+    shapes = [(s, data.draw(st.integers(1, M - s))) for s, _ in jobs]
+    ends = sorted(o + a for (s, o), (_, a) in zip(shapes, jobs))
+    areas = sorted(o * s + o * (o + 1) // 2 for s, o in shapes)
     assert ramp_area_bound(ends, areas, M) >= completion_area_bound(ends, areas, M)
+
+
+def test_areas_of_no_valid_job_are_refused():
+    import pytest
+
+    # M = 1: a valid job has s = 0, o = 1, area 1 = M(M+1)/2; area 2 is no job's (the loop would never end)
+    assert ramp_area_bound([1, 1], [1, 1], 1) == 1 + 2
+    with pytest.raises(ValueError, match="no job has an area above"):
+        ramp_area_bound([1], [2], 1)
