@@ -50,6 +50,25 @@ def opt_family_instance(n: int, seed: int = 0) -> Instance:
     return uniform_instance(f["M"], f["s"], f["l"], f["u"], [rng.randint(f["l"], f["u"]) for _ in range(n)])
 
 
+def largest_proven(solve, limits: Sequence[float], max_n: int, first_n: int = 2) -> dict[float, int]:
+    """The climb both OPT benchmarks run: ``solve(n)`` (an :class:`~verify.opt.result.OptResult`) for
+    n = first_n, first_n + 1, ... up to ``max_n``, stopping after two consecutive failures (not optimal).
+    Returns, per limit L, the largest n proven optimal in at most L seconds of that run (0 if none)."""
+    failures, best = 0, dict.fromkeys(limits, 0)
+    for n in range(first_n, max_n + 1):
+        res = solve(n)
+        if res.status == "optimal":
+            failures = 0
+            for lim in limits:
+                if res.seconds <= lim:
+                    best[lim] = n
+        else:
+            failures += 1
+            if failures == 2:
+                break
+    return best
+
+
 def bench_opt(solvers: Sequence[str], limit: float, max_n: int, console: Console) -> dict[str, int]:
     from verify.opt import solve_opt
 
@@ -58,20 +77,14 @@ def bench_opt(solvers: Sequence[str], limit: float, max_n: int, console: Console
         table.add_column(col, justify="right")
     largest: dict[str, int] = {}
     for solver in solvers:
-        failures, best = 0, 0
-        for n in range(2, max_n + 1):
+        def solve(n: int, solver=solver):
             res = solve_opt(opt_family_instance(n), solver, timeout=limit)
-            ok = res.status == "optimal"
             table.add_row(solver, str(n), res.status, str(res.tel), str(res.lower_bound),
                           str(res.stats.get("lp_bound", "")), f"{res.seconds:.2f}")
             console.log(f"{solver} n={n}: {res.status} TEL {res.tel} (lower {res.lower_bound}) in {res.seconds:.2f}s")
-            if ok:
-                best, failures = n, 0
-            else:
-                failures += 1
-                if failures == 2:
-                    break
-        largest[solver] = best
+            return res
+
+        largest[solver] = largest_proven(solve, [limit], max_n)[limit]
     console.print(table)
     summary = Table(title="Largest n proven optimal")
     summary.add_column("solver")
@@ -410,25 +423,16 @@ def bench_parent_scaling(solvers: Sequence[str], limits: Sequence[float], max_n:
         table.add_column(col, justify="right")
     largest: dict[str, dict[float, int]] = {}
     for solver in solvers:
-        failures, best = 0, dict.fromkeys(limits, 0)
-        for n in range(2, max_n + 1):
+        def solve(n: int, solver=solver):
             inst = parent_instance(0, n=n, poisson=poisson)
             res = solve_opt(inst, solver, timeout=top)
-            ok = res.status == "optimal"
             gap = 100 * (res.tel - res.lower_bound) / res.tel
             table.add_row(solver, str(n), str(inst.M), res.status, str(res.tel), str(res.lower_bound), f"{gap:.1f}",
                           f"{res.seconds:.2f}")
             console.log(f"{solver} n={n}: {res.status} {res.lower_bound}..{res.tel} in {res.seconds:.2f}s")
-            if ok:
-                failures = 0
-                for lim in limits:
-                    if res.seconds <= lim:
-                        best[lim] = n
-            else:
-                failures += 1
-                if failures == 2:
-                    break
-        largest[solver] = best
+            return res
+
+        largest[solver] = largest_proven(solve, limits, max_n)
     console.print(table)
     summary = Table(title=f"Largest n proven optimal, parent family ({arrivals}), one run")
     summary.add_column("solver")
@@ -519,8 +523,9 @@ def parent_table(rows: Sequence[dict[str, str]], console: Console) -> None:
 
 
 def bench_parent_table(trials: int, limit: float, solver: str, results: str | None, workers: int,
-                       console: Console) -> list[dict[str, str]]:
-    """Run (or resume from ``results``, a CSV of per-trial rows) the parent table's trials and print it."""
+                       console: Console, markdown: str | None = None) -> list[dict[str, str]]:
+    """Run (or resume from ``results``, a CSV of per-trial rows) the parent table's trials and print it;
+    with ``markdown``, also write the report section of :mod:`verify.report.parent_table` to that file."""
     import csv
     import io
 
@@ -570,6 +575,11 @@ def bench_parent_table(trials: int, limit: float, solver: str, results: str | No
     console.print(f"parent table: {trials} trials per set, OPT by {solver!r} with {limit:g} s per trial"
                   + (f", results in {results}" if results else ""))
     parent_table(rows, console)
+    if markdown is not None:
+        from verify.report.parent_table import parent_table_markdown
+
+        write_atomic(markdown, parent_table_markdown(rows, limit=limit, solver=solver))
+        console.print(f"report section written to {markdown}")
     return rows
 
 
@@ -631,6 +641,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--solver", default="auto")
     p.add_argument("--results", default=None, help="CSV of per-trial results; trials stored there are not rerun")
     p.add_argument("--workers", type=int, default=1, help="worker processes")
+    p.add_argument("--markdown", default=None, help="write the table as a Markdown report section to this file")
     args = parser.parse_args(argv)
     console = Console(width=max(Console().width, 130))
     try:
@@ -718,7 +729,10 @@ def _dispatch(parser, args, console) -> int:
         bench_parent_scaling([x for x in args.solvers.split(",") if x], [float(x) for x in args.limits.split(",")],
                              args.max_n, args.poisson, console)
     elif args.what == "parent-table":
-        bench_parent_table(args.trials, args.limit, args.solver, args.results, args.workers, console)
+        if args.markdown is not None and not Path(args.markdown).resolve().parent.is_dir():
+            parser.error(f"--markdown: directory of {args.markdown} does not exist")
+        bench_parent_table(args.trials, args.limit, args.solver, args.results, args.workers, console,
+                           markdown=args.markdown)
     elif args.what == "z3-tactics":
         bench_z3_tactics(args.limit, _list(args.seeds, "--seeds"), console)
     elif args.what == "campaign":

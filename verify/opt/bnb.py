@@ -21,7 +21,8 @@ cut. Only non-optimal schedules are cut, so some optimal schedule survives the s
 reaching each state first), and the search stays exact.
 
 On a timeout or node budget the status is ``unknown`` with the best schedule as upper bound and the root bound
-(the larger of the combinatorial bounds and, with ``lp=True``, the certified LP bound of
+(the largest of the combinatorial bounds — area, peak-interval, and the ramp-waste bound of
+:mod:`verify.opt.ramp_bound`, which is used at the root only and, with ``lp=True``, the certified LP bound of
 :mod:`verify.opt.lp_bound`) as lower bound. Every schedule is re-checked by :func:`verify.opt.result.schedule_tel`.
 """
 
@@ -33,6 +34,8 @@ from collections import Counter
 
 from models.instance import Instance
 from verify.opt.bounds import completion_area_bound, start_window
+from verify.opt.exhaustive import start_choices
+from verify.opt.ramp_bound import ramp_lower_bound
 from verify.opt.peak_bound import peak_interval_sum, peak_lower_bound, peak_sigma
 from verify.opt.result import OptResult, schedule_tel
 
@@ -45,11 +48,11 @@ def _earliest_shifts(profile: list[int], t: int, classes, remaining, M: int) -> 
     """Per class with jobs left, the least ``d >= max(0, a - t)`` such that a job started at ``t + d`` fits
     beside ``profile`` (``profile[i]`` taken in round ``t + i``); ``-1`` for classes with none left."""
     L = len(profile)
+    v = [p + i for i, p in enumerate(profile)]
     suf = [0] * (L + 1)
     suf[L] = -1 << 60
     for i in range(L - 1, -1, -1):
-        v = profile[i] + i
-        suf[i] = v if v > suf[i + 1] else suf[i + 1]
+        suf[i] = v[i] if v[i] > suf[i + 1] else suf[i + 1]
     out = []
     for (s, o, a), cnt in zip(classes, remaining, strict=True):
         if not cnt:
@@ -58,12 +61,17 @@ def _earliest_shifts(profile: list[int], t: int, classes, remaining, M: int) -> 
         d = a - t if a > t else 0
         room = M - s - 1
         while d < L:
-            if d + o >= L:
-                if suf[d] <= room + d:
-                    break
-            elif max(profile[i] + i for i in range(d, d + o)) <= room + d:
+            if d + o >= L and suf[d] <= room + d:
                 break
-            d += 1
+            # the first round of the window that overflows, if any: every shift before min(i + 1, v[i] - room)
+            # still has round i in the window and still overflows it, so the search jumps there
+            lim = room + d
+            for i in range(d, min(d + o, L)):
+                if v[i] > lim:
+                    d = min(i + 1, v[i] - room)
+                    break
+            else:
+                break
         out.append(d)
     return out
 
@@ -128,8 +136,9 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     window = start_window(instance)
     best_tel, best_starts = window.upper_tel, list(window.upper_starts)
     full = tuple(len(members[c]) for c in classes)
-    stats: dict = {"area_bound": window.lower_tel, "peak_bound": peak_lower_bound(instance)}
-    root_lb = max(stats["area_bound"], stats["peak_bound"])
+    stats: dict = {"area_bound": window.lower_tel, "peak_bound": peak_lower_bound(instance),
+                   "ramp_bound": ramp_lower_bound(instance)}
+    root_lb = max(stats["area_bound"], stats["peak_bound"], stats["ramp_bound"])
     if lp and root_lb < best_tel and instance.n > 1:
         from verify.opt.lp_bound import lp_lower_bound
         from verify.opt.time_indexed import build_model
@@ -142,30 +151,12 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     seen: dict[tuple, int] = {}
     nodes = 0
 
+    def check_deadline() -> None:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise _Stop
+
     def picks(t: int, profile: list[int], remaining: tuple[int, ...]) -> list[tuple[tuple, list[int]]]:
-        """Every ``((class, count), ...)`` choice of starts that fits beside ``profile``, with its profile."""
-        out: list[tuple[tuple, list[int]]] = [((), profile)]
-        for i, cnt in enumerate(remaining):
-            if not cnt or classes[i][2] > t:
-                continue
-            shape, o = shapes[i], len(shapes[i])
-            grown = []
-            if deadline is not None and time.perf_counter() > deadline:
-                raise _Stop  # the choices multiply when many small jobs wait beside an empty profile
-            for chosen, prof in out:
-                stack = [prof]
-                while len(stack) <= cnt:
-                    cur = stack[-1]
-                    if len(cur) < o:
-                        cur = cur + [0] * (o - len(cur))
-                    if any(c + w > M for c, w in zip(cur, shape)):
-                        break
-                    stack.append([c + w for c, w in zip(cur, shape)] + cur[o:])
-                for c in range(len(stack) - 1, 0, -1):
-                    grown.append((chosen + ((i, c),), stack[c]))
-                grown.append((chosen, prof))
-            out = grown
-        return out
+        return start_choices(t, profile, remaining, classes, shapes, M, check_deadline)
 
     def fits_now(i: int, prof: list[int]) -> bool:
         shape = shapes[i]

@@ -45,6 +45,41 @@ def _rest_bound(t: int, profile: list[int], classes, remaining, M: int) -> int:
     return completion_area_bound(ends, areas, M, t=t, profile=profile) - arrived_sum
 
 
+def start_choices(t: int, profile: list[int], remaining: tuple[int, ...], classes, shapes, M: int,
+                  check=None) -> list[tuple[tuple, list[int]]]:
+    """Every ``((class, count), ...)`` choice of starts in round ``t`` that fits beside ``profile``, with the
+    profile it leaves; lexicographic over the arrived classes, most jobs first per class. Feasibility is
+    monotone, so the counts tried per class stop at the first that does not fit.
+
+    ``classes[i]`` is ``(s, o, a)``, ``shapes[i]`` the memory ``(s + 1, ..., s + o)`` a job of class ``i``
+    holds over its run, ``remaining[i]`` how many of class ``i`` are unstarted. ``check``, if given, is
+    called once per class tried (a solver's deadline check: the choices multiply when many small jobs wait
+    beside an empty profile). Shared by :mod:`verify.opt.exhaustive` and :mod:`verify.opt.bnb`.
+    """
+    out: list[tuple[tuple, list[int]]] = [((), profile)]
+    for i, cnt in enumerate(remaining):
+        if not cnt or classes[i][2] > t:
+            continue
+        shape, o = shapes[i], len(shapes[i])
+        grown = []
+        if check is not None:
+            check()
+        for chosen, prof in out:
+            stack = [prof]
+            while len(stack) <= cnt:
+                cur = stack[-1]
+                if len(cur) < o:
+                    cur = cur + [0] * (o - len(cur))
+                if any(c + w > M for c, w in zip(cur, shape)):
+                    break
+                stack.append([c + w for c, w in zip(cur, shape)] + cur[o:])
+            for c in range(len(stack) - 1, 0, -1):
+                grown.append((chosen + ((i, c),), stack[c]))
+            grown.append((chosen, prof))
+        out = grown
+    return out
+
+
 def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_nodes: int | None = None) -> OptResult:
     """Minimum TEL over non-preemptive schedules, with a schedule that attains it.
 
@@ -72,29 +107,7 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_no
     nodes = 0
 
     def picks(t: int, profile: list[int], remaining: tuple[int, ...]) -> list[tuple[tuple, list[int]]]:
-        """Every ``((class, count), ...)`` choice of starts that fits beside ``profile``, with the profile it
-        leaves; lexicographic over the arrived classes, most jobs first per class. Feasibility is monotone,
-        so the counts tried per class stop at the first that does not fit."""
-        out: list[tuple[tuple, list[int]]] = [((), profile)]
-        for i, cnt in enumerate(remaining):
-            if not cnt or classes[i][2] > t:
-                continue
-            shape, o = shapes[i], len(shapes[i])
-            grown = []
-            for chosen, prof in out:
-                stack = [prof]
-                while len(stack) <= cnt:
-                    cur = stack[-1]
-                    if len(cur) < o:
-                        cur = cur + [0] * (o - len(cur))
-                    if any(c + w > M for c, w in zip(cur, shape)):
-                        break
-                    stack.append([c + w for c, w in zip(cur, shape)] + cur[o:])
-                for c in range(len(stack) - 1, 0, -1):
-                    grown.append((chosen + ((i, c),), stack[c]))
-                grown.append((chosen, prof))
-            out = grown
-        return out
+        return start_choices(t, profile, remaining, classes, shapes, M)
 
     def search(t: int, profile: list[int], remaining: tuple[int, ...], cost: int, starts: list) -> None:
         nonlocal best_tel, best_starts, nodes

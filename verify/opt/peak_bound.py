@@ -8,16 +8,22 @@ Either ``j`` starts at ``p_j >= C_i`` and ``C_j >= C_i + o_j``; or ``j`` runs in
 holds ``P_i`` and ``j`` holds ``s_j + C_i - p_j``, so ``P_i + s_j + C_i - p_j <= M`` and
 ``C_j = p_j + o_j >= C_i + P_i + P_j - M``.
 
-**Intervals.** Let ``σ`` be at least every big job's ``s`` and ``h_j = min(2 P_j - M, M - 2σ)``. For big ``i, j``
-with ``C_i <= C_j``, ``h_i + h_j <= 2(P_i + P_j - M)`` and ``h_i + h_j <= (M - 2σ) + (2 P_j - M) <= 2 o_j``, so by
-the lemma ``2 C_j - h_j >= 2 C_i + h_i``: in doubled time the intervals ``[2 C_j - h_j, 2 C_j + h_j)`` of the jobs
-with ``h_j > 0`` are pairwise disjoint — a single machine. Job ``j``'s interval is released at
-``2 e_j - h_j`` for any ``e_j <= C_j`` (``a_j + o_j``, or later when memory already committed delays ``j``), and
-``Σ 2 C_j = Σ (F_j - h_j)`` with ``F_j`` the interval's end. The non-preemptive interval schedule is one
+**Intervals.** Let ``σ`` be at least the ``s`` of every big job considered, ``λ_j = 2 P_j - M`` and
+``ρ_j = min(2 P_j - M, M - 2σ)`` (needs ``M >= 2σ``). For big ``i, j`` with ``C_i <= C_j``: ``C_i = C_j`` is
+impossible (both would hold their peaks in one round, ``P_i + P_j > M``); if ``C_j - C_i >= P_i + P_j - M`` then
+``2(C_j - C_i) >= (2 P_i - M) + (2 P_j - M) >= ρ_i + λ_j``; otherwise by the lemma ``C_j - C_i >= o_j`` and
+``2 o_j = 2 P_j - 2 s_j >= λ_j + (M - 2σ) >= λ_j + ρ_i``. Either way ``2 C_j - λ_j >= 2 C_i + ρ_i``: in doubled
+time the intervals ``[2 C_j - λ_j, 2 C_j + ρ_j)`` are pairwise disjoint — a single machine. Only the right arm
+``ρ`` needs the cap (the previous version capped both arms, ``h_j = min(2 P_j - M, M - 2σ)`` on each side,
+and was lower by up to 7 % on the parent family). Job ``j``'s interval is released at ``2 e_j - λ_j`` for any
+``e_j <= C_j`` (``a_j + o_j``, or later when memory already committed delays ``j``), and
+``Σ 2 C_j = Σ (F_j - ρ_j)`` with ``F_j`` the interval's end. The non-preemptive interval schedule is one
 preemptive schedule, so the shortest-remaining-processing-time rule (SRPT, optimal for ``Σ F_j`` on one machine
-with release dates and preemption) bounds ``Σ F_j`` from below.
+with release dates and preemption) bounds ``Σ F_j`` from below. ``σ`` is taken over the big jobs of the set
+bounded (a subset's jobs are all the lemma needs).
 
-Jobs that are not big get :func:`verify.opt.bounds.completion_area_bound` on their own (a bound on their own
+Jobs that are not big get :func:`verify.opt.ramp_bound.ramp_area_bound` (at the root; at search nodes
+:func:`verify.opt.bounds.completion_area_bound`, which sees the committed memory) on their own (a bound on their own
 ``Σ C_j``); the two parts bound disjoint sets of jobs, so their sum bounds ``Σ C_j``. Everything is integer.
 """
 
@@ -27,7 +33,7 @@ import heapq
 from collections.abc import Sequence
 
 from models.instance import Instance
-from verify.opt.bounds import completion_area_bound
+from verify.opt.ramp_bound import ramp_area_bound
 
 
 def srpt_total_completion(jobs: Sequence[tuple[int, int]]) -> int:
@@ -88,18 +94,23 @@ def peak_interval_sum(jobs: Sequence[tuple[int, int, int]], M: int, sigma: int) 
     Returns
     -------
     (int, list of int)
-        The bound on twice the big jobs' total completion, and the positions of the jobs with ``h_j <= 0``.
+        The bound on twice the big jobs' total completion, and the positions of the jobs that are not big (``2 P_j <= M``, or every job when ``M < 2σ``).
     """
-    intervals, rest, shift = [], [], 0
-    cap = M - 2 * sigma
-    for k, (s, o, e) in enumerate(jobs):
-        h = min(2 * (s + o) - M, cap)
-        if h > 0:
-            intervals.append((2 * e - h, 2 * h))
-            shift += h
-        else:
-            rest.append(k)
-    return (srpt_total_completion(intervals) - shift if intervals else 0), rest
+    big = [k for k, (s, o, _) in enumerate(jobs) if 2 * (s + o) > M]
+    rest = [k for k in range(len(jobs)) if 2 * (jobs[k][0] + jobs[k][1]) <= M]
+    if not big:
+        return 0, rest
+    cap = M - 2 * min(sigma, max(jobs[k][0] for k in big))
+    if cap < 0:  # no right arm is valid: every job is bounded by the other bound
+        return 0, list(range(len(jobs)))
+    intervals, shift = [], 0
+    for k in big:
+        s, o, e = jobs[k]
+        lam = 2 * (s + o) - M
+        rho = min(lam, cap)
+        intervals.append((2 * e - lam, lam + rho))
+        shift += rho
+    return srpt_total_completion(intervals) - shift, rest
 
 
 def peak_lower_bound(instance: Instance) -> int:
@@ -122,6 +133,6 @@ def peak_lower_bound(instance: Instance) -> int:
     if others:
         ends = sorted(r.a + r.o for r in others)
         areas = sorted(r.o * r.s + r.o * (r.o + 1) // 2 for r in others)
-        small = completion_area_bound(ends, areas, instance.M)
+        small = ramp_area_bound(ends, areas, instance.M)
     big_ends = sum(r.a + r.o for k, r in enumerate(reqs) if k not in set(rest))
     return max(-(-twice // 2), big_ends) + small - sum(r.a for r in reqs)

@@ -132,3 +132,50 @@ def test_parent_family_is_deterministic_and_valid():
 
     w = with_intervals(p, Fraction(1, 4), 0)
     assert all(r.l <= r.o <= r.u and r.s + r.u <= w.M and 4 * r.l >= r.u for r in w.requests)
+
+
+def _shifts_by_definition(profile, t, classes, remaining, M):
+    """The least shift d >= max(0, a - t) at which a job of the class fits beside profile, round by round."""
+    out = []
+    for (s, o, a), cnt in zip(classes, remaining):
+        if not cnt:
+            out.append(-1)
+            continue
+        d = max(0, a - t)
+        while d < len(profile) and any(profile[i] + (i - d) + s + 1 > M for i in range(d, min(d + o, len(profile)))):
+            d += 1
+        out.append(d)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_earliest_shifts_jump_equals_the_round_by_round_definition(seed):
+    from verify.opt.bnb import _earliest_shifts
+
+    rng = random.Random(seed)
+    for _ in range(2000):
+        M, L = rng.randint(5, 40), rng.randint(0, 15)
+        profile = [rng.randint(0, M) for _ in range(L)]
+        classes = [(s, o, a) for s, o, a in ((rng.randint(0, 5), rng.randint(1, 20), rng.randint(0, 8))
+                                             for _ in range(3)) if s + o <= M] or [(0, 1, 0)]
+        remaining = [rng.randint(0, 2) for _ in classes]
+        t = rng.randint(0, 5)
+        assert _earliest_shifts(profile, t, classes, remaining, M) == _shifts_by_definition(profile, t, classes,
+                                                                                             remaining, M)
+
+
+def test_peak_bound_caps_only_the_right_arm():
+    # parent family, seed 0, n = 11 (M = 43): OPT 539; the bound capping both arms gave 512, this one 525
+    inst = parent_instance(0, n=11)
+    assert peak_lower_bound(inst) == 525
+    assert solve_bnb(inst, lp=False).tel == 539
+
+
+def test_peak_bound_skips_the_intervals_when_a_big_prompt_exceeds_half_the_memory():
+    from verify.opt.peak_bound import peak_interval_sum
+
+    # M = 10, a big job with s = 6 > M / 2: no right arm is valid, every job goes to the area bound
+    assert peak_interval_sum([(6, 3, 3), (1, 2, 2)], 10, 6) == (0, [0, 1])
+    # s = 5 = M / 2: cap 0, the intervals have only their left arm 2P - M
+    twice, rest = peak_interval_sum([(5, 4, 4), (5, 4, 4)], 10, 5)
+    assert rest == [] and twice == 2 * (4 + 8)  # completions 4 and 8 (the second job starts after the first)

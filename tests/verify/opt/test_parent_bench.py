@@ -23,3 +23,21 @@ def test_parent_table_counts_closed_trials_and_the_widest_bracket():
     assert "2 / 3" in text and "0 / 1" in text
     assert "21/20 = 1.0500" in text  # mean of 1 and 11/10 over the closed trials
     assert "[150, 200] (25.0 %)" in text and "[40, 50] (20.0 %)" in text
+
+
+def test_largest_proven_counts_per_limit_and_stops_after_two_failures():
+    from types import SimpleNamespace
+
+    from verify.bench import largest_proven
+
+    # n = 2..9: seconds per n, None = not proven; stops at n = 7 (second consecutive failure), never asks 8, 9
+    table = {2: 0.1, 3: 5.0, 4: None, 5: 30.0, 6: None, 7: None, 8: 0.1, 9: 0.1}
+    asked = []
+
+    def solve(n):
+        asked.append(n)
+        sec = table[n]
+        return SimpleNamespace(status="unknown" if sec is None else "optimal", seconds=sec or 60.0)
+
+    assert largest_proven(solve, [1.0, 10.0, 60.0], 9) == {1.0: 2, 10.0: 3, 60.0: 5}
+    assert asked == [2, 3, 4, 5, 6, 7]
