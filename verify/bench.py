@@ -39,7 +39,7 @@ from models.instance import Instance, uniform_instance
 from models.atomic import write_atomic
 from verify.campaign.agreement import VERDICTS, GridPoint, results_csv, run_agreement
 from verify.campaign.db import IncompatibleDatabase
-from verify.oneline_parser import OneLineParser, seconds
+from verify.oneline_parser import OneLineParser, positive_int, seconds
 
 OPT_FAMILY = {"M": 48, "s": 1, "l": 4, "u": 16}
 
@@ -636,7 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--max-n", type=int, default=60)
     p.add_argument("--poisson", action="store_true", help="Poisson arrivals instead of all arrivals 0")
     p = sub.add_parser("parent-table", help="H-SF and online policies against OPT on the parent paper's family")
-    p.add_argument("--trials", type=int, default=200, help="trials per arrival set")
+    p.add_argument("--trials", type=positive_int, default=200, help="trials per arrival set")
     p.add_argument("--limit", type=float, default=60.0, help="OPT solver seconds per trial")
     p.add_argument("--solver", default="auto")
     p.add_argument("--results", default=None, help="CSV of per-trial results; trials stored there are not rerun")

@@ -34,3 +34,14 @@ def seconds(flag: str):
         return value
     parse.__name__ = flag
     return parse
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an integer ``>= 1``; the error says the rule."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {value}")
+    return value
