@@ -22,6 +22,8 @@ ratio) sees it; the rounds jumped over would repeat it exactly, with nothing to 
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from models.instance import Instance
@@ -53,6 +55,14 @@ class _Job:
 
     def clone(self) -> _Job:
         return _Job(self.status, self.progress, self.revealed, self.run_start, self.completion, self.realised)
+
+
+def _freeze(value):
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
 
 
 class Execution:
@@ -90,15 +100,54 @@ class Execution:
             ),
         )
 
-    def step(self) -> RoundRecord:
-        """Play round ``t``: decide, check, evict, preempt, start, run, complete."""
+    def branch(self, *, scheduler: Scheduler | None = None, oracle: OutcomeOracle | None = None,
+               history: bool = False) -> Execution:
+        """An independent copy of this run in its current state, to explore one continuation of it.
+
+        The copy shares the (immutable) instance and has its own job states; its scheduler is ``scheduler`` if
+        given (used as is), else a :meth:`~models.schedulers.interface.Scheduler.clone` of this run's; its
+        oracle is ``oracle`` if given, else this run's. ``history=False`` keeps only the last round record (an
+        explorer never needs the rest, and copying it would make every branch cost O(depth))."""
+        twin = copy.copy(self)
+        twin.jobs = [job.clone() for job in self.jobs]
+        twin.rounds = list(self.rounds) if history else self.rounds[-1:]
+        twin.scheduler = scheduler if scheduler is not None else self.scheduler.clone()
+        if oracle is not None:
+            twin.oracle = oracle
+        return twin
+
+    def state_key(self) -> tuple:
+        """Canonical form of this round-start state (explicit-state exploration merges equal keys).
+
+        A completed job is just "done": nothing about it can affect the future. The round number is part of
+        the key while arrivals are pending or when the scheduler does not declare ``time_invariant``. The
+        scheduler contributes ``scheduler.state_key(done)`` if it defines one, else all its fields."""
+        sched = self.scheduler
+        pending = any(r.a > self.t for r in self.instance.requests)
+        t_part = self.t if pending or not sched.time_invariant else -1
+        done = frozenset(j for j, job in enumerate(self.jobs) if job.status is Status.DONE)
+        jobs = tuple(("done",) if j in done else
+                     (job.status.value, job.progress, job.revealed,
+                      None if job.run_start is None else self.t - job.run_start)
+                     for j, job in enumerate(self.jobs))
+        own = sched.state_key(done) if hasattr(sched, "state_key") else _freeze(vars(sched))
+        return (t_part, jobs, own)
+
+    def step(self, decision: Decision | Iterable[int] | None = None) -> RoundRecord:
+        """Play round ``t``: decide, check, evict, preempt, start, run, complete.
+
+        ``decision``: a decision already taken in this very state (by this run's scheduler, in a branch of
+        it), replayed without asking the scheduler again or building its view; it is checked like any other.
+        Explicit-state exploration decides once per state and replays the decision for every adversary answer.
+        """
         reqs, jobs, t = self.instance.requests, self.jobs, self.t
         if t >= self.limit:
             raise RoundLimitExceeded(self.limit, sum(job.status is not Status.DONE for job in jobs))
         empty = not any(job.status is Status.RUNNING or (job.status is Status.WAITING and r.a <= t)
                         for r, job in zip(reqs, jobs, strict=True))
-        batch, restarted, preempted, held = _checked_decision(self.scheduler.decide(self.view()), t, self.instance,
-                                                              jobs)
+        if decision is None:
+            decision = self.scheduler.decide(self.view())
+        batch, restarted, preempted, held = _checked_decision(decision, t, self.instance, jobs)
         if (preempted or held) and not self.scheduler.may_pause:
             raise SchedulerViolation(t, None, "Decision.preempted/held used by a scheduler that does not declare "
                                               "may_pause = True")

@@ -15,7 +15,6 @@ path of the DAG, and the exact worst ratio by depth-first branch and bound (:fun
 
 from __future__ import annotations
 
-import copy
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from models.engine_reference import Execution, liveness_bound
 from models.instance import Instance
 from models.oracle import OracleViolation
 from models.schedulers import OptionError, PolicySpec, make_scheduler
-from models.schedulers.interface import RoundLimitExceeded, Scheduler, SchedulerViolation
+from models.schedulers.interface import Decision, RoundLimitExceeded, Scheduler, SchedulerViolation
 from models.view import Status
 from verify.opt.benchmark import BenchmarkMemo, UnprovenBenchmark, benchmark_tel
 from verify.opt.bounds import lower_bound_raw
@@ -47,26 +46,9 @@ class ScriptedOutcomes:
         return k >= self.instance.requests[j].u or j in self.complete
 
 
-def _freeze(value):
-    if isinstance(value, dict):
-        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple):
-        return tuple(_freeze(v) for v in value)
-    return value
-
-
 def state_key(run: Execution) -> tuple:
-    """Canonical form of a round-start state. A completed job is just "done": nothing about it can affect the
-    future. The scheduler contributes ``scheduler.state_key(done)`` if it defines one, else all its fields."""
-    sched = run.scheduler
-    pending = any(r.a > run.t for r in run.instance.requests)
-    t_part = run.t if pending or not sched.time_invariant else -1
-    done = frozenset(j for j, job in enumerate(run.jobs) if job.status is Status.DONE)
-    jobs = tuple(("done",) if j in done else
-                 (job.status.value, job.progress, job.revealed, None if job.run_start is None else run.t - job.run_start)
-                 for j, job in enumerate(run.jobs))
-    own = sched.state_key(done) if hasattr(sched, "state_key") else _freeze(vars(sched))
-    return (t_part, jobs, own)
+    """Canonical form of a round-start state: :meth:`models.engine_reference.Execution.state_key`."""
+    return run.state_key()
 
 
 @dataclass
@@ -103,60 +85,27 @@ def _unfinished(run: Execution) -> int:
                if r.a <= run.t and job.status is not Status.DONE)
 
 
-def _copy(run: Execution, scheduler: Scheduler | None = None) -> Execution:
-    """A branch of ``run``: its own job states and scheduler (a copy of ``scheduler`` if given), the shared
-    instance, and only the last round record (exploration never needs the history; keeping it would make every
-    copy O(depth))."""
-    new = copy.copy(run)
-    new.jobs = [job.clone() for job in run.jobs]
-    new.rounds = run.rounds[-1:]
-    new.scheduler = (scheduler or run.scheduler).clone()
-    return new
-
-
-def _no_view():
-    return None
-
-
-class _Decided(Scheduler):
-    """Replays a decision already taken, so that every adversary branch does not decide again."""
-
-    def __init__(self, decision, may_pause: bool) -> None:
-        self.decision = decision
-        self.may_pause = may_pause  # the trait of the scheduler that took the decision
-
-    def decide(self, view):
-        return self.decision
-
-
 def successors(run: Execution):
     """``(choice, next_run, weight)`` for every adversary move in the current round.
 
     The scheduler decides once (its decision cannot depend on the answers, which come after it); each branch
-    replays that decision and then continues with a copy of the scheduler's post-decision state."""
+    replays that decision (:meth:`Execution.step` with ``decision``) and then continues with a copy of the
+    scheduler's post-decision state."""
     weight = _unfinished(run)
-    decider = _copy(run)
+    decider = run.branch()
     decision = decider.scheduler.decide(decider.view())
+    if not isinstance(decision, Decision):
+        decision = tuple(decision)  # an iterable may be a generator: it is replayed once per branch
     after = decider.scheduler
-    probe = copy.copy(decider)
-    probe.jobs = [job.clone() for job in run.jobs]
-    probe.scheduler = _Decided(decision, after.may_pause)
     record: list = []
-    probe.oracle = ScriptedOutcomes(run.instance, frozenset(), record)
-    probe.view = _no_view  # the replayed decision needs no view; building one per branch is the costliest part
-    probe.step()  # find the jobs whose completion is the adversary's choice
+    run.branch(scheduler=after, oracle=ScriptedOutcomes(run.instance, frozenset(), record)).step(decision)
+    # the jobs whose completion is the adversary's choice
     free = [j for j, k in record if _floor(run, j) <= k < run.instance.requests[j].u]
     for size in range(len(free) + 1):
         for subset in itertools.combinations(free, size):
-            nxt = copy.copy(run)
-            nxt.jobs = [job.clone() for job in run.jobs]
+            nxt = run.branch(scheduler=after.clone(), oracle=ScriptedOutcomes(run.instance, frozenset(subset)))
             nxt.rounds = []
-            nxt.scheduler = _Decided(decision, after.may_pause)
-            nxt.oracle = ScriptedOutcomes(run.instance, frozenset(subset))
-            nxt.view = _no_view
-            nxt.step()
-            del nxt.view  # back to the real view for the next decision
-            nxt.scheduler = after.clone()
+            nxt.step(decision)
             yield frozenset(subset), nxt, weight
 
 
