@@ -39,3 +39,29 @@ def _numba_cache_fallback() -> None:
 
 
 _numba_cache_fallback()
+
+
+# The curated public API, loaded on first use (PEP 562) so that ``import models.instance`` stays light and
+# numba is imported only by whoever needs the fast engine.
+_PUBLIC = {
+    "Instance": "models.instance", "Request": "models.instance", "InstanceError": "models.instance",
+    "load_instance": "models.instance", "uniform_instance": "models.instance",
+    "simulate": "models.engine_reference", "Execution": "models.engine_reference",
+    "simulate_fast": "models.engine_fast",
+    "Scheduler": "models.schedulers.interface", "Decision": "models.schedulers.interface",
+    "PolicyTraits": "models.schedulers.interface",
+    "PolicySpec": "models.schedulers", "make_scheduler": "models.schedulers", "POLICIES": "models.schedulers",
+    "Trace": "models.trace", "Witness": "models.witness", "LivenessWitness": "models.witness",
+    "KvschedError": "models.errors", "InvalidInput": "models.errors", "ModelViolation": "models.errors",
+    "Unproven": "models.errors", "Inconsistency": "models.errors",
+    "OptStatus": "models.status", "SearchProof": "models.status", "ClaimStatus": "models.status",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'models' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_PUBLIC[name]), name)
