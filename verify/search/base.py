@@ -268,7 +268,7 @@ class Evaluator:
                        objective=p.objective).witness
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
     """A strategy's result. ``proven_upper``: no instance of the configuration reaches a ratio ``>=`` it
     (``None``: nothing proven); ``closed``: the best found is proven to be the maximum."""
