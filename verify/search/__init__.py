@@ -30,7 +30,7 @@ STRATEGIES: dict[str, Callable[..., Outcome]] = {
     "families": search_families,
     "targeted": search_targeted,
 }
-STARTABLE = ("z3", "statespace", "local")  # the strategies that take a ``start`` output vector
+STARTABLE = ("z3", "statespace", "local", "targeted")  # the strategies that take a ``start`` output vector
 OBJECTIVE_STRATEGIES = ("exhaustive", "local")  # the strategies that maximise an objective other than the ratio
 
 

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from models.errors import InvalidInput
 from verify.opt.benchmark import BenchmarkMemo
-from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker
+from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker, spends_budget
 from verify.search.families import (
     FastEvaluator,
     closing_notes,
@@ -70,6 +70,7 @@ def vectors(sh: Shape, seeds: list[tuple[int, ...]]) -> st.SearchStrategy[tuple[
     return st.one_of(edited, free)
 
 
+@spends_budget
 def search_targeted(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 5.0,
                     seed: int = 0, on_improve: OnImprove | None = None, start: tuple[int, ...] | None = None,
                     certified: bool = True, batch: int = 300, families: bool = True) -> Outcome:
