@@ -114,7 +114,7 @@ def test_search_from_a_start_vector(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--strategy", "exhaustive", "--start", "4,4,2"], "--start: only the z3, statespace, local strategies"),
+        (["--strategy", "exhaustive", "--start", "4,4,2"], "--start: only the z3, statespace, local, targeted strategies"),
         (["--strategy", "z3", "--start", "4,9,2"], "--start: value 1 must lie in [l, u] = [1, 4], got 9"),
         (["--strategy", "z3", "--start", "4,4"], "--start: needs n=3 values, got 2"),
         (["--strategy", "z3", "--start", "4,x,2"], "--start: must be comma-separated integers"),
