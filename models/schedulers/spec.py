@@ -9,6 +9,7 @@ builds schedulers with :meth:`PolicySpec.build`, which validates nothing again.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -67,10 +68,16 @@ def load_user_scheduler(spec: str) -> type[Scheduler]:
     return cls
 
 
-def _construct(cls: type[Scheduler], name: str, options: Mapping[str, Any], outputs=()) -> Scheduler:
+def _construct(cls: type[Scheduler], options: Mapping[str, Any], outputs=()) -> Scheduler:
     if cls is HSF:
         return HSF(outputs, **options)
     return cls(**options)
+
+
+@functools.cache
+def _defaults(cls: type[Scheduler]) -> tuple[tuple[str, Any], ...]:
+    """A built-in class's default options (the same for every parse: computed once per class)."""
+    return tuple(sorted(_construct(cls, {}).options.items()))
 
 
 @dataclass(frozen=True)
@@ -138,14 +145,12 @@ class PolicySpec:
                     raise OptionError(f"options.{key}: not an option of policy {name!r} (allowed: {allowed})")
             klass = CLASSES[name]
             try:
-                probe = _construct(klass, name, options)
+                probe = _construct(klass, options)
             except ValueError as exc:  # an option value the scheduler rejected
                 raise OptionError(f"options.{exc}") from None
         full = {**options, **probe.options}
-        if names_user_scheduler(name):  # a user's defaults may need keywords: every option names the cell
-            defaults = ()
-        else:
-            defaults = tuple(sorted(_construct(klass, name, {}).options.items()))
+        # a user's defaults may need keywords: every option names the cell
+        defaults = () if names_user_scheduler(name) else _defaults(klass)
         return cls(name, tuple(sorted(options.items())), tuple(sorted(full.items())), klass.traits(full), klass,
                    defaults)
 
@@ -175,7 +180,7 @@ class PolicySpec:
         policy may be built without an instance)."""
         if instance is None and self.traits.hindsight:
             raise OptionError(f"policy: {self.name} is a hindsight scheduler and needs the instance it runs on")
-        return _construct(self.cls, self.name, dict(self.given), () if instance is None else instance.outputs)
+        return _construct(self.cls, dict(self.given), () if instance is None else instance.outputs)
 
 
 _MISSING = object()

@@ -318,12 +318,18 @@ class Tracker:
         self.evaluator = evaluator
         self.strategy = strategy
         self.budget = Budget.of(budget)
-        self.began = self.budget.began
-        self.deadline = self.budget.deadline
         evaluator.budget, evaluator.tracker = self.budget, self
         self.on_improve = on_improve
         self.best: Witness | None = None
         self.found_at = 0.0
+
+    @property
+    def began(self) -> float:
+        return self.budget.began
+
+    @property
+    def deadline(self) -> float | None:
+        return self.budget.deadline
 
     def out_of_time(self) -> bool:
         return self.budget.expired()
