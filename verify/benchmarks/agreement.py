@@ -1,0 +1,57 @@
+"""``kvsched bench agreement``: Z3's (or statespace's) proven maximum against exhaustive enumeration at every
+point of the search grid (:mod:`verify.campaign.agreement`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from models.atomic import write_atomic
+from verify.campaign.agreement import VERDICTS, GridPoint, results_csv, run_agreement
+
+
+def search_grid_points(ns=range(2, 6), us=range(2, 7), ls=None):
+    """The issue's agreement grid: n in 2..5, u in 2..6, l in 1..u, s in {0,1}, M in s+u..s+u+6 (``ns``, ``us``,
+    ``ls`` narrow it; ``ls=None``: every l in 1..u)."""
+    for n in ns:
+        for u in us:
+            for l in range(1, u + 1):  # noqa: E741
+                if ls is not None and l not in ls:
+                    continue
+                for s in (0, 1):
+                    for M in range(s + u, s + u + 7):
+                        yield n, u, l, s, M
+
+
+def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], budget: float, console: Console,
+                    strategy: str = "z3", *, results: str | None = None, workers: int = 1,
+                    csv_path: str | None = None) -> dict:
+    """A proving strategy's maximum (Z3 or statespace) vs exhaustive enumeration's at every grid point, smallest
+    first (:mod:`verify.campaign.agreement`): one line per point, then the verdict counts. With ``results`` (a SQLite
+    file) points already closed there are read back, not run again. ``csv_path``: every point's result, computed
+    now or read back, written as CSV (:func:`verify.campaign.agreement.results_csv`) at the end."""
+    began = time.perf_counter()
+    running = dict.fromkeys(VERDICTS, 0)  # totals so far, for the progress lines
+    collected = []
+
+    def line(r, stored: bool) -> None:
+        collected.append(r)
+        running[r.verdict] += 1
+        if r.verdict == "agree":
+            verdict = "agree"
+        elif r.verdict == "open":
+            verdict = f"{strategy} open (found {r.proved}, exhaustive {r.exhaustive})"
+        else:
+            verdict = f"DISAGREE {strategy} {r.proved} vs exhaustive {r.exhaustive}"
+        source = f"stored, budget {r.budget:g}s" if stored else f"{r.seconds:.2f}s"
+        console.print(f"{r.point.label}: max {r.exhaustive} {strategy} {source} {verdict}   totals {running}  "
+                      f"elapsed {time.perf_counter() - began:.0f}s", markup=False, highlight=False)
+
+    grid = [GridPoint(policy, *p) for policy in policies for p in points]
+    counts = run_agreement(grid, strategy, budget, results=results, workers=workers, on_result=line)
+    console.print(f"agreement ({strategy}, {len(grid)} points): {counts}")
+    if csv_path is not None:
+        console.print(f"wrote {write_atomic(csv_path, results_csv(collected))}")
+    return counts

@@ -1,0 +1,67 @@
+"""``kvsched bench opt``: for each OPT solver, the largest n solved to proven optimality within a time limit on a
+fixed family (one interval [4, 16], all arrivals 0, s = 1, o uniform in [4, 16] from a seed derived from n, M = 48).
+Each solver climbs n = 2, 3, ... and stops after two consecutive failures."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from models.instance import Instance, uniform_instance
+
+
+OPT_FAMILY = {"M": 48, "s": 1, "l": 4, "u": 16}
+
+
+def opt_family_instance(n: int, seed: int = 0) -> Instance:
+    rng = random.Random(10_007 * n + seed)
+    f = OPT_FAMILY
+    return uniform_instance(f["M"], f["s"], f["l"], f["u"], [rng.randint(f["l"], f["u"]) for _ in range(n)])
+
+
+def largest_proven(solve, limits: Sequence[float], max_n: int, first_n: int = 2) -> dict[float, int]:
+    """The climb both OPT benchmarks run: ``solve(n)`` (an :class:`~verify.opt.result.OptResult`) for
+    n = first_n, first_n + 1, ... up to ``max_n``, stopping after two consecutive failures (not optimal).
+    Returns, per limit L, the largest n proven optimal in at most L seconds of that run (0 if none)."""
+    failures, best = 0, dict.fromkeys(limits, 0)
+    for n in range(first_n, max_n + 1):
+        res = solve(n)
+        if res.status == "optimal":
+            failures = 0
+            for lim in limits:
+                if res.seconds <= lim:
+                    best[lim] = n
+        else:
+            failures += 1
+            if failures == 2:
+                break
+    return best
+
+
+def bench_opt(solvers: Sequence[str], limit: float, max_n: int, console: Console) -> dict[str, int]:
+    from verify.opt import solve_opt
+
+    table = Table(title=f"OPT solvers: proven optimal within {limit:g} s (s=1, o in [4,16], M=48, a=0)")
+    for col in ("solver", "n", "status", "TEL", "lower", "LP bound", "seconds"):
+        table.add_column(col, justify="right")
+    largest: dict[str, int] = {}
+    for solver in solvers:
+        def solve(n: int, solver=solver):
+            res = solve_opt(opt_family_instance(n), solver, timeout=limit)
+            table.add_row(solver, str(n), res.status, str(res.tel), str(res.lower_bound),
+                          str(res.stats.get("lp_bound", "")), f"{res.seconds:.2f}")
+            console.log(f"{solver} n={n}: {res.status} TEL {res.tel} (lower {res.lower_bound}) in {res.seconds:.2f}s")
+            return res
+
+        largest[solver] = largest_proven(solve, [limit], max_n)[limit]
+    console.print(table)
+    summary = Table(title="Largest n proven optimal")
+    summary.add_column("solver")
+    summary.add_column("largest n", justify="right")
+    for solver, n in largest.items():
+        summary.add_row(solver, str(n))
+    console.print(summary)
+    return largest

@@ -1,0 +1,200 @@
+"""``kvsched bench parent-scaling`` / ``parent-table``: the parent paper's family (issue #25): the largest n each
+OPT solver proves within each limit, and H-SF / A_min / A_max / fcfs-recompute against OPT over fixed-seed trials."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from models.atomic import write_atomic
+from verify.benchmarks.opt import largest_proven
+
+
+# --- the parent paper's family (issue #25): OPT scaling and the hindsight-optimum table ----------------------
+
+PARENT_ALPHAS = (Fraction(1), Fraction(1, 2), Fraction(1, 4))
+PARENT_POLICIES = ("amin", "amax", "fcfs-recompute")
+PARENT_SETS = ("zero", "poisson")
+PARENT_FIELDS = ("set", "seed", "n", "M", "hsf", "status", "lower", "upper", "solver", "seconds",
+                 *(f"{p}@{a}" for p in PARENT_POLICIES for a in PARENT_ALPHAS))
+
+
+def bench_parent_scaling(solvers: Sequence[str], limits: Sequence[float], max_n: int, poisson: bool,
+                         console: Console) -> dict[str, dict[float, int]]:
+    """Largest n each solver proves optimal within each limit on the parent family at fixed n (seed 0), all
+    solvers in this one run. Each solver gets the largest limit per instance and climbs n = 2, 3, ... until two
+    consecutive failures; "within L s" counts the n proven in at most L seconds of that run."""
+    from verify.opt import solve_opt
+    from verify.opt.families import parent_instance
+
+    top = max(limits)
+    arrivals = "Poisson arrivals" if poisson else "all arrivals 0"
+    table = Table(title=f"OPT on the parent family (M~U[30,50], s~U[1,5], o~U[1,M-s], {arrivals}, seed 0), "
+                        f"limit {top:g} s")
+    for col in ("solver", "n", "M", "status", "TEL", "lower", "gap %", "seconds"):
+        table.add_column(col, justify="right")
+    largest: dict[str, dict[float, int]] = {}
+    for solver in solvers:
+        def solve(n: int, solver=solver):
+            inst = parent_instance(0, n=n, poisson=poisson)
+            res = solve_opt(inst, solver, timeout=top)
+            gap = 100 * (res.tel - res.lower_bound) / res.tel
+            table.add_row(solver, str(n), str(inst.M), res.status, str(res.tel), str(res.lower_bound), f"{gap:.1f}",
+                          f"{res.seconds:.2f}")
+            console.log(f"{solver} n={n}: {res.status} {res.lower_bound}..{res.tel} in {res.seconds:.2f}s")
+            return res
+
+        largest[solver] = largest_proven(solve, limits, max_n)
+    console.print(table)
+    summary = Table(title=f"Largest n proven optimal, parent family ({arrivals}), one run")
+    summary.add_column("solver")
+    for lim in limits:
+        summary.add_column(f"within {lim:g} s", justify="right")
+    for solver, best in largest.items():
+        summary.add_row(solver, *(str(best[lim]) for lim in limits))
+    console.print(summary)
+    return largest
+
+
+def parent_trial(which: str, seed: int, limit: float, solver: str = "auto") -> dict[str, str]:
+    """One trial of the parent table: the instance of ``(which, seed)``, H-SF's TEL, OPT's bracket within
+    ``limit`` seconds, and the TEL of each online policy with intervals of ratio α around the true lengths."""
+    from models.engine_fast import simulate_fast
+    from verify.opt import solve_opt
+    from verify.opt.families import parent_instance, with_intervals
+
+    inst = parent_instance(seed, poisson=which == "poisson")
+    opt = solve_opt(inst, solver, timeout=limit)
+    row = {"set": which, "seed": seed, "n": inst.n, "M": inst.M, "hsf": simulate_fast(inst, "hsf").tel,
+           "status": opt.status, "lower": opt.lower_bound, "upper": opt.upper_bound, "solver": opt.solver,
+           "seconds": f"{opt.seconds:.3f}"}
+    for a in PARENT_ALPHAS:
+        widened = with_intervals(inst, a, seed)
+        for p in PARENT_POLICIES:
+            row[f"{p}@{a}"] = simulate_fast(widened, p).tel
+    return {k: str(v) for k, v in row.items()}
+
+
+def _frac(x: Fraction) -> str:
+    """An exact fraction and its decimal; a fraction too long to read (a mean over many trials) is shown by
+    its decimal and its denominator's number of digits."""
+    text = str(x)
+    if len(text) > 30:
+        return f"{float(x):.4f} (exact, denominator of {len(str(x.denominator))} digits)"
+    return f"{text} = {float(x):.4f}"
+
+
+def parent_table(rows: Sequence[dict[str, str]], console: Console) -> None:
+    """The table of issue #25 from per-trial rows (:func:`parent_trial`), one block per arrival set."""
+    for which in PARENT_SETS:
+        mine = [r for r in rows if r["set"] == which]
+        if not mine:
+            continue
+        closed = [r for r in mine if r["status"] == "optimal"]
+        open_ = [r for r in mine if r["status"] != "optimal"]
+        t = Table(title=f"Parent family, {'all arrivals 0' if which == 'zero' else 'Poisson arrivals'}: "
+                        f"{len(mine)} trials, OPT closed in {len(closed)}")
+        t.add_column("quantity")
+        t.add_column("value", justify="right")
+        t.add_row("trials closed exactly", f"{len(closed)} / {len(mine)}")
+        if closed:
+            ratios = [Fraction(int(r["hsf"]), int(r["upper"])) for r in closed]
+            t.add_row("TEL(H-SF)/TEL(OPT), mean over closed", _frac(sum(ratios) / len(ratios)))
+            t.add_row("TEL(H-SF)/TEL(OPT), best (smallest)", _frac(min(ratios)))
+            t.add_row("TEL(H-SF)/TEL(OPT), worst (largest)", _frac(max(ratios)))
+            t.add_row("H-SF exactly optimal (closed trials)", str(sum(1 for x in ratios if x == 1)))
+        hi = [Fraction(int(r["hsf"]), int(r["lower"])) for r in mine]
+        lo = [Fraction(int(r["hsf"]), int(r["upper"])) for r in mine]
+        t.add_row("TEL(H-SF)/TEL(OPT), mean over all: proven bracket",
+                  f"[{float(sum(lo) / len(lo)):.4f}, {float(sum(hi) / len(hi)):.4f}]")
+        t.add_row("TEL(H-SF)/TEL(OPT), worst over all: proven bracket", f"[{float(max(lo)):.4f}, {float(max(hi)):.4f}]")
+        t.add_row("H-SF proven optimal (H-SF TEL = lower bound)", str(sum(1 for r in mine if r["hsf"] == r["lower"])))
+        if open_:
+            widest = max(open_, key=lambda r: Fraction(int(r["upper"]) - int(r["lower"]), int(r["upper"])))
+            rel = [Fraction(int(r["upper"]) - int(r["lower"]), int(r["upper"])) for r in open_]
+            t.add_row("open trials: mean relative bracket (upper-lower)/upper", f"{float(sum(rel) / len(rel)):.4f}")
+            t.add_row("open trials: widest bracket", f"seed {widest['seed']} n={widest['n']} M={widest['M']}: "
+                      f"[{widest['lower']}, {widest['upper']}] ({float(max(rel)) * 100:.1f} %)")
+        for p in PARENT_POLICIES:
+            for a in PARENT_ALPHAS:
+                vs_hsf = [Fraction(int(r[f"{p}@{a}"]), int(r["hsf"])) for r in mine]
+                cell = f"mean {_frac(sum(vs_hsf) / len(vs_hsf))}, worst {float(max(vs_hsf)):.4f}"
+                if closed:
+                    vs_opt = [Fraction(int(r[f"{p}@{a}"]), int(r["upper"])) for r in closed]
+                    cell += f"; vs OPT (closed) mean {float(sum(vs_opt) / len(vs_opt)):.4f}"
+                t.add_row(f"{p}, alpha={a}: TEL/TEL(H-SF)", cell)
+        console.print(t)
+        if open_:
+            b = Table(title=f"{which}: brackets of the trials not closed (lower..upper = H-SF's schedule or better)")
+            for col in ("seed", "n", "M", "lower", "upper", "H-SF", "width %"):
+                b.add_column(col, justify="right")
+            for r in open_:
+                width = 100 * (int(r["upper"]) - int(r["lower"])) / int(r["upper"])
+                b.add_row(r["seed"], r["n"], r["M"], r["lower"], r["upper"], r["hsf"], f"{width:.1f}")
+            console.print(b)
+
+
+def bench_parent_table(trials: int, limit: float, solver: str, results: str | None, workers: int,
+                       console: Console, markdown: str | None = None) -> list[dict[str, str]]:
+    """Run (or resume from ``results``, a CSV of per-trial rows) the parent table's trials and print it;
+    with ``markdown``, also write the report section of :mod:`verify.report.parent_table` to that file."""
+    import csv
+    import io
+
+    done: dict[tuple[str, int], dict[str, str]] = {}
+    if results is not None and Path(results).exists():
+        with open(results, newline="") as fh:
+            for r in csv.DictReader(fh):
+                done[(r["set"], int(r["seed"]))] = r
+        console.log(f"read {len(done)} stored trials from {results}")
+    todo = [(w, seed) for w in PARENT_SETS for seed in range(trials) if (w, seed) not in done]
+
+    def save() -> None:
+        if results is None:
+            return
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=PARENT_FIELDS)
+        writer.writeheader()
+        for key in sorted(done):
+            writer.writerow(done[key])
+        write_atomic(results, buf.getvalue())
+
+    began = time.perf_counter()
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool:
+            futures = {pool.submit(parent_trial, w, seed, limit, solver): (w, seed) for w, seed in todo}
+            from concurrent.futures import as_completed
+
+            for k, fut in enumerate(as_completed(futures)):
+                row = fut.result()
+                done[(row["set"], int(row["seed"]))] = row
+                console.log(f"{k + 1}/{len(todo)} {row['set']} seed {row['seed']}: {row['status']} "
+                            f"{row['lower']}..{row['upper']} (H-SF {row['hsf']})  {time.perf_counter() - began:.0f}s")
+                if k % 10 == 9:
+                    save()
+    else:
+        for k, (w, seed) in enumerate(todo):
+            row = parent_trial(w, seed, limit, solver)
+            done[(w, seed)] = row
+            console.log(f"{k + 1}/{len(todo)} {w} seed {seed}: {row['status']} {row['lower']}..{row['upper']} "
+                        f"(H-SF {row['hsf']})  {time.perf_counter() - began:.0f}s")
+            if k % 10 == 9:
+                save()
+    save()
+    rows = [done[(w, seed)] for w in PARENT_SETS for seed in range(trials) if (w, seed) in done]
+    console.print(f"parent table: {trials} trials per set, OPT by {solver!r} with {limit:g} s per trial"
+                  + (f", results in {results}" if results else ""))
+    parent_table(rows, console)
+    if markdown is not None:
+        from verify.report.parent_table import parent_table_markdown
+
+        write_atomic(markdown, parent_table_markdown(rows, limit=limit, solver=solver))
+        console.print(f"report section written to {markdown}")
+    return rows

@@ -1,0 +1,43 @@
+"""``kvsched bench statespace``: state-graph compression and the largest n proven per method."""
+
+from __future__ import annotations
+
+
+from rich.console import Console
+from rich.table import Table
+
+
+
+def bench_statespace(limit: float, max_n: int, console: Console) -> None:
+    """Compression of the state graph, and the largest n whose proven worst A_min ratio closes within the limit
+    (s = 1, l = 1, u = 8, M = 2(s + u)) by statespace, Z3 and plain enumeration."""
+    from models.instance import uniform_instance
+    from verify.search import Problem, run_search
+    from verify.explore import build_graph
+
+    table = Table(title="A_min state graph vs output vectors (s=1, l=1, u=8, M=18)")
+    for col in ("n", "states", "edges", "depth", "(u-l+1)^n", "compression", "build s"):
+        table.add_column(col, justify="right")
+    for n in range(4, max_n + 1):
+        sg = build_graph(uniform_instance(18, 1, 1, 8, [1] * n), "amin")
+        st = sg.stats
+        table.add_row(str(n), str(st["states"]), str(st["edges"]), str(st["depth"]), str(st["output_vectors"]),
+                      f"{st['compression']}x", f"{st['seconds']:.1f}")
+        console.log(f"graph n={n}: {st}")
+    console.print(table)
+    closes = Table(title=f"Proven worst A_min ratio within {limit:g}s (s=1, l=1, u=8, M=18)")
+    for col in ("strategy", "n", "worst ratio", "status", "seconds"):
+        closes.add_column(col, justify="right")
+    largest = {}
+    for strategy in ("statespace", "exhaustive", "z3"):
+        largest[strategy] = 0
+        for n in range(2, max_n + 1):
+            out = run_search(Problem(uniform_instance(18, 1, 1, 8, [1] * n), "amin", {}, "opt"), strategy,
+                             budget=limit)
+            closes.add_row(strategy, str(n), str(out.best_ratio), out.proof_status, f"{out.seconds:.1f}")
+            console.log(f"{strategy} n={n}: {out.best_ratio} {out.proof_status} in {out.seconds:.1f}s")
+            if not out.closed:
+                break
+            largest[strategy] = n
+    console.print(closes)
+    console.print(f"largest n closed within {limit:g}s: {largest}")

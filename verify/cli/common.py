@@ -1,0 +1,165 @@
+"""What every ``kvsched`` subcommand shares: the usage error, the policy flags, and argparse types and checks
+for numbers, fractions, lists and output paths. A bad value is one line ``flag: rule`` and exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from models.errors import InvalidInput
+from models.feasibility import ADMISSION_RULES
+from models.schedulers import POLICIES
+from models.schedulers.a_min import EVICTION_ORDERS
+from models.witness import POLICY_SYNTAX
+
+
+class UsageError(InvalidInput):
+    """Bad command-line input; printed as one line, exit status 2."""
+
+
+def policy_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Only the options the user set; make_scheduler rejects those the policy does not have."""
+    options = dict(getattr(args, "option", None) or [])
+    if args.admission is not None:
+        options["admission"] = args.admission
+    if args.eviction is not None:
+        options["eviction"] = args.eviction
+    return options
+
+
+def option_pair(text: str) -> tuple[str, Any]:
+    """``--option key=value``: any named option of the policy (e.g. vllm-v1's ``max_num_seqs=2``,
+    ``watermark=1/100``; sglang's ``policy=lof``). A value of decimal digits is an integer, ``none`` is None
+    (unbounded), anything else a string (exact fractions such as ``1/100`` stay strings; the policy parses them)."""
+    key, sep, value = text.partition("=")
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        raise argparse.ArgumentTypeError(f"must be key=value with an option name as key, got {text!r}")
+    if re.fullmatch(r"-?[0-9]+", value):
+        return key, int(value)
+    return key, None if value == "none" else value
+
+
+def add_policy_arguments(p: argparse.ArgumentParser, user: bool = False) -> None:
+    p.add_argument("--policy", default="amin", type=policy_name,
+                   help=f"one of {', '.join(POLICIES)}" + (", or module:Class for your own scheduler" if user else ""))
+    p.add_argument("--admission", choices=ADMISSION_RULES, help="[reading] greedy admission rule (default stop)")
+    p.add_argument("--eviction", choices=tuple(EVICTION_ORDERS), help="[reading] A_min eviction order")
+    p.add_argument("--option", action="append", type=option_pair, metavar="KEY=VALUE",
+                   help="any named option of the policy, repeatable: e.g. --option max_num_seqs=2 "
+                        "--option watermark=1/100 (vllm-v1), --option policy=lof (sglang)")
+
+
+def int_at_least(minimum: int, flag: str, maximum: int | None = None):
+    """An argparse type: an integer in [minimum, maximum]; the error names the flag and the rule."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            rule = f">= {minimum}" if maximum is None else f"in {minimum}..{maximum}"
+            raise argparse.ArgumentTypeError(f"must be an integer {rule}, got {value}")
+        return value
+    parse.__name__ = flag
+    return parse
+
+
+def policy_name(text: str) -> str:
+    if text in POLICIES or POLICY_SYNTAX.fullmatch(text):
+        return text
+    if ":" in text:
+        raise argparse.ArgumentTypeError(f"must be module:Class with Python identifiers (e.g. mypkg.mod:MyScheduler), "
+                                         f"got {text!r}")
+    raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(POLICIES)} or module:Class)")
+
+
+def output_dir(text: str, flag: str) -> Path:
+    """An output folder, checked (and created) before any work starts: not a file, not under a file, writable."""
+    out = Path(text)
+    for parent in (out, *out.parents):
+        if parent.exists() and not parent.is_dir():
+            what = "is a file" if parent == out else f"is under the file {parent}"
+            raise UsageError(f"{flag}: {text} {what}; it must be a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{flag}: cannot create folder {text} ({exc.strerror})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag}: folder {text} is not writable")
+    return out
+
+
+def report_dir(text: str) -> Path:
+    """A report's folder, checked before the work: not a file, its parent creatable and writable (the report
+    is built beside it and renamed into place)."""
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out: {text} is a file; it must be a folder")
+    output_dir(str(out.parent), "--out")
+    return out
+
+
+def output_file(text: str, flag: str) -> Path:
+    """An output file, checked before any work starts: not a folder, its folder creatable and writable."""
+    path = Path(text)
+    if path.is_dir() or text.endswith(("/", "\\")):
+        raise UsageError(f"{flag}: {text} is a folder; it must be a file name")
+    output_dir(str(path.parent), flag)
+    return path
+
+
+def fraction_list(flag: str):
+    """An argparse type: comma-separated exact fractions (``1,1/2,0.25``); floats in exponent form are refused."""
+    def parse(text: str):
+        out = []
+        for item in text.split(","):
+            try:
+                out.append(Fraction(item.strip()))
+            except (ValueError, ZeroDivisionError):
+                raise argparse.ArgumentTypeError(f"must be comma-separated exact fractions such as 1/2, got {item!r}"
+                                                 ) from None
+        return tuple(out)
+    parse.__name__ = flag
+    return parse
+
+
+def fraction_one(flag: str):
+    """An argparse type: one exact fraction (``1/7``, ``0.25``)."""
+    many = fraction_list(flag)
+
+    def parse(text: str):
+        values = many(text)
+        if len(values) != 1:
+            raise argparse.ArgumentTypeError(f"must be one exact fraction, got {text!r}")
+        return values[0]
+    parse.__name__ = flag
+    return parse
+
+
+def choice_list(flag: str, choices: Sequence[str]):
+    """An argparse type: a comma-separated list of names from ``choices``, no repeats."""
+    def parse(text: str) -> tuple[str, ...]:
+        items = tuple(x.strip() for x in text.split(","))
+        for x in items:
+            if x not in choices:
+                raise argparse.ArgumentTypeError(f"{x!r} is not one of {', '.join(choices)}")
+        if len(set(items)) != len(items):
+            raise argparse.ArgumentTypeError(f"names a value twice: {text!r}")
+        return items
+    parse.__name__ = flag
+    return parse
+
+
+def int_list(flag: str, minimum: int):
+    def parse(text: str) -> tuple[int, ...]:
+        one = int_at_least(minimum, flag)
+        return tuple(one(x.strip()) for x in text.split(","))
+    parse.__name__ = flag
+    return parse
+
+
