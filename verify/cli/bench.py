@@ -20,8 +20,9 @@ from verify.benchmarks.serving_grid import bench_serving_grid
 from verify.benchmarks.statespace import bench_statespace
 from verify.benchmarks.z3_tactics import bench_z3_tactics
 from verify.campaign.db import IncompatibleDatabase
-from verify.cli.common import UsageError
+from verify.cli.common import UsageError, choice_list, int_at_least, seconds_list
 from verify.oneline_parser import OneLineParser, positive_int, seconds
+from verify.opt import SOLVERS
 
 QUICK_SPEC = resources.files("verify.benchmarks").joinpath("specs", "quick.toml")
 """The campaign SPEC ``bench campaign`` runs by default (package data, a copy of reports/specs/quick.toml)."""
@@ -33,23 +34,24 @@ def add_parser(top: argparse._SubParsersAction) -> argparse.ArgumentParser:
                             description="Benchmarks (run by hand, never timed inside tests): kvsched bench <what>.")
     sub = parser.add_subparsers(dest="what", required=True, parser_class=OneLineParser)
     p = sub.add_parser("opt", help="largest n each OPT solver proves within the limit")
-    p.add_argument("--solvers", default="exhaustive,milp,z3")
+    p.add_argument("--solvers", type=choice_list("--solvers", ("auto", *SOLVERS)),
+                   default=("exhaustive", "milp", "z3"), help=f"comma-separated, from auto, {', '.join(SOLVERS)}")
     p.add_argument("--limit", type=seconds("--limit"), default=10.0, help="seconds per instance")
-    p.add_argument("--max-n", type=int, default=40)
+    p.add_argument("--max-n", type=positive_int, default=40)
     p = sub.add_parser("engine", help="reference vs fast engine on the paper-like workload and tiny instances")
     p.add_argument("--reference-sizes", default="1000,2000,10000",
                    help="n at which the reference engine is also run (10000 takes about 20 minutes)")
     p.add_argument("--fast-sizes", default="1000,2000,10000,100000")
-    p.add_argument("--tiny", type=int, default=2000, help="number of tiny instances")
+    p.add_argument("--tiny", type=positive_int, default=2000, help="number of tiny instances")
     p.add_argument("--policies", default="amin,vllm-v1,sglang", help="policies measured, default options")
     p = sub.add_parser("serving-grid", help="worst ratio against exact OPT, worst preemptions of one job and "
                                             "most recomputed tokens on a small exhaustive grid, with witnesses")
     p.add_argument("--policies", default="vllm-v1,sglang,fcfs-recompute,amin")
     p.add_argument("--n", default="2..4", help="range of n")
     p.add_argument("--s", default="0..2", help="range of each job's prompt s_j (every vector)")
-    p.add_argument("--l", type=int, default=1, help="l of every job")
+    p.add_argument("--l", type=positive_int, default=1, help="l of every job")
     p.add_argument("--u", default="4", help="range of u")
-    p.add_argument("--slack", type=int, default=4, help="M in max(s)+u .. max(s)+u+slack")
+    p.add_argument("--slack", type=int_at_least(0, "--slack"), default=4, help="M in max(s)+u .. max(s)+u+slack")
     p.add_argument("--out", default="reports/serving_grid")
     p = sub.add_parser("agreement", help="Z3's (or statespace's) proven maximum vs exhaustive enumeration on the "
                                          "search grid")
@@ -61,12 +63,12 @@ def add_parser(top: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--budget", type=seconds("--budget"), default=60.0, help="seconds per grid point for the proving strategy")
     p.add_argument("--results", default=None, help="SQLite file that keeps every point's result; points closed "
                                                    "there are not run again")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (Dask LocalCluster when > 1)")
+    p.add_argument("--workers", type=positive_int, default=1, help="worker processes (Dask LocalCluster when > 1)")
     p.add_argument("--csv", default=None, help="write every point's result (run now or read back) to this CSV")
     p = sub.add_parser("search", help="strategies compared on one budget for A_min")
     p.add_argument("--alphas", default="1/2,1/4,1/8")
     p.add_argument("--sizes", default="4,6,8")
-    p.add_argument("--u", type=int, default=8)
+    p.add_argument("--u", type=positive_int, default=8)
     p.add_argument("--budget", type=seconds("--budget"), default=30.0)
     p = sub.add_parser("z3-tactics", help="the Z3 solver pipeline with and without elim-term-ite")
     p.add_argument("--limit", type=seconds("--limit"), default=120.0, help="seconds per query")
@@ -76,18 +78,20 @@ def add_parser(top: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="campaign SPEC (default: the shipped quick.toml, package data)")
     p = sub.add_parser("statespace", help="state-graph compression and the largest n proven per method")
     p.add_argument("--limit", type=seconds("--limit"), default=60.0)
-    p.add_argument("--max-n", type=int, default=8)
+    p.add_argument("--max-n", type=positive_int, default=8)
     p = sub.add_parser("parent-scaling", help="largest n each OPT solver proves on the parent paper's family")
-    p.add_argument("--solvers", default="exhaustive,milp,bnb")
-    p.add_argument("--limits", default="10,60", help="seconds; each instance gets the largest")
-    p.add_argument("--max-n", type=int, default=60)
+    p.add_argument("--solvers", type=choice_list("--solvers", ("auto", *SOLVERS)), default=("exhaustive", "milp", "bnb"),
+                   help=f"comma-separated, from auto, {', '.join(SOLVERS)}")
+    p.add_argument("--limits", type=seconds_list("--limits"), default=(10.0, 60.0),
+                   help="seconds, comma-separated; each instance gets the largest")
+    p.add_argument("--max-n", type=positive_int, default=60)
     p.add_argument("--poisson", action="store_true", help="Poisson arrivals instead of all arrivals 0")
     p = sub.add_parser("parent-table", help="H-SF and online policies against OPT on the parent paper's family")
     p.add_argument("--trials", type=positive_int, default=200, help="trials per arrival set")
-    p.add_argument("--limit", type=float, default=60.0, help="OPT solver seconds per trial")
-    p.add_argument("--solver", default="auto")
+    p.add_argument("--limit", type=seconds("--limit"), default=60.0, help="OPT solver seconds per trial")
+    p.add_argument("--solver", choices=("auto", *SOLVERS), default="auto")
     p.add_argument("--results", default=None, help="CSV of per-trial results; trials stored there are not rerun")
-    p.add_argument("--workers", type=int, default=1, help="worker processes")
+    p.add_argument("--workers", type=positive_int, default=1, help="worker processes")
     p.add_argument("--markdown", default=None, help="write the table as a Markdown report section to this file")
     return parser
 
@@ -108,12 +112,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the benchmark ``args.what`` on a wide console; bad input raises :class:`UsageError` (exit 2)."""
     console = Console(width=max(Console().width, 130))
     if args.what == "opt":
-        from verify.opt import SOLVERS
-
-        unknown = [s for s in args.solvers.split(",") if s and s not in ("auto", *SOLVERS)]
-        if unknown:
-            raise UsageError(f"--solvers: unknown solver {unknown[0]!r} (choose from auto, {', '.join(SOLVERS)})")
-        bench_opt([s for s in args.solvers.split(",") if s], args.limit, args.max_n, console)
+        bench_opt(list(args.solvers), args.limit, args.max_n, console)
     elif args.what == "engine":
         from models.schedulers import POLICIES
 
@@ -121,8 +120,6 @@ def run(args: argparse.Namespace) -> int:
         if unknown or not args.policies:
             raise UsageError(f"--policies: unknown policy {(unknown or [''])[0]!r} (online built-ins: "
                          f"{', '.join(p for p in POLICIES if p != 'hsf')})")
-        if args.tiny < 1:
-            raise UsageError(f"--tiny: must be an integer >= 1, got {args.tiny}")
         bench_engine(_list(args.reference_sizes, "--reference-sizes"), _list(args.fast_sizes, "--fast-sizes"),
                      args.tiny, console, args.policies.split(","))
     elif args.what == "serving-grid":
@@ -151,8 +148,6 @@ def run(args: argparse.Namespace) -> int:
                                              None if args.l is None else parse_range(args.l, "--l", 1)))
         except RangeError as exc:
             raise UsageError(str(exc))  # one line, exit status 2
-        if args.workers < 1:
-            raise UsageError(f"--workers: must be at least 1, got {args.workers}")
         from models.schedulers import POLICY_OPTIONS
 
         unknown = [p for p in args.policies.split(",") if p not in POLICY_OPTIONS]
@@ -167,8 +162,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(str(exc))
         return 1 if counts["disagree"] else 0
     elif args.what == "parent-scaling":
-        bench_parent_scaling([x for x in args.solvers.split(",") if x], [float(x) for x in args.limits.split(",")],
-                             args.max_n, args.poisson, console)
+        bench_parent_scaling(list(args.solvers), list(args.limits), args.max_n, args.poisson, console)
     elif args.what == "parent-table":
         if args.markdown is not None and not Path(args.markdown).resolve().parent.is_dir():
             raise UsageError(f"--markdown: directory of {args.markdown} does not exist")

@@ -16,6 +16,7 @@ from models.feasibility import ADMISSION_RULES
 from models.schedulers import POLICIES
 from models.schedulers.a_min import EVICTION_ORDERS
 from models.witness import POLICY_SYNTAX
+from verify.oneline_parser import seconds
 
 
 class UsageError(InvalidInput):
@@ -151,6 +152,16 @@ def choice_list(flag: str, choices: Sequence[str]):
         if len(set(items)) != len(items):
             raise argparse.ArgumentTypeError(f"names a value twice: {text!r}")
         return items
+    parse.__name__ = flag
+    return parse
+
+
+def seconds_list(flag: str):
+    """An argparse type: comma-separated finite numbers of seconds > 0 (each as :func:`seconds` checks it)."""
+    one = seconds(flag)
+
+    def parse(text: str) -> tuple[float, ...]:
+        return tuple(one(x.strip()) for x in text.split(","))
     parse.__name__ = flag
     return parse
 
