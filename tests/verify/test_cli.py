@@ -1,6 +1,5 @@
 """The kvsched command line: JSON output, readable output, exit status 2 and one line for bad input."""
 
-import contextlib
 import json
 
 import pytest
@@ -50,9 +49,7 @@ def test_simulate_table_defaults_to_shipped_example(capsys):
 def test_bad_input_exit_2_one_line(tmp_path, capsys, content, args, message):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(content))
-    with pytest.raises(SystemExit) if "invalid choice" in message else contextlib.nullcontext():
-        code = main(["simulate", str(path), *args])
-        assert code == 2
+    assert main(["simulate", str(path), *args]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
 

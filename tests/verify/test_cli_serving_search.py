@@ -7,7 +7,6 @@ import pytest
 
 from models.instance import Instance, Request as R
 from models.run import run_policy
-from verify.bench import main as bench_main
 from verify.cli import main
 
 SERVING0 = {"M": 7, "requests": [{"s": 0, "o": 3, "l": 1, "u": 6}, {"s": 0, "o": 6, "l": 1, "u": 6},
@@ -38,10 +37,7 @@ def test_simulate_takes_serving_options(tmp_path, capsys):
 def test_bad_options_are_one_line_exit_2(tmp_path, capsys, args, message):
     path = tmp_path / "i.json"
     path.write_text(json.dumps(SERVING0))
-    try:
-        code = main(["simulate", str(path), "--policy", "vllm-v1", *args])
-    except SystemExit as exc:
-        code = exc.code
+    code = main(["simulate", str(path), "--policy", "vllm-v1", *args])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and message in err, err
 
@@ -86,8 +82,8 @@ def test_prove_liveness_refuses_z3(capsys):
 
 
 def test_bench_serving_grid_small(tmp_path, capsys):
-    assert bench_main(["serving-grid", "--n", "2", "--s", "0..1", "--u", "2", "--slack", "1", "--out",
-                       str(tmp_path)]) == 0
+    assert main(["bench", "serving-grid", "--n", "2", "--s", "0..1", "--u", "2", "--slack", "1", "--out",
+                 str(tmp_path)]) == 0
     summary = json.loads((tmp_path / "summary.json").read_text())
     rows = {p["policy"]: p for p in summary["policies"]}
     # 4 prompt vectors x 2 M x 2^2 outputs
@@ -100,7 +96,6 @@ def test_bench_serving_grid_small(tmp_path, capsys):
 @pytest.mark.parametrize("args, message", [(["--policies", "vllm"], "--policies: unknown policy 'vllm'"),
                                            (["--n", "0"], "--n"), (["--slack", "-1"], "slack: must be >= 0")])
 def test_bench_serving_grid_bad_input(tmp_path, capsys, args, message):
-    with pytest.raises(SystemExit) as exc:
-        bench_main(["serving-grid", *args, "--out", str(tmp_path)])
+    code = main(["bench", "serving-grid", *args, "--out", str(tmp_path)])
     err = capsys.readouterr().err
-    assert exc.value.code == 2 and err.count("\n") == 1 and message in err, err
+    assert code == 2 and err.count("\n") == 1 and message in err, err

@@ -75,13 +75,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         (:class:`~models.errors.InvalidInput`: one line ``kvsched: error: field: rule`` on stderr), 1 for any
         other :class:`~models.errors.KvschedError` (one line naming its kind).
 
-    Raises
-    ------
-    SystemExit
-        With status 2 for an argparse usage error (one line on stderr), 0 after ``--help``.
+    Notes
+    -----
+    Every outcome is a returned status, usage errors too: argparse's one line on stderr and 2 (0 after ``--help``),
+    so a caller never has to catch :class:`SystemExit`.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its one line (or the help)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
         return int(args.run(args))
     except InvalidInput as exc:  # a field broke a rule: one line, exit 2

@@ -20,7 +20,7 @@ from verify.benchmarks.serving_grid import bench_serving_grid
 from verify.benchmarks.statespace import bench_statespace
 from verify.benchmarks.z3_tactics import bench_z3_tactics
 from verify.campaign.db import IncompatibleDatabase
-from verify.cli.common import UsageError, choice_list, int_at_least, seconds_list
+from verify.cli.common import UsageError, choice_list, seconds_list
 from verify.oneline_parser import OneLineParser, positive_int, seconds
 from verify.opt import SOLVERS
 
@@ -49,9 +49,9 @@ def add_parser(top: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--policies", default="vllm-v1,sglang,fcfs-recompute,amin")
     p.add_argument("--n", default="2..4", help="range of n")
     p.add_argument("--s", default="0..2", help="range of each job's prompt s_j (every vector)")
-    p.add_argument("--l", type=positive_int, default=1, help="l of every job")
+    p.add_argument("--l", type=int, default=1, help="l of every job")
     p.add_argument("--u", default="4", help="range of u")
-    p.add_argument("--slack", type=int_at_least(0, "--slack"), default=4, help="M in max(s)+u .. max(s)+u+slack")
+    p.add_argument("--slack", type=int, default=4, help="M in max(s)+u .. max(s)+u+slack")
     p.add_argument("--out", default="reports/serving_grid")
     p = sub.add_parser("agreement", help="Z3's (or statespace's) proven maximum vs exhaustive enumeration on the "
                                          "search grid")

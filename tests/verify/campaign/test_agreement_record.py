@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from verify.campaign.agreement import GridPoint, read_results_csv
-from verify.bench import search_grid_points
+from verify.benchmarks.agreement import search_grid_points
 from verify.search import run_search
 
 RECORD = Path(__file__).parents[3] / "reports" / "agreement" / "z3-grid.csv"

@@ -82,17 +82,10 @@ CASES = [
 ]
 
 
-def _run(argv):
-    try:
-        return main(argv)
-    except SystemExit as exc:  # argparse: a usage error
-        return exc.code
-
-
 @pytest.mark.parametrize("case", CASES, ids=[" ".join(c) or "(none)" for c in CASES])
 def test_bad_input_is_exit_2_and_one_line(case, files, capsys):
     argv = [a.format(**files) for a in case]
-    code = _run(argv)
+    code = main(argv)  # a usage error too is a returned status, never SystemExit
     captured = capsys.readouterr()
     assert code == 2, (code, captured.err)
     assert captured.err.count("\n") == 1 and captured.err.endswith("\n"), captured.err

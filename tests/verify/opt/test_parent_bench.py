@@ -4,7 +4,8 @@ import io
 
 from rich.console import Console
 
-from verify.bench import PARENT_ALPHAS, PARENT_POLICIES, parent_table
+from verify.benchmarks.opt import largest_proven
+from verify.benchmarks.parent import PARENT_ALPHAS, PARENT_POLICIES, parent_table
 
 
 def _row(which, seed, hsf, status, lower, upper):
@@ -28,7 +29,6 @@ def test_parent_table_counts_closed_trials_and_the_widest_bracket():
 def test_largest_proven_counts_per_limit_and_stops_after_two_failures():
     from types import SimpleNamespace
 
-    from verify.bench import largest_proven
 
     # n = 2..9: seconds per n, None = not proven; stops at n = 7 (second consecutive failure), never asks 8, 9
     table = {2: 0.1, 3: 5.0, 4: None, 5: 30.0, 6: None, 7: None, 8: 0.1, 9: 0.1}
