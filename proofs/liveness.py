@@ -27,10 +27,9 @@ from dataclasses import dataclass
 
 from models.engine_fast import Configuration
 from models.engine_reference import liveness_bound
-from models.instance import Instance, Request
-from models.schedulers import SERVING_POLICIES, guarantees_liveness, make_scheduler
+from models.schedulers import SERVING_POLICIES, PolicySpec, guarantees_liveness
 from models.schedulers.interface import RoundLimitExceeded
-from models.shape import Shape
+from models.shape import JobShape, Shape
 from models.witness import LivenessWitness
 from verify.explore import build_graph, longest_path_outputs
 from verify.search import Problem, run_search
@@ -60,19 +59,36 @@ class LivenessResult:
 
 
 def liveness_configurations(n: int, s_values: Sequence[int], l: int, u: int,  # noqa: E741
-                            Ms: Sequence[int]) -> list[Instance]:
-    """Every prompt vector in ``s_values^n`` with every ``M`` of ``Ms`` that holds it (``max s + u <= M``)."""
+                            Ms: Sequence[int]) -> list[Shape]:
+    """Every prompt vector in ``s_values^n`` with every ``M`` of ``Ms`` that holds it (``max s + u <= M``).
+
+    Parameters
+    ----------
+    n : int
+        Number of jobs.
+    s_values : sequence of int
+        The prompt sizes each job may have (every vector of them is a shape).
+    l, u : int
+        Every job's interval.
+    Ms : sequence of int
+        Capacities.
+
+    Returns
+    -------
+    list of Shape
+        Ordered by ``M``, then prompt vectors in lexicographic order.
+    """
     out = []
     for M in Ms:
         for s_vec in itertools.product(s_values, repeat=n):
             if max(s_vec) + u <= M:
-                out.append(Instance(M, tuple(Request(s, l, l, u, 0) for s in s_vec)))
+                out.append(Shape(M, tuple(JobShape(s, l, u, 0) for s in s_vec)))
     return out
 
 
-def prove_liveness_config(config: Instance, policy: str, options: dict | None = None) -> list[LivenessResult]:
-    """Both claims for one configuration (its ``o`` values are ignored)."""
-    options = dict(make_scheduler(policy, config, **(options or {})).options)
+def prove_liveness_config(config: Shape, policy: str, options: dict | None = None) -> list[LivenessResult]:
+    """Both claims for one shape (the adversary picks the lengths)."""
+    options = dict(PolicySpec.parse(policy, options).options)
     r0 = config.requests[0]
     s_vec = tuple(r.s for r in config.requests)
     began = time.perf_counter()
@@ -121,10 +137,10 @@ def prove_liveness_config(config: Instance, policy: str, options: dict | None = 
     return [finishes, work]
 
 
-def _liveness_witness(config: Instance, policy: str, options: dict) -> LivenessWitness | None:
+def _liveness_witness(config: Shape, policy: str, options: dict) -> LivenessWitness | None:
     """A run past the round limit, if the exhaustive search of this configuration finds one (certified)."""
     found: list[LivenessWitness] = []
-    run_search(Problem(Shape.of(config), policy, options, "opt", on_liveness=found.append), "exhaustive")
+    run_search(Problem(config, policy, options, "opt", on_liveness=found.append), "exhaustive")
     return found[-1] if found else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from models.schedulers import make_scheduler
+from models.schedulers import PolicySpec
 from verify.oneline_parser import seconds as _seconds
 from verify.ranges import check_grid_size, parse_range
 from verify.cli.common import (UsageError, add_policy_arguments, output_dir, policy_options)
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         return _growth_families(args)
 
     options = policy_options(args)
-    make_scheduler(args.policy, _probe_instance(), **options)  # reject bad options first
+    PolicySpec.parse(args.policy, options)  # reject bad options first
     n, u, l = args.n, args.u, args.l  # noqa: E741
     if n < 1:
         raise UsageError(f"--n: must be >= 1, got {n}")
@@ -147,11 +147,5 @@ def _prove_liveness(args, options, n, ss, l, u, Ms) -> int:  # noqa: E741
         counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample")}
         print(f"{counts['proved']} proved, {counts['counterexample']} counterexample")
     return 1 if any(r.status == "counterexample" for r in results) else 0
-
-
-def _probe_instance():
-    from models.instance import uniform_instance
-
-    return uniform_instance(2, 0, 1, 1, [1])
 
 
