@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from models.engine_fast import Configuration
 from models.engine_reference import liveness_bound
-from models.schedulers import SERVING_POLICIES, PolicySpec, guarantees_liveness
+from models.schedulers import PolicySpec, guarantees_liveness
 from models.schedulers.interface import RoundLimitExceeded
 from models.shape import JobShape, Shape
 from models.witness import LivenessWitness
@@ -88,7 +88,8 @@ def liveness_configurations(n: int, s_values: Sequence[int], l: int, u: int,  # 
 
 def prove_liveness_config(config: Shape, policy: str, options: dict | None = None) -> list[LivenessResult]:
     """Both claims for one shape (the adversary picks the lengths)."""
-    options = dict(PolicySpec.parse(policy, options).options)
+    spec = PolicySpec.parse(policy, options)
+    options = dict(spec.options)
     r0 = config.requests[0]
     s_vec = tuple(r.s for r in config.requests)
     began = time.perf_counter()
@@ -113,7 +114,7 @@ def prove_liveness_config(config: Shape, policy: str, options: dict | None = Non
     finishes = LivenessResult("finishes", policy, options, config.M, s_vec, r0.l, r0.u, bound, sg.depth,
                               "counterexample" if cycle or sg.depth > bound else "proved", outputs, detail, witness,
                               time.perf_counter() - began)
-    if policy not in SERVING_POLICIES:  # evicted work is redone: no such bound is claimed
+    if not spec.traits.may_pause:  # only a policy whose preemption keeps progress never redoes work
         return [finishes]
     began = time.perf_counter()
     engine = Configuration.build(config, policy, None, **options)

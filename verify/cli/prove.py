@@ -116,8 +116,8 @@ def _prove_liveness(args, options, n, ss, l, u, Ms) -> int:  # noqa: E741
 
     if args.method == "z3":
         raise UsageError("--method: liveness is proved by statespace only (every reachable state), not z3")
-    if args.policy == "hsf":
-        raise UsageError("--policy: hsf is a hindsight scheduler; liveness is checked for online policies")
+    if PolicySpec.parse(args.policy, options).traits.hindsight:
+        raise UsageError(f"--policy: {args.policy} is a hindsight scheduler; liveness is checked for online policies")
     check_grid_size("--M/--s", [len(Ms), len(ss) ** n], n)
     if not liveness_configurations(n, ss, l, u, Ms):
         raise UsageError("--M/--s: no configuration with max s + u <= M in these ranges")
