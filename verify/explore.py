@@ -238,8 +238,10 @@ def worst_ratio(config: Shape, policy: str, options: dict | None = None, *, benc
 
     A subtree is cut when (TEL so far + the longest remaining path from its node) / (a lower bound on the
     benchmark for every completion of the path) cannot beat the best found. The benchmark bound uses the
-    lengths revealed so far (OPT and H-SF grow with every o_j): the cheap memory-area bound first, exact OPT
-    (memoised by multiset) when that is not enough. ``budget`` (seconds) raises TimeoutError when exceeded
+    lengths revealed so far: the cheap memory-area bound first, then, against OPT, exact OPT at the floors
+    (memoised by multiset), which bounds every completion because OPT grows with every o_j. H-SF's TEL does not
+    (``M = 9``, ``s = (2, 0, 2, 1, 2)``, ``a = (2, 0, 0, 0, 0)``: 40 at ``o = (5, 5, 5, 5, 1)``, 39 at
+    ``o = (5, 5, 6, 5, 1)``), so against H-SF only the area bound prunes. ``budget`` (seconds) raises TimeoutError when exceeded
     (:class:`BudgetExceeded`, carrying the best output vector so far, once the graph is built).
     ``start`` (an output vector found elsewhere, e.g. by local search) seeds the incumbent so that pruning
     bites from the first node; the result is the exact maximum either way.
@@ -308,7 +310,9 @@ def worst_ratio(config: Shape, policy: str, options: dict | None = None, *, benc
             if top * den <= num * cheap:
                 pruned += 1
                 return
-            if exact_pruning:
+            # OPT grows with every o_j, so OPT at the floors bounds every completion; H-SF's TEL does not (it
+            # can fall when one length grows), so against H-SF only the area bound (<= OPT <= H-SF) prunes
+            if exact_pruning and benchmark == "opt":
                 inherited = bench(tuple(low))
                 if top * den <= num * inherited:
                     pruned += 1
