@@ -184,7 +184,7 @@ def problems(name: str, node, in_class: bool) -> list[str]:
     if returns_value(node) and not ({"Returns", "Yields"} & found.keys()):
         wrong.append("no Returns/Yields section")
     if raised := raised_names(node):
-        listed = entry_names(found.get("Raises", ""))
+        listed = {name.split(".")[-1] for name in entry_names(found.get("Raises", ""))}
         if missing := sorted(raised - listed):
             wrong.append(f"Raises does not list {', '.join(missing)}")
     return wrong
