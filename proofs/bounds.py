@@ -85,8 +85,21 @@ def all_checks() -> list[CheckResult]:
 
 
 def fit_log2(points: list[tuple[int, Fraction]]) -> tuple[Fraction, Fraction]:
-    """Exact least-squares ``ratio ≈ C·k + C₀`` over ``(k, ratio)`` with ``k = log₂(1/α)`` (an integer when
-    ``α = 2⁻ᵏ``, so the fit is rational)."""
+    """Exact least-squares fit ``ratio ≈ C·k + C₀`` over points ``(k, ratio)`` with ``k = log₂(1/α)``.
+
+    ``k`` is an integer when ``α = 2⁻ᵏ``, so the fit is rational. It fits A_min's family ``C·log₂(1/α) + C₀``
+    (MODEL.md, "The bounds checked": no constant is stated, so reports fit one).
+
+    Parameters
+    ----------
+    points : list of (int, Fraction)
+        ``(k, ratio)`` pairs; at least one.
+
+    Returns
+    -------
+    tuple of (Fraction, Fraction)
+        ``(C, C₀)``. With fewer than two distinct ``k``: ``(0, ratio of the first point)``.
+    """
     if len({k for k, _ in points}) < 2:
         k, r = points[0]
         return Fraction(0), Fraction(r)

@@ -2,7 +2,8 @@
 
 The modules of :data:`CHECKED` are read with :mod:`ast` (nothing is imported). A function or method is
 *public* when its name does not start with ``_``, every class around it is public too, and no part of its
-module's path starts with ``_`` (``__init__.py`` excepted). Each public one must have a docstring, and:
+module's path starts with ``_`` (``__init__.py`` excepted). Each public one must have a docstring that opens
+with a one-line summary (its first paragraph is one line), and:
 
 - a ``Parameters`` section naming exactly its parameters (``self`` and ``cls`` aside; ``*args`` and
   ``**kwargs`` by their names) when it takes any;
@@ -171,6 +172,8 @@ def problems(name: str, node, in_class: bool) -> list[str]:
         return []
     found = sections(inspect.cleandoc(doc))
     wrong = []
+    if "\n" in inspect.cleandoc(doc).split("\n\n")[0].strip():
+        wrong.append("summary is more than one line")
     params = parameter_names(node, in_class)
     if params:
         if "Parameters" not in found:

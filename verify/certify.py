@@ -252,8 +252,10 @@ def replay(witness: Witness | LivenessWitness, *, stored_ratio: Fraction | None 
 
 
 def replay_liveness(witness: LivenessWitness) -> list[str]:
-    """Re-run a liveness witness: the same jobs unfinished after its round limit, and the same TEL (or none)
-    within its extended limit, with the same benchmark TEL when it ends.
+    """Re-run a liveness witness and compare every value it stores.
+
+    The same jobs must be unfinished after its round limit, the same TEL (or none) come out within its
+    extended limit, and, when the run ends there, the same benchmark TEL.
 
     Parameters
     ----------

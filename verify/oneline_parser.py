@@ -31,8 +31,9 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def seconds(flag: str):
-    """An argparse type: a finite number of seconds > 0 (not 0, negative, nan or inf), at most
-    :data:`MAX_SECONDS`.
+    """An argparse type: a finite number of seconds > 0 (not 0, negative, nan or inf).
+
+    At most :data:`MAX_SECONDS`: beyond, a deadline is no deadline (and overflows Z3's timeout).
 
     Parameters
     ----------

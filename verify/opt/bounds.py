@@ -57,9 +57,9 @@ def job_area(r: Request) -> int:
 
 def completion_area_bound(ends: list[int], areas: list[int], M: int, *, t: int = 0,
                           profile: Sequence[int] = ()) -> int:
-    """``Σ_k`` of a lower bound on the k-th smallest completion round, for jobs none of which starts before
-    round ``t`` while ``profile[i]`` of the memory is already taken in round ``t + i``.
+    """``Σ_k`` of a lower bound on the k-th smallest completion round of jobs that start at ``t`` or later.
 
+    ``profile[i]`` of the memory is already taken in round ``t + i``.
     The k-th smallest completion is at least ``ends[k]``, and at least the first round by which the free
     memory from ``t`` on holds the k smallest areas (module docstring).
 

@@ -47,9 +47,10 @@ def _rest_bound(t: int, profile: list[int], classes, remaining, M: int) -> int:
 
 def start_choices(t: int, profile: list[int], remaining: tuple[int, ...], classes, shapes, M: int,
                   check=None) -> list[tuple[tuple, list[int]]]:
-    """Every ``((class, count), ...)`` choice of starts in round ``t`` that fits beside ``profile``, with the
-    profile it leaves; lexicographic over the arrived classes, most jobs first per class. Feasibility is
-    monotone, so the counts tried per class stop at the first that does not fit.
+    """Every ``((class, count), ...)`` choice of starts in round ``t`` that fits beside ``profile``.
+
+    Lexicographic over the arrived classes, most jobs first per class. Feasibility is monotone, so the counts
+    tried per class stop at the first that does not fit.
 
     Shared by :mod:`verify.opt.exhaustive` and :mod:`verify.opt.bnb`. Only classes that have arrived by
     round ``t`` (``a <= t``) are started.

@@ -29,8 +29,9 @@ from models.instance import Instance
 
 
 def segment_waste(length: int, M: int) -> int:
-    """``w(ℓ) = Σ_{x=0}^{ℓ-1} min(M, x)``: the least memory a segment of ``ℓ`` rounds ending at a completion
-    leaves unused (module docstring).
+    """``w(ℓ) = Σ_{x=0}^{ℓ-1} min(M, x)``: the least memory a segment ending at a completion leaves unused.
+
+    A segment of ``ℓ`` rounds (module docstring, the waste lemma).
 
     Parameters
     ----------

@@ -288,8 +288,10 @@ SOLVER_TACTICS = ("simplify", "propagate-values", "solve-eqs", "elim-term-ite", 
 
 
 def make_solver(seed: int = 0, tactics: tuple[str, ...] = SOLVER_TACTICS) -> z3.Solver:
-    """The solver every query uses: substitute the defining equalities away, lift the remaining if-then-else
-    terms out of the arithmetic, then plain SMT.
+    """The solver every query uses: a tactic pipeline, then plain SMT.
+
+    The default pipeline substitutes the defining equalities away and lifts the remaining if-then-else terms
+    out of the arithmetic before SMT.
 
     ``kvsched bench z3-tactics`` compares it with the pipeline without ``elim-term-ite`` on a fixed set of
     search queries: 1.76x less time in total when measured.
