@@ -37,6 +37,8 @@ from verify.search import Problem, run_search
 
 @dataclass
 class LivenessResult:
+    """One claim for one configuration: its bound, the longest run seen, its status and any counterexample."""
+
     claim: str  # "finishes" | "sum-o-bound"
     policy: str
     options: dict
@@ -53,6 +55,13 @@ class LivenessResult:
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
+        """The result as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            Every field; tuples as lists, the witness as its own dict (or ``None``).
+        """
         out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items() if k != "witness"}
         out["witness"] = None if self.witness is None else self.witness.to_dict()
         return out
@@ -60,7 +69,26 @@ class LivenessResult:
 
 def liveness_configurations(n: int, s_values: Sequence[int], l: int, u: int,  # noqa: E741
                             Ms: Sequence[int]) -> list[Instance]:
-    """Every prompt vector in ``s_values^n`` with every ``M`` of ``Ms`` that holds it (``max s + u <= M``)."""
+    """Every prompt vector in ``s_values^n`` with every ``M`` of ``Ms`` that holds it (``max s + u <= M``).
+
+    Parameters
+    ----------
+    n : int
+        Jobs per configuration.
+    s_values : sequence of int
+        The prompt sizes each job may have.
+    l : int
+        Every job's lower end (and its placeholder ``o``).
+    u : int
+        Every job's upper end.
+    Ms : sequence of int
+        Capacities.
+
+    Returns
+    -------
+    list of Instance
+        All arrivals 0; ``M`` outer, prompt vectors inner.
+    """
     out = []
     for M in Ms:
         for s_vec in itertools.product(s_values, repeat=n):
@@ -70,7 +98,35 @@ def liveness_configurations(n: int, s_values: Sequence[int], l: int, u: int,  # 
 
 
 def prove_liveness_config(config: Instance, policy: str, options: dict | None = None) -> list[LivenessResult]:
-    """Both claims for one configuration (its ``o`` values are ignored)."""
+    """The liveness claims for one configuration (its ``o`` values are ignored).
+
+    ``finishes`` for every policy, and ``sum-o-bound`` for a serving policy (module docstring).
+
+    Parameters
+    ----------
+    config : Instance
+        The configuration; ``l`` and ``u`` are read from its first job.
+    policy : str
+        An online policy.
+    options : dict, optional
+        Its options; the results record every option in effect.
+
+    Returns
+    -------
+    list of LivenessResult
+        ``finishes`` (bound: the liveness bound), and for a serving policy ``sum-o-bound`` (bound: the largest
+        ``max a + Σ o`` of the scope, ``max a + n·u``); a ``finishes`` counterexample carries a certified
+        :class:`~models.witness.LivenessWitness` when a run past the round limit exists.
+
+    Raises
+    ------
+    AssertionError
+        The state graph records a violation other than ``finishes`` (a broken engine rule).
+    OptionError
+        ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
+    RuntimeError
+        The graph has more states than :func:`verify.explore.build_graph` allows.
+    """
     options = dict(make_scheduler(policy, config, **(options or {})).options)
     r0 = config.requests[0]
     s_vec = tuple(r.s for r in config.requests)
@@ -129,6 +185,39 @@ def _liveness_witness(config: Instance, policy: str, options: dict) -> LivenessW
 
 def prove_liveness(policy: str, options: dict | None, n: int, s_values: Sequence[int], l: int, u: int,  # noqa: E741
                    Ms: Sequence[int]) -> list[LivenessResult]:
+    """:func:`prove_liveness_config` for every configuration of the scope (:func:`liveness_configurations`).
+
+    Parameters
+    ----------
+    policy : str
+        An online policy.
+    options : dict or None
+        Its options.
+    n : int
+        Jobs per configuration.
+    s_values : sequence of int
+        The prompt sizes each job may have.
+    l : int
+        Every job's lower end.
+    u : int
+        Every job's upper end.
+    Ms : sequence of int
+        Capacities.
+
+    Returns
+    -------
+    list of LivenessResult
+        Configuration after configuration.
+
+    Raises
+    ------
+    AssertionError
+        A state graph records a broken engine rule.
+    OptionError
+        ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
+    RuntimeError
+        A graph has more states than :func:`verify.explore.build_graph` allows.
+    """
     results = []
     for config in liveness_configurations(n, s_values, l, u, Ms):
         results += prove_liveness_config(config, policy, options)
@@ -136,7 +225,25 @@ def prove_liveness(policy: str, options: dict | None, n: int, s_values: Sequence
 
 
 def claimed(policy: str, options: dict | None) -> bool:
-    """Whether the toolkit claims liveness for this configuration (:func:`models.schedulers.guarantees_liveness`)."""
+    """Whether the toolkit claims liveness for this configuration (:func:`models.schedulers.guarantees_liveness`).
+
+    Parameters
+    ----------
+    policy : str
+        A policy name.
+    options : dict or None
+        Its options.
+
+    Returns
+    -------
+    bool
+        The ``liveness`` trait the policy's class declares for these options.
+
+    Raises
+    ------
+    OptionError
+        ``policy`` or ``options`` is not valid.
+    """
     return guarantees_liveness(policy, options)
 
 

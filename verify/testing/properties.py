@@ -372,8 +372,9 @@ def information_probes(make_scheduler, probes=None) -> None:
     """Deterministic information-flow check: a change of an unrevealed ``o_j`` never changes a decision.
 
     For each probe instance and each job ``j``, every other value of ``o_j`` in ``[l_j, u_j]`` must leave the
-    scheduler's decisions unchanged up to and including the round in which the difference is revealed (the first round whose completions differ). The same instance is run
-    twice first: a scheduler whose decisions vary by themselves cannot be checked and is rejected.
+    scheduler's decisions unchanged up to and including the round in which the difference is revealed (the
+    first round whose completions differ). The same instance is run twice first: a scheduler whose decisions
+    vary by themselves cannot be checked and is rejected.
 
     Parameters
     ----------
