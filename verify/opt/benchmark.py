@@ -179,8 +179,8 @@ class BenchmarkMemo:
         InvalidInput
             ``instance.M`` is not the memo's ``M``.
         UnprovenBenchmark
-            On a miss, OPT was not proven (by default only if the MILP gives up without a timeout; with a
-            ``compute`` that has one, when it runs out).
+            On a miss, OPT was not proven: by ``compute`` within its own timeout, or, by default (no time
+            limit), only if the MILP gave up.
         """
         self.check(instance.M, self.benchmark)
         key = self.key(instance)
