@@ -22,7 +22,9 @@ from dataclasses import dataclass
 import z3
 
 from models.engine_reference import simulate
-from models.instance import Instance, uniform_instance
+from models.grid import Grid
+from models.instance import Instance
+from models.shape import Shape
 from models.schedulers import PolicySpec, make_scheduler
 from models.status import ClaimStatus
 from verify.symbolic.scheduler_z3 import encode, make_solver
@@ -67,14 +69,14 @@ def _claims(policy: str, options: dict | None = None) -> list[str]:
     return ["finishes", "memory"] + (["no-eviction"] if PolicySpec.parse(policy, options).traits.never_evicts else [])
 
 
-def prove_config(config: Instance, policy: str, options: dict | None = None, *,
+def prove_config(config: Shape, policy: str, options: dict | None = None, *,
                  timeout: float | None = 60.0) -> list[ProofResult]:
-    """Every claim for one configuration, by Z3 over every output vector (module docstring).
+    """Every claim for one shape, by Z3 over every output vector (the lengths ``o_j`` are symbolic).
 
     Parameters
     ----------
-    config : Instance
-        The configuration (its ``o`` values are ignored); ``s``, ``l``, ``u`` are read from its first job.
+    config : Shape
+        The shape; ``s``, ``l``, ``u`` are read from its first job.
     policy : str
         A policy with a Z3 encoding.
     options : dict, optional
@@ -172,12 +174,12 @@ def prove_memory_safety(policy: str, options: dict | None, n: int, Ms, s_values,
         ``policy`` or ``options`` is not valid.
     UnsupportedForZ3
         The policy or an option has no Z3 encoding.
+    InvalidInput
+        A value is not an integer in its range (``n, u, l, M >= 1``, ``s >= 0``: :meth:`models.grid.Grid.product`).
     KeyboardInterrupt
         A check was interrupted.
     """
     results = []
-    for s in s_values:
-        for M in Ms:
-            if s + u <= M:
-                results += prove_config(uniform_instance(M, s, l, u, [l] * n), policy, options, timeout=timeout)
+    for shape in Grid.product(n=[n], s=s_values, u=[u], l=[l], M=Ms).shapes():
+        results += prove_config(shape, policy, options, timeout=timeout)
     return results

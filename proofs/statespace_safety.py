@@ -7,14 +7,15 @@ import time
 
 
 from models.engine_reference import liveness_bound
-from models.instance import uniform_instance
+from models.grid import Grid
+from models.shape import Shape
 from models.schedulers import PolicySpec
 from proofs.memory_safety import ProofResult
 from verify.explore import build_graph
 
 
-def prove_config_statespace(config, policy: str, options: dict | None = None, *, dot: str | None = None):
-    """Every claim of :func:`proofs.memory_safety.prove_config` for one configuration, by exhausting its state graph.
+def prove_config_statespace(config: Shape, policy: str, options: dict | None = None, *, dot: str | None = None):
+    """Every claim of :func:`proofs.memory_safety.prove_config` for one shape, by exhausting its state graph.
 
     A claim is ``proved`` when no violation of it (nor any other engine check, ``model``) is reachable, else a
     ``counterexample`` with an output vector that reaches it. ``finishes`` is the liveness bound where the
@@ -22,8 +23,8 @@ def prove_config_statespace(config, policy: str, options: dict | None = None, *,
 
     Parameters
     ----------
-    config : Instance
-        The configuration (its ``o`` values are ignored); ``s``, ``l``, ``u`` are read from its first job.
+    config : Shape
+        The shape; ``s``, ``l``, ``u`` are read from its first job.
     policy : str
         An online policy.
     options : dict, optional
@@ -107,11 +108,11 @@ def prove_memory_safety_statespace(policy, options, n, Ms, s_values, l, u, *, do
         ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
     RuntimeError
         A graph has more states than :func:`verify.explore.build_graph` allows.
+    InvalidInput
+        A value is not an integer in its range (``n, u, l, M >= 1``, ``s >= 0``: :meth:`models.grid.Grid.product`).
     """
     results = []
-    for s in s_values:
-        for M in Ms:
-            if s + u <= M:
-                results += prove_config_statespace(uniform_instance(M, s, l, u, [l] * n), policy, options, dot=dot)
-                dot = None
+    for shape in Grid.product(n=[n], s=s_values, u=[u], l=[l], M=Ms).shapes():
+        results += prove_config_statespace(shape, policy, options, dot=dot)
+        dot = None  # the first shape's graph only
     return results

@@ -26,8 +26,9 @@ from models.errors import Unproven
 from models.engine_reference import Execution, liveness_bound
 from models.instance import Instance
 from models.oracle import OracleViolation
-from models.schedulers import OptionError, PolicySpec, make_scheduler
+from models.schedulers import OptionError, PolicySpec
 from models.schedulers.interface import Decision, RoundLimitExceeded, Scheduler, SchedulerViolation
+from models.shape import Shape
 from models.view import Status
 from verify.opt.benchmark import BenchmarkMemo, UnprovenBenchmark, benchmark_tel
 from verify.opt.bounds import lower_bound_raw
@@ -38,8 +39,8 @@ class ScriptedOutcomes:
 
     Parameters
     ----------
-    instance : Instance
-        The configuration explored (its ``u`` values force completions).
+    instance : Instance or Shape
+        The shape explored (its ``u`` values force completions).
     complete : frozenset of int
         The jobs the adversary lets complete at the end of this round.
     record : list, optional
@@ -47,7 +48,7 @@ class ScriptedOutcomes:
         are answered yes: a probe that learns which jobs of the batch are asked about.
     """
 
-    def __init__(self, instance: Instance, complete: frozenset[int], record: list | None = None) -> None:
+    def __init__(self, instance: Instance | Shape, complete: frozenset[int], record: list | None = None) -> None:
         self.instance, self.complete, self.record = instance, complete, record
 
     def completes(self, j: int, k: int) -> bool:
@@ -170,18 +171,18 @@ def _witness_outputs(run: Execution) -> tuple[int, ...]:
                  for r, job in zip(run.instance.requests, run.jobs, strict=True))
 
 
-def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | None = None, *,
+def build_graph(config: Shape, scheduler: Scheduler | str, options: dict | None = None, *,
                 check_liveness: bool | None = None, forbid_eviction: bool | None = None,
                 max_states: int = 2_000_000, deadline: float | None = None) -> StateGraph:
-    """Explore every reachable state of ``scheduler`` on ``config`` (its ``o`` values are ignored).
+    """Explore every reachable state of ``scheduler`` on the shape ``config`` (the adversary picks each ``o_j``).
 
     Violations recorded: a batch over ``M`` or any other engine check (``memory``/``model``), a round at the
     liveness bound or a cycle (``finishes``), an eviction (``no-eviction``).
 
     Parameters
     ----------
-    config : Instance
-        The configuration: ``M`` and every request's ``s, l, u, a``.
+    config : Shape
+        The shape: ``M`` and every request's ``s, l, u, a``.
     scheduler : Scheduler or str
         An online scheduler (its declared traits are read from its class and options), or a policy name.
     options : dict, optional
@@ -220,7 +221,7 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
     if traits.hindsight:
         raise OptionError("policy: H-SF is a hindsight scheduler (it is given every o_j up front); the state graph "
                           "explores online schedulers, whose outcomes the adversary chooses as they run")
-    sched = sched or spec.build(config)
+    sched = sched or spec.build(None)  # online: built without the lengths it must not see
     if check_liveness is None:
         check_liveness = traits.liveness
     if forbid_eviction is None:
@@ -284,15 +285,15 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
     return result
 
 
-def longest_path_outputs(g: nx.DiGraph, config: Instance) -> tuple[int, ...]:
+def longest_path_outputs(g: nx.DiGraph, config: Shape) -> tuple[int, ...]:
     """The output vector of a longest run of the DAG ``g``: the completions along its longest path.
 
     Parameters
     ----------
     g : networkx.DiGraph
         An acyclic :attr:`StateGraph.graph`.
-    config : Instance
-        The configuration it was built for.
+    config : Shape
+        The shape it was built for.
 
     Returns
     -------
@@ -350,20 +351,20 @@ class RatioResult:
     stats: dict
 
 
-def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, benchmark: str = "opt",
+def worst_ratio(config: Shape, policy: str, options: dict | None = None, *, benchmark: str = "opt",
                 budget: float | None = None, cache: BenchmarkMemo | None = None, exact_pruning: bool = True,
                 start: tuple[int, ...] | None = None) -> RatioResult:
     """The exact maximum of TEL(ALG)/TEL(benchmark) by depth-first branch and bound over the state graph.
 
     A subtree is cut when (TEL so far + the longest remaining path from its node) / (a lower bound on the
     benchmark for every completion of the path) cannot beat the best found. The benchmark bound uses the
-    lengths revealed so far (OPT and H-SF grow with every o_j): the cheap memory-area bound first, exact OPT
-    (memoised by multiset) when that is not enough.
+    lengths revealed so far (OPT grows with every o_j; the pruning assumes H-SF does too, see Warnings): the
+    cheap memory-area bound first, exact OPT (memoised by multiset) when that is not enough.
 
     Parameters
     ----------
-    config : Instance
-        The configuration: ``M`` and every request's ``s, l, u, a``.
+    config : Shape
+        The shape: ``M`` and every request's ``s, l, u, a``.
     policy : str
         An online policy.
     options : dict, optional
@@ -438,7 +439,7 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
         from models.engine_reference import simulate
 
         start = tuple(start)
-        alg = simulate(config.with_outputs(start), make_scheduler(policy, config, **(options or {}))).tel
+        alg = simulate(config.with_outputs(start), PolicySpec.parse(policy, options).build(None)).tel
         best[:] = [Fraction(alg, bench(start)), start, alg, bench(start)]
     pruned = visited = 0
     reqs = config.requests

@@ -49,10 +49,10 @@ class GridPoint:
 
     def problem(self) -> Problem:
         """The search problem of this point: one interval for all jobs, arrivals 0, default options, vs OPT."""
-        from models.instance import uniform_instance
+        from models.shape import Shape
         from verify.search import Problem
 
-        return Problem(uniform_instance(self.M, self.s, self.l, self.u, [self.l] * self.n), self.policy, {}, "opt")
+        return Problem(Shape.uniform(self.M, self.s, self.l, self.u, self.n), self.policy, {}, "opt")
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,13 @@ from verify.campaign.spec import Cell, Spec
 
 def run_cell(params: dict) -> dict:
     """One cell, on a worker: search it and return everything the database stores (plain JSON values)."""
-    from models.instance import uniform_instance
+    from models.shape import Shape
     from verify.search import Problem, run_search
 
     cell = Cell.from_params(params)
-    config = uniform_instance(cell.M, cell.s, cell.l, cell.u, [cell.l] * cell.n)
     witnesses: list[dict] = []
     liveness: list[dict] = []  # liveness witnesses the search certified (runs unfinished at the round limit)
-    problem = Problem(config, cell.policy, dict(cell.options), cell.benchmark,
+    problem = Problem(Shape.uniform(cell.M, cell.s, cell.l, cell.u, cell.n), cell.policy, dict(cell.options), cell.benchmark,
                       on_liveness=lambda w: liveness.append(w.to_dict()))
     outcome = run_search(problem, cell.strategy,
                          budget=cell.budget, seed=cell.seed, on_improve=lambda w, s: witnesses.append(w.to_dict()))

@@ -26,6 +26,7 @@ from models.errors import Inconsistency, InvalidInput
 from models.engine_reference import default_round_limit, liveness_bound, simulate
 from models.instance import Instance
 from models.schedulers import PolicySpec, make_scheduler
+from models.shape import Shape
 
 
 class UnsupportedForZ3(InvalidInput):
@@ -36,7 +37,7 @@ class EncodingMismatch(Inconsistency):
     """A Z3 model disagrees with the reference engine: the encoding is wrong. Carries both traces."""
 
 
-def encoded_horizon(instance: Instance, policy: str | PolicySpec, options: dict | None = None) -> int:
+def encoded_horizon(instance: Instance | Shape, policy: str | PolicySpec, options: dict | None = None) -> int:
     """Rounds unrolled: enough for every run the policy can make, where a bound is known.
 
     A policy that declares ``never_evicts`` runs its jobs one after another at worst: ``max_j a_j + Σ_j u_j``.
@@ -45,8 +46,8 @@ def encoded_horizon(instance: Instance, policy: str | PolicySpec, options: dict 
 
     Parameters
     ----------
-    instance : Instance
-        The configuration (its ``o`` values are ignored).
+    instance : Instance or Shape
+        The shape (an instance's ``o`` values are not read).
     policy : str or PolicySpec
         A policy name, or a parsed spec.
     options : dict, optional
@@ -75,7 +76,7 @@ class SymbolicRun:
     ``evicted[t][j]`` whether it is evicted at the start of round ``t``, ``finished`` that every job is done
     within the horizon."""
 
-    config: Instance
+    config: Shape
     policy: str
     options: dict
     horizon: int
@@ -138,14 +139,14 @@ def check_encodable(policy: str | PolicySpec, options: dict | None = None) -> No
         raise UnsupportedForZ3(reason)
 
 
-def encode(config: Instance, policy: str | PolicySpec, options: dict | None = None, *, horizon: int | None = None,
+def encode(config: Shape, policy: str | PolicySpec, options: dict | None = None, *, horizon: int | None = None,
            prefix: str = "") -> SymbolicRun:
-    """Unroll ``policy`` on ``config`` round by round (module docstring), with symbolic output lengths.
+    """Unroll ``policy`` on the shape ``config`` round by round (module docstring), the lengths ``o_j`` symbolic.
 
     Parameters
     ----------
-    config : Instance
-        The configuration (its ``o`` values are ignored: lengths are symbolic, ``o_j ∈ [l_j, u_j]``).
+    config : Shape
+        The shape: ``M`` and every request's ``s, l, u, a``; each ``o_j`` is symbolic, in ``[l_j, u_j]``.
     policy : str or PolicySpec
         A policy with a Z3 encoding, or a parsed spec of one.
     options : dict, optional
