@@ -37,6 +37,8 @@ from verify.search import Problem, run_search
 
 @dataclass
 class LivenessResult:
+    """One claim for one configuration: its bound, the longest run seen, its status and any counterexample."""
+
     claim: str  # "finishes" | "sum-o-bound"
     policy: str
     options: dict
@@ -53,6 +55,13 @@ class LivenessResult:
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
+        """The result as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            Every field; tuples as lists, the witness as its own dict (or ``None``).
+        """
         out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items() if k != "witness"}
         out["witness"] = None if self.witness is None else self.witness.to_dict()
         return out
@@ -87,7 +96,35 @@ def liveness_configurations(n: int, s_values: Sequence[int], l: int, u: int,  # 
 
 
 def prove_liveness_config(config: Shape, policy: str, options: dict | None = None) -> list[LivenessResult]:
-    """Both claims for one shape (the adversary picks the lengths)."""
+    """The liveness claims for one shape (the adversary picks the lengths).
+
+    ``finishes`` for every policy, and ``sum-o-bound`` for one declaring ``may_pause`` (module docstring).
+
+    Parameters
+    ----------
+    config : Shape
+        The shape; ``l`` and ``u`` are read from its first job.
+    policy : str
+        An online policy.
+    options : dict, optional
+        Its options; the results record every option in effect.
+
+    Returns
+    -------
+    list of LivenessResult
+        ``finishes`` (bound: the liveness bound), and for a policy declaring ``may_pause`` ``sum-o-bound`` (bound: the largest
+        ``max a + Σ o`` of the scope, ``max a + n·u``); a ``finishes`` counterexample carries a certified
+        :class:`~models.witness.LivenessWitness` when a run past the round limit exists.
+
+    Raises
+    ------
+    AssertionError
+        The state graph records a violation other than ``finishes`` (a broken engine rule).
+    OptionError
+        ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
+    RuntimeError
+        The graph has more states than :func:`verify.explore.build_graph` allows.
+    """
     spec = PolicySpec.parse(policy, options)
     options = dict(spec.options)
     r0 = config.requests[0]
@@ -147,6 +184,39 @@ def _liveness_witness(config: Shape, policy: str, options: dict) -> LivenessWitn
 
 def prove_liveness(policy: str, options: dict | None, n: int, s_values: Sequence[int], l: int, u: int,  # noqa: E741
                    Ms: Sequence[int]) -> list[LivenessResult]:
+    """:func:`prove_liveness_config` for every configuration of the scope (:func:`liveness_configurations`).
+
+    Parameters
+    ----------
+    policy : str
+        An online policy.
+    options : dict or None
+        Its options.
+    n : int
+        Jobs per configuration.
+    s_values : sequence of int
+        The prompt sizes each job may have.
+    l : int
+        Every job's lower end.
+    u : int
+        Every job's upper end.
+    Ms : sequence of int
+        Capacities.
+
+    Returns
+    -------
+    list of LivenessResult
+        Configuration after configuration.
+
+    Raises
+    ------
+    AssertionError
+        A state graph records a broken engine rule.
+    OptionError
+        ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
+    RuntimeError
+        A graph has more states than :func:`verify.explore.build_graph` allows.
+    """
     results = []
     for config in liveness_configurations(n, s_values, l, u, Ms):
         results += prove_liveness_config(config, policy, options)
@@ -154,7 +224,25 @@ def prove_liveness(policy: str, options: dict | None, n: int, s_values: Sequence
 
 
 def claimed(policy: str, options: dict | None) -> bool:
-    """Whether the toolkit claims liveness for this configuration (:func:`models.schedulers.guarantees_liveness`)."""
+    """Whether the toolkit claims liveness for this configuration (:func:`models.schedulers.guarantees_liveness`).
+
+    Parameters
+    ----------
+    policy : str
+        A policy name.
+    options : dict or None
+        Its options.
+
+    Returns
+    -------
+    bool
+        The ``liveness`` trait the policy's class declares for these options.
+
+    Raises
+    ------
+    OptionError
+        ``policy`` or ``options`` is not valid.
+    """
     return guarantees_liveness(policy, options)
 
 
