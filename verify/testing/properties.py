@@ -418,7 +418,8 @@ def check_scheduler(scheduler_class: type, *, max_examples: int | None = None, *
     """Run every suite that applies to a user's :class:`~models.schedulers.interface.Scheduler` subclass.
 
     They are a deterministic information-flow probe (:func:`information_probes`), whole-run trace checks, information
-    flow and TEL >= OPT on generated instances, and the online adversary.
+    flow and TEL >= OPT on generated instances (unless the class declares ``may_pause``), and the online
+    adversary.
 
     Parameters
     ----------
@@ -444,6 +445,9 @@ def check_scheduler(scheduler_class: type, *, max_examples: int | None = None, *
     def run(inst):
         return simulate(inst, scheduler_class(**init_kwargs))
 
+    # a class declaring may_pause (preemption keeping progress) may beat the non-preemptive OPT: a finding
+    # for such a policy (MODEL.md), not a failure, so TEL >= OPT is checked only for the others
+    bounded_by_opt = not scheduler_class.traits(init_kwargs).may_pause
     information_probes(lambda: scheduler_class(**init_kwargs))
 
     @_settings(max_examples)
@@ -455,7 +459,8 @@ def check_scheduler(scheduler_class: type, *, max_examples: int | None = None, *
     @given(instances(max_n=4, max_u=5, max_s=2, max_a=3, max_slack=6), st.data())
     def online_and_no_better_than_opt(inst, data):
         trace = run(inst)
-        assert trace.tel >= solve_opt(inst, "exhaustive").tel
+        if bounded_by_opt:
+            assert trace.tel >= solve_opt(inst, "exhaustive").tel
         other = inst.with_outputs([data.draw(st.integers(r.l, r.u)) for r in inst.requests])
         for ra, rb in zip(trace.rounds, run(other).rounds):
             assert (ra.batch, ra.evicted) == (rb.batch, rb.evicted), f"round {ra.t}: decisions read the future"
