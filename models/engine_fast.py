@@ -62,7 +62,9 @@ class RunSummary(RunOutcome):
 class Configuration:
     """The fixed part of a run (instance fields, policy, options), set up once for many output vectors.
 
-    ``serving``: the serving policies' integer parameters (:func:`_serving_parameters`), empty otherwise."""
+    ``serving``: the serving policies' integer parameters (:func:`_serving_parameters`), empty otherwise.
+    ``rank``: vllm-v1 with ``priority``: each job's rank in ascending ``(priority_j, a_j, j)`` (MODEL.md, "Serving
+    policies"); the kernel compares ranks, so priorities of any size stay exact. Zeros otherwise."""
 
     policy: str
     options: dict
@@ -74,6 +76,7 @@ class Configuration:
     codes: tuple[int, int, int]
     round_limit: int
     serving: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @classmethod
     def build(cls, instance: Instance, policy: str | PolicySpec, round_limit: int | None = None, /,
@@ -97,17 +100,20 @@ class Configuration:
             raise OverflowError("instance too large for the fast engine's integer priority keys")
         arr = lambda xs: np.asarray(xs, dtype=np.int64)  # noqa: E731
         serving = _serving_parameters(instance, policy, full) if policy in SERVING_POLICIES else arr([])
+        rank = np.zeros(n, np.int64)
+        for position, j in enumerate(sorted(range(n), key=lambda j: (reqs[j].priority, reqs[j].a, j))):
+            rank[j] = position
         return cls(
             policy, full, instance.M,
             arr([r.s for r in reqs]), arr([r.l for r in reqs]), arr([r.u for r in reqs]), arr([r.a for r in reqs]),
-            codes, default_round_limit(instance) if round_limit is None else round_limit, serving,
+            codes, default_round_limit(instance) if round_limit is None else round_limit, serving, rank,
         )
 
     def run(self, outputs) -> RunSummary:
         o = np.asarray(outputs, dtype=np.int64)
         if self.policy in SERVING_POLICIES:
             completion, preemptions, peak, recomputed, status, dep = _simulate_serving(
-                self.codes[0], self.M, self.s, o, self.u, self.a, self.round_limit, self.serving)
+                self.codes[0], self.M, self.s, o, self.u, self.a, self.round_limit, self.serving, self.rank)
             evictions = wasted = 0
         else:
             completion, evictions, peak, wasted, recomputed, status, dep = _simulate(
@@ -130,7 +136,7 @@ class Configuration:
         from memory of any one job, recomputed tokens]`` (shape ``(m, 3)``; see :attr:`RunSummary.departures`)."""
         o = np.ascontiguousarray(outputs, dtype=np.int64)
         rows, status = _objectives_many(self.codes[0], self.codes[1], self.codes[2], self.M, self.s, o, self.l,
-                                        self.u, self.a, self.round_limit, self.serving)
+                                        self.u, self.a, self.round_limit, self.serving, self.rank)
         if status != 0:
             raise RoundLimitExceeded(self.round_limit, int(status))
         return rows
@@ -139,7 +145,7 @@ class Configuration:
 def _serving_parameters(instance: Instance, policy: str, options: dict) -> np.ndarray:
     """The serving kernel's integer parameters, from the scheduler's validated full options.
 
-    vllm-v1: ``[max_num_seqs, ⌊watermark·M⌋, reprefill_rounds]``. sglang: ``[lof, max_running_requests, D,
+    vllm-v1: ``[max_num_seqs, ⌊watermark·M⌋, reprefill_rounds, priority (0 or 1)]``. sglang: ``[lof, max_running_requests, D,
     reprefill_rounds, p0, q0, pm, qm, pd, qd]`` with ``r₀ = p0/q0``, ``r_min = pm/qm``, ``δ = pd/qd`` reduced.
     Unbounded counts become ``n + 1``. Raises :class:`OverflowError` when SGLang's exact ratio arithmetic could
     leave int64 on this instance."""
@@ -147,8 +153,8 @@ def _serving_parameters(instance: Instance, policy: str, options: dict) -> np.nd
     if policy == "vllm-v1":
         cap = options["max_num_seqs"]
         w = Fraction(options["watermark"]) * M
-        return np.asarray([n + 1 if cap is None else min(cap, n + 1), w.__floor__(), options["reprefill_rounds"]],
-                          dtype=np.int64)
+        return np.asarray([n + 1 if cap is None else min(cap, n + 1), w.__floor__(), options["reprefill_rounds"],
+                           1 if options["priority"] else 0], dtype=np.int64)
     r0, r_min, delta = ratio_constants(Fraction(options["schedule_conservativeness"]))
     cap = options["max_running_requests"]
     sum_u = sum(r.u for r in instance.requests)
@@ -454,12 +460,13 @@ def _simulate(policy, admission, eviction, M, s, o, l, u, a, limit):
 
 
 @njit(cache=True)
-def _objectives_many(policy, admission, eviction, M, s, outputs, l, u, a, limit, serving):
+def _objectives_many(policy, admission, eviction, M, s, outputs, l, u, a, limit, serving, rank):
     m = outputs.shape[0]
     rows = np.zeros((m, 3), np.int64)
     for r in range(m):
         if policy >= 4:
-            completion, pr, pk, rc, status, dep = _simulate_serving(policy, M, s, outputs[r], u, a, limit, serving)
+            completion, pr, pk, rc, status, dep = _simulate_serving(policy, M, s, outputs[r], u, a, limit, serving,
+                                                                    rank)
         else:
             completion, ev, pk, ws, rc, status, dep = _simulate(policy, admission, eviction, M, s, outputs[r], l, u,
                                                                 a, limit)
@@ -487,12 +494,24 @@ def _remove_at(arr, size, i):
 
 
 @njit(cache=True)
-def _simulate_serving(policy, M, s, o, u, a, limit, par):
+def _insert_by_rank(Q, nq, v, rank):
+    """Insert job v into Q (ascending rank, size nq) at its rank's place; returns the new size."""
+    q = nq
+    while q > 0 and rank[Q[q - 1]] > rank[v]:
+        Q[q] = Q[q - 1]
+        q -= 1
+    Q[q] = v
+    return nq + 1
+
+
+@njit(cache=True)
+def _simulate_serving(policy, M, s, o, u, a, limit, par, rank):
     """One run of vllm-v1 (policy 4) or sglang (policy 5): completions, preemptions (retractions), peak
     memory, recomputed tokens and the number of unfinished jobs at the round limit (0 if the run finished).
 
     R (running list, in order) and Q (waiting queue, in order) are arrays with explicit sizes; ``left[j]`` is
-    the re-prefill rounds job j still spends in memory without a token; ``gen[j]`` marks this round's batch."""
+    the re-prefill rounds job j still spends in memory without a token; ``gen[j]`` marks this round's batch.
+    vllm-v1 with ``priority`` keeps Q in ascending ``rank`` and preempts the job of R with the largest rank."""
     n = s.shape[0]
     completion = np.zeros(n, np.int64)
     k = np.zeros(n, np.int64)
@@ -512,12 +531,13 @@ def _simulate_serving(policy, M, s, o, u, a, limit, par):
     peak = 0
     done = 0
     t = 0
-    max_seqs = wmark = lof = max_rr = D = p0 = pm = pd = 0
+    max_seqs = wmark = lof = max_rr = D = p0 = pm = pd = prio = 0
     q0 = qm = qd = 1
     if policy == 4:
         max_seqs = par[0]
         wmark = par[1]
         reprefill = par[2]
+        prio = par[3]
     else:
         lof = par[0]
         max_rr = par[1]
@@ -537,8 +557,11 @@ def _simulate_serving(policy, M, s, o, u, a, limit, par):
         if t >= limit:
             return completion, preemptions, peak, recomputed, n - done, dep
         while next_arrival < n and a[arrival_order[next_arrival]] <= t:
-            Q[nq] = arrival_order[next_arrival]
-            nq += 1
+            if prio == 1:
+                nq = _insert_by_rank(Q, nq, arrival_order[next_arrival], rank)
+            else:
+                Q[nq] = arrival_order[next_arrival]
+                nq += 1
             next_arrival += 1
         if nr == 0 and nq == 0:
             # idle round: nothing in memory, nothing waiting. SGLang resets r; jump to the next arrival
@@ -551,6 +574,7 @@ def _simulate_serving(policy, M, s, o, u, a, limit, par):
         free = M
         for i in range(nr):
             free -= s[R[i]] + k[R[i]]
+        reached = n + 1  # vllm-v1: R's jobs from this position on were not reached by the pass (no countdown)
         if policy == 4:
             # ---- vllm-v1 step 1: one slot per running job, preempting the tail of R to the front of Q ----
             preempted_any = False
@@ -562,13 +586,28 @@ def _simulate_serving(policy, M, s, o, u, a, limit, par):
                     continue
                 stopped = False
                 while free < 1:
-                    nr -= 1
-                    v = R[nr]
+                    if prio == 1:
+                        # the largest (priority, a, j) of R, wherever it stands; one passed gives its slot back
+                        at = 0
+                        for q in range(1, nr):
+                            if rank[R[q]] > rank[R[at]]:
+                                at = q
+                        v = R[at]
+                        nr = _remove_at(R, nr, at)
+                        if at < i:
+                            i -= 1
+                            if gen[v] == 1:
+                                gen[v] = 0
+                                free += 1
+                        nq = _insert_by_rank(Q, nq, v, rank)
+                    else:
+                        nr -= 1
+                        v = R[nr]
+                        for q in range(nq, 0, -1):
+                            Q[q] = Q[q - 1]
+                        Q[0] = v
+                        nq += 1
                     free += s[v] + k[v]
-                    for q in range(nq, 0, -1):
-                        Q[q] = Q[q - 1]
-                    Q[0] = v
-                    nq += 1
                     left[v] = 0
                     preemptions += 1
                     dep[v] += 1
@@ -578,6 +617,7 @@ def _simulate_serving(policy, M, s, o, u, a, limit, par):
                         stopped = True
                         break
                 if stopped:
+                    reached = i
                     break
                 gen[j] = 1
                 free -= 1
@@ -705,7 +745,7 @@ def _simulate_serving(policy, M, s, o, u, a, limit, par):
                     completion[j] = t + 1
                     done += 1
                     continue
-            elif left[j] > 0:
+            elif left[j] > 0 and i < reached:
                 left[j] -= 1
             R[w_i] = j
             w_i += 1
