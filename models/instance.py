@@ -15,35 +15,54 @@ from pathlib import Path
 from typing import Any
 from models.errors import InvalidInput
 
-REQUEST_KEYS = ("s", "o", "l", "u", "a")
-_OPTIONAL_REQUEST_KEYS = {"a": 0}
+REQUEST_KEYS = ("s", "o", "l", "u", "a", "priority")
+_OPTIONAL_REQUEST_KEYS = {"a": 0, "priority": 0}
 
 
 class InstanceError(InvalidInput):
     """An instance (or a file that should hold one) breaks a rule of MODEL.md."""
 
 
-def _require_int(value: Any, field: str, minimum: int) -> int:
+def _require_int(value: Any, field: str, minimum: int | None) -> int:
     # bool is a subclass of int in Python; JSON `true` is not a token count.
     if isinstance(value, bool) or not isinstance(value, int):
         raise InstanceError(f"{field}: must be an integer, got {value!r}")
-    if value < minimum:
+    if minimum is not None and value < minimum:
         raise InstanceError(f"{field}: must be >= {minimum}, got {value}")
     return value
 
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """One request: prompt size ``s``, true output length ``o``, predicted interval ``[l, u]``, arrival ``a``."""
+    """One request: prompt size ``s``, true output length ``o``, predicted interval ``[l, u]``, arrival ``a``, and
+    ``priority``, an integer that only vllm-v1 with its option ``priority`` reads (lower value first; MODEL.md,
+    "Instance" and "Serving policies"), default 0."""
 
     s: int
     o: int
     l: int  # noqa: E741 - the paper's name
     u: int
     a: int = 0
+    priority: int = 0
 
-    def as_dict(self) -> dict[str, int]:
-        return {"s": self.s, "o": self.o, "l": self.l, "u": self.u, "a": self.a}
+    def as_dict(self, *, priority: bool | None = None) -> dict[str, int]:
+        """The request as a JSON object.
+
+        Parameters
+        ----------
+        priority : bool, optional
+            Whether to write the key ``priority``; by default only when it is not 0 (MODEL.md, "Instance": an
+            instance whose priorities are all 0 is written without it, byte for byte as before the field existed).
+
+        Returns
+        -------
+        dict
+            ``{"s", "o", "l", "u", "a"}`` and, when asked, ``"priority"``.
+        """
+        out = {"s": self.s, "o": self.o, "l": self.l, "u": self.u, "a": self.a}
+        if self.priority if priority is None else priority:
+            out["priority"] = self.priority
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +86,7 @@ class Instance:
             _require_int(r.l, f"requests[{j}].l", 1)
             _require_int(r.u, f"requests[{j}].u", 1)
             _require_int(r.a, f"requests[{j}].a", 0)
+            _require_int(r.priority, f"requests[{j}].priority", None)
             if r.l > r.o:
                 raise InstanceError(f"requests[{j}].l: rule l <= o violated (l={r.l}, o={r.o})")
             if r.o > r.u:
@@ -89,17 +109,32 @@ class Instance:
     def outputs(self) -> tuple[int, ...]:
         return tuple(r.o for r in self.requests)
 
+    @property
+    def has_priorities(self) -> bool:
+        """Whether some request has a priority other than 0 (MODEL.md, "Instance": then every request's is
+        written to JSON, else none)."""
+        return any(r.priority != 0 for r in self.requests)
+
     def with_outputs(self, outputs: tuple[int, ...] | list[int]) -> Instance:
         """The same configuration with other true output lengths (validated again)."""
         if len(outputs) != self.n:
             raise InstanceError(f"outputs: expected {self.n} values, got {len(outputs)}")
         return Instance(
             self.M,
-            tuple(Request(r.s, o, r.l, r.u, r.a) for r, o in zip(self.requests, outputs, strict=True)),
+            tuple(Request(r.s, o, r.l, r.u, r.a, r.priority) for r, o in zip(self.requests, outputs, strict=True)),
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"M": self.M, "requests": [r.as_dict() for r in self.requests]}
+        """The instance as a JSON object (MODEL.md, "Instance": the file format).
+
+        Returns
+        -------
+        dict
+            ``{"M", "requests"}``; every request carries ``priority`` if some request's is not 0, none does
+            otherwise (so files without priorities are unchanged byte for byte).
+        """
+        with_priority = self.has_priorities
+        return {"M": self.M, "requests": [r.as_dict(priority=with_priority) for r in self.requests]}
 
     @classmethod
     def from_dict(cls, data: Any, *, extra_keys: frozenset[str] = frozenset()) -> Instance:
@@ -135,7 +170,7 @@ class Instance:
                 else:
                     raise InstanceError(f"requests[{j}]: missing key {key!r}")
             # Check types before constructing so the error names the field, not the dataclass.
-            for key, minimum in (("s", 0), ("o", 1), ("l", 1), ("u", 1), ("a", 0)):
+            for key, minimum in (("s", 0), ("o", 1), ("l", 1), ("u", 1), ("a", 0), ("priority", None)):
                 _require_int(values[key], f"requests[{j}].{key}", minimum)
             requests.append(Request(**values))
         return cls(data["M"], tuple(requests))
@@ -218,5 +253,6 @@ def parse_json_text(raw: bytes | str, name: str) -> Any:
 
 
 def load_instance(path: str | Path) -> Instance:
-    """Load and validate an instance JSON file ``{"M": int, "requests": [{"s","o","l","u","a"}, ...]}``."""
+    """Load and validate an instance JSON file ``{"M": int, "requests": [{"s","o","l","u","a","priority"}, ...]}``
+    (``a`` and ``priority`` optional, default 0)."""
     return Instance.from_dict(read_json_file(path))

@@ -35,14 +35,15 @@ def policy_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def option_pair(text: str) -> tuple[str, Any]:
     """``--option key=value``: any named option of the policy (e.g. vllm-v1's ``max_num_seqs=2``,
-    ``watermark=1/100``; sglang's ``policy=lof``). A value of decimal digits is an integer, ``none`` is None
-    (unbounded), anything else a string (exact fractions such as ``1/100`` stay strings; the policy parses them)."""
+    ``watermark=1/100``, ``priority=true``; sglang's ``policy=lof``). A value of decimal digits is an integer,
+    ``none`` is None (unbounded), ``true``/``false`` a boolean, anything else a string (exact fractions such as
+    ``1/100`` stay strings; the policy parses them)."""
     key, sep, value = text.partition("=")
     if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
         raise argparse.ArgumentTypeError(f"must be key=value with an option name as key, got {text!r}")
     if re.fullmatch(r"-?[0-9]+", value):
         return key, int(value)
-    return key, None if value == "none" else value
+    return key, {"none": None, "true": True, "false": False}.get(value, value)
 
 
 def add_policy_arguments(p: argparse.ArgumentParser, user: bool = False) -> None:
@@ -52,7 +53,7 @@ def add_policy_arguments(p: argparse.ArgumentParser, user: bool = False) -> None
     p.add_argument("--eviction", choices=tuple(EVICTION_ORDERS), help="[reading] A_min eviction order")
     p.add_argument("--option", action="append", type=option_pair, metavar="KEY=VALUE",
                    help="any named option of the policy, repeatable: e.g. --option max_num_seqs=2 "
-                        "--option watermark=1/100 (vllm-v1), --option policy=lof (sglang)")
+                        "--option watermark=1/100 --option priority=true (vllm-v1), --option policy=lof (sglang)")
 
 
 def int_at_least(minimum: int, flag: str, maximum: int | None = None):

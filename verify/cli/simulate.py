@@ -57,10 +57,11 @@ def _print_trace_table(instance, trace, result: dict[str, Any]) -> None:
     from rich.table import Table
 
     table = Table(title=f"{trace.policy} {result['options'] or ''}  (M = {instance.M}, {result['engine']} engine)")
-    for col in ("job", "s", "o", "l", "u", "a", "C", "latency"):
+    prio = instance.has_priorities  # the column only when some request has a priority other than 0
+    for col in ("job", "s", "o", "l", "u", "a") + (("priority",) if prio else ()) + ("C", "latency"):
         table.add_column(col, justify="right")
     for j, (r, c, lat) in enumerate(zip(instance.requests, trace.completion, trace.latency, strict=True)):
-        table.add_row(*map(str, (j, r.s, r.o, r.l, r.u, r.a, c, lat)))
+        table.add_row(*map(str, (j, r.s, r.o, r.l, r.u, r.a) + ((r.priority,) if prio else ()) + (c, lat)))
     console = Console()
     console.print(table)
     line = (f"TEL {trace.tel}   evictions {trace.evictions}   peak memory {trace.peak_memory}   "

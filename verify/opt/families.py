@@ -80,5 +80,5 @@ def with_intervals(instance: Instance, alpha: Fraction, seed: int) -> Instance:
     for r in instance.requests:
         l = rng.randint(max(1, math.ceil(r.o * alpha)), r.o)  # noqa: E741
         u = min(max(r.o, math.floor(l / alpha)), instance.M - r.s)
-        reqs.append(Request(r.s, r.o, l, u, r.a))
+        reqs.append(Request(r.s, r.o, l, u, r.a, r.priority))
     return Instance(instance.M, tuple(reqs))
