@@ -23,7 +23,7 @@ class InstanceError(InvalidInput):
     """An instance (or a file that should hold one) breaks a rule of MODEL.md."""
 
 
-def _require_int(value: Any, field: str, minimum: int | None) -> int:
+def require_int(value: Any, field: str, minimum: int | None) -> int:
     # bool is a subclass of int in Python; JSON `true` is not a token count.
     if isinstance(value, bool) or not isinstance(value, int):
         raise InstanceError(f"{field}: must be an integer, got {value!r}")
@@ -65,6 +65,57 @@ class Request:
         return out
 
 
+def check_requests(M: Any, requests: Any, kind: type) -> tuple:
+    """The rules of MODEL.md, "Instance", shared by instances and shapes (an instance without its ``o``).
+
+    ``M >= 1``; at least one request; each a ``kind`` with integer ``s >= 0``, ``l, u >= 1``, ``a >= 0`` and an
+    integer ``priority``; ``s + u <= M``; and ``l <= o <= u`` where ``kind`` has ``o`` (else ``l <= u``).
+
+    Parameters
+    ----------
+    M : int
+        The capacity.
+    requests : iterable
+        The requests.
+    kind : type
+        What each request must be (:class:`Request`, or :class:`~models.shape.JobShape` for a shape).
+
+    Returns
+    -------
+    tuple
+        ``requests`` as a tuple.
+
+    Raises
+    ------
+    InstanceError
+        A rule is broken; the message names the field (``requests[2].o``) and the rule.
+    """
+    require_int(M, "M", 1)
+    requests = tuple(requests)
+    if not requests:
+        raise InstanceError("requests: must hold at least one request (n >= 1)")
+    has_o = "o" in getattr(kind, "__dataclass_fields__", {})
+    for j, r in enumerate(requests):
+        if not isinstance(r, kind):
+            raise InstanceError(f"requests[{j}]: must be a {kind.__name__}, got {type(r).__name__}")
+        require_int(r.s, f"requests[{j}].s", 0)
+        if has_o:
+            require_int(r.o, f"requests[{j}].o", 1)
+        require_int(r.l, f"requests[{j}].l", 1)
+        require_int(r.u, f"requests[{j}].u", 1)
+        require_int(r.a, f"requests[{j}].a", 0)
+        require_int(r.priority, f"requests[{j}].priority", None)
+        if has_o and r.l > r.o:
+            raise InstanceError(f"requests[{j}].l: rule l <= o violated (l={r.l}, o={r.o})")
+        if has_o and r.o > r.u:
+            raise InstanceError(f"requests[{j}].o: rule o <= u violated (o={r.o}, u={r.u})")
+        if r.l > r.u:
+            raise InstanceError(f"requests[{j}].l: rule l <= u violated (l={r.l}, u={r.u})")
+        if r.s + r.u > M:
+            raise InstanceError(f"requests[{j}]: rule s + u <= M violated (s={r.s}, u={r.u}, M={M})")
+    return requests
+
+
 @dataclass(frozen=True, slots=True)
 class Instance:
     """A validated instance: ``M >= 1``, ``n >= 1`` requests, ``1 <= l <= o <= u``, ``s + u <= M``."""
@@ -73,28 +124,7 @@ class Instance:
     requests: tuple[Request, ...]
 
     def __post_init__(self) -> None:
-        _require_int(self.M, "M", 1)
-        if not isinstance(self.requests, tuple):
-            object.__setattr__(self, "requests", tuple(self.requests))
-        if len(self.requests) == 0:
-            raise InstanceError("requests: must hold at least one request (n >= 1)")
-        for j, r in enumerate(self.requests):
-            if not isinstance(r, Request):
-                raise InstanceError(f"requests[{j}]: must be a Request, got {type(r).__name__}")
-            _require_int(r.s, f"requests[{j}].s", 0)
-            _require_int(r.o, f"requests[{j}].o", 1)
-            _require_int(r.l, f"requests[{j}].l", 1)
-            _require_int(r.u, f"requests[{j}].u", 1)
-            _require_int(r.a, f"requests[{j}].a", 0)
-            _require_int(r.priority, f"requests[{j}].priority", None)
-            if r.l > r.o:
-                raise InstanceError(f"requests[{j}].l: rule l <= o violated (l={r.l}, o={r.o})")
-            if r.o > r.u:
-                raise InstanceError(f"requests[{j}].o: rule o <= u violated (o={r.o}, u={r.u})")
-            if r.s + r.u > self.M:
-                raise InstanceError(
-                    f"requests[{j}]: rule s + u <= M violated (s={r.s}, u={r.u}, M={self.M})"
-                )
+        object.__setattr__(self, "requests", check_requests(self.M, self.requests, Request))
 
     @property
     def n(self) -> int:
@@ -171,7 +201,7 @@ class Instance:
                     raise InstanceError(f"requests[{j}]: missing key {key!r}")
             # Check types before constructing so the error names the field, not the dataclass.
             for key, minimum in (("s", 0), ("o", 1), ("l", 1), ("u", 1), ("a", 0), ("priority", None)):
-                _require_int(values[key], f"requests[{j}].{key}", minimum)
+                require_int(values[key], f"requests[{j}].{key}", minimum)
             requests.append(Request(**values))
         return cls(data["M"], tuple(requests))
 

@@ -12,23 +12,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from models.instance import Instance, InstanceError, Request
-from models.instance import _require_int as require_int
+from models.instance import Instance, InstanceError, Request, check_requests, require_int
 
 
 @dataclass(frozen=True, slots=True)
 class JobShape:
-    """One request without its true output length: prompt ``s``, interval ``[l, u]``, arrival ``a``."""
+    """One request without its true output length: prompt ``s``, interval ``[l, u]``, arrival ``a`` and
+    ``priority`` (read by vllm-v1 with its option ``priority`` only)."""
 
     s: int
     l: int  # noqa: E741 - the paper's name
     u: int
     a: int = 0
+    priority: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Shape:
-    """A validated shape: ``M >= 1``, ``n >= 1`` jobs, ``s >= 0``, ``1 <= l <= u``, ``s + u <= M``, ``a >= 0``.
+    """A validated shape: ``M >= 1``, ``n >= 1`` jobs, ``s >= 0``, ``1 <= l <= u``, ``s + u <= M``, ``a >= 0``,
+    integer priorities.
 
     The rules are MODEL.md's rules of an instance that do not involve ``o``; an instance of the shape exists
     for every ``o ∈ Π_j [l_j, u_j]`` and for no other vector.
@@ -38,22 +40,7 @@ class Shape:
     requests: tuple[JobShape, ...]
 
     def __post_init__(self) -> None:
-        require_int(self.M, "M", 1)
-        if not isinstance(self.requests, tuple):
-            object.__setattr__(self, "requests", tuple(self.requests))
-        if not self.requests:
-            raise InstanceError("requests: must hold at least one request (n >= 1)")
-        for j, r in enumerate(self.requests):
-            if not isinstance(r, JobShape):
-                raise InstanceError(f"requests[{j}]: must be a JobShape, got {type(r).__name__}")
-            require_int(r.s, f"requests[{j}].s", 0)
-            require_int(r.l, f"requests[{j}].l", 1)
-            require_int(r.u, f"requests[{j}].u", 1)
-            require_int(r.a, f"requests[{j}].a", 0)
-            if r.l > r.u:
-                raise InstanceError(f"requests[{j}].l: rule l <= u violated (l={r.l}, u={r.u})")
-            if r.s + r.u > self.M:
-                raise InstanceError(f"requests[{j}]: rule s + u <= M violated (s={r.s}, u={r.u}, M={self.M})")
+        object.__setattr__(self, "requests", check_requests(self.M, self.requests, JobShape))
 
     @classmethod
     def uniform(cls, M: int, s: int, l: int, u: int, n: int) -> Shape:  # noqa: E741
@@ -84,7 +71,7 @@ class Shape:
 
     @classmethod
     def of(cls, instance: Instance) -> Shape:
-        """The shape of ``instance``: the same ``M``, ``s``, ``[l, u]`` and ``a``, without ``o``.
+        """The shape of ``instance``: the same ``M``, ``s``, ``[l, u]``, ``a`` and priority, without ``o``.
 
         Parameters
         ----------
@@ -94,7 +81,7 @@ class Shape:
         -------
         Shape
         """
-        return cls(instance.M, tuple(JobShape(r.s, r.l, r.u, r.a) for r in instance.requests))
+        return cls(instance.M, tuple(JobShape(r.s, r.l, r.u, r.a, r.priority) for r in instance.requests))
 
     @property
     def n(self) -> int:
@@ -143,12 +130,12 @@ class Shape:
         """
         if len(outputs) != self.n:
             raise InstanceError(f"outputs: expected {self.n} values, got {len(outputs)}")
-        return Instance(self.M, tuple(Request(r.s, o, r.l, r.u, r.a)
+        return Instance(self.M, tuple(Request(r.s, o, r.l, r.u, r.a, r.priority)
                                       for r, o in zip(self.requests, outputs, strict=True)))
 
     def describe(self) -> str:
         """``n=…, M=…`` and, when every job has one ``s``, ``[l, u]`` and ``a = 0``, those values."""
         first = self.requests[0]
-        if all(r == first for r in self.requests) and first.a == 0:
+        if all(r == first for r in self.requests) and first.a == 0 and first.priority == 0:
             return f"n={self.n} M={self.M} s={first.s} l={first.l} u={first.u}"
         return f"n={self.n} M={self.M} (jobs differ)"

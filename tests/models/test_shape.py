@@ -44,3 +44,13 @@ def test_with_outputs_validates_each_length():
     with pytest.raises(InstanceError, match="outputs: expected 2 values, got 1"):
         shape.with_outputs([2])
 
+
+
+def test_a_shape_keeps_priorities():
+    inst = Instance.from_dict({"M": 6, "requests": [{"s": 1, "o": 2, "l": 1, "u": 4, "priority": 3},
+                                                    {"s": 0, "o": 1, "l": 1, "u": 2, "priority": -1}]})
+    shape = Shape.of(inst)
+    assert [r.priority for r in shape.requests] == [3, -1]
+    assert shape.with_outputs(inst.outputs) == inst
+    with pytest.raises(InstanceError, match=r"requests\[0\].priority: must be an integer"):
+        Shape(5, (JobShape(0, 1, 2, 0, 0.5),))

@@ -6,8 +6,8 @@ import json
 from hypothesis.stateful import run_state_machine_as_test
 
 from models.engine_reference import simulate
-from models.instance import Instance, Request as R
 from models.schedulers import make_scheduler
+from models.shape import JobShape, Shape
 from verify.cli import main
 from verify.explore import build_graph, worst_tel
 from verify.testing.stateful import adversary_machine
@@ -44,7 +44,7 @@ def test_cli_bad_priority_is_one_line_exit_2(tmp_path, capsys):
 
 
 def test_state_graph_with_priorities_is_safe_and_its_worst_tel_is_a_run():
-    config = Instance(6, (R(1, 3, 1, 4, 0, 2), R(0, 2, 1, 4, 0, 0), R(1, 1, 1, 3, 1, 1)))
+    config = Shape(6, (JobShape(1, 1, 4, 0, 2), JobShape(0, 1, 4, 0, 0), JobShape(1, 1, 3, 1, 1)))
     options = {"priority": True}
     sg = build_graph(config, "vllm-v1", options)
     assert sg.violations == []
@@ -71,9 +71,9 @@ def test_liveness_by_exhaustion_with_every_priority_order():
     checked = 0
     for config in liveness_configurations(3, [0, 1, 2], 1, 3, [3, 4, 5]):
         for prio in itertools.permutations(range(3)):
-            inst = Instance(config.M, tuple(R(r.s, r.o, r.l, r.u, r.a, p) for r, p in zip(config.requests, prio,
-                                                                                          strict=True)))
-            results = prove_liveness_config(inst, "vllm-v1", {"priority": True})
+            shape = Shape(config.M, tuple(JobShape(r.s, r.l, r.u, r.a, p)
+                                          for r, p in zip(config.requests, prio, strict=True)))
+            results = prove_liveness_config(shape, "vllm-v1", {"priority": True})
             assert [r.status for r in results] == ["proved", "proved"], results
             checked += 1
     assert checked == 6 * 36
