@@ -32,6 +32,7 @@ from verify.opt.time_indexed import build_model
 
 _TOL = 1e-6
 _INFEASIBLE = 2  # scipy.optimize.milp status
+_SOLVER_FAILED = 4  # scipy.optimize.milp: "other" (HiGHS gave up, neither a limit nor a verdict)
 
 
 def _left(began: float, timeout: float | None) -> float | None:
@@ -86,16 +87,26 @@ def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult
     if remaining == 0:  # the model and its LP took the whole time: report what they proved
         return result(stats | {"timed_out": "after the LP bound"})
     cost = model.cost.astype(float)
-    with c_stdout_to_stderr():
-        res = milp(
-            c=cost,
-            constraints=[LinearConstraint(model.count_matrix, model.counts, model.counts),
-                         LinearConstraint(model.memory_matrix, -np.inf, instance.M),
-                         LinearConstraint(cost[None, :], window.lower_tel, tel)],
-            integrality=np.ones(len(cost)),
-            bounds=Bounds(0, model.upper),
-            options={"disp": False, "mip_rel_gap": 0.0, **({} if remaining is None else {"time_limit": remaining})},
-        )
+
+    def run(presolve: bool, limit: float | None):
+        with c_stdout_to_stderr():
+            return milp(
+                c=cost,
+                constraints=[LinearConstraint(model.count_matrix, model.counts, model.counts),
+                             LinearConstraint(model.memory_matrix, -np.inf, instance.M),
+                             LinearConstraint(cost[None, :], window.lower_tel, tel)],
+                integrality=np.ones(len(cost)),
+                bounds=Bounds(0, model.upper),
+                options={"disp": False, "mip_rel_gap": 0.0, "presolve": presolve,
+                         **({} if limit is None else {"time_limit": limit})},
+            )
+
+    res = run(True, remaining)
+    if res.status == _SOLVER_FAILED and _left(began, timeout) != 0:
+        # HiGHS's presolve can fail on these models (measured: 8 jobs, M = 10, status 4 with presolve, optimal
+        # without); a failure is not a limit, so the same model is solved once more without presolve
+        res = run(False, _left(began, timeout))
+        stats["highs_retry"] = "presolve off"
     if res.x is not None:
         found = model.starts_from_counts(np.rint(res.x).astype(np.int64), instance.n)
         found_tel = schedule_tel(instance, found)  # exact re-check of the float solution
