@@ -19,7 +19,7 @@ from verify.benchmarks.search import bench_search
 from verify.benchmarks.serving_grid import bench_serving_grid
 from verify.benchmarks.statespace import bench_statespace
 from verify.benchmarks.z3_tactics import bench_z3_tactics
-from verify.campaign.db import IncompatibleDatabase
+from verify.campaign.store import IncompatibleDatabase
 from verify.cli.common import UsageError, choice_list, seconds_list
 from verify.oneline_parser import OneLineParser, positive_int, seconds
 from verify.opt import SOLVERS

@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "run":
         from rich.console import Console
 
-        from verify.campaign.run import SchedulerUnreachable, run_campaign
+        from verify.campaign.executor import SchedulerUnreachable
+        from verify.campaign.run import run_campaign
         from verify.campaign.spec import load_spec
 
         spec = load_spec(args.target)

@@ -23,11 +23,10 @@ def run(args: argparse.Namespace) -> int:
     from verify.report import run_report
 
     if args.from_db:
+        from verify.campaign.store import open_campaign_readonly
         from verify.report.from_db import report_from_db
 
-        from verify.campaign import db
-
-        db.open_readonly(args.from_db).close()  # one line, before any output, for what is not a campaign
+        open_campaign_readonly(args.from_db).close()  # one line, before any output, for what is not a campaign
         out = report_dir(args.out or "reports/campaign")
         summary = report_from_db(args.from_db, out)
         print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['counts']}, "
