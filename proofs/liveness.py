@@ -30,6 +30,7 @@ from models.engine_reference import liveness_bound
 from models.instance import Instance, Request
 from models.schedulers import SERVING_POLICIES, guarantees_liveness, make_scheduler
 from models.schedulers.interface import RoundLimitExceeded
+from models.status import ClaimStatus, in_vocabulary
 from models.witness import LivenessWitness
 from verify.explore import build_graph, longest_path_outputs
 from verify.search import Problem, run_search
@@ -46,11 +47,14 @@ class LivenessResult:
     u: int
     bound: int  # the round bound claimed for this configuration
     longest: int  # rounds of the longest run (finishes) / the largest makespan found (sum-o-bound)
-    status: str  # "proved" | "counterexample"
+    status: ClaimStatus  # proved | counterexample (a word outside ClaimStatus is refused)
     counterexample: tuple[int, ...] | None = None
     detail: str = ""
     witness: LivenessWitness | None = None
     seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.status = in_vocabulary(ClaimStatus, self.status, "status")
 
     def to_dict(self) -> dict:
         out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items() if k != "witness"}
@@ -94,7 +98,7 @@ def prove_liveness_config(config: Instance, policy: str, options: dict | None = 
         detail = f"a run of {sg.depth} rounds > the liveness bound {bound} (it finishes)"
         witness = _liveness_witness(config, policy, options)
     finishes = LivenessResult("finishes", policy, options, config.M, s_vec, r0.l, r0.u, bound, sg.depth,
-                              "counterexample" if cycle or sg.depth > bound else "proved", outputs, detail, witness,
+                              ClaimStatus.COUNTEREXAMPLE if cycle or sg.depth > bound else ClaimStatus.PROVED, outputs, detail, witness,
                               time.perf_counter() - began)
     if policy not in SERVING_POLICIES:  # evicted work is redone: no such bound is claimed
         return [finishes]
@@ -113,7 +117,7 @@ def prove_liveness_config(config: Instance, policy: str, options: dict | None = 
             worst = makespan
     work = LivenessResult("sum-o-bound", policy, options, config.M, s_vec, r0.l, r0.u,
                           max(r.a for r in config.requests) + config.n * r0.u, worst,
-                          "counterexample" if first else "proved", first[0] if first else None,
+                          ClaimStatus.COUNTEREXAMPLE if first else ClaimStatus.PROVED, first[0] if first else None,
                           (f"makespan {first[1] if first[1] is not None else 'beyond the round limit'} > max a + "
                            f"sum o = {first[2]}") if first else "makespan <= max a + sum o for every o",
                           seconds=time.perf_counter() - began)

@@ -7,7 +7,6 @@ import json
 import sys
 
 from models.atomic import write_atomic
-from verify.campaign.status import campaign_status, export_csv
 from verify.cli.common import (UsageError, output_file)
 
 
@@ -69,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
               f"{summary.recorded} recorded now, {summary.failed} failed; database {args.db}: {summary.counts} "
               f"({summary.seconds:.1f}s){' INTERRUPTED: run again to resume' if summary.interrupted else ''}")
         return 130 if summary.interrupted else (1 if summary.counts["failed"] else 0)
+    # imported when run, as above: the results store loads the search stack (about half a second)
+    from verify.campaign.status import campaign_status, export_csv
+
     out = output_file(args.out, "--out") if args.action == "export" and args.out else None
     if args.action == "status":  # status and export never write to the database
         status = campaign_status(args.target)
