@@ -99,7 +99,8 @@ def run_tasks(fn: Callable[..., R], tasks: Sequence[T], args: Callable[[T], tupl
     return Ran(interrupted=False)
 
 
-def _run_serially(fn, tasks, args, on_result, on_error) -> None:
+def _run_serially(fn: Callable[..., R], tasks: Sequence[T], args: Callable[[T], tuple],
+                  on_result: Callable[[T, R], None], on_error: Callable[[T, Exception], None] | None) -> None:
     for task in tasks:
         try:
             result = fn(*args(task))
@@ -111,7 +112,9 @@ def _run_serially(fn, tasks, args, on_result, on_error) -> None:
         on_result(task, result)
 
 
-def _run_on_dask(fn, tasks, args, on_result, on_error, where: Where, key) -> None:
+def _run_on_dask(fn: Callable[..., R], tasks: Sequence[T], args: Callable[[T], tuple],
+                 on_result: Callable[[T, R], None], on_error: Callable[[T, Exception], None] | None, where: Where,
+                 key: Callable[[T], str] | None) -> None:
     # Dask is imported here, not at the top: importing distributed costs about half a second, which every
     # ``kvsched`` command would otherwise pay (distributed is a third-party package, not one of our layers).
     import dask

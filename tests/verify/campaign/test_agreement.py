@@ -106,3 +106,21 @@ def test_results_csv_round_trips():
         agreement.read_results_csv("a,b\n1,2\n")
     with pytest.raises(ValueError, match="agreement CSV: columns must be"):
         agreement.read_results_csv("a,b\n")  # a header alone is checked too
+
+
+def test_interrupted_grid_raises_and_keeps_what_finished(tmp_path, monkeypatch):
+    path = tmp_path / "grid.db"
+    monkeypatch.setattr(agreement, "check_point",
+                        lambda p, s, b: PointResult(p, s, "agree", Fraction(1), Fraction(1), 0.0, b))
+    seen = []
+
+    def stop_at_second(result, stored):
+        seen.append(result.point)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_agreement(POINTS, "z3", 5.0, results=path, on_result=stop_at_second)
+    store = AgreementStore(path)
+    assert [p for p in POINTS if store.get("z3", p) is not None] == [p for p in POINTS if p in seen]
+    store.close()
