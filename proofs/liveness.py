@@ -30,6 +30,7 @@ from models.engine_reference import liveness_bound
 from models.instance import Instance, Request
 from models.schedulers import SERVING_POLICIES, guarantees_liveness, make_scheduler
 from models.schedulers.interface import RoundLimitExceeded
+from models.shape import Shape
 from models.status import ClaimStatus, in_vocabulary
 from models.witness import LivenessWitness
 from verify.explore import build_graph, longest_path_outputs
@@ -127,7 +128,7 @@ def prove_liveness_config(config: Instance, policy: str, options: dict | None = 
 def _liveness_witness(config: Instance, policy: str, options: dict) -> LivenessWitness | None:
     """A run past the round limit, if the exhaustive search of this configuration finds one (certified)."""
     found: list[LivenessWitness] = []
-    run_search(Problem(config, policy, options, "opt", on_liveness=found.append), "exhaustive")
+    run_search(Problem(Shape.of(config), policy, options, "opt", on_liveness=found.append), "exhaustive")
     return found[-1] if found else None
 
 

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 import z3
 
 from models.engine_reference import simulate
-from models.instance import Instance, uniform_instance
+from models.grid import Grid
+from models.instance import Instance
+from models.shape import Shape
 from models.schedulers import PolicySpec, make_scheduler
 from models.status import ClaimStatus
 from verify.symbolic.scheduler_z3 import encode, make_solver
@@ -58,9 +60,9 @@ def _claims(policy: str, options: dict | None = None) -> list[str]:
     return ["finishes", "memory"] + (["no-eviction"] if PolicySpec.parse(policy, options).traits.never_evicts else [])
 
 
-def prove_config(config: Instance, policy: str, options: dict | None = None, *,
+def prove_config(config: Shape, policy: str, options: dict | None = None, *,
                  timeout: float | None = 60.0) -> list[ProofResult]:
-    """Every claim for one configuration (its ``o`` values are ignored)."""
+    """Every claim for one shape (the lengths ``o_j`` are symbolic)."""
     spec = PolicySpec.parse(policy, options)
     options = spec.options
     run = encode(config, spec)
@@ -103,8 +105,6 @@ def prove_memory_safety(policy: str, options: dict | None, n: int, Ms, s_values,
                         *, timeout: float | None = 60.0) -> list[ProofResult]:
     """Every claim for every ``M`` in ``Ms`` and ``s`` in ``s_values`` (skipping ``s + u > M``)."""
     results = []
-    for s in s_values:
-        for M in Ms:
-            if s + u <= M:
-                results += prove_config(uniform_instance(M, s, l, u, [l] * n), policy, options, timeout=timeout)
+    for shape in Grid.product(n=[n], s=s_values, u=[u], l=[l], M=Ms).shapes():
+        results += prove_config(shape, policy, options, timeout=timeout)
     return results

@@ -7,13 +7,14 @@ import time
 
 
 from models.engine_reference import liveness_bound
-from models.instance import uniform_instance
+from models.grid import Grid
+from models.shape import Shape
 from models.schedulers import PolicySpec
 from proofs.memory_safety import ProofResult
 from verify.explore import build_graph
 
 
-def prove_config_statespace(config, policy: str, options: dict | None = None, *, dot: str | None = None):
+def prove_config_statespace(config: Shape, policy: str, options: dict | None = None, *, dot: str | None = None):
     spec = PolicySpec.parse(policy, options)
     options, live = spec.options, spec.traits.liveness
     began = time.perf_counter()
@@ -46,9 +47,7 @@ def _write_dot(sg, path: str) -> None:
 
 def prove_memory_safety_statespace(policy, options, n, Ms, s_values, l, u, *, dot: str | None = None):  # noqa: E741
     results = []
-    for s in s_values:
-        for M in Ms:
-            if s + u <= M:
-                results += prove_config_statespace(uniform_instance(M, s, l, u, [l] * n), policy, options, dot=dot)
-                dot = None
+    for shape in Grid.product(n=[n], s=s_values, u=[u], l=[l], M=Ms).shapes():
+        results += prove_config_statespace(shape, policy, options, dot=dot)
+        dot = None  # the first shape's graph only
     return results

@@ -26,8 +26,9 @@ from models.errors import Unproven
 from models.engine_reference import Execution, liveness_bound
 from models.instance import Instance
 from models.oracle import OracleViolation
-from models.schedulers import OptionError, PolicySpec, make_scheduler
+from models.schedulers import OptionError, PolicySpec
 from models.schedulers.interface import Decision, RoundLimitExceeded, Scheduler, SchedulerViolation
+from models.shape import Shape
 from models.view import Status
 from verify.opt.benchmark import BenchmarkMemo, UnprovenBenchmark, benchmark_tel
 from verify.opt.bounds import lower_bound_raw
@@ -36,7 +37,7 @@ from verify.opt.bounds import lower_bound_raw
 class ScriptedOutcomes:
     """Answers from a fixed set of jobs that complete this round (forced answers at ``l``/``u`` bounds)."""
 
-    def __init__(self, instance: Instance, complete: frozenset[int], record: list | None = None) -> None:
+    def __init__(self, instance: Instance | Shape, complete: frozenset[int], record: list | None = None) -> None:
         self.instance, self.complete, self.record = instance, complete, record
 
     def completes(self, j: int, k: int) -> bool:
@@ -115,10 +116,10 @@ def _witness_outputs(run: Execution) -> tuple[int, ...]:
                  for r, job in zip(run.instance.requests, run.jobs, strict=True))
 
 
-def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | None = None, *,
+def build_graph(config: Shape, scheduler: Scheduler | str, options: dict | None = None, *,
                 check_liveness: bool | None = None, forbid_eviction: bool | None = None,
                 max_states: int = 2_000_000, deadline: float | None = None) -> StateGraph:
-    """Explore every reachable state of ``scheduler`` on ``config`` (its ``o`` values are ignored).
+    """Explore every reachable state of ``scheduler`` on the shape ``config`` (the adversary picks each ``o_j``).
 
     Violations recorded: a batch over ``M`` or any other engine check (``memory``/``model``), a round at the
     liveness bound or a cycle (``finishes``; checked by default where the policy declares the ``liveness``
@@ -134,7 +135,7 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
     if traits.hindsight:
         raise OptionError("policy: H-SF is a hindsight scheduler (it is given every o_j up front); the state graph "
                           "explores online schedulers, whose outcomes the adversary chooses as they run")
-    sched = sched or spec.build(config)
+    sched = sched or spec.build(None)  # online: built without the lengths it must not see
     if check_liveness is None:
         check_liveness = traits.liveness
     if forbid_eviction is None:
@@ -198,7 +199,7 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
     return result
 
 
-def longest_path_outputs(g: nx.DiGraph, config: Instance) -> tuple[int, ...]:
+def longest_path_outputs(g: nx.DiGraph, config: Shape) -> tuple[int, ...]:
     """The output vector of a longest run of the DAG ``g``: the completions along its longest path."""
     realised: dict[int, int] = {}
     path = nx.dag_longest_path(g, weight=None)
@@ -230,7 +231,7 @@ class RatioResult:
     stats: dict
 
 
-def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, benchmark: str = "opt",
+def worst_ratio(config: Shape, policy: str, options: dict | None = None, *, benchmark: str = "opt",
                 budget: float | None = None, cache: BenchmarkMemo | None = None, exact_pruning: bool = True,
                 start: tuple[int, ...] | None = None) -> RatioResult:
     """The exact maximum of TEL(ALG)/TEL(benchmark) by depth-first branch and bound over the state graph.
@@ -274,7 +275,7 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
         from models.engine_reference import simulate
 
         start = tuple(start)
-        alg = simulate(config.with_outputs(start), make_scheduler(policy, config, **(options or {}))).tel
+        alg = simulate(config.with_outputs(start), PolicySpec.parse(policy, options).build(None)).tel
         best[:] = [Fraction(alg, bench(start)), start, alg, bench(start)]
     pruned = visited = 0
     reqs = config.requests

@@ -7,6 +7,7 @@ import pytest
 
 from models.engine_fast import Configuration
 from models.instance import uniform_instance
+from models.shape import Shape
 from proofs.memory_safety import prove_config
 from proofs.statespace_safety import prove_config_statespace
 from verify.search import Problem, run_search
@@ -23,15 +24,15 @@ def test_longest_path_is_the_worst_tel_and_branch_and_bound_is_exact(policy, n, 
     assert not sg.violations
     engine = Configuration.build(config, policy)
     assert worst_tel(sg) == max(engine.run(o).tel for o in itertools.product(range(l, u + 1), repeat=n))
-    exhaustive = run_search(Problem(config, policy, {}, "opt"), "exhaustive")
+    exhaustive = run_search(Problem(Shape.of(config), policy, {}, "opt"), "exhaustive")
     assert worst_ratio(config, policy).ratio == exhaustive.best_ratio
-    assert run_search(Problem(config, policy, {}, "opt"), "statespace").best_ratio == exhaustive.best_ratio
+    assert run_search(Problem(Shape.of(config), policy, {}, "opt"), "statespace").best_ratio == exhaustive.best_ratio
 
 
 def test_other_eviction_readings():
     config = uniform_instance(7, 0, 1, 5, [1] * 4)
     for ev in ("most-progress", "largest-lower-bound"):
-        problem = Problem(config, "amin", {"eviction": ev}, "opt")
+        problem = Problem(Shape.of(config), "amin", {"eviction": ev}, "opt")
         assert run_search(problem, "statespace").best_ratio == run_search(problem, "exhaustive").best_ratio
 
 

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from models.witness import load_witness
+from models.shape import Shape
 from verify.certify import replay
 from verify.cli import main
 
@@ -300,7 +301,7 @@ def test_a_run_that_ends_beyond_the_limit_gets_its_true_tel(tmp_path):
     from verify.search import Problem
     from verify.search.runner import search_grid
 
-    problem = Problem(uniform_instance(4, 0, 1, 3, [1, 1]), STALLS, {"idle": 60}, "opt")
+    problem = Problem(Shape.uniform(4, 0, 1, 3, 2), STALLS, {"idle": 60}, "opt")
     report = search_grid([problem], "exhaustive", budget=None, seed=0, out=tmp_path)
     [cell] = report.cells
     assert cell.outcome.closed  # every run ends within the extended limit: the maximum is exact
@@ -318,7 +319,7 @@ def test_tampered_liveness_witness_is_a_mismatch(tmp_path, capsys):
     from verify.search import Problem
     from verify.search.runner import search_grid
 
-    problem = Problem(uniform_instance(4, 0, 1, 3, [1, 1]), STALLS, {}, "opt")
+    problem = Problem(Shape.uniform(4, 0, 1, 3, 2), STALLS, {}, "opt")
     [cell] = search_grid([problem], "exhaustive", budget=None, seed=0, out=tmp_path).cells
     data = json.loads(cell.liveness_path.read_text())
     data["unfinished"] = [j for j in range(2) if j not in data["unfinished"]] or [0, 1]

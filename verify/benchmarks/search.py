@@ -12,7 +12,7 @@ from rich.table import Table
 
 def bench_search(alphas: Sequence[Fraction], sizes: Sequence[int], budget: float, u: int, console: Console) -> None:
     """Best A_min ratio reached by each strategy on one budget, and time to the proven worst case."""
-    from models.instance import uniform_instance
+    from models.shape import Shape
     from verify.search import STRATEGIES, Problem, run_search
 
     table = Table(title=f"A_min vs OPT: best ratio per strategy, budget {budget:g}s each (s=1, u={u}, M=2(s+u))")
@@ -26,7 +26,7 @@ def bench_search(alphas: Sequence[Fraction], sizes: Sequence[int], budget: float
     for alpha in alphas:
         l = max(1, int(u * alpha))  # noqa: E741
         for n in sizes:
-            problem = Problem(uniform_instance(2 * (1 + u), 1, l, u, [l] * n), "amin", {}, "opt")
+            problem = Problem(Shape.uniform(2 * (1 + u), 1, l, u, n), "amin", {}, "opt")
             outs = {}
             for strategy in STRATEGIES:
                 console.log(f"alpha={alpha} n={n} {strategy} ...")

@@ -12,6 +12,7 @@ def bench_statespace(limit: float, max_n: int, console: Console) -> None:
     """Compression of the state graph, and the largest n whose proven worst A_min ratio closes within the limit
     (s = 1, l = 1, u = 8, M = 2(s + u)) by statespace, Z3 and plain enumeration."""
     from models.instance import uniform_instance
+    from models.shape import Shape
     from verify.search import Problem, run_search
     from verify.explore import build_graph
 
@@ -32,7 +33,7 @@ def bench_statespace(limit: float, max_n: int, console: Console) -> None:
     for strategy in ("statespace", "exhaustive", "z3"):
         largest[strategy] = 0
         for n in range(2, max_n + 1):
-            out = run_search(Problem(uniform_instance(18, 1, 1, 8, [1] * n), "amin", {}, "opt"), strategy,
+            out = run_search(Problem(Shape.uniform(18, 1, 1, 8, n), "amin", {}, "opt"), strategy,
                              budget=limit)
             closes.add_row(strategy, str(n), str(out.best_ratio), out.proof_status, f"{out.seconds:.1f}")
             console.log(f"{strategy} n={n}: {out.best_ratio} {out.proof_status} in {out.seconds:.1f}s")

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from models.instance import uniform_instance
+from models.shape import Shape
 from verify.benchmarks.timing import timed as _timed
 
 
@@ -32,7 +33,7 @@ def _tactic_queries():
     points = [(5, 5, 2, 0, 7, "amin"), (5, 5, 1, 1, 8, "amin"), (4, 6, 1, 0, 7, "amax"), (5, 4, 1, 0, 5, "amin")]
     for n, u, l, s, M, policy in points:  # noqa: E741
         cfg = uniform_instance(M, s, l, u, [l] * n)
-        best = run_search(Problem(cfg, policy, {}, "opt"), "exhaustive").best_ratio
+        best = run_search(Problem(Shape.of(cfg), policy, {}, "opt"), "exhaustive").best_ratio
         horizon = max(max(simulate(i, make_scheduler(policy, i)).completion)
                       for i in (cfg.with_outputs(o) for o in itertools.product(range(l, u + 1), repeat=n)))
         run = encode(cfg, policy, {}, horizon=horizon)

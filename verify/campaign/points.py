@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
-from models.instance import uniform_instance
+from models.shape import Shape
 from models.status import in_vocabulary
 from verify.search import Problem
 
@@ -44,7 +44,7 @@ class GridPoint:
 
     def problem(self) -> Problem:
         """The search problem of this point: one interval for all jobs, arrivals 0, default options, vs OPT."""
-        return Problem(uniform_instance(self.M, self.s, self.l, self.u, [self.l] * self.n), self.policy, {}, "opt")
+        return Problem(Shape.uniform(self.M, self.s, self.l, self.u, self.n), self.policy, {}, "opt")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from models.instance import uniform_instance
+from models.shape import Shape
 from models.witness import format_ratio
 from verify.campaign import store
 from verify.campaign.executor import Where, run_tasks
@@ -41,11 +41,10 @@ def run_cell(params: dict) -> dict:
         witness), ``evaluations``, ``seconds`` and the worker's ``worker_pid``.
     """
     cell = Cell.from_params(params)
-    config = uniform_instance(cell.M, cell.s, cell.l, cell.u, [cell.l] * cell.n)
     witnesses: list[dict] = []
     liveness: list[dict] = []  # liveness witnesses the search certified (runs unfinished at the round limit)
-    problem = Problem(config, cell.policy, dict(cell.options), cell.benchmark,
-                      on_liveness=lambda w: liveness.append(w.to_dict()))
+    problem = Problem(Shape.uniform(cell.M, cell.s, cell.l, cell.u, cell.n), cell.policy, dict(cell.options),
+                      cell.benchmark, on_liveness=lambda w: liveness.append(w.to_dict()))
     outcome = run_search(problem, cell.strategy,
                          budget=cell.budget, seed=cell.seed, on_improve=lambda w, s: witnesses.append(w.to_dict()))
     return {

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from models.grid import Grid
 from models.instance import load_instance
 from models.run import check_fast_engine
 from models.schedulers import PolicySpec
+from models.shape import Shape
 from models.witness import BENCHMARKS, OBJECTIVES, format_ratio
 from verify.oneline_parser import seconds as _seconds
 from verify.ranges import check_grid_size, parse_range
@@ -52,7 +54,7 @@ def _parse_start(text: str, strategy: str, problems: list) -> tuple[int, ...]:
         start = tuple(int(x) for x in text.split(","))
     except ValueError:
         raise UsageError(f"--start: must be comma-separated integers, got {text!r}") from None
-    reqs = problems[0].config.requests
+    reqs = problems[0].shape.requests
     if len(start) != len(reqs):
         raise UsageError(f"--start: needs n={len(reqs)} values, got {len(start)}")
     for j, (o, r) in enumerate(zip(start, reqs, strict=True)):
@@ -65,19 +67,18 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from verify.search import Problem
-    from verify.search.runner import Grid, describe_liveness, search_grid
+    from verify.search.runner import describe_liveness, search_grid
 
     console = Console(stderr=True)
     options = policy_options(args)
     if args.instance:
-        configs = [load_instance(args.instance)]
+        shapes = [Shape.of(load_instance(args.instance))]
     else:
-        grid = Grid(parse_range(args.n, "--n", 1), parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0),
-                    parse_range(args.l, "--l", 1), parse_range(args.u, "--u", 1))
-        check_grid_size("--n/--M/--s/--l/--u", [len(grid.n), len(grid.M), len(grid.s), len(grid.l), len(grid.u)],
-                        grid.n.hi)
-        configs = list(grid.configurations())
-        if not configs:
+        n, M, s = parse_range(args.n, "--n", 1), parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0)
+        l, u = parse_range(args.l, "--l", 1), parse_range(args.u, "--u", 1)  # noqa: E741
+        check_grid_size("--n/--M/--s/--l/--u", [len(n), len(M), len(s), len(l), len(u)], n.hi)
+        shapes = list(Grid.product(n=n, s=s, u=u, l=l, M=M).shapes())
+        if not shapes:
             raise UsageError("--n/--M/--s/--l/--u: no configuration with l <= u and s + u <= M in these ranges")
     from verify.search import OBJECTIVE_STRATEGIES
 
@@ -87,11 +88,11 @@ def run(args: argparse.Namespace) -> int:
     spec = PolicySpec.parse(args.policy, options)  # validated once for every cell
     if args.strategy == "z3":
         check_encodable(spec)
-    problems = [Problem(c, spec, benchmark=args.benchmark, objective=args.objective) for c in configs]
+    problems = [Problem(c, spec, benchmark=args.benchmark, objective=args.objective) for c in shapes]
     start = _parse_start(args.start, args.strategy, problems) if args.start else None
     if spec.traits.fast_engine:
         for p in problems:  # reject instances the fast engine cannot hold before any work
-            check_fast_engine(p.config)
+            check_fast_engine(p.shape)
     full = spec.options
     out = output_dir(args.out, "--out")
     console.print(f"searching {len(problems)} configuration(s) with {args.strategy}, budget {args.budget}s each, "

@@ -33,11 +33,11 @@ import time
 from collections import Counter
 
 from models.instance import Instance
-from verify.opt.bounds import completion_area_bound, start_window
+from verify.opt.bounds import PreparationTimeout, completion_area_bound, start_window
 from verify.opt.exhaustive import start_choices
 from verify.opt.ramp_bound import ramp_lower_bound
 from verify.opt.peak_bound import peak_interval_sum, peak_lower_bound, peak_sigma
-from verify.opt.result import OptResult, schedule_tel
+from verify.opt.result import OptResult, out_of_time, schedule_tel
 
 
 class _Stop(RuntimeError):
@@ -133,7 +133,10 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     for j, r in enumerate(reqs):
         members[(r.s, r.o, r.a)].append(j)
     shapes = [tuple(s + k + 1 for k in range(o)) for s, o, _ in classes]
-    window = start_window(instance)
+    try:
+        window = start_window(instance, deadline=deadline)
+    except PreparationTimeout as exc:
+        return out_of_time("bnb", instance, began, str(exc))
     best_tel, best_starts = window.upper_tel, list(window.upper_starts)
     full = tuple(len(members[c]) for c in classes)
     stats: dict = {"area_bound": window.lower_tel, "peak_bound": peak_lower_bound(instance),
@@ -143,7 +146,8 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
         from verify.opt.lp_bound import lp_lower_bound
         from verify.opt.time_indexed import build_model
 
-        lp_timeout = None if timeout is None else max(timeout / 2, 0.01)  # the LP solve alone; model and certificate come on top
+        # half of what is left for the LP solve alone; the model and its certificate come on top
+        lp_timeout = None if deadline is None else max((deadline - time.perf_counter()) / 2, 0.01)
         bound = lp_lower_bound(build_model(instance, window), timeout=lp_timeout)
         if bound is not None:
             stats["lp_bound"] = bound.tel

@@ -106,8 +106,14 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_no
     seen: dict[tuple, int] = {}
     nodes = 0
 
+    def check_deadline() -> None:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise SearchLimit
+
     def picks(t: int, profile: list[int], remaining: tuple[int, ...]) -> list[tuple[tuple, list[int]]]:
-        return start_choices(t, profile, remaining, classes, shapes, M)
+        # one node's choices can take long (many classes beside an empty profile): the deadline is checked
+        # inside them too, not only every 256 nodes
+        return start_choices(t, profile, remaining, classes, shapes, M, check_deadline)
 
     def search(t: int, profile: list[int], remaining: tuple[int, ...], cost: int, starts: list) -> None:
         nonlocal best_tel, best_starts, nodes

@@ -75,13 +75,16 @@ def certify(model: TimeIndexedModel, class_duals: np.ndarray,
 
 
 def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None) -> LpBound | None:
-    """The certified LP bound, or ``None`` if HiGHS returned no duals (time limit, numerical failure)."""
+    """The certified LP bound, or ``None`` if HiGHS returned no duals (time limit, numerical failure) or no time
+    was left (``timeout <= 0``)."""
     began = time.perf_counter()
+    if timeout is not None and timeout <= 0:
+        return None
     with c_stdout_to_stderr():
         res = linprog(model.cost.astype(float), A_ub=model.memory_matrix, b_ub=np.full(model.horizon, model.M),
                       A_eq=model.count_matrix, b_eq=model.counts.astype(float),
                       bounds=np.column_stack([np.zeros(len(model.var_class)), model.upper.astype(float)]),
-                      method="highs", options={"presolve": True, **({"time_limit": timeout} if timeout else {})})
+                      method="highs", options={"presolve": True, **({} if timeout is None else {"time_limit": timeout})})
     if res.status != 0 or res.eqlin is None or res.ineqlin is None:
         return None
     value, reduced = certify(model, res.eqlin.marginals, res.ineqlin.marginals)

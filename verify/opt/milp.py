@@ -34,6 +34,11 @@ _TOL = 1e-6
 _INFEASIBLE = 2  # scipy.optimize.milp status
 
 
+def _left(began: float, timeout: float | None) -> float | None:
+    """Seconds left of ``timeout`` since ``began`` (``None``: unbounded; ``0``: none left)."""
+    return None if timeout is None else max(timeout - (time.perf_counter() - began), 0.0)
+
+
 def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult:
     began = time.perf_counter()
     try:
@@ -51,7 +56,7 @@ def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult
         return result({"variables": 0})
     model = build_model(instance, window)
     stats: dict = {"variables": len(model.var_class), "rows": len(model.classes) + model.horizon}
-    lp = lp_lower_bound(model, timeout=timeout)
+    lp = lp_lower_bound(model, timeout=_left(began, timeout))
     if lp is not None:
         lower = max(lower, lp.tel)
         model = model.restricted(lp.usable(below=tel))
@@ -61,8 +66,9 @@ def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult
             lower = tel
     if lower >= tel:  # the LP bound proves H-SF optimal
         return result(stats)
-
-    remaining = None if timeout is None else max(timeout - (time.perf_counter() - began), 0.01)
+    remaining = _left(began, timeout)
+    if remaining == 0:  # the model and its LP took the whole time: report what they proved
+        return result(stats | {"timed_out": "after the LP bound"})
     cost = model.cost.astype(float)
     with c_stdout_to_stderr():
         res = milp(
@@ -72,7 +78,7 @@ def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult
                          LinearConstraint(cost[None, :], window.lower_tel, tel)],
             integrality=np.ones(len(cost)),
             bounds=Bounds(0, model.upper),
-            options={"disp": False, "mip_rel_gap": 0.0, **({"time_limit": remaining} if remaining else {})},
+            options={"disp": False, "mip_rel_gap": 0.0, **({} if remaining is None else {"time_limit": remaining})},
         )
     if res.x is not None:
         found = model.starts_from_counts(np.rint(res.x).astype(np.int64), instance.n)

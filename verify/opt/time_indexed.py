@@ -64,12 +64,18 @@ class TimeIndexedModel:
 
     @cached_property
     def memory_matrix(self) -> csr_matrix:
-        """Rows: rounds; ``s + k + 1`` where a variable's jobs are in their k-th round (integers as floats)."""
-        rows, cols, vals = [], [], []
-        for v, (c, p) in enumerate(zip(self.var_class, self.var_start, strict=True)):
-            s, o, _ = self.classes[c]
-            for k in range(o):
-                rows.append(p + k); cols.append(v); vals.append(float(s + k + 1))
+        """Rows: rounds; ``s + k + 1`` where a variable's jobs are in their k-th round (integers as floats).
+
+        Built with array operations: a variable of class ``(s, o, a)`` starting at ``p`` has the entries
+        ``(p + k, s + k + 1)`` for ``k = 0 .. o - 1``, and the all-``u`` vectors of the parent family have millions.
+        """
+        classes = np.array(self.classes, dtype=np.int64).reshape(-1, 3)
+        var_class = np.array(self.var_class, dtype=np.int64)
+        lengths = classes[var_class, 1]
+        cols = np.repeat(np.arange(len(var_class)), lengths)
+        k = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        rows = np.repeat(np.array(self.var_start, dtype=np.int64), lengths) + k
+        vals = (np.repeat(classes[var_class, 0], lengths) + k + 1).astype(float)
         return coo_matrix((vals, (rows, cols)), shape=(self.horizon, len(self.var_class))).tocsr()
 
     def restricted(self, keep: Sequence[bool]) -> TimeIndexedModel:

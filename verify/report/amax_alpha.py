@@ -19,6 +19,7 @@ import numpy as np
 
 from models.engine_fast import Configuration
 from models.instance import uniform_instance
+from models.shape import Shape
 from models.witness import Witness
 from proofs.bounds import AMAX_LOWER, AMAX_UPPER, evaluate, exceeds
 from verify.opt.benchmark import BenchmarkMemo
@@ -55,9 +56,9 @@ class AlphaPoint:
 
 
 def _max_vs_hsf(M: int, s: int, l: int, u: int, n: int) -> tuple[Fraction, tuple[int, ...]]:  # noqa: E741
-    config = uniform_instance(M, s, l, u, [l] * n)
-    alg = Configuration.build(config, "amax")
-    hsf = Configuration.build(config, "hsf")
+    shape = Shape.uniform(M, s, l, u, n)
+    alg = Configuration.build(shape, "amax")
+    hsf = Configuration.build(shape, "hsf")
     rows = np.array(list(itertools.product(range(l, u + 1), repeat=n)), dtype=np.int64)
     a, h = alg.tel_many(rows), hsf.tel_many(rows)
     # exact argmax of a/h: compare cross products in integers (values are small)
@@ -69,7 +70,7 @@ def _max_vs_hsf(M: int, s: int, l: int, u: int, n: int) -> tuple[Fraction, tuple
 
 
 def _max_vs_opt(M: int, s: int, l: int, u: int, n: int, cache: BenchmarkMemo) -> tuple[Fraction, tuple[int, ...]]:  # noqa: E741
-    out = search_exhaustive(Problem(uniform_instance(M, s, l, u, [l] * n), "amax", {"admission": "stop"}, "opt"),
+    out = search_exhaustive(Problem(Shape.uniform(M, s, l, u, n), "amax", {"admission": "stop"}, "opt"),
                             cache=cache)
     return out.best.ratio, out.best.instance.outputs
 

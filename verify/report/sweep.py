@@ -9,10 +9,12 @@ shared between cells of one configuration.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from models.instance import Instance, uniform_instance
+from models.grid import Grid
+from models.shape import Shape
 from models.witness import Witness
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search import Problem, run_search
@@ -62,7 +64,7 @@ class Cell:
     policy: str
     options: dict
     k: int
-    config: Instance
+    config: Shape
     benchmark: str
     outcome: Outcome
 
@@ -87,14 +89,22 @@ class SweepResult:
     seconds: float = 0.0
 
 
-def configurations(cfg: SweepConfig):
+def configurations(cfg: SweepConfig) -> Iterator[tuple[int, Shape]]:
+    """Per ``k`` (α = 2⁻ᵏ, outermost), the grid of ``n × s × M/(s+u)`` shapes with ``l = max(1, ⌊u / 2^k⌋)``.
+
+    Parameters
+    ----------
+    cfg : SweepConfig
+
+    Yields
+    ------
+    tuple of (int, Shape)
+        ``k`` and a shape of the sweep.
+    """
     for k in cfg.ks:
-        lo = max(1, cfg.u // 2**k)
-        for n in cfg.ns:
-            for s in cfg.s_values:
-                for factor in cfg.M_factors:
-                    M = -(-factor * (s + cfg.u) // 1)
-                    yield k, uniform_instance(int(M), s, lo, cfg.u, [lo] * n)
+        grid = Grid.product(n=cfg.ns, s=cfg.s_values, u=[cfg.u], k=[k], M_factor=cfg.M_factors)
+        for shape in grid.shapes():
+            yield k, shape
 
 
 def run_sweep(cfg: SweepConfig, progress=None) -> SweepResult:

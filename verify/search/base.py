@@ -1,6 +1,6 @@
 """What every search strategy shares: the problem, the exact evaluator, the outcome, the witness sink.
 
-A search maximises ``TEL(ALG(o)) / TEL(benchmark(o))`` over ``o ∈ Π_j [l_j, u_j]`` for a fixed configuration,
+A search maximises ``TEL(ALG(o)) / TEL(benchmark(o))`` over ``o ∈ Π_j [l_j, u_j]`` for a fixed shape,
 or, with ``Problem.objective`` (exhaustive and local search only), an integer of ALG's run: ``preemptions``, the
 most departures from memory (evictions + preemptions) of any one job, or ``recomputed``, the run's recomputed
 tokens; the witness then reports that value beside its exact ratio.
@@ -23,7 +23,7 @@ import numpy as np
 from models.errors import InvalidInput
 from models.engine_fast import Configuration
 from models.engine_reference import default_round_limit, simulate
-from models.instance import Instance
+from models.shape import Shape
 from models.run import check_fast_engine
 from models.schedulers import PolicySpec, RoundLimitExceeded
 from models.status import SearchProof
@@ -69,13 +69,14 @@ LIVENESS_EXTENSION = 16
 
 @dataclass(frozen=True)
 class Problem:
-    """A configuration (``config``'s own ``o`` values are ignored), a policy with options, a benchmark.
+    """A shape (the instance without its output lengths, which the search ranges over), a policy with
+    options, a benchmark.
 
     ``policy`` may be given as a :class:`~models.schedulers.PolicySpec` (parsed once for a whole grid); it is
     then stored by name with the spec's options, and :attr:`spec` is that spec. Otherwise the name and options
     are parsed here, once."""
 
-    config: Instance
+    shape: Shape
     policy: str
     options: dict[str, Any] = field(default_factory=dict)
     benchmark: str = "opt"
@@ -85,6 +86,9 @@ class Problem:
     spec: PolicySpec = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.shape, Shape):
+            raise InvalidInput(f"shape: must be a Shape (Shape.of(instance) drops an instance's outputs), "
+                               f"got {type(self.shape).__name__}")
         if self.objective not in OBJECTIVES:
             raise InvalidInput(f"objective: must be one of {', '.join(OBJECTIVES)}, got {self.objective!r}")
         spec = PolicySpec.parse(self.policy, self.options)
@@ -100,10 +104,8 @@ class Problem:
 
     @property
     def space_size(self) -> int:
-        size = 1
-        for r in self.config.requests:
-            size *= r.u - r.l + 1
-        return size
+        """How many output vectors the search ranges over."""
+        return self.shape.space_size
 
 
 class Evaluator:
@@ -116,14 +118,14 @@ class Evaluator:
         # a policy the fast engine does not implement (a user's "module:Class") runs on the reference engine
         fast = problem.spec.traits.fast_engine
         if fast:
-            check_fast_engine(problem.config)  # one line naming the quantity, not numba's OverflowError
-        self.engine = Configuration.build(problem.config, problem.spec) if fast else None
+            check_fast_engine(problem.shape)  # one line naming the quantity, not numba's OverflowError
+        self.engine = Configuration.build(problem.shape, problem.spec) if fast else None
         if cache is None:
-            cache = BenchmarkMemo(problem.config.M, problem.benchmark)
-        cache.check(problem.config.M, problem.benchmark)
+            cache = BenchmarkMemo(problem.shape.M, problem.benchmark)
+        cache.check(problem.shape.M, problem.benchmark)
         self._bench = cache
         self.evaluations = 0
-        self.round_limit = default_round_limit(problem.config)
+        self.round_limit = default_round_limit(problem.shape)
         self.extended_limit = self.round_limit * LIVENESS_EXTENSION
         self._extended_engine = None
         self.extended: dict[tuple[int, ...], int] = {}  # outputs that end only beyond the limit -> true TEL
@@ -143,7 +145,7 @@ class Evaluator:
         try:
             if self.engine is not None:
                 return self.engine.run(outputs).tel
-            inst = self.problem.config.with_outputs(outputs)
+            inst = self.problem.shape.with_outputs(outputs)
             return simulate(inst, self.problem.spec.build(inst)).tel
         except RoundLimitExceeded:
             return self._beyond_limit(outputs)
@@ -173,12 +175,12 @@ class Evaluator:
         """One row of :meth:`values`."""
         outputs = tuple(outputs)
         p = self.problem
-        inst = p.config.with_outputs(outputs)
+        inst = p.shape.with_outputs(outputs)
         for limit in (self.round_limit, self.extended_limit):
             try:
                 if self.engine is not None:
                     engine = (self.engine if limit == self.round_limit
-                              else Configuration.build(p.config, p.spec, limit))
+                              else Configuration.build(p.shape, p.spec, limit))
                     run = engine.run(outputs)
                 else:
                     run = simulate(inst, p.spec.build(inst), round_limit=limit)
@@ -200,15 +202,15 @@ class Evaluator:
         try:
             if self.engine is not None:
                 if self._extended_engine is None:
-                    self._extended_engine = Configuration.build(p.config, p.spec, self.extended_limit)
+                    self._extended_engine = Configuration.build(p.shape, p.spec, self.extended_limit)
                 tel = self._extended_engine.run(outputs).tel
             else:
-                inst = p.config.with_outputs(outputs)
+                inst = p.shape.with_outputs(outputs)
                 tel = simulate(inst, p.spec.build(inst), round_limit=self.extended_limit).tel
             self.extended[outputs] = tel
         except RoundLimitExceeded as exc:
-            max_a = max(r.a for r in p.config.requests)
-            tel = exc.unfinished * (self.extended_limit + 1 - max_a) + (p.config.n - exc.unfinished)
+            max_a = max(r.a for r in p.shape.requests)
+            tel = exc.unfinished * (self.extended_limit + 1 - max_a) + (p.shape.n - exc.unfinished)
             self.never_ends[outputs] = tel
         self._certify_liveness(outputs)
         return tel
@@ -224,7 +226,7 @@ class Evaluator:
                 never or current.tel is None or self.extended[outputs] <= current.tel):
             return
         p = self.problem
-        w = certify_liveness(p.config.with_outputs(outputs), p.spec, None, p.benchmark,
+        w = certify_liveness(p.shape.with_outputs(outputs), p.spec, None, p.benchmark,
                              round_limit=self.round_limit, extended_limit=self.extended_limit,
                              benchmark_value=None if never else self.bench(outputs))
         self.liveness = w
@@ -233,7 +235,7 @@ class Evaluator:
     def bench(self, outputs: tuple[int, ...]) -> int:
         """The benchmark's TEL of ``outputs``, memoised; an exact OPT is solved within what remains of the
         search's :attr:`budget`, and one that cannot be proven in it raises :class:`BudgetExhausted`."""
-        inst = self.problem.config.with_outputs(outputs)
+        inst = self.problem.shape.with_outputs(outputs)
         left = self.budget.remaining()
         if left is None or self.problem.benchmark != "opt" or self._bench.holds(inst):
             return self._bench.tel(inst)
@@ -262,7 +264,7 @@ class Evaluator:
         """Certify: ALG re-run on the reference engine (independent of the fast engine), against the exact
         benchmark memoised for this multiset (proven by :func:`verify.certify.benchmark_tel`)."""
         p = self.problem
-        return certify(p.config.with_outputs(outputs), p.spec, None, p.benchmark,
+        return certify(p.shape.with_outputs(outputs), p.spec, None, p.benchmark,
                        benchmark_value=self.bench(outputs),
                        round_limit=self.extended_limit if outputs in self.extended else None,
                        objective=p.objective).witness
@@ -270,7 +272,7 @@ class Evaluator:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A strategy's result. ``proven_upper``: no instance of the configuration reaches a ratio ``>=`` it
+    """A strategy's result. ``proven_upper``: no instance of the shape reaches a ratio ``>=`` it
     (``None``: nothing proven); ``closed``: the best found is proven to be the maximum."""
 
     strategy: str

@@ -22,7 +22,7 @@ def search_exhaustive(problem: Problem, *, cache: BenchmarkMemo | None = None, b
                       on_improve: OnImprove | None = None) -> Outcome:
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "exhaustive", budget, on_improve)
-    ranges = [range(r.l, r.u + 1) for r in problem.config.requests]
+    ranges = [range(r.l, r.u + 1) for r in problem.shape.requests]
     space = itertools.product(*ranges)
     if problem.objective != "ratio":
         return _exhaustive_objective(problem, evaluator, tracker, space)

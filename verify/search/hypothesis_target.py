@@ -22,7 +22,7 @@ def search_hypothesis(problem: Problem, *, cache: BenchmarkMemo | None = None, b
                       on_improve: OnImprove | None = None, batch: int = 500) -> Outcome:
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "hypothesis", budget, on_improve)
-    lengths = st.tuples(*(st.integers(r.l, r.u) for r in problem.config.requests))
+    lengths = st.tuples(*(st.integers(r.l, r.u) for r in problem.shape.requests))
     rounds = 0
     while not tracker.out_of_time():
         @hyp_seed(seed + rounds)

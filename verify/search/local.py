@@ -47,7 +47,7 @@ class _Scores:
         problem = evaluator.problem
         self.objective = problem.objective != "ratio"
         self.all_exact = problem.benchmark == "opt" and problem.policy == "hsf"
-        self.hsf = None if self.all_exact or self.objective else Configuration.build(problem.config, "hsf")
+        self.hsf = None if self.all_exact or self.objective else Configuration.build(problem.shape, "hsf")
 
     def __call__(self, rows: list[tuple[int, ...]]) -> list[Fraction]:
         ev = self.evaluator
@@ -88,8 +88,8 @@ def search_local(problem: Problem, *, cache: BenchmarkMemo | None = None, budget
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "local", budget, on_improve)
     score = _Scores(evaluator)
-    lo = [r.l for r in problem.config.requests]
-    hi = [r.u for r in problem.config.requests]
+    lo = [r.l for r in problem.shape.requests]
+    hi = [r.u for r in problem.shape.requests]
 
     def fresh() -> tuple[int, ...]:
         return tuple(rng.randint(a, b) for a, b in zip(lo, hi, strict=True))
@@ -147,5 +147,5 @@ def warm_start(problem: Problem, *, budget: float | None, seed: int, cache: Benc
     warm = search_local(problem, budget=None if budget is None else budget / 10, seed=seed, cache=cache,
                         max_evaluations=min(problem.space_size, WARM_EVALUATIONS))
     if warm.best is None:  # its tenth of the budget ran out proving the first OPT: start from all u_j
-        return tuple(r.u for r in problem.config.requests)
+        return tuple(r.u for r in problem.shape.requests)
     return warm.best.instance.outputs

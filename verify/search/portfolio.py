@@ -35,7 +35,7 @@ STATESPACE_SHARE = 0.9
 def _exhaustive_seconds(problem: Problem) -> float:
     from verify.symbolic.opt_table import table_size
 
-    return problem.space_size / 50_000 + table_size(problem.config) * 0.005
+    return problem.space_size / 50_000 + table_size(problem.shape) * 0.005
 
 
 @spends_budget
@@ -43,7 +43,7 @@ def search_portfolio(problem: Problem, *, cache: BenchmarkMemo | None = None, bu
                      on_improve: OnImprove | None = None) -> Outcome:
     total = 30.0 if budget is None else budget
     began = time.perf_counter()
-    cache = BenchmarkMemo(problem.config.M, problem.benchmark) if cache is None else cache  # every phase searches the same problem: compute each OPT once
+    cache = BenchmarkMemo(problem.shape.M, problem.benchmark) if cache is None else cache  # every phase searches the same problem: compute each OPT once
     local = search_local(problem, budget=total * LOCAL_SHARE, seed=seed, on_improve=on_improve, cache=cache,
                          stall=total * LOCAL_STALL)
     notes = [f"local: {local.evaluations} evaluations, best {local.best_ratio} at {local.found_at:.2f}s"]
@@ -72,7 +72,7 @@ def search_portfolio(problem: Problem, *, cache: BenchmarkMemo | None = None, bu
                                   start=best.instance.outputs if best else None)
     elif _exhaustive_seconds(problem) <= left():
         proof = search_exhaustive(problem, budget=left(), cache=cache, on_improve=relay)
-    elif problem.config.n <= Z3_MAX_N:
+    elif problem.shape.n <= Z3_MAX_N:
         try:
             proof = search_z3(problem, budget=left(), seed=seed, cache=cache,
                               start=best.instance.outputs if best else None, on_improve=relay)

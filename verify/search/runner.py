@@ -1,51 +1,34 @@
-"""``kvsched search``: run a strategy over a grid of configurations, writing witnesses as they are found.
+"""``kvsched search``: run a strategy over a grid of shapes, writing witnesses as they are found.
 
-Each grid point (n, M, s, l, u; one interval for all jobs, arrivals 0 unless an instance file gives them) is a
+Each shape (a point of a :class:`~models.grid.Grid`, or an instance file's shape) is a
 :class:`~verify.search.base.Problem`. Every improving witness is written at once (temporary file, then rename)
 as ``<cell>-<seq>.json`` and copied to ``<cell>-best.json``, so an interrupt loses nothing already found.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.instance import Instance, uniform_instance
+from models.shape import Shape
 from models.schedulers import PolicySpec
 from models.witness import LivenessWitness, Witness, format_ratio, save_witness
-from verify.ranges import IntRange
 from verify.search import Outcome, Problem, run_search
 
 
-@dataclass(frozen=True)
-class Grid:
-    n: IntRange
-    M: IntRange
-    s: IntRange
-    l: IntRange  # noqa: E741
-    u: IntRange
-
-    def configurations(self) -> Iterator[Instance]:
-        for n, s, u, l, M in itertools.product(self.n, self.s, self.u, self.l, self.M):  # noqa: E741
-            if l <= u and s + u <= M:
-                yield uniform_instance(M, s, l, u, [l] * n)
-
-
-def cell_name(config: Instance, policy: str | PolicySpec, options: dict | None = None,
+def cell_name(shape: Shape, policy: str | PolicySpec, options: dict | None = None,
               objective: str = "ratio") -> str:
     """``<policy>[-<key>=<value>...]-n<n>-M<M>-s<s>-l<l>-u<u>[-<objective>]``: every option in effect that
     differs from the policy's default is part of the name, and so is an objective other than the ratio, so that
     searches differing only in a reading or an objective never share files. (No option given: no option
     named, even for a user scheduler.)"""
-    r = config.requests[0]
+    r = shape.requests[0]
     spec = PolicySpec.parse(policy, options)
     named = "".join(f"-{k}={_slug(v)}" for k, v in sorted(spec.non_default().items())) if spec.given else ""
     suffix = "" if objective == "ratio" else f"-{objective}"
-    return f"{spec.name.replace(':', '.')}{named}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}{suffix}"
+    return f"{spec.name.replace(':', '.')}{named}-n{shape.n}-M{shape.M}-s{r.s}-l{r.l}-u{r.u}{suffix}"
 
 
 def _slug(value) -> str:
@@ -135,7 +118,7 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
     try:
         for problem in problems:
             cell_began = time.perf_counter()
-            sink = WitnessSink(out, cell_name(problem.config, problem.spec, None, problem.objective))
+            sink = WitnessSink(out, cell_name(problem.shape, problem.spec, None, problem.objective))
             problem = problem.with_liveness_sink(sink.liveness)
             stale = cell_files(out, sink.cell)
             for path in stale:  # an earlier run's witnesses of this cell must not mix with this run's

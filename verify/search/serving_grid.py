@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from models.errors import InvalidInput
-from models.instance import Instance, Request
+from models.shape import JobShape, Shape
 from models.witness import Witness, save_witness
 from verify.certify import certify
 from verify.opt.benchmark import BenchmarkMemo
@@ -58,12 +58,26 @@ class ServingGrid:
         if self.slack < 0:
             raise InvalidInput(f"slack: must be >= 0, got {self.slack}")
 
-    def configurations(self, n: int, u: int) -> list[Instance]:
+    def shapes(self, n: int, u: int) -> list[Shape]:
+        """Every prompt vector of ``s_values^n`` with every ``M`` in ``max(s) + u .. max(s) + u + slack``.
+
+        Parameters
+        ----------
+        n : int
+            Number of jobs.
+        u : int
+            Every job's interval is ``[l, u]``.
+
+        Returns
+        -------
+        list of Shape
+            Ordered by ``M``, then prompt vectors in lexicographic order.
+        """
         out = []
         for s_vec in itertools.product(self.s_values, repeat=n):
             base = max(s_vec) + u
             for M in range(base, base + self.slack + 1):
-                out.append(Instance(M, tuple(Request(s, self.l, self.l, u, 0) for s in s_vec)))
+                out.append(Shape(M, tuple(JobShape(s, self.l, u, 0) for s in s_vec)))
         out.sort(key=lambda c: c.M)  # stable: M first, then prompt vectors in lexicographic order
         return out
 
@@ -89,19 +103,19 @@ def run_serving_grid(grid: ServingGrid, policies: Sequence[str] = GRID_POLICIES,
                      progress: Callable[[str], None] | None = None) -> list[PolicyResult]:
     """Every instance of ``grid`` for every policy (default options); see the module docstring."""
     results = {p: PolicyResult(p) for p in policies}
-    # best so far per policy: (ratio, outputs, config), (least), (departures, ...), (recomputed, ...)
+    # best so far per policy: (ratio, shape, outputs), (least), (departures, ...), (recomputed, ...)
     found: dict[str, dict[str, tuple]] = {p: {} for p in policies}
     memos: dict[int, BenchmarkMemo] = {}
     began = time.perf_counter()
     for n, u in itertools.product(grid.ns, grid.us):
-        configs = grid.configurations(n, u)
+        shapes = grid.shapes(n, u)
         rows = np.array(list(itertools.product(range(grid.l, u + 1), repeat=n)), dtype=np.int64)
         tuples = [tuple(int(x) for x in r) for r in rows]
-        for config in configs:
-            memo = memos.setdefault(config.M, BenchmarkMemo(config.M, "opt"))
-            bench = [memo.tel(config.with_outputs(o)) for o in tuples]
+        for shape in shapes:
+            memo = memos.setdefault(shape.M, BenchmarkMemo(shape.M, "opt"))
+            bench = [memo.tel(shape.with_outputs(o)) for o in tuples]
             for policy in policies:
-                ev = Evaluator(Problem(config, policy, {}, "opt"), memo)
+                ev = Evaluator(Problem(shape, policy, {}, "opt"), memo)
                 values = ev.engine.objectives_many(rows)  # a round-limit overrun raises: no policy here has one
                 res, best = results[policy], found[policy]
                 res.instances += len(tuples)
@@ -111,15 +125,15 @@ def run_serving_grid(grid: ServingGrid, policies: Sequence[str] = GRID_POLICIES,
                     ev.check(o, tel, bench[i])
                     res.below_one += ratio < 1
                     if "ratio" not in best or ratio > best["ratio"][0]:
-                        best["ratio"] = (ratio, config, o)
+                        best["ratio"] = (ratio, shape, o)
                     if "least" not in best or ratio < best["least"][0]:
-                        best["least"] = (ratio, config, o)
+                        best["least"] = (ratio, shape, o)
                     if "preemptions" not in best or dep > best["preemptions"][0]:
-                        best["preemptions"] = (dep, config, o)
+                        best["preemptions"] = (dep, shape, o)
                     if "recomputed" not in best or rec > best["recomputed"][0]:
-                        best["recomputed"] = (rec, config, o)
+                        best["recomputed"] = (rec, shape, o)
         if progress:
-            progress(f"n={n} u={u}: {len(configs)} configurations x {len(tuples)} output vectors, "
+            progress(f"n={n} u={u}: {len(shapes)} shapes x {len(tuples)} output vectors, "
                      f"{time.perf_counter() - began:.1f}s")
     for policy, res in results.items():
         best = found[policy]
@@ -132,8 +146,8 @@ def run_serving_grid(grid: ServingGrid, policies: Sequence[str] = GRID_POLICIES,
 
 def _certified(entry: tuple, policy: str, objective: str | None, kind) -> Witness:
     """The entry's witness, re-run on the reference engine; its figure must equal the fast engine's."""
-    value, config, outputs = entry
-    w = certify(config.with_outputs(outputs), policy, {}, "opt", objective=objective).witness
+    value, shape, outputs = entry
+    w = certify(shape.with_outputs(outputs), policy, {}, "opt", objective=objective).witness
     again = w.ratio if objective is None else w.objective_value
     if again != value:
         raise AssertionError(f"{policy} on {outputs}: fast engine gives {value}, the reference engine {again}")

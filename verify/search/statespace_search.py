@@ -20,7 +20,7 @@ def search_statespace(problem: Problem, *, cache: BenchmarkMemo | None = None, b
         start = warm_start(problem, budget=budget, seed=seed, cache=evaluator.bench_cache)
     tracker.offer(tuple(start))
     try:
-        result = worst_ratio(problem.config, problem.policy, problem.options, benchmark=problem.benchmark,
+        result = worst_ratio(problem.shape, problem.policy, problem.options, benchmark=problem.benchmark,
                              budget=tracker.remaining(),
                              cache=evaluator.bench_cache, start=start)
     except TimeoutError as exc:

@@ -62,7 +62,7 @@ class Query:
 
 def _makespan(problem: Problem, outputs: tuple[int, ...], limit: int) -> int | None:
     """Rounds the reference engine needs on ``outputs`` (``None``: not finished within ``limit``)."""
-    inst = problem.config.with_outputs(outputs)
+    inst = problem.shape.with_outputs(outputs)
     try:
         ran = simulate(inst, make_scheduler(problem.policy, inst, **problem.options), round_limit=limit)
     except RoundLimitExceeded:
@@ -82,7 +82,7 @@ def _proven_horizon(problem: Problem, seeds: list[tuple[int, ...]], seed: int, t
 
     Returns ``(run, query, notes)``, or the final :class:`Outcome` when the search must stop here.
     """
-    cfg = problem.config
+    cfg = problem.shape
     safe = encoded_horizon(cfg, problem.spec)
     spans = [_makespan(problem, o, safe) for o in seeds]
     H = safe if any(m is None for m in spans) else min(safe, max(spans))
@@ -122,11 +122,11 @@ def search_z3(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: f
     if bench_encoding not in ("auto", "table", "schedule"):
         raise InvalidInput(f"bench_encoding: must be auto, table or schedule, got {bench_encoding!r}")
     if bench_encoding == "auto":
-        bench_encoding = "table" if table_size(problem.config) <= 5000 else "schedule"
+        bench_encoding = "table" if table_size(problem.shape) <= 5000 else "schedule"
     check_encodable(problem.spec)
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "z3", budget, on_improve)
-    cfg = problem.config
+    cfg = problem.shape
     if start is None:
         # Z3 proves far better than it finds: a short local search supplies the witness, so that the first
         # query already asks whether anything beats it

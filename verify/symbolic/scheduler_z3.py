@@ -26,6 +26,7 @@ from models.errors import Inconsistency, InvalidInput
 from models.engine_reference import default_round_limit, liveness_bound, simulate
 from models.instance import Instance
 from models.schedulers import PolicySpec, make_scheduler
+from models.shape import Shape
 
 
 class UnsupportedForZ3(InvalidInput):
@@ -36,7 +37,7 @@ class EncodingMismatch(Inconsistency):
     """A Z3 model disagrees with the reference engine: the encoding is wrong. Carries both traces."""
 
 
-def encoded_horizon(instance: Instance, policy: str | PolicySpec, options: dict | None = None) -> int:
+def encoded_horizon(instance: Instance | Shape, policy: str | PolicySpec, options: dict | None = None) -> int:
     """Rounds unrolled: MODEL.md's liveness bound where one is guaranteed, else the default round limit."""
     traits = PolicySpec.parse(policy, options).traits
     if traits.never_evicts:  # every admitted job runs to its end: the jobs run one after another at worst
@@ -51,7 +52,7 @@ class SymbolicRun:
     ``evicted[t][j]`` whether it is evicted at the start of round ``t``, ``finished`` that every job is done
     within the horizon."""
 
-    config: Instance
+    config: Shape
     policy: str
     options: dict
     horizon: int
@@ -87,9 +88,9 @@ def check_encodable(policy: str | PolicySpec, options: dict | None = None) -> No
         raise UnsupportedForZ3(reason)
 
 
-def encode(config: Instance, policy: str | PolicySpec, options: dict | None = None, *, horizon: int | None = None,
+def encode(config: Shape, policy: str | PolicySpec, options: dict | None = None, *, horizon: int | None = None,
            prefix: str = "") -> SymbolicRun:
-    """Unroll ``policy`` on ``config`` (its ``o`` values are ignored: lengths are symbolic)."""
+    """Unroll ``policy`` on the shape ``config`` (the lengths ``o_j`` are symbolic)."""
     spec = PolicySpec.parse(policy, options)
     check_encodable(spec)
     policy, options = spec.name, spec.options
