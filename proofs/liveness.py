@@ -27,10 +27,9 @@ from dataclasses import dataclass
 
 from models.engine_fast import Configuration
 from models.engine_reference import liveness_bound
-from models.instance import Instance, Request
-from models.schedulers import SERVING_POLICIES, guarantees_liveness, make_scheduler
+from models.schedulers import PolicySpec, guarantees_liveness
 from models.schedulers.interface import RoundLimitExceeded
-from models.shape import Shape
+from models.shape import JobShape, Shape
 from models.status import ClaimStatus, in_vocabulary
 from models.witness import LivenessWitness
 from verify.explore import build_graph, longest_path_outputs
@@ -39,6 +38,8 @@ from verify.search import Problem, run_search
 
 @dataclass
 class LivenessResult:
+    """One claim for one configuration: its bound, the longest run seen, its status and any counterexample."""
+
     claim: str  # "finishes" | "sum-o-bound"
     policy: str
     options: dict
@@ -58,25 +59,78 @@ class LivenessResult:
         self.status = in_vocabulary(ClaimStatus, self.status, "status")
 
     def to_dict(self) -> dict:
+        """The result as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            Every field; tuples as lists, the witness as its own dict (or ``None``).
+        """
         out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items() if k != "witness"}
         out["witness"] = None if self.witness is None else self.witness.to_dict()
         return out
 
 
 def liveness_configurations(n: int, s_values: Sequence[int], l: int, u: int,  # noqa: E741
-                            Ms: Sequence[int]) -> list[Instance]:
-    """Every prompt vector in ``s_values^n`` with every ``M`` of ``Ms`` that holds it (``max s + u <= M``)."""
+                            Ms: Sequence[int]) -> list[Shape]:
+    """Every prompt vector in ``s_values^n`` with every ``M`` of ``Ms`` that holds it (``max s + u <= M``).
+
+    Parameters
+    ----------
+    n : int
+        Number of jobs.
+    s_values : sequence of int
+        The prompt sizes each job may have (every vector of them is a shape).
+    l, u : int
+        Every job's interval.
+    Ms : sequence of int
+        Capacities.
+
+    Returns
+    -------
+    list of Shape
+        Ordered by ``M``, then prompt vectors in lexicographic order.
+    """
     out = []
     for M in Ms:
         for s_vec in itertools.product(s_values, repeat=n):
             if max(s_vec) + u <= M:
-                out.append(Instance(M, tuple(Request(s, l, l, u, 0) for s in s_vec)))
+                out.append(Shape(M, tuple(JobShape(s, l, u, 0) for s in s_vec)))
     return out
 
 
-def prove_liveness_config(config: Instance, policy: str, options: dict | None = None) -> list[LivenessResult]:
-    """Both claims for one configuration (its ``o`` values are ignored)."""
-    options = dict(make_scheduler(policy, config, **(options or {})).options)
+def prove_liveness_config(config: Shape, policy: str, options: dict | None = None) -> list[LivenessResult]:
+    """The liveness claims for one shape (the adversary picks the lengths).
+
+    ``finishes`` for every policy, and ``sum-o-bound`` for one declaring ``may_pause`` (module docstring).
+
+    Parameters
+    ----------
+    config : Shape
+        The shape; ``l`` and ``u`` are read from its first job.
+    policy : str
+        An online policy.
+    options : dict, optional
+        Its options; the results record every option in effect.
+
+    Returns
+    -------
+    list of LivenessResult
+        ``finishes`` (bound: the liveness bound), and for a policy declaring ``may_pause`` ``sum-o-bound`` (bound: the largest
+        ``max a + Σ o`` of the scope, ``max a + n·u``); a ``finishes`` counterexample carries a certified
+        :class:`~models.witness.LivenessWitness` when a run past the round limit exists.
+
+    Raises
+    ------
+    AssertionError
+        The state graph records a violation other than ``finishes`` (a broken engine rule).
+    OptionError
+        ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
+    RuntimeError
+        The graph has more states than :func:`verify.explore.build_graph` allows.
+    """
+    spec = PolicySpec.parse(policy, options)
+    options = dict(spec.options)
     r0 = config.requests[0]
     s_vec = tuple(r.s for r in config.requests)
     began = time.perf_counter()
@@ -99,9 +153,9 @@ def prove_liveness_config(config: Instance, policy: str, options: dict | None = 
         detail = f"a run of {sg.depth} rounds > the liveness bound {bound} (it finishes)"
         witness = _liveness_witness(config, policy, options)
     finishes = LivenessResult("finishes", policy, options, config.M, s_vec, r0.l, r0.u, bound, sg.depth,
-                              ClaimStatus.COUNTEREXAMPLE if cycle or sg.depth > bound else ClaimStatus.PROVED, outputs, detail, witness,
-                              time.perf_counter() - began)
-    if policy not in SERVING_POLICIES:  # evicted work is redone: no such bound is claimed
+                              ClaimStatus.COUNTEREXAMPLE if cycle or sg.depth > bound else ClaimStatus.PROVED,
+                              outputs, detail, witness, time.perf_counter() - began)
+    if not spec.traits.may_pause:  # only a policy whose preemption keeps progress never redoes work
         return [finishes]
     began = time.perf_counter()
     engine = Configuration.build(config, policy, None, **options)
@@ -125,15 +179,48 @@ def prove_liveness_config(config: Instance, policy: str, options: dict | None = 
     return [finishes, work]
 
 
-def _liveness_witness(config: Instance, policy: str, options: dict) -> LivenessWitness | None:
+def _liveness_witness(config: Shape, policy: str, options: dict) -> LivenessWitness | None:
     """A run past the round limit, if the exhaustive search of this configuration finds one (certified)."""
     found: list[LivenessWitness] = []
-    run_search(Problem(Shape.of(config), policy, options, "opt", on_liveness=found.append), "exhaustive")
+    run_search(Problem(config, policy, options, "opt", on_liveness=found.append), "exhaustive")
     return found[-1] if found else None
 
 
 def prove_liveness(policy: str, options: dict | None, n: int, s_values: Sequence[int], l: int, u: int,  # noqa: E741
                    Ms: Sequence[int]) -> list[LivenessResult]:
+    """:func:`prove_liveness_config` for every configuration of the scope (:func:`liveness_configurations`).
+
+    Parameters
+    ----------
+    policy : str
+        An online policy.
+    options : dict or None
+        Its options.
+    n : int
+        Jobs per configuration.
+    s_values : sequence of int
+        The prompt sizes each job may have.
+    l : int
+        Every job's lower end.
+    u : int
+        Every job's upper end.
+    Ms : sequence of int
+        Capacities.
+
+    Returns
+    -------
+    list of LivenessResult
+        Configuration after configuration.
+
+    Raises
+    ------
+    AssertionError
+        A state graph records a broken engine rule.
+    OptionError
+        ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
+    RuntimeError
+        A graph has more states than :func:`verify.explore.build_graph` allows.
+    """
     results = []
     for config in liveness_configurations(n, s_values, l, u, Ms):
         results += prove_liveness_config(config, policy, options)
@@ -141,7 +228,25 @@ def prove_liveness(policy: str, options: dict | None, n: int, s_values: Sequence
 
 
 def claimed(policy: str, options: dict | None) -> bool:
-    """Whether the toolkit claims liveness for this configuration (:func:`models.schedulers.guarantees_liveness`)."""
+    """Whether the toolkit claims liveness for this configuration (:func:`models.schedulers.guarantees_liveness`).
+
+    Parameters
+    ----------
+    policy : str
+        A policy name.
+    options : dict or None
+        Its options.
+
+    Returns
+    -------
+    bool
+        The ``liveness`` trait the policy's class declares for these options.
+
+    Raises
+    ------
+    OptionError
+        ``policy`` or ``options`` is not valid.
+    """
     return guarantees_liveness(policy, options)
 
 

@@ -15,6 +15,36 @@ from verify.explore import build_graph
 
 
 def prove_config_statespace(config: Shape, policy: str, options: dict | None = None, *, dot: str | None = None):
+    """Every claim of :func:`proofs.memory_safety.prove_config` for one shape, by exhausting its state graph.
+
+    A claim is ``proved`` when no violation of it (nor any other engine check, ``model``) is reachable, else a
+    ``counterexample`` with an output vector that reaches it. ``finishes`` is the liveness bound where the
+    policy declares ``liveness``; without it only a cycle (a livelock) breaks it.
+
+    Parameters
+    ----------
+    config : Shape
+        The shape; ``s``, ``l``, ``u`` are read from its first job.
+    policy : str
+        An online policy.
+    options : dict, optional
+        Its options; the results record every option in effect.
+    dot : str, optional
+        A path to write the state graph to, in Graphviz's DOT format.
+
+    Returns
+    -------
+    list of ProofResult
+        ``finishes``, ``memory`` and, where the policy declares ``never_evicts``, ``no-eviction``; the horizon
+        is the liveness bound, or the longest run's rounds; ``detail`` holds the graph's statistics.
+
+    Raises
+    ------
+    OptionError
+        ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
+    RuntimeError
+        The graph has more states than :func:`verify.explore.build_graph` allows.
+    """
     spec = PolicySpec.parse(policy, options)
     options, live = spec.options, spec.traits.liveness
     began = time.perf_counter()
@@ -46,6 +76,41 @@ def _write_dot(sg, path: str) -> None:
 
 
 def prove_memory_safety_statespace(policy, options, n, Ms, s_values, l, u, *, dot: str | None = None):  # noqa: E741
+    """:func:`prove_config_statespace` for every ``M`` in ``Ms`` and ``s`` in ``s_values`` (skipping ``s + u > M``).
+
+    Parameters
+    ----------
+    policy : str
+        An online policy.
+    options : dict or None
+        Its options.
+    n : int
+        Jobs per configuration.
+    Ms : iterable of int
+        Capacities.
+    s_values : iterable of int
+        Prompt sizes.
+    l : int
+        Every job's lower end.
+    u : int
+        Every job's upper end.
+    dot : str, optional
+        A path for the DOT file of the first configuration's graph.
+
+    Returns
+    -------
+    list of ProofResult
+        Configuration after configuration (``s`` outer, ``M`` inner).
+
+    Raises
+    ------
+    OptionError
+        ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
+    RuntimeError
+        A graph has more states than :func:`verify.explore.build_graph` allows.
+    InvalidInput
+        A value is not an integer in its range (``n, u, l, M >= 1``, ``s >= 0``: :meth:`models.grid.Grid.product`).
+    """
     results = []
     for shape in Grid.product(n=[n], s=s_values, u=[u], l=[l], M=Ms).shapes():
         results += prove_config_statespace(shape, policy, options, dot=dot)

@@ -11,7 +11,6 @@ from rich.table import Table
 def bench_statespace(limit: float, max_n: int, console: Console) -> None:
     """Compression of the state graph, and the largest n whose proven worst A_min ratio closes within the limit
     (s = 1, l = 1, u = 8, M = 2(s + u)) by statespace, Z3 and plain enumeration."""
-    from models.instance import uniform_instance
     from models.shape import Shape
     from verify.search import Problem, run_search
     from verify.explore import build_graph
@@ -20,7 +19,7 @@ def bench_statespace(limit: float, max_n: int, console: Console) -> None:
     for col in ("n", "states", "edges", "depth", "(u-l+1)^n", "compression", "build s"):
         table.add_column(col, justify="right")
     for n in range(4, max_n + 1):
-        sg = build_graph(uniform_instance(18, 1, 1, 8, [1] * n), "amin")
+        sg = build_graph(Shape.uniform(18, 1, 1, 8, n), "amin")
         st = sg.stats
         table.add_row(str(n), str(st["states"]), str(st["edges"]), str(st["depth"]), str(st["output_vectors"]),
                       f"{st['compression']}x", f"{st['seconds']:.1f}")

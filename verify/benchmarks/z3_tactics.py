@@ -8,7 +8,6 @@ from fractions import Fraction
 from rich.console import Console
 from rich.table import Table
 
-from models.instance import uniform_instance
 from models.shape import Shape
 from verify.benchmarks.timing import timed as _timed
 
@@ -26,14 +25,14 @@ def _tactic_queries():
     from verify.symbolic.scheduler_z3 import encode
     from verify.search import Problem, run_search
 
-    cfg = uniform_instance(7, 0, 1, 6, [1] * 4)
+    cfg = Shape.uniform(7, 0, 1, 6, 4)
     for H in (20, 22):
         run = encode(cfg, "amin", {}, horizon=H)
         yield f"amin n=4 u=6 l=1 s=0 M=7: not finished in {H} rounds", [*run.constraints, z3.Not(run.finished)]
     points = [(5, 5, 2, 0, 7, "amin"), (5, 5, 1, 1, 8, "amin"), (4, 6, 1, 0, 7, "amax"), (5, 4, 1, 0, 5, "amin")]
     for n, u, l, s, M, policy in points:  # noqa: E741
-        cfg = uniform_instance(M, s, l, u, [l] * n)
-        best = run_search(Problem(Shape.of(cfg), policy, {}, "opt"), "exhaustive").best_ratio
+        cfg = Shape.uniform(M, s, l, u, n)
+        best = run_search(Problem(cfg, policy, {}, "opt"), "exhaustive").best_ratio
         horizon = max(max(simulate(i, make_scheduler(policy, i)).completion)
                       for i in (cfg.with_outputs(o) for o in itertools.product(range(l, u + 1), repeat=n)))
         run = encode(cfg, policy, {}, horizon=horizon)

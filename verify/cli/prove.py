@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from models.schedulers import make_scheduler
+from models.schedulers import PolicySpec
 from models.status import ClaimStatus
 from verify.oneline_parser import seconds as _seconds
 from verify.ranges import check_grid_size, parse_range
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         return _growth_families(args)
 
     options = policy_options(args)
-    make_scheduler(args.policy, _probe_instance(), **options)  # reject bad options first
+    PolicySpec.parse(args.policy, options)  # reject bad options first
     n, u, l = args.n, args.u, args.l  # noqa: E741
     if n < 1:
         raise UsageError(f"--n: must be >= 1, got {n}")
@@ -120,8 +120,8 @@ def _prove_liveness(args, options, n, ss, l, u, Ms) -> int:  # noqa: E741
 
     if args.method == "z3":
         raise UsageError("--method: liveness is proved by statespace only (every reachable state), not z3")
-    if args.policy == "hsf":
-        raise UsageError("--policy: hsf is a hindsight scheduler; liveness is checked for online policies")
+    if PolicySpec.parse(args.policy, options).traits.hindsight:
+        raise UsageError(f"--policy: {args.policy} is a hindsight scheduler; liveness is checked for online policies")
     check_grid_size("--M/--s", [len(Ms), len(ss) ** n], n)
     if not liveness_configurations(n, ss, l, u, Ms):
         raise UsageError("--M/--s: no configuration with max s + u <= M in these ranges")
@@ -151,11 +151,5 @@ def _prove_liveness(args, options, n, ss, l, u, Ms) -> int:  # noqa: E741
         counts = {k: sum(r.status == k for r in results) for k in (ClaimStatus.PROVED, ClaimStatus.COUNTEREXAMPLE)}
         print(f"{counts[ClaimStatus.PROVED]} proved, {counts[ClaimStatus.COUNTEREXAMPLE]} counterexample")
     return 1 if any(r.status == ClaimStatus.COUNTEREXAMPLE for r in results) else 0
-
-
-def _probe_instance():
-    from models.instance import uniform_instance
-
-    return uniform_instance(2, 0, 1, 1, [1])
 
 

@@ -77,9 +77,31 @@ def _earliest_shifts(profile: list[int], t: int, classes, remaining, M: int) -> 
 
 
 def node_bound(t: int, profile: list[int], classes, remaining, M: int, sigma: int) -> int:
-    """A lower bound on ``Σ (C_j - a_j)`` over the unstarted jobs (none before round ``t``; ``profile[i]``
-    committed in round ``t + i``): the larger of the area bound and the peak-interval bound, each with the
-    earliest completions described in the module docstring."""
+    """A lower bound on ``Σ (C_j - a_j)`` over the unstarted jobs of a search node.
+
+    The larger of the area bound and the peak-interval bound, each with the earliest completions described
+    in the module docstring.
+
+    Parameters
+    ----------
+    t : int
+        The first round any unstarted job may start in.
+    profile : list of int
+        ``profile[i]``: memory committed in round ``t + i`` by the jobs started already.
+    classes : sequence of (int, int, int)
+        Each class's ``(s, o, a)``.
+    remaining : sequence of int
+        How many jobs of each class are unstarted.
+    M : int
+        The capacity.
+    sigma : int
+        At least every job's ``s`` (:func:`verify.opt.peak_bound.peak_sigma` of the instance).
+
+    Returns
+    -------
+    int
+        The bound; 0 when no job is left.
+    """
     shifts = _earliest_shifts(profile, t, classes, remaining, M)
     ends, areas, jobs, arrived = [], [], [], 0
     for (s, o, a), cnt, d in zip(classes, remaining, shifts, strict=True):
@@ -116,7 +138,8 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     max_nodes : int, optional
         Search-node budget, same effect as ``timeout``.
     lp : bool
-        Also compute the certified LP bound at the root (worth it beyond a handful of jobs).
+        Also compute the certified LP bound at the root (worth it beyond a handful of jobs); it gets half of
+        the time left.
 
     Returns
     -------

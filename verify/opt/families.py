@@ -66,6 +66,11 @@ def with_intervals(instance: Instance, alpha: Fraction, seed: int) -> Instance:
     -------
     Instance
         Same true lengths, new intervals.
+
+    Raises
+    ------
+    ValueError
+        ``alpha`` is not in ``(0, 1]``.
     """
     if not 0 < alpha <= 1:
         raise ValueError(f"alpha: must be in (0, 1], got {alpha}")

@@ -40,6 +40,22 @@ def _left(began: float, timeout: float | None) -> float | None:
 
 
 def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult:
+    """Minimum TEL over non-preemptive schedules (MODEL.md, "OPT") by the time-indexed MILP (module docstring).
+
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance; ``l`` and ``u`` are not read.
+    timeout : float, optional
+        Seconds for the whole call, H-SF's run and the LP bound included (``None``: no limit).
+
+    Returns
+    -------
+    OptResult
+        ``optimal`` when the bounds meet (H-SF proven optimal by a bound, or HiGHS's proof); otherwise
+        ``unknown`` with the best schedule and the best proven lower bound. ``stats`` records the model's
+        size, the LP bound and HiGHS's status.
+    """
     began = time.perf_counter()
     try:
         window = start_window(instance, deadline=None if timeout is None else began + timeout)

@@ -68,7 +68,8 @@ def _neighbours(o: tuple[int, ...], lo: list[int], hi: list[int]) -> list[tuple[
                 rows.append(o[:j] + (w,) + o[j + 1:])
     for i in range(len(o)):
         for j in range(i + 1, len(o)):
-            if o[i] != o[j]:
+            # a swap must leave each length inside its own job's interval (shapes may give each job its own)
+            if o[i] != o[j] and lo[i] <= o[j] <= hi[i] and lo[j] <= o[i] <= hi[j]:
                 c = list(o)
                 c[i], c[j] = c[j], c[i]
                 rows.append(tuple(c))

@@ -50,3 +50,10 @@ def test_stall_ends_the_search_long_before_its_budget():
     problem = Problem(Shape.uniform(8, 1, 1, 4, 3), "amin", {}, "opt")
     out = search_local(problem, budget=120.0, seed=0, stall=0.2)
     assert out.seconds < 60 and out.seconds >= 0.2
+
+
+def test_a_swap_keeps_each_length_inside_its_own_interval():
+    # jobs with their own intervals: swapping 4 into job 1 ([1, 3]) or 1 into job 0 ([2, 4]) would leave them
+    rows = _neighbours((4, 1), [2, 1], [4, 3])
+    assert (1, 4) not in rows
+    assert all(2 <= a <= 4 and 1 <= b <= 3 for a, b in rows)
