@@ -43,7 +43,13 @@ class GridPoint:
         return f"{self.policy} n={self.n} u={self.u} l={self.l} s={self.s} M={self.M}"
 
     def problem(self) -> Problem:
-        """The search problem of this point: one interval for all jobs, arrivals 0, default options, vs OPT."""
+        """The search problem of this point: one interval for all jobs, arrivals 0, default options, vs OPT.
+
+        Returns
+        -------
+        Problem
+            The point's shape with its policy (default options) against exact OPT.
+        """
         return Problem(Shape.uniform(self.M, self.s, self.l, self.u, self.n), self.policy, {}, "opt")
 
 

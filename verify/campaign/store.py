@@ -430,8 +430,7 @@ def done_cells(conn: sqlite3.Connection) -> list[tuple[str, str | None, str | No
 
 
 def report_rows(conn: sqlite3.Connection) -> list[tuple]:
-    """Every cell as ``(cell_id, campaign, params, status, best_ratio, proof, witness, error, seconds)``, by
-    campaign and parameters (the rows of ``kvsched report --from``).
+    """Every cell as a row of ``kvsched report --from``, by campaign and parameters.
 
     Parameters
     ----------
@@ -441,7 +440,7 @@ def report_rows(conn: sqlite3.Connection) -> list[tuple]:
     Returns
     -------
     list of tuple
-        One row per cell.
+        ``(cell_id, campaign, params, status, best_ratio, proof, witness, error, seconds)`` per cell.
     """
     return conn.execute("SELECT cell_id, campaign, params, status, best_ratio, proof, witness, error, seconds "
                         "FROM cells ORDER BY campaign, params").fetchall()
@@ -513,7 +512,20 @@ class AgreementStore:
         self.conn = open_store(path, AGREEMENT)
 
     def get(self, strategy: str, point: GridPoint) -> PointResult | None:
-        """The stored result of ``point`` for ``strategy``, or ``None``."""
+        """The stored result of ``point`` for ``strategy``.
+
+        Parameters
+        ----------
+        strategy : str
+            The proving strategy.
+        point : GridPoint
+            The point.
+
+        Returns
+        -------
+        PointResult or None
+            Its latest result, or ``None`` if it has none.
+        """
         row = self.conn.execute(
             "SELECT verdict, proved, exhaustive, seconds, budget FROM points WHERE strategy = ? AND policy = ? "
             "AND n = ? AND u = ? AND l = ? AND s = ? AND M = ?",
@@ -524,7 +536,13 @@ class AgreementStore:
         return PointResult(point, strategy, verdict, Fraction(proved), Fraction(exhaustive), seconds, budget)
 
     def record(self, result: PointResult) -> None:
-        """Store ``result`` in one transaction, replacing the point's previous result for its strategy."""
+        """Store a result in one transaction, replacing the point's previous result for its strategy.
+
+        Parameters
+        ----------
+        result : PointResult
+            The result.
+        """
         p = result.point
         with transaction(self.conn):
             self.conn.execute("INSERT OR REPLACE INTO points VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
