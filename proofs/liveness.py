@@ -25,6 +25,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from models.errors import ModelViolation
 from models.engine_fast import Configuration
 from models.engine_reference import liveness_bound
 from models.schedulers import PolicySpec, guarantees_liveness
@@ -122,11 +123,11 @@ def prove_liveness_config(config: Shape, policy: str, options: dict | None = Non
 
     Raises
     ------
-    AssertionError
+    ModelViolation
         The state graph records a violation other than ``finishes`` (a broken engine rule).
     OptionError
         ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
-    RuntimeError
+    Unproven
         The graph has more states than :func:`verify.explore.build_graph` allows.
     """
     spec = PolicySpec.parse(policy, options)
@@ -142,7 +143,7 @@ def prove_liveness_config(config: Shape, policy: str, options: dict | None = Non
     cycle = [v for v in sg.violations if v.claim == "finishes"]
     model = [v for v in sg.violations if v.claim != "finishes"]
     if model:
-        raise AssertionError(f"{policy} on M={config.M} s={s_vec}: {model[0].rule}")
+        raise ModelViolation(f"{policy} on M={config.M} s={s_vec}: {model[0].rule}")
     witness, outputs, detail = None, None, f"{sg.graph.number_of_nodes()} states"
     if cycle:
         detail = cycle[0].rule

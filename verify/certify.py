@@ -183,7 +183,7 @@ def certify_liveness(instance: Instance, policy: str | PolicySpec, options: dict
 
     Raises
     ------
-    AssertionError
+    Inconsistency
         The run finishes within ``round_limit`` on the reference engine: the fast engine that reported it
         unfinished disagrees with it.
     ImpossibleRatio
@@ -197,7 +197,7 @@ def certify_liveness(instance: Instance, policy: str | PolicySpec, options: dict
     full = spec.options
     unfinished = unfinished_after(instance, spec, None, round_limit)
     if not unfinished:
-        raise AssertionError(f"{spec.name} on {list(instance.outputs)} finishes within {round_limit} rounds on the "
+        raise Inconsistency(f"{spec.name} on {list(instance.outputs)} finishes within {round_limit} rounds on the "
                              "reference engine, but the fast engine says it does not")
     try:
         trace = simulate(instance, spec.build(instance), round_limit=extended_limit)

@@ -22,7 +22,7 @@ from fractions import Fraction
 
 import networkx as nx
 
-from models.errors import Unproven
+from models.errors import ModelViolation, Unproven
 from models.engine_reference import Execution, liveness_bound
 from models.instance import Instance
 from models.oracle import OracleViolation
@@ -32,6 +32,10 @@ from models.shape import Shape
 from models.view import Status
 from verify.opt.benchmark import BenchmarkMemo, UnprovenBenchmark, benchmark_tel
 from verify.opt.bounds import lower_bound_raw
+
+
+class GraphTimeout(Unproven, TimeoutError):
+    """The state graph's deadline passed before every reachable state was explored."""
 
 
 class ScriptedOutcomes:
@@ -206,10 +210,10 @@ def build_graph(config: Shape, scheduler: Scheduler | str, options: dict | None 
     ------
     OptionError
         The policy is a hindsight one (H-SF), or its name or options are not valid.
-    RuntimeError
+    Unproven
         More than ``max_states`` states are reachable.
-    TimeoutError
-        ``deadline`` passed.
+    GraphTimeout
+        ``deadline`` passed (also a ``TimeoutError``).
     """
     began = time.perf_counter()
     if isinstance(scheduler, Scheduler):
@@ -240,7 +244,7 @@ def build_graph(config: Shape, scheduler: Scheduler | str, options: dict | None 
     while stack:
         expanded += 1
         if deadline is not None and expanded % 64 == 0 and time.perf_counter() > deadline:
-            raise TimeoutError(f"state graph: deadline passed after {len(g)} states")
+            raise GraphTimeout(f"state graph: deadline passed after {len(g)} states")
         key, run = stack.pop()
         if run.finished:
             g.nodes[key]["terminal"] = True
@@ -264,7 +268,7 @@ def build_graph(config: Shape, scheduler: Scheduler | str, options: dict | None 
                 g.add_node(nkey)
                 stack.append((nkey, nxt))
                 if g.number_of_nodes() > max_states:
-                    raise RuntimeError(f"state graph exceeds max_states={max_states}")
+                    raise Unproven(f"state graph exceeds max_states={max_states}")
             completed = tuple((j, nxt.jobs[j].realised) for j in range(config.n)
                               if nxt.jobs[j].status is Status.DONE and run.jobs[j].status is not Status.DONE)
             if g.has_edge(key, nkey):
@@ -393,14 +397,15 @@ def worst_ratio(config: Shape, policy: str, options: dict | None = None, *, benc
 
     Raises
     ------
-    RuntimeError
-        The state graph records a violation (the ratio is not defined on a run that breaks the model), or
-        has more states than :func:`build_graph` allows.
+    ModelViolation
+        The state graph records a violation (the ratio is not defined on a run that breaks the model).
+    Unproven
+        The graph has more states than :func:`build_graph` allows.
     OptionError
         The policy is a hindsight one, or its name or options are not valid.
     InvalidInput
         ``benchmark`` is not a benchmark, or ``cache`` holds another ``M`` or benchmark.
-    TimeoutError
+    GraphTimeout
         ``budget`` ran out while the graph was being built.
     BudgetExceeded
         ``budget`` ran out during the search; it carries the best output vector so far (or ``start``).
@@ -410,7 +415,7 @@ def worst_ratio(config: Shape, policy: str, options: dict | None = None, *, benc
     began = time.perf_counter()
     sg = build_graph(config, policy, options, deadline=None if budget is None else began + budget)
     if sg.violations:
-        raise RuntimeError(f"safety violations found: {sg.violations[0].rule}")
+        raise ModelViolation(f"safety violations found: {sg.violations[0].rule}")
     g = sg.graph
     remaining: dict = {}
     for node in reversed(list(nx.topological_sort(g))):

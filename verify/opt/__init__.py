@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from models.errors import InvalidInput
 from models.instance import Instance
 from verify.opt.exhaustive import solve_exhaustive
 from verify.opt.bounds import trivial_lower_bound
@@ -66,7 +67,7 @@ def solve_opt(instance: Instance, solver: str = "auto", *, timeout: float | None
 
     Raises
     ------
-    ValueError
+    InvalidInput
         ``solver`` is not ``"auto"`` nor one of :data:`SOLVERS`.
     """
     if solver == "auto":
@@ -99,7 +100,7 @@ def solve_opt(instance: Instance, solver: str = "auto", *, timeout: float | None
         from verify.opt.z3_opt import solve_z3
 
         return solve_z3(instance, timeout=timeout)
-    raise ValueError(f"solver: must be one of auto, {', '.join(SOLVERS)}, got {solver!r}")
+    raise InvalidInput(f"solver: must be one of auto, {', '.join(SOLVERS)}, got {solver!r}")
 
 
 def _tighter(a: OptResult, b: OptResult) -> OptResult:

@@ -32,6 +32,7 @@ import sys
 import time
 from collections import Counter
 
+from models.errors import Inconsistency
 from models.instance import Instance
 from verify.opt.bounds import PreparationTimeout, completion_area_bound, start_window
 from verify.opt.exhaustive import start_choices
@@ -145,6 +146,11 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     -------
     OptResult
         ``optimal`` only when the search finished or a root bound meets the best schedule.
+
+    Raises
+    ------
+    Inconsistency
+        The schedule found does not attain the TEL the search computed for it (a defect of the solver).
     """
     began = time.perf_counter()
     deadline = None if timeout is None else began + timeout
@@ -274,7 +280,7 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
         status = "optimal"
     starts = tuple(best_starts)
     if schedule_tel(instance, starts) != best_tel:  # the schedule must attain the value it claims
-        raise AssertionError("bnb OPT: schedule does not attain its TEL")
+        raise Inconsistency("bnb OPT: schedule does not attain its TEL")
     return OptResult(
         solver="bnb",
         status=status,

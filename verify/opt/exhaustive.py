@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from models.errors import Unproven
+from models.errors import Inconsistency, Unproven
 from models.instance import Instance
 from verify.opt.bounds import PreparationTimeout, completion_area_bound, start_window
 from verify.opt.result import OptResult, out_of_time, schedule_tel
@@ -120,6 +120,11 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_no
     OptResult
         ``optimal`` when the search finished; when it stopped early, ``unknown`` with the best schedule
         found as upper bound and the root bound as lower bound.
+
+    Raises
+    ------
+    Inconsistency
+        The schedule found does not attain the TEL the search computed for it (a defect of the solver).
     """
     began = time.perf_counter()
     deadline = None if timeout is None else began + timeout
@@ -193,7 +198,7 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_no
         status = "unknown"
     starts = tuple(best_starts)
     if schedule_tel(instance, starts) != best_tel:  # the schedule must attain the value it claims
-        raise AssertionError("exhaustive OPT: schedule does not attain its TEL")
+        raise Inconsistency("exhaustive OPT: schedule does not attain its TEL")
     return OptResult(
         solver="exhaustive",
         status=status,

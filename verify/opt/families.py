@@ -13,6 +13,7 @@ import math
 import random
 from fractions import Fraction
 
+from models.errors import InvalidInput
 from models.instance import Instance, Request
 
 
@@ -69,11 +70,11 @@ def with_intervals(instance: Instance, alpha: Fraction, seed: int) -> Instance:
 
     Raises
     ------
-    ValueError
+    InvalidInput
         ``alpha`` is not in ``(0, 1]``.
     """
     if not 0 < alpha <= 1:
-        raise ValueError(f"alpha: must be in (0, 1], got {alpha}")
+        raise InvalidInput(f"alpha: must be in (0, 1], got {alpha}")
     rng = random.Random(f"intervals-{seed}-{alpha}")
     reqs = []
     for r in instance.requests:

@@ -1,5 +1,5 @@
 """The parent paper's table (issue #25) as a Markdown report section, from the per-trial rows of
-``kvsched bench parent-table`` (one dict of strings per trial, the fields of ``verify.bench.PARENT_FIELDS``).
+``kvsched bench parent-table`` (one dict of strings per trial, the fields of ``verify.benchmarks.parent.PARENT_FIELDS``).
 
 Per arrival set: how many trials OPT closed, TEL(H-SF)/TEL(OPT) over the closed trials (exact fractions),
 the proven bracket of that ratio over all trials (``H-SF / upper`` .. ``H-SF / lower``), the relative width

@@ -1,12 +1,12 @@
 """The portfolio: find fast, then prove.
 
 1. local search finds a strong witness: for a tenth of the budget at most, and it stops once ``LOCAL_STALL``
-   of the budget passes without an improvement (``python -m verify.bench search``: the guided local search
+   of the budget passes without an improvement (``kvsched bench search``: the guided local search
    reaches its best within about 2 s of a 30 s budget in every row, and a proof step that starts early can
    use the rest);
 2. for an online scheduler, branch and bound over the state graph (:mod:`verify.explore`), seeded with that
-   witness, gets most of what is left (``STATESPACE_SHARE``): it is the fastest proof we have (``python -m
-   verify.bench statespace``: A_min n = 8, u = 8 closes in about 25 s, where enumeration needs minutes and Z3
+   witness, gets most of what is left (``STATESPACE_SHARE``): it is the fastest proof we have (``kvsched bench
+   statespace``: A_min n = 8, u = 8 closes in about 25 s, where enumeration needs minutes and Z3
    times out from n = 4 on);
 3. for H-SF (a hindsight scheduler, which has no state graph): exhaustive enumeration if it is estimated to fit
    in the budget (``space / 50,000 + multisets × 5 ms`` seconds), else Z3 for at most ``Z3_MAX_N`` jobs;

@@ -97,12 +97,10 @@ def encode_opt_table(config: Instance, o: list[z3.ArithRef], *, timeout: float |
         per_type_rows.append(list(_compositions(len(members), u - l + 1)))
     cases = []
     for combo in itertools.product(*per_type_rows):
-        outputs = []
         conds = []
         for key, counts in zip(keys, combo, strict=True):
             s, a, l, u = key  # noqa: E741
             for v, c in zip(range(l, u + 1), counts, strict=True):
-                outputs.extend([v] * c)
                 conds.append(count_terms[(key, v)] == c)
         # any assignment of these lengths to the type's jobs has the same OPT
         inst = _instance_with(config, types, keys, combo)
