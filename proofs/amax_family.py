@@ -19,7 +19,7 @@ from fractions import Fraction
 import sympy as sp
 
 from models.instance import uniform_instance
-from proofs.bounds import AMAX_LOWER, CheckResult, alpha
+from proofs.bounds import AMAX_LOWER, CheckResult, CheckStatus, alpha
 
 b, N, l, m = sp.symbols("b N l m", positive=True, integer=True)
 i = sp.Symbol("i", positive=True, integer=True)
@@ -78,7 +78,7 @@ def check_closed_forms(cases=((1, 1, 2, 2), (2, 2, 3, 2), (1, 3, 2, 4), (3, 2, 1
         ok &= (got_a, got_h) == (want_a, want_h)
         rows.append(f"(b,N,l,m)={case}: A_max {got_a} (closed form {want_a}), H-SF {got_h} ({want_h})")
     return CheckResult(f"closed forms TEL_Amax = {TEL_AMAX}, TEL_HSF = {TEL_HSF} match the simulator",
-                       "proved" if ok else "failed", "; ".join(rows))
+                       CheckStatus.PROVED if ok else CheckStatus.FAILED, "; ".join(rows))
 
 
 def limit_ratio() -> sp.Expr:
@@ -108,7 +108,7 @@ def check_against_paper_lower_bound() -> CheckResult:
     positive_for_alpha_below_1 = sp.solveset(gap_x <= 0, x, sp.Interval.open(1, sp.oo)) == sp.EmptySet
     return CheckResult(
         "this family's limiting ratio alpha^-1 reaches the paper's lower bound",
-        "failed" if positive_for_alpha_below_1 else "proved",
+        CheckStatus.FAILED if positive_for_alpha_below_1 else CheckStatus.PROVED,
         f"limit ratio = {lim}; paper lower - limit = {gap_x} with x = alpha^(-1/2) (> 0 for all alpha < 1): "
         "the family falls short of the paper's lower bound by that gap",
     )

@@ -9,10 +9,13 @@ constant, modelled as ``C·log₂(1/α) + C₀``. Every check returns a :class:`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
 import sympy as sp
+
+from models.status import in_vocabulary
 
 alpha = sp.Symbol("alpha", positive=True)
 x = sp.Symbol("x", positive=True)  # x = α^(-1/2) >= 1 turns every bound into a polynomial
@@ -23,13 +26,24 @@ C, C0 = sp.symbols("C C_0", real=True)
 AMIN_FAMILY = C * sp.log(1 / alpha, 2) + C0
 
 
+class CheckStatus(StrEnum):
+    """A symbolic check's status: ``proved`` (sympy decided the claim true) or ``failed`` (it did not hold)."""
+
+    PROVED = "proved"
+    FAILED = "failed"
+
+
 @dataclass(frozen=True)
 class CheckResult:
-    """A symbolic check's claim, its status and the expression or values that decide it."""
+    """A symbolic check's claim, its :class:`CheckStatus` (a word outside it is refused) and the expression or
+    values that decide it."""
 
     claim: str
-    status: str  # "proved" | "failed"
+    status: CheckStatus
     evidence: Any
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", in_vocabulary(CheckStatus, self.status, "status"))
 
     def __str__(self) -> str:
         return f"[{self.status}] {self.claim}: {self.evidence}"
@@ -50,7 +64,8 @@ def check_lower_below_upper() -> CheckResult:
     diff = sp.factor(_in_x(AMAX_UPPER - AMAX_LOWER))
     negative = sp.solveset(diff < 0, x, sp.Interval(1, sp.oo))
     ok = negative == sp.EmptySet
-    return CheckResult("A_max lower bound <= upper bound for alpha in (0, 1]", "proved" if ok else "failed",
+    return CheckResult("A_max lower bound <= upper bound for alpha in (0, 1]",
+                       CheckStatus.PROVED if ok else CheckStatus.FAILED,
                        f"upper - lower = {diff} with x = alpha^(-1/2); negative for x >= 1 on {negative}")
 
 
@@ -63,7 +78,8 @@ def check_equal_one_at_alpha_one() -> CheckResult:
         ``proved`` when both evaluate to exactly 1.
     """
     lo, hi = AMAX_LOWER.subs(alpha, 1), AMAX_UPPER.subs(alpha, 1)
-    return CheckResult("both A_max bounds equal 1 at alpha = 1", "proved" if lo == hi == 1 else "failed",
+    return CheckResult("both A_max bounds equal 1 at alpha = 1",
+                       CheckStatus.PROVED if lo == hi == 1 else CheckStatus.FAILED,
                        f"lower(1) = {lo}, upper(1) = {hi}")
 
 
@@ -80,7 +96,7 @@ def check_asymptotic_orders() -> CheckResult:
     amin = sp.limit(AMIN_FAMILY.subs({C: 1, C0: 0}) / sp.log(1 / alpha), alpha, 0, "+")
     ok = lo == sp.Rational(1, 2) and hi == sp.Rational(1, 2) and amin == 1 / sp.log(2)
     return CheckResult("orders as alpha -> 0: lower ~ alpha^(-3/2)/2, upper ~ alpha^(-2)/2, "
-                       "A_min family ~ log2(1/alpha)", "proved" if ok else "failed",
+                       "A_min family ~ log2(1/alpha)", CheckStatus.PROVED if ok else CheckStatus.FAILED,
                        f"lim lower*alpha^(3/2) = {lo}; lim upper*alpha^2 = {hi}; lim family/log(1/alpha) = {amin}")
 
 
@@ -121,7 +137,8 @@ def check_exact_evaluation(points=(Fraction(1), Fraction(1, 4), Fraction(1, 9), 
         lo, hi = evaluate(AMAX_LOWER, a), evaluate(AMAX_UPPER, a)
         ok &= sp.simplify(lo - m**2 * (1 + m) / 2) == 0 and sp.simplify(hi - m**2 * (1 + m**2) / 2) == 0
         rows.append(f"alpha={a}: lower={lo}, upper={hi}")
-    return CheckResult("exact evaluation at rational alpha", "proved" if ok else "failed", "; ".join(rows))
+    return CheckResult("exact evaluation at rational alpha", CheckStatus.PROVED if ok else CheckStatus.FAILED,
+                       "; ".join(rows))
 
 
 def all_checks() -> list[CheckResult]:

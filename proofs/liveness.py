@@ -31,6 +31,7 @@ from models.engine_reference import liveness_bound
 from models.schedulers import PolicySpec, guarantees_liveness
 from models.schedulers.interface import RoundLimitExceeded
 from models.shape import JobShape, Shape
+from models.status import ClaimStatus, in_vocabulary
 from models.witness import LivenessWitness
 from verify.explore import build_graph, longest_path_outputs
 from verify.search import Problem, run_search
@@ -49,11 +50,14 @@ class LivenessResult:
     u: int
     bound: int  # the round bound claimed for this configuration
     longest: int  # rounds of the longest run (finishes) / the largest makespan found (sum-o-bound)
-    status: str  # "proved" | "counterexample"
+    status: ClaimStatus  # proved | counterexample (a word outside ClaimStatus is refused)
     counterexample: tuple[int, ...] | None = None
     detail: str = ""
     witness: LivenessWitness | None = None
     seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.status = in_vocabulary(ClaimStatus, self.status, "status")
 
     def to_dict(self) -> dict:
         """The result as a JSON-ready dict.
@@ -150,8 +154,8 @@ def prove_liveness_config(config: Shape, policy: str, options: dict | None = Non
         detail = f"a run of {sg.depth} rounds > the liveness bound {bound} (it finishes)"
         witness = _liveness_witness(config, policy, options)
     finishes = LivenessResult("finishes", policy, options, config.M, s_vec, r0.l, r0.u, bound, sg.depth,
-                              "counterexample" if cycle or sg.depth > bound else "proved", outputs, detail, witness,
-                              time.perf_counter() - began)
+                              ClaimStatus.COUNTEREXAMPLE if cycle or sg.depth > bound else ClaimStatus.PROVED,
+                              outputs, detail, witness, time.perf_counter() - began)
     if not spec.traits.may_pause:  # only a policy whose preemption keeps progress never redoes work
         return [finishes]
     began = time.perf_counter()
@@ -169,7 +173,7 @@ def prove_liveness_config(config: Shape, policy: str, options: dict | None = Non
             worst = makespan
     work = LivenessResult("sum-o-bound", policy, options, config.M, s_vec, r0.l, r0.u,
                           max(r.a for r in config.requests) + config.n * r0.u, worst,
-                          "counterexample" if first else "proved", first[0] if first else None,
+                          ClaimStatus.COUNTEREXAMPLE if first else ClaimStatus.PROVED, first[0] if first else None,
                           (f"makespan {first[1] if first[1] is not None else 'beyond the round limit'} > max a + "
                            f"sum o = {first[2]}") if first else "makespan <= max a + sum o for every o",
                           seconds=time.perf_counter() - began)

@@ -7,7 +7,7 @@ from models.errors import Inconsistency, InvalidInput, KvschedError, ModelViolat
 from models.instance import InstanceError
 from models.oracle import OracleViolation
 from models.schedulers import OptionError, RoundLimitExceeded, SchedulerViolation
-from verify.campaign.db import IncompatibleDatabase
+from verify.campaign.store import IncompatibleDatabase
 from verify.campaign.spec import SpecError
 from verify.certify import ImpossibleRatio
 from verify.cli import UsageError

@@ -377,7 +377,7 @@ def test_information_probes_pass_for_every_online_built_in():
 def _databases(tmp_path):
     import sqlite3
 
-    from verify.campaign import db
+    from verify.campaign import store
 
     files = {}
     foreign = tmp_path / "foreign.db"
@@ -398,7 +398,7 @@ def _databases(tmp_path):
     conn.close()
     files["tableless"] = tableless
     real = tmp_path / "real.db"
-    conn = db.open_db(real)
+    conn = store.open_campaign(real)
     conn.executemany("INSERT INTO cells (cell_id, campaign, params, status) VALUES (?, 'c', '{}', 'pending')",
                      [(f"id{i}", ) for i in range(2000)])
     conn.close()
@@ -435,9 +435,9 @@ def test_campaign_run_refuses_a_foreign_database_untouched(tmp_path, capsys):
 
 def test_status_of_a_real_campaign_still_works_read_only(tmp_path, capsys):
     path = tmp_path / "real.db"
-    from verify.campaign import db
+    from verify.campaign import store
 
-    db.open_db(path).close()
+    store.open_campaign(path).close()
     before = path.read_bytes()
     assert main(["campaign", "status", str(path)]) == 0
     assert capsys.readouterr().out.startswith("pending 0  done 0  failed 0")
@@ -445,10 +445,10 @@ def test_status_of_a_real_campaign_still_works_read_only(tmp_path, capsys):
 
 
 def test_export_and_report_output_paths_are_checked_first(tmp_path, capsys):
-    from verify.campaign import db
+    from verify.campaign import store
 
     path = tmp_path / "real.db"
-    db.open_db(path).close()
+    store.open_campaign(path).close()
     (tmp_path / "dir").mkdir()
     assert main(["campaign", "export", str(path), "--csv", "--out", str(tmp_path / "dir")]) == 2
     assert "--out" in capsys.readouterr().err

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from models.atomic import write_atomic
-from verify.campaign.agreement import VERDICTS, GridPoint, results_csv, run_agreement
+from verify.campaign.agreement import results_csv, run_agreement
+from verify.campaign.points import AgreementVerdict, GridPoint, PointResult
 
 
 def search_grid_points(ns=range(2, 6), us=range(2, 7), ls=None):
@@ -33,15 +34,15 @@ def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], 
     file) points already closed there are read back, not run again. ``csv_path``: every point's result, computed
     now or read back, written as CSV (:func:`verify.campaign.agreement.results_csv`) at the end."""
     began = time.perf_counter()
-    running = dict.fromkeys(VERDICTS, 0)  # totals so far, for the progress lines
+    running = {v.value: 0 for v in AgreementVerdict}  # totals so far, for the progress lines
     collected = []
 
-    def line(r, stored: bool) -> None:
+    def line(r: PointResult, stored: bool) -> None:
         collected.append(r)
         running[r.verdict] += 1
-        if r.verdict == "agree":
+        if r.verdict == AgreementVerdict.AGREE:
             verdict = "agree"
-        elif r.verdict == "open":
+        elif r.verdict == AgreementVerdict.OPEN:
             verdict = f"{strategy} open (found {r.proved}, exhaustive {r.exhaustive})"
         else:
             verdict = f"DISAGREE {strategy} {r.proved} vs exhaustive {r.exhaustive}"

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
 
 from rich.console import Console
 from rich.table import Table
 
+from verify.campaign.run import run_campaign
+from verify.campaign.spec import load_spec
 
 
 def bench_campaign(spec_path: str, console: Console) -> None:
     """Wall time of one CPU-bound campaign on 1 and on 2 worker processes (fresh databases), and the speed-up."""
-    import tempfile
-
-    from verify.campaign.run import run_campaign
-    from verify.campaign.spec import load_spec
-
     spec = load_spec(spec_path)
     times = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -30,6 +30,7 @@ import json
 import math
 import tomllib
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -67,16 +68,30 @@ class Cell:
 
     @property
     def params(self) -> dict[str, Any]:
+        """The cell as plain JSON values (``options`` as a dict): what a worker receives and the database keeps."""
         d = self.__dict__.copy()
         d["options"] = dict(self.options)
         return d
 
     @property
     def cell_id(self) -> str:
+        """The cell's key: the first 16 hex digits of the SHA-1 of its sorted-key JSON parameters."""
         return hashlib.sha1(json.dumps(self.params, sort_keys=True).encode()).hexdigest()[:16]
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> Cell:
+        """The cell of :attr:`params`.
+
+        Parameters
+        ----------
+        params : dict
+            A cell's parameters, as :attr:`params` gives them.
+
+        Returns
+        -------
+        Cell
+            The cell (its options sorted by name).
+        """
         return cls(**(params | {"options": tuple(sorted(params["options"].items()))}))
 
 
@@ -113,9 +128,6 @@ def _growth_grid(growth: Any) -> dict[str, Any]:
     """A ``[growth]`` table (the growth study's coupled grid: alpha = 2^-k with u = max(u_min, 2^k), l = u·alpha,
     M = ceil(f·(s+u)), s in {"0", "1", "u/4"}) as the list of explicit configurations it stands for, in the
     internal form ``{"configs": [(n, M, s, l, u), ...]}``."""
-    import math
-    from fractions import Fraction
-
     if not isinstance(growth, dict):
         raise SpecError("growth: must be a table")
     unknown = sorted(set(growth) - GROWTH_KEYS)
@@ -157,6 +169,23 @@ def _growth_grid(growth: Any) -> dict[str, Any]:
 
 
 def parse_spec(data: dict[str, Any]) -> Spec:
+    """A SPEC from its parsed TOML, validated whole before any task is submitted.
+
+    Parameters
+    ----------
+    data : dict
+        The TOML document (the format is in this module's docstring).
+
+    Returns
+    -------
+    Spec
+        Its cells (grid combinations with ``l > u`` or ``s + u > M`` left out and counted) and its retries.
+
+    Raises
+    ------
+    SpecError
+        A key or value breaks a rule: one line naming the key and the rule.
+    """
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
         raise SpecError(f"{unknown[0]}: unknown key (allowed: {', '.join(sorted(TOP_KEYS))})")
@@ -243,6 +272,23 @@ def parse_spec(data: dict[str, Any]) -> Spec:
 
 
 def load_spec(path: str | Path) -> Spec:
+    """A SPEC file, read and validated (:func:`parse_spec`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file.
+
+    Returns
+    -------
+    Spec
+        The campaign.
+
+    Raises
+    ------
+    SpecError
+        A folder, an unreadable file, invalid UTF-8 or TOML, or a SPEC that breaks a rule: one line.
+    """
     if Path(path).is_dir():
         raise SpecError(f"{path}: is a folder, not a SPEC file")
     try:

@@ -10,8 +10,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from verify.benchmarks.agreement import bench_agreement, search_grid_points
-from verify.benchmarks.campaign import bench_campaign
 from verify.benchmarks.engine import bench_engine
 from verify.benchmarks.opt import bench_opt
 from verify.benchmarks.parent import bench_parent_scaling, bench_parent_table
@@ -19,7 +17,6 @@ from verify.benchmarks.search import bench_search
 from verify.benchmarks.serving_grid import bench_serving_grid
 from verify.benchmarks.statespace import bench_statespace
 from verify.benchmarks.z3_tactics import bench_z3_tactics
-from verify.campaign.db import IncompatibleDatabase
 from verify.cli.common import UsageError, choice_list, seconds_list
 from verify.oneline_parser import OneLineParser, positive_int, seconds
 from verify.opt import SOLVERS
@@ -141,6 +138,9 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--out: {args.out} is a file; it must be a folder")
         bench_serving_grid(grid, args.policies.split(","), out, console)
     elif args.what == "agreement":
+        # the agreement and campaign benchmarks load the search stack (about half a second): imported when run
+        from verify.benchmarks.agreement import bench_agreement, search_grid_points
+        from verify.campaign.store import IncompatibleDatabase
         from verify.ranges import RangeError, parse_range
 
         try:
@@ -171,6 +171,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.what == "z3-tactics":
         bench_z3_tactics(args.limit, _list(args.seeds, "--seeds"), console)
     elif args.what == "campaign":
+        from verify.benchmarks.campaign import bench_campaign
+
         bench_campaign(args.spec, console)
     elif args.what == "statespace":
         bench_statespace(args.limit, args.max_n, console)

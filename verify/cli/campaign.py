@@ -7,7 +7,6 @@ import json
 import sys
 
 from models.atomic import write_atomic
-from verify.campaign.status import campaign_status, export_csv
 from verify.cli.common import (UsageError, output_file)
 
 
@@ -50,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "run":
         from rich.console import Console
 
-        from verify.campaign.run import SchedulerUnreachable, run_campaign
+        from verify.campaign.executor import SchedulerUnreachable
+        from verify.campaign.run import run_campaign
         from verify.campaign.spec import load_spec
 
         spec = load_spec(args.target)
@@ -68,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
               f"{summary.recorded} recorded now, {summary.failed} failed; database {args.db}: {summary.counts} "
               f"({summary.seconds:.1f}s){' INTERRUPTED: run again to resume' if summary.interrupted else ''}")
         return 130 if summary.interrupted else (1 if summary.counts["failed"] else 0)
+    # imported when run, as above: the results store loads the search stack (about half a second)
+    from verify.campaign.status import campaign_status, export_csv
+
     out = output_file(args.out, "--out") if args.action == "export" and args.out else None
     if args.action == "status":  # status and export never write to the database
         status = campaign_status(args.target)

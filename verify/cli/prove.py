@@ -6,6 +6,7 @@ import argparse
 import json
 
 from models.schedulers import PolicySpec
+from models.status import ClaimStatus
 from verify.oneline_parser import seconds as _seconds
 from verify.ranges import check_grid_size, parse_range
 from verify.cli.common import (UsageError, add_policy_arguments, output_dir, policy_options)
@@ -40,6 +41,7 @@ def _growth_families(args: argparse.Namespace) -> int:
     """``kvsched prove growth-families``: the closed forms of :mod:`proofs.growth_families`, checked against
     both simulators; exit 1 if any check fails."""
     from proofs import growth_families
+    from proofs.bounds import CheckStatus
 
     results = growth_families.all_checks()
     probe = growth_families.probe_amin_equal()
@@ -55,8 +57,9 @@ def _growth_families(args: argparse.Namespace) -> int:
         print("probe (empirical, a conjecture where it names a limit):")
         for text in probe:
             print(f"  - {text}")
-        print(f"{sum(r.status == 'proved' for r in results)} proved, {sum(r.status == 'failed' for r in results)} failed")
-    return 1 if any(r.status == "failed" for r in results) else 0
+        print(f"{sum(r.status == CheckStatus.PROVED for r in results)} proved, "
+              f"{sum(r.status == CheckStatus.FAILED for r in results)} failed")
+    return 1 if any(r.status == CheckStatus.FAILED for r in results) else 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,9 +104,10 @@ def run(args: argparse.Namespace) -> int:
             table.add_row(str(r.s), str(r.M), r.claim, str(r.horizon), r.status, f"{r.seconds:.2f}",
                           f"{list(r.counterexample)} {r.detail}" if r.counterexample else r.detail)
         Console(width=max(Console().width, 150)).print(table)
-        counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample", "unknown")}
-        print(f"{counts['proved']} proved, {counts['counterexample']} counterexample, {counts['unknown']} unknown")
-    return 1 if any(r.status == "counterexample" for r in results) else 0
+        counts = {k: sum(r.status == k for r in results) for k in ClaimStatus}
+        print(f"{counts[ClaimStatus.PROVED]} proved, {counts[ClaimStatus.COUNTEREXAMPLE]} counterexample, "
+              f"{counts[ClaimStatus.UNKNOWN]} unknown")
+    return 1 if any(r.status == ClaimStatus.COUNTEREXAMPLE for r in results) else 0
 
 
 def _prove_liveness(args, options, n, ss, l, u, Ms) -> int:  # noqa: E741
@@ -138,14 +142,14 @@ def _prove_liveness(args, options, n, ss, l, u, Ms) -> int:  # noqa: E741
             table.add_column(col, justify="right")
         for claim in dict.fromkeys(r.claim for r in results):
             rs = [r for r in results if r.claim == claim]
-            bad = [r for r in rs if r.status == "counterexample"]
+            bad = [r for r in rs if r.status == ClaimStatus.COUNTEREXAMPLE]
             bound = ("max a + n max u" if claim == "finishes" else "max a + sum o")
             first = (f"M={bad[0].M} s={bad[0].s} o={bad[0].counterexample}: {bad[0].detail}" if bad else "")
             table.add_row(claim, str(len(rs)), str(len(rs) - len(bad)), str(len(bad)),
                           f"{bound} (<= {max(r.bound for r in rs)})", str(max(r.longest for r in rs)), escape(first))
         Console(width=max(Console().width, 160)).print(table)
-        counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample")}
-        print(f"{counts['proved']} proved, {counts['counterexample']} counterexample")
-    return 1 if any(r.status == "counterexample" for r in results) else 0
+        counts = {k: sum(r.status == k for r in results) for k in (ClaimStatus.PROVED, ClaimStatus.COUNTEREXAMPLE)}
+        print(f"{counts[ClaimStatus.PROVED]} proved, {counts[ClaimStatus.COUNTEREXAMPLE]} counterexample")
+    return 1 if any(r.status == ClaimStatus.COUNTEREXAMPLE for r in results) else 0
 
 

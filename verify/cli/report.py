@@ -21,13 +21,13 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from verify.report import run_report
+    from verify.report.verdicts import BoundVerdict
 
     if args.from_db:
+        from verify.campaign.store import open_campaign_readonly
         from verify.report.from_db import report_from_db
 
-        from verify.campaign import db
-
-        db.open_readonly(args.from_db).close()  # one line, before any output, for what is not a campaign
+        open_campaign_readonly(args.from_db).close()  # one line, before any output, for what is not a campaign
         out = report_dir(args.out or "reports/campaign")
         summary = report_from_db(args.from_db, out)
         print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['counts']}, "
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     summary = run_report(preset, out, progress=lambda line: console.print(line, markup=False, highlight=False))
     for v in summary["verdicts"]:
-        word = v["verdict"].upper() if v["verdict"] in ("holds", "violated", "inconclusive") else v["verdict"]
+        word = v["verdict"].upper() if v["verdict"] in tuple(BoundVerdict) else v["verdict"]
         print(f"{word:12s} {v['claim']}")
     print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['seconds']}s)")
     return 0

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.errors import InvalidInput, ModelViolation
-from models.status import OptStatus
+from models.errors import ModelViolation
+from models.status import OptStatus, in_vocabulary
 from models.instance import Instance
 
 Status = OptStatus
@@ -34,10 +34,7 @@ class OptResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        try:
-            object.__setattr__(self, "status", OptStatus(self.status))
-        except ValueError:
-            raise InvalidInput(f"status: must be one of {', '.join(OptStatus)}, got {self.status!r}") from None
+        object.__setattr__(self, "status", in_vocabulary(OptStatus, self.status, "status"))
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-ready dict (``status`` as its string, ``seconds`` rounded to microseconds).

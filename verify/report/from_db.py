@@ -8,7 +8,7 @@ from pathlib import Path
 
 from models.atomic import write_atomic
 from models.witness import LivenessWitness, Witness, save_witness
-from verify.campaign import db
+from verify.campaign import store
 
 
 def report_from_db(db_path: str | Path, out: Path) -> dict:
@@ -22,11 +22,10 @@ def report_from_db(db_path: str | Path, out: Path) -> dict:
 def _report_from_db(db_path: str | Path, out: Path) -> dict:
     from verify.report import render_html
 
-    conn = db.open_readonly(db_path)
-    rows = conn.execute("SELECT cell_id, campaign, params, status, best_ratio, proof, witness, error, seconds "
-                        "FROM cells ORDER BY campaign, params").fetchall()
-    counts = db.status_counts(conn)
-    live = db.liveness_witnesses(conn)
+    conn = store.open_campaign_readonly(db_path)
+    rows = store.report_rows(conn)
+    counts = store.status_counts(conn)
+    live = store.liveness_witnesses(conn)
     conn.close()
     lines = [f"# Campaign report: {db_path}", "",
              "Every ratio is TEL(policy) / TEL(benchmark), certified on the reference engine when the cell ran; "
