@@ -53,6 +53,7 @@ CHECKED = [
     "verify/search/serving_grid.py",
     "verify/search/statespace_search.py",
     "verify/search/z3_search.py",
+    "verify/cli",
     "proofs/bounds.py",
     "proofs/amax_family.py",
     "proofs/memory_safety.py",
