@@ -54,6 +54,7 @@ CHECKED = [
     "verify/search/statespace_search.py",
     "verify/search/z3_search.py",
     "verify/cli",
+    "verify/benchmarks",
     "proofs/bounds.py",
     "proofs/amax_family.py",
     "proofs/memory_safety.py",
