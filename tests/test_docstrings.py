@@ -55,6 +55,7 @@ CHECKED = [
     "verify/search/z3_search.py",
     "verify/cli",
     "verify/benchmarks",
+    "verify/data",
     "proofs/bounds.py",
     "proofs/amax_family.py",
     "proofs/memory_safety.py",
