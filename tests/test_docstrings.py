@@ -56,6 +56,7 @@ CHECKED = [
     "verify/cli",
     "verify/benchmarks",
     "verify/data",
+    "verify/workload.py",
     "proofs/bounds.py",
     "proofs/amax_family.py",
     "proofs/memory_safety.py",
