@@ -68,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         The run breaks a rule of the model (a decision, or the round limit).
     Unproven
         OPT was not proven within ``--timeout``.
+    ImpossibleRatio
+        A ratio below 1 against OPT for a policy that does not pause jobs (an :class:`Inconsistency`).
     """
     instance = load_instance(args.file)
     options = policy_options(args)

@@ -400,7 +400,9 @@ class Evaluator:
     def check(self, outputs: tuple[int, ...], alg: int, bench: int) -> None:
         """Check rule ``TEL(ALG) >= TEL(OPT)`` on one exact ratio (:func:`verify.certify.check_ratio`).
 
-        Skipped for a run unfinished at the extended limit, whose TEL is a bound, not a TEL.
+        OPT is a lower bound on TEL only for a policy that does not pause jobs, so only there is a ratio below 1
+        an error (MODEL.md, *Engine rules every run obeys*). Skipped for a run unfinished at the extended limit,
+        whose TEL is a bound, not a TEL.
 
         Parameters
         ----------
