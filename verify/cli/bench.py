@@ -26,7 +26,18 @@ QUICK_SPEC = resources.files("verify.benchmarks").joinpath("specs", "quick.toml"
 
 
 def add_parser(top: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``bench`` subparser and one subparser per benchmark under it."""
+    """The ``bench`` subparser, and one subparser per benchmark under it.
+
+    Parameters
+    ----------
+    top : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     parser = top.add_parser("bench", help="benchmarks: kvsched bench opt|engine|search|agreement|... [options]",
                             description="Benchmarks (run by hand, never timed inside tests): kvsched bench <what>.")
     sub = parser.add_subparsers(dest="what", required=True, parser_class=OneLineParser)
@@ -106,7 +117,25 @@ def _list(text: str, flag: str, convert=int) -> list:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark ``args.what`` on a wide console; bad input raises :class:`UsageError` (exit 2)."""
+    """``kvsched bench <what>``: run the benchmark ``args.what`` on a wide console.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags; ``args.what`` names the benchmark.
+
+    Returns
+    -------
+    int
+        0; for ``agreement``, 1 if the proving strategy and enumeration disagree on some point.
+
+    Raises
+    ------
+    UsageError
+        A policy list names an unknown policy, a range or list is malformed or empty, the serving grid is too
+        large or breaks a rule, ``--out`` is a file, the folder of ``--results`` or ``--markdown`` does not exist,
+        or ``--results`` is a database of another schema.
+    """
     console = Console(width=max(Console().width, 130))
     if args.what == "opt":
         bench_opt(list(args.solvers), args.limit, args.max_n, console)

@@ -11,7 +11,18 @@ from verify.cli.common import (UsageError, output_dir)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``hsf-gap`` subparser: its flags and their checks."""
+    """The ``hsf-gap`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("hsf-gap", help="search small instances for the largest TEL(H-SF)/TEL(OPT)")
     p.add_argument("--n", default="2..6", help="number of requests, e.g. 6 or 2..6")
     p.add_argument("--s", default="0..1")
@@ -27,6 +38,28 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched hsf-gap``: draw small instances from the ranges and report the largest ``TEL(H-SF) / TEL(OPT)``.
+
+    Prints the counts and the smallest and worst gap instances, whose witnesses are written to ``--out``
+    (:func:`verify.search.hsf_gap.search_hsf_gap`).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags.
+
+    Returns
+    -------
+    int
+        0.
+
+    Raises
+    ------
+    UsageError
+        The lower end of ``--l`` is above the largest ``--u``, or ``--out`` is not a writable folder.
+    RangeError
+        A range flag is malformed or below its minimum.
+    """
     from verify.search.hsf_gap import GapConfig, search_hsf_gap
 
     cfg = GapConfig(

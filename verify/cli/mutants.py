@@ -8,7 +8,18 @@ from verify.cli.common import (UsageError, int_at_least)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``mutants`` subparser: its flags and their checks."""
+    """The ``mutants`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("mutants", help="seeded bugs in copies of the model; exit 1 if a suite misses one")
     p.add_argument("--max-examples", type=int_at_least(1, "--max-examples"), default=60,
                    help="Hypothesis examples per suite and mutant (>= 1)")
@@ -16,6 +27,25 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched mutants``: run every property suite on every seeded mutant of the model, and tabulate the kills.
+
+    Every suite is first run on the unmutated model (the baseline); a mutant survives when no suite kills it.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags (``max_examples``).
+
+    Returns
+    -------
+    int
+        1 if some mutant survived, else 0.
+
+    Raises
+    ------
+    UsageError
+        A suite fails on the unmutated model (:class:`~verify.testing.mutants.BaselineFailure`).
+    """
     from rich.console import Console
     from rich.table import Table
 

@@ -13,7 +13,18 @@ from verify.cli.common import (UsageError, add_policy_arguments, output_dir, pol
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``prove`` subparser: its flags and their checks."""
+    """The ``prove`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("prove", help="bounded Z3 proofs: kvsched prove memory-safety --policy amax --n 5 --u 6 --M 8..20")
     p.add_argument("property", choices=("memory-safety", "liveness", "growth-families"),
                    help="liveness: every run finishes within max a + n max u (state graph, every o), and for the "
@@ -63,6 +74,33 @@ def _growth_families(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched prove memory-safety|liveness|growth-families``: bounded proofs over a grid of configurations.
+
+    Memory safety (Z3 unrolling, or ``--method statespace``) and liveness (state graph only, online policies) for
+    ``n`` jobs with ``[l, u]``, every prompt in ``--s`` and capacity in ``--M``, arrivals 0; growth-families
+    checks the closed forms of :mod:`proofs.growth_families` on both simulators. A liveness counterexample is
+    written as a witness to ``--out``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags.
+
+    Returns
+    -------
+    int
+        1 if some claim has a counterexample (or a growth-family check failed), else 0.
+
+    Raises
+    ------
+    UsageError
+        ``--n`` below 1, ``l`` outside ``1..u``, no configuration with ``s + u <= M`` in the ranges, ``--method
+        z3`` or a hindsight policy for liveness, or ``--out`` not a writable folder.
+    OptionError
+        The policy or its options are not valid.
+    RangeError
+        ``--M`` or ``--s`` is malformed, or the grid is too large.
+    """
     from rich.console import Console
     from rich.table import Table
 

@@ -18,7 +18,18 @@ from verify.cli.common import (UsageError, add_policy_arguments, output_dir, pol
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``search`` subparser: its flags and their checks."""
+    """The ``search`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("search", help="adversarial output lengths that maximise a policy's ratio")
     add_policy_arguments(p, user=True)
     p.set_defaults(policy="amin")
@@ -64,6 +75,31 @@ def _parse_start(text: str, strategy: str, problems: list) -> tuple[int, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched search``: adversarial output lengths over a grid of shapes (or one instance's shape).
+
+    Each configuration is searched by ``--strategy`` for ``--budget`` seconds
+    (:func:`verify.search.runner.search_grid`); improving witnesses are written to ``--out`` as they are
+    found. Prints one line per configuration and the best, or one JSON object.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags.
+
+    Returns
+    -------
+    int
+        0, or 130 if interrupted.
+
+    Raises
+    ------
+    UsageError
+        No configuration in the ranges, an objective the strategy does not search, a bad ``--start``, or
+        ``--out`` not a writable folder.
+    InvalidInput
+        A range is malformed or the grid too large, the instance file is invalid, the policy or its options are
+        not valid, the policy has no Z3 encoding (``--strategy z3``), or a shape is too large for the fast engine.
+    """
     from rich.console import Console
 
     from verify.search import Problem

@@ -12,7 +12,29 @@ from verify.campaign import store
 
 
 def report_from_db(db_path: str | Path, out: Path) -> dict:
-    """The campaign report in ``out``, built in a temporary sibling folder and renamed into place whole."""
+    """The campaign report in ``out``, built in a temporary sibling folder and renamed into place whole.
+
+    ``report.md`` and ``report.html``: one table row per cell with its worst ratio and proof, the campaign's worst
+    ratio, and the liveness witnesses; each witness stored in the database is written under ``witnesses/``.
+
+    Parameters
+    ----------
+    db_path : str or Path
+        The campaign's results database (opened read-only).
+    out : Path
+        The report's folder.
+
+    Returns
+    -------
+    dict
+        ``cells`` (number of cells), ``counts`` (per status), ``worst`` (the worst ratio as text, or ``None``)
+        and ``liveness`` (number of liveness witnesses).
+
+    Raises
+    ------
+    IncompatibleDatabase
+        The file is missing, not a campaign database, or of another schema version.
+    """
     from models.atomic import building_dir
 
     with building_dir(out) as work:

@@ -41,6 +41,33 @@ def _exhaustive_seconds(problem: Problem) -> float:
 @spends_budget
 def search_portfolio(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 30.0, seed: int = 0,
                      on_improve: OnImprove | None = None) -> Outcome:
+    """Find fast, then prove: local search, a proof step, then local search again with what is left.
+
+    The phases are the module docstring's: local search for at most ``LOCAL_SHARE`` of the budget (stopping after
+    ``LOCAL_STALL`` of it without an improvement); then for an online scheduler branch and bound over the state
+    graph seeded with that witness (``STATESPACE_SHARE`` of what is left), for H-SF exhaustive enumeration if it
+    is estimated to fit, else Z3 for at most ``Z3_MAX_N`` jobs; then, unless the proof closed, local search with
+    seed ``seed + 1`` from the best witness for the rest. Every phase shares one benchmark memo.
+
+    Parameters
+    ----------
+    problem : Problem
+        The shape, policy and benchmark (objective ``ratio`` only).
+    cache : BenchmarkMemo or None
+        A benchmark memo shared with other searches of the same ``M`` and benchmark (one is made if ``None``).
+    budget : float or None
+        Seconds for all phases together (``None``: 30).
+    seed : int
+        Seed of the phases.
+    on_improve : callable or None
+        Called as ``on_improve(witness, phase_strategy)`` on each witness that beats the best so far.
+
+    Returns
+    -------
+    Outcome
+        Strategy ``portfolio``: the best witness of all phases, the proof step's upper bound, ``closed`` when it
+        closed, and a note per phase.
+    """
     total = 30.0 if budget is None else budget
     began = time.perf_counter()
     cache = BenchmarkMemo(problem.shape.M, problem.benchmark) if cache is None else cache  # every phase searches the same problem: compute each OPT once

@@ -42,6 +42,26 @@ GRID_POLICIES = ("vllm-v1", "sglang", "fcfs-recompute", "amin")
 
 @dataclass(frozen=True)
 class ServingGrid:
+    """A small exhaustive grid of shapes: every prompt vector, one interval ``[l, u]``, every ``M`` up to a slack.
+
+    Parameters
+    ----------
+    ns : sequence of int
+        Numbers of jobs, each ``>= 1``.
+    s_values : sequence of int
+        Prompt sizes each job takes, each ``>= 0``.
+    l : int
+        Every job's lower bound, ``>= 1``.
+    us : sequence of int
+        Upper bounds, each ``>= l``.
+    slack : int
+        ``M`` runs over ``max(s) + u .. max(s) + u + slack``; ``>= 0``.
+
+    Raises
+    ------
+    InvalidInput
+        A field is empty or breaks its rule above.
+    """
     ns: Sequence[int] = (2, 3, 4)
     s_values: Sequence[int] = (0, 1, 2)
     l: int = 1  # noqa: E741
@@ -82,6 +102,13 @@ class ServingGrid:
         return out
 
     def describe(self) -> str:
+        """The grid in one line of text, for reports.
+
+        Returns
+        -------
+        str
+            The ranges of ``n``, ``s_j``, ``[l, u]``, ``o`` and ``M``.
+        """
         return (f"n in {list(self.ns)}, every s_j in {list(self.s_values)}, [l,u] = [{self.l},u], u in "
                 f"{list(self.us)}, "
                 f"o in [l,u]^n, arrivals 0, M in max(s)+u..max(s)+u+{self.slack}")
@@ -89,6 +116,27 @@ class ServingGrid:
 
 @dataclass
 class PolicyResult:
+    """One policy's figures over the whole grid, each with its certified witness.
+
+    Parameters
+    ----------
+    policy : str
+        The policy (default options).
+    instances : int
+        Instances run.
+    worst_ratio : Witness or None
+        The largest ``TEL(ALG) / TEL(OPT)``.
+    least_ratio : Witness or None
+        The least ratio (below 1 only for a policy that may pause jobs).
+    worst_preemptions : Witness or None
+        The worst preemption count of one job (objective ``preemptions``).
+    worst_recomputed : Witness or None
+        The most recomputed tokens of a run (objective ``recomputed``).
+    below_one : int
+        Instances with ``TEL(ALG) < TEL(OPT)``.
+    paths : dict of str to Path
+        The witness file of each kind, once :func:`save_grid_witnesses` wrote it.
+    """
     policy: str
     instances: int = 0
     worst_ratio: Witness | None = None
@@ -101,7 +149,35 @@ class PolicyResult:
 
 def run_serving_grid(grid: ServingGrid, policies: Sequence[str] = GRID_POLICIES, *,
                      progress: Callable[[str], None] | None = None) -> list[PolicyResult]:
-    """Every instance of ``grid`` for every policy (default options); see the module docstring."""
+    """Run every instance of ``grid`` under every policy (default options) against exact OPT.
+
+    For each policy: the worst and the least ratio, the worst preemption count of one job, and the most
+    recomputed tokens (module docstring). ALG runs on the fast engine's batch kernel, OPT is exact and memoised
+    per ``M``; every ratio is checked against ``TEL(ALG) >= TEL(OPT)`` for a policy that does not pause jobs, and
+    each reported witness is re-run on the reference engine, which must give the same figure. Ties keep the first
+    instance in the enumeration order.
+
+    Parameters
+    ----------
+    grid : ServingGrid
+        The grid.
+    policies : sequence of str
+        Built-in policies with a fast engine.
+    progress : callable or None
+        Called with a line of text after each ``(n, u)``.
+
+    Returns
+    -------
+    list of PolicyResult
+        One per policy, in the order of ``policies``.
+
+    Raises
+    ------
+    ImpossibleRatio
+        A ratio below 1 against OPT for a policy that does not pause jobs.
+    OptionError
+        A name of ``policies`` is not a policy.
+    """
     results = {p: PolicyResult(p) for p in policies}
     # best so far per policy: (ratio, shape, outputs), (least), (departures, ...), (recomputed, ...)
     found: dict[str, dict[str, tuple]] = {p: {} for p in policies}
@@ -158,7 +234,17 @@ WITNESS_KINDS = ("worst_ratio", "least_ratio", "worst_preemptions", "worst_recom
 
 
 def save_grid_witnesses(results: Sequence[PolicyResult], out: Path) -> None:
-    """``<policy>-<kind>.json`` for each policy and kind (replayable: ``kvsched replay FILE``)."""
+    """Write ``<policy>-<kind>.json`` for each policy and kind (replayable: ``kvsched replay FILE``).
+
+    Each path written is recorded in the result's ``paths``.
+
+    Parameters
+    ----------
+    results : sequence of PolicyResult
+        The results of :func:`run_serving_grid`.
+    out : Path
+        The directory (created if missing).
+    """
     out.mkdir(parents=True, exist_ok=True)
     for res in results:
         for kind in WITNESS_KINDS:
@@ -167,7 +253,18 @@ def save_grid_witnesses(results: Sequence[PolicyResult], out: Path) -> None:
 
 
 def describe_witness(w: Witness) -> str:
-    """``M=.. s=(..) o=(..): TEL a / OPT b`` in one line."""
+    """``M=.. s=(..) o=(..): TEL a / OPT b`` in one line.
+
+    Parameters
+    ----------
+    w : Witness
+        A witness against OPT.
+
+    Returns
+    -------
+    str
+        The line.
+    """
     s = tuple(r.s for r in w.instance.requests)
     return f"M={w.instance.M} s={s} o={w.instance.outputs}: TEL {w.tel} / OPT {w.benchmark_tel}"
 
