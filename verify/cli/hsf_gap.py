@@ -7,7 +7,7 @@ import argparse
 from models.witness import format_ratio
 from verify.oneline_parser import seconds as _seconds
 from verify.ranges import parse_range
-from verify.cli.common import (UsageError, output_dir)
+from verify.cli.common import (UsageError, int_at_least, output_dir)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -30,7 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--u", default="2..5")
     p.add_argument("--M-slack", default="0..4", help="M = max(s+u) + slack")
     p.add_argument("--mixed", action="store_true", help="per-request s and [l,u] instead of one for all")
-    p.add_argument("--samples", type=int, default=2000)
+    p.add_argument("--samples", type=int_at_least(1, "--samples"), default=2000)
     p.add_argument("--budget", type=_seconds("--budget"), default=None, help="stop after this many seconds")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="reports/hsf_gap")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from verify.cli.common import (UsageError, int_at_least)
+from verify.cli.common import int_at_least
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -43,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
 
     Raises
     ------
-    UsageError
-        A suite fails on the unmutated model (:class:`~verify.testing.mutants.BaselineFailure`).
+    BaselineFailure
+        A suite fails on the unmutated model (an :class:`~models.errors.Inconsistency`: exit status 1).
     """
     from rich.console import Console
     from rich.table import Table
@@ -53,7 +53,6 @@ def run(args: argparse.Namespace) -> int:
     from verify.testing.properties import SUITES
 
     console = Console(width=max(Console().width, 150))
-    from verify.testing.mutants import BaselineFailure
 
     def show(r) -> None:
         errs = f"; harness errors (not kills): {', '.join(r.errors)}" if r.errors else ""
@@ -61,10 +60,7 @@ def run(args: argparse.Namespace) -> int:
                       markup=False)
 
     console.print("baseline: every suite on the unmutated model ...", markup=False)
-    try:
-        results = run_mutants(max_examples=args.max_examples, progress=show)
-    except BaselineFailure as exc:
-        raise UsageError(str(exc)) from None
+    results = run_mutants(max_examples=args.max_examples, progress=show)  # a BaselineFailure exits 1
     table = Table(title="Mutants and the suites that kill them (x = killed, E = harness error, not a kill)")
     table.add_column("mutant")
     for name in SUITES:

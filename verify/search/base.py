@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from models.errors import InvalidInput
+from models.errors import Inconsistency, InvalidInput
 from models.engine_fast import Configuration
 from models.engine_reference import default_round_limit, simulate
 from models.shape import Shape
@@ -600,6 +600,8 @@ class Tracker:
         ------
         BudgetExhausted
             The budget ran out while proving OPT.
+        Inconsistency
+            The fast evaluation and the certified (reference engine) ratio differ.
         """
         outputs = tuple(outputs)
         if self.evaluator.problem.objective != "ratio":
@@ -612,7 +614,7 @@ class Tracker:
         if self.best is None or ratio > self.best.ratio:
             w = self.evaluator.witness(outputs)
             if w.ratio != ratio:
-                raise AssertionError(f"fast evaluation {ratio} disagrees with certified {w.ratio} for {outputs}")
+                raise Inconsistency(f"fast evaluation {ratio} disagrees with certified {w.ratio} for {outputs}")
             self.best = w
             self.found_at = time.perf_counter() - self.began
             if self.on_improve:
@@ -640,6 +642,8 @@ class Tracker:
         ------
         BudgetExhausted
             The budget ran out while proving OPT for the witness.
+        Inconsistency
+            The fast engine's value and the reference engine's differ.
         """
         outputs = tuple(outputs)
         self.evaluator.evaluations += value is None
@@ -650,7 +654,7 @@ class Tracker:
         if self.best is None or value > self.best.objective_value:
             w = self.evaluator.witness(outputs)
             if w.objective_value != value:
-                raise AssertionError(f"fast {self.evaluator.problem.objective} {value} disagrees with the reference "
+                raise Inconsistency(f"fast {self.evaluator.problem.objective} {value} disagrees with the reference "
                                      f"engine's {w.objective_value} for {outputs}")
             self.best = w
             self.found_at = time.perf_counter() - self.began

@@ -108,7 +108,7 @@ def draw_instance(rng: random.Random, cfg: GapConfig) -> Instance:
         The ranges leave nothing to draw (an empty range, or ``l.lo`` above the drawn ``u``).
     """
     n = rng.randint(cfg.n.lo, cfg.n.hi)
-    u = rng.randint(max(cfg.u.lo, 1), cfg.u.hi)
+    u = rng.randint(max(cfg.u.lo, cfg.l.lo, 1), cfg.u.hi)  # only a u that admits some l of the range
     l = rng.randint(max(cfg.l.lo, 1), min(cfg.l.hi, u))  # noqa: E741
     s = rng.randint(cfg.s.lo, cfg.s.hi)
     if cfg.uniform:
@@ -116,7 +116,7 @@ def draw_instance(rng: random.Random, cfg: GapConfig) -> Instance:
     else:
         reqs = []
         for _ in range(n):
-            uj = rng.randint(max(cfg.u.lo, 1), cfg.u.hi)
+            uj = rng.randint(max(cfg.u.lo, cfg.l.lo, 1), cfg.u.hi)
             lj = rng.randint(max(cfg.l.lo, 1), min(cfg.l.hi, uj))
             reqs.append(Request(rng.randint(cfg.s.lo, cfg.s.hi), rng.randint(lj, uj), lj, uj, 0))
     M = max(r.s + r.u for r in reqs) + rng.randint(cfg.M_slack.lo, cfg.M_slack.hi)

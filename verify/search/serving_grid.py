@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.errors import InvalidInput
+from models.errors import Inconsistency, InvalidInput
 from models.shape import JobShape, Shape
 from models.witness import Witness, save_witness
 from verify.certify import certify
@@ -226,7 +226,7 @@ def _certified(entry: tuple, policy: str, objective: str | None, kind) -> Witnes
     w = certify(shape.with_outputs(outputs), policy, {}, "opt", objective=objective).witness
     again = w.ratio if objective is None else w.objective_value
     if again != value:
-        raise AssertionError(f"{policy} on {outputs}: fast engine gives {value}, the reference engine {again}")
+        raise Inconsistency(f"{policy} on {outputs}: fast engine gives {value}, the reference engine {again}")
     return w
 
 

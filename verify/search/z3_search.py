@@ -25,7 +25,7 @@ from fractions import Fraction
 
 import z3
 
-from models.errors import InvalidInput
+from models.errors import Inconsistency, InvalidInput
 from models.engine_reference import simulate
 from models.schedulers import make_scheduler
 from models.schedulers.interface import RoundLimitExceeded
@@ -123,11 +123,11 @@ def _proven_horizon(problem: Problem, seeds: list[tuple[int, ...]], seed: int, t
         span = _makespan(problem, outputs, safe)
         if H >= safe or span is None:
             if span is not None:
-                raise AssertionError(f"Z3 says {outputs} does not finish in {safe} rounds; the engine disagrees")
+                raise Inconsistency(f"Z3 says {outputs} does not finish in {safe} rounds; the engine disagrees")
             notes.append(f"liveness counterexample: outputs {list(outputs)} do not finish within {safe} rounds")
             return tracker.outcome(notes=notes)
         if span <= H:
-            raise AssertionError(f"Z3 says {outputs} does not finish in {H} rounds; the engine finishes in {span}")
+            raise Inconsistency(f"Z3 says {outputs} does not finish in {H} rounds; the engine finishes in {span}")
         H = span
 
 
