@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from models.atomic import write_atomic
+from models.grid import Grid
 from verify.campaign.agreement import results_csv, run_agreement
 from verify.campaign.points import AgreementVerdict, GridPoint, PointResult
 
@@ -30,14 +31,8 @@ def search_grid_points(ns=range(2, 6), us=range(2, 7), ls=None):
     tuple of int
         ``(n, u, l, s, M)``, in that nesting order.
     """
-    for n in ns:
-        for u in us:
-            for l in range(1, u + 1):  # noqa: E741
-                if ls is not None and l not in ls:
-                    continue
-                for s in (0, 1):
-                    for M in range(s + u, s + u + 7):
-                        yield n, u, l, s, M
+    for p in Grid.product(n=ns, s=(0, 1), u=us, l=ls, M_slack=range(7)):
+        yield p.n, p.u, p.l, p.s, p.M
 
 
 def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], budget: float, console: Console,
