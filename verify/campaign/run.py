@@ -21,19 +21,25 @@ from verify.campaign import db
 from verify.campaign.spec import Cell, Spec
 
 
-def run_cell(params: dict) -> dict:
-    """One cell, on a worker: search it and return everything the database stores (plain JSON values)."""
+def run_cell(params: dict, sources: tuple[tuple[int, ...], ...] = ()) -> dict:
+    """One cell, on a worker: search it and return everything the database stores (plain JSON values).
+    ``sources``: output vectors of stored smaller-n witnesses of the cell's column (a growth SPEC seeding in n,
+    :meth:`Spec.seed_sources`), lengthened to the cell's n and given to the strategy as starts."""
     from models.instance import uniform_instance
     from verify.search import Problem, run_search
+    from verify.search.families import Shape, replicated_starts
 
     cell = Cell.from_params(params)
+    sh = Shape(cell.n, cell.s, cell.l, cell.u, cell.M)
+    starts = tuple(dict.fromkeys(v for o in reversed(sources) for _, v in replicated_starts(tuple(o), sh)))
     config = uniform_instance(cell.M, cell.s, cell.l, cell.u, [cell.l] * cell.n)
     witnesses: list[dict] = []
     liveness: list[dict] = []  # liveness witnesses the search certified (runs unfinished at the round limit)
     problem = Problem(config, cell.policy, dict(cell.options), cell.benchmark,
                       on_liveness=lambda w: liveness.append(w.to_dict()))
     outcome = run_search(problem, cell.strategy,
-                         budget=cell.budget, seed=cell.seed, on_improve=lambda w, s: witnesses.append(w.to_dict()))
+                         budget=cell.budget, seed=cell.seed, on_improve=lambda w, s: witnesses.append(w.to_dict()),
+                         starts=starts)
     return {
         "cell_id": cell.cell_id,
         "best_ratio": format_ratio(outcome.best_ratio) if outcome.best else None,
@@ -45,6 +51,18 @@ def run_cell(params: dict) -> dict:
         "seconds": outcome.seconds,
         "worker_pid": os.getpid(),
     }
+
+
+def _stored_sources(conn, spec: Spec, cell: Cell) -> tuple[tuple[int, ...], ...]:
+    """The output vectors of the stored witnesses of ``cell``'s seed sources (done cells only), smaller n first."""
+    import json
+
+    out = []
+    for src in spec.seed_sources(cell):
+        row = conn.execute("SELECT witness FROM cells WHERE cell_id = ? AND status = 'done'", (src.cell_id,)).fetchone()
+        if row and row[0]:
+            out.append(tuple(int(r["o"]) for r in json.loads(row[0])["requests"]))
+    return tuple(out)
 
 
 class SchedulerUnreachable(InvalidInput, RuntimeError):
@@ -92,22 +110,24 @@ def run_campaign(spec: Spec, db_path: str | Path, *, scheduler: str | None = Non
                                            processes=True, dashboard_address=None)
                 client = Client(own_cluster)
         try:
-            futures = {client.submit(run_cell, c.params, key=f"cell-{c.cell_id}", pure=False): c for c in todo}
-            for future in as_completed(futures):
-                cell = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # KilledWorker after the retries, or the cell's own error
-                    db.record_failure(conn, cell.cell_id, f"{type(exc).__name__}: {exc}"[:500])
-                    failed += 1
+            for wave in spec.waves(todo):  # a growth SPEC: one wave per n, seeded from the stored smaller n
+                futures = {client.submit(run_cell, c.params, _stored_sources(conn, spec, c), key=f"cell-{c.cell_id}",
+                                         pure=False): c for c in wave}
+                for future in as_completed(futures):
+                    cell = futures[future]
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # KilledWorker after the retries, or the cell's own error
+                        db.record_failure(conn, cell.cell_id, f"{type(exc).__name__}: {exc}"[:500])
+                        failed += 1
+                        if progress:
+                            progress(f"cell {cell.cell_id} FAILED: {type(exc).__name__}: {exc}")
+                        continue
+                    if db.record_result(conn, result):
+                        recorded += 1
                     if progress:
-                        progress(f"cell {cell.cell_id} FAILED: {type(exc).__name__}: {exc}")
-                    continue
-                if db.record_result(conn, result):
-                    recorded += 1
-                if progress:
-                    progress(f"[{recorded + failed}/{len(todo)}] {cell.policy} n={cell.n} M={cell.M} s={cell.s} "
-                             f"l={cell.l} u={cell.u} {cell.strategy}: {result['best_ratio']} ({result['proof']})")
+                        progress(f"[{recorded + failed}/{len(todo)}] {cell.policy} n={cell.n} M={cell.M} s={cell.s} "
+                                 f"l={cell.l} u={cell.u} {cell.strategy}: {result['best_ratio']} ({result['proof']})")
         except KeyboardInterrupt:
             interrupted = True
         finally:

@@ -31,14 +31,16 @@ STRATEGIES: dict[str, Callable[..., Outcome]] = {
     "targeted": search_targeted,
 }
 STARTABLE = ("z3", "statespace", "local", "targeted")  # the strategies that take a ``start`` output vector
+MULTI_STARTABLE = ("families", "targeted")  # the strategies that take several ``starts``, scored first
 OBJECTIVE_STRATEGIES = ("exhaustive", "local")  # the strategies that maximise an objective other than the ratio
 
 
 def run_search(problem: Problem, strategy: str, *, budget: float | None = None, seed: int = 0,
                on_improve: OnImprove | None = None, evaluator_cache: BenchmarkMemo | None = None,
-               start: tuple[int, ...] | None = None) -> Outcome:
+               start: tuple[int, ...] | None = None, starts: tuple[tuple[int, ...], ...] = ()) -> Outcome:
     """Run one strategy. ``evaluator_cache`` shares benchmark values between searches of one configuration;
-    ``start`` is an output vector to begin from (only the strategies in ``STARTABLE``).
+    ``start`` is an output vector to begin from (only the strategies in ``STARTABLE``); ``starts`` are several,
+    each scored before the search (only ``MULTI_STARTABLE``: the growth study's seeds in n).
 
     ``budget`` (seconds, or ``None`` for the strategy's own default) bounds the exact OPT solves the search
     makes too: one that cannot be proven in what remains ends the search, whose outcome then holds the best
@@ -54,7 +56,11 @@ def run_search(problem: Problem, strategy: str, *, budget: float | None = None, 
         if strategy not in STARTABLE:
             raise InvalidInput(f"start: only {', '.join(STARTABLE)} take a start vector, not {strategy}")
         kwargs["start"] = tuple(start)
+    if starts:
+        if strategy not in MULTI_STARTABLE:
+            raise InvalidInput(f"starts: only {', '.join(MULTI_STARTABLE)} take start vectors, not {strategy}")
+        kwargs["starts"] = tuple(tuple(v) for v in starts)
     return STRATEGIES[strategy](problem, budget=budget, seed=seed, on_improve=on_improve, **kwargs)
 
 
-__all__ = ["Evaluator", "OBJECTIVE_STRATEGIES", "OnImprove", "Outcome", "Problem", "STARTABLE", "STRATEGIES", "run_search"]
+__all__ = ["Evaluator", "MULTI_STARTABLE", "OBJECTIVE_STRATEGIES", "OnImprove", "Outcome", "Problem", "STARTABLE", "STRATEGIES", "run_search"]

@@ -15,6 +15,9 @@ survive scaling (``reports/proven/*.json``, the quick report's witnesses, local 
 - **stretched** / **tiled** proven witnesses: the shape of a stored worst vector (``o/u``) stretched over n
   jobs or repeated, scaled to u.
 
+- **replicated** (:func:`replicated_starts`, given as ``starts``, not generated here): a witness found at fewer
+  jobs of the same configuration, tiled, stretched or padded to n jobs (the growth study's seeding in n).
+
 ``clip`` keeps each length in ``[l, u]``; each family is listed in descending and ascending job order (the
 priority ties of every policy break by index). A family's vector is an instance of the configuration, so its
 exact ratio is a **lower bound on the worst ratio at that (n, α, M, s)**; a family proves nothing about vectors
