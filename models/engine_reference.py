@@ -94,7 +94,7 @@ class Execution:
             self.t,
             self.instance.M,
             tuple(
-                JobView(j, r.s, r.l, r.u, r.a, job.status, job.progress, job.revealed, job.run_start)
+                JobView(j, r.s, r.l, r.u, r.a, job.status, job.progress, job.revealed, job.run_start, r.priority)
                 for j, (r, job) in enumerate(zip(self.instance.requests, self.jobs, strict=True))
                 if r.a <= self.t
             ),

@@ -15,35 +15,105 @@ from pathlib import Path
 from typing import Any
 from models.errors import InvalidInput
 
-REQUEST_KEYS = ("s", "o", "l", "u", "a")
-_OPTIONAL_REQUEST_KEYS = {"a": 0}
+REQUEST_KEYS = ("s", "o", "l", "u", "a", "priority")
+_OPTIONAL_REQUEST_KEYS = {"a": 0, "priority": 0}
 
 
 class InstanceError(InvalidInput):
     """An instance (or a file that should hold one) breaks a rule of MODEL.md."""
 
 
-def _require_int(value: Any, field: str, minimum: int) -> int:
+def require_int(value: Any, field: str, minimum: int | None) -> int:
     # bool is a subclass of int in Python; JSON `true` is not a token count.
     if isinstance(value, bool) or not isinstance(value, int):
         raise InstanceError(f"{field}: must be an integer, got {value!r}")
-    if value < minimum:
+    if minimum is not None and value < minimum:
         raise InstanceError(f"{field}: must be >= {minimum}, got {value}")
     return value
 
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """One request: prompt size ``s``, true output length ``o``, predicted interval ``[l, u]``, arrival ``a``."""
+    """One request: prompt size ``s``, true output length ``o``, predicted interval ``[l, u]``, arrival ``a``, and
+    ``priority``, an integer that only vllm-v1 with its option ``priority`` reads (lower value first; MODEL.md,
+    "Instance" and "Serving policies"), default 0."""
 
     s: int
     o: int
     l: int  # noqa: E741 - the paper's name
     u: int
     a: int = 0
+    priority: int = 0
 
-    def as_dict(self) -> dict[str, int]:
-        return {"s": self.s, "o": self.o, "l": self.l, "u": self.u, "a": self.a}
+    def as_dict(self, *, priority: bool | None = None) -> dict[str, int]:
+        """The request as a JSON object.
+
+        Parameters
+        ----------
+        priority : bool, optional
+            Whether to write the key ``priority``; by default only when it is not 0 (MODEL.md, "Instance": an
+            instance whose priorities are all 0 is written without it, byte for byte as before the field existed).
+
+        Returns
+        -------
+        dict
+            ``{"s", "o", "l", "u", "a"}`` and, when asked, ``"priority"``.
+        """
+        out = {"s": self.s, "o": self.o, "l": self.l, "u": self.u, "a": self.a}
+        if self.priority if priority is None else priority:
+            out["priority"] = self.priority
+        return out
+
+
+def check_requests(M: Any, requests: Any, kind: type) -> tuple:
+    """The rules of MODEL.md, "Instance", shared by instances and shapes (an instance without its ``o``).
+
+    ``M >= 1``; at least one request; each a ``kind`` with integer ``s >= 0``, ``l, u >= 1``, ``a >= 0`` and an
+    integer ``priority``; ``s + u <= M``; and ``l <= o <= u`` where ``kind`` has ``o`` (else ``l <= u``).
+
+    Parameters
+    ----------
+    M : int
+        The capacity.
+    requests : iterable
+        The requests.
+    kind : type
+        What each request must be (:class:`Request`, or :class:`~models.shape.JobShape` for a shape).
+
+    Returns
+    -------
+    tuple
+        ``requests`` as a tuple.
+
+    Raises
+    ------
+    InstanceError
+        A rule is broken; the message names the field (``requests[2].o``) and the rule.
+    """
+    require_int(M, "M", 1)
+    requests = tuple(requests)
+    if not requests:
+        raise InstanceError("requests: must hold at least one request (n >= 1)")
+    has_o = "o" in getattr(kind, "__dataclass_fields__", {})
+    for j, r in enumerate(requests):
+        if not isinstance(r, kind):
+            raise InstanceError(f"requests[{j}]: must be a {kind.__name__}, got {type(r).__name__}")
+        require_int(r.s, f"requests[{j}].s", 0)
+        if has_o:
+            require_int(r.o, f"requests[{j}].o", 1)
+        require_int(r.l, f"requests[{j}].l", 1)
+        require_int(r.u, f"requests[{j}].u", 1)
+        require_int(r.a, f"requests[{j}].a", 0)
+        require_int(r.priority, f"requests[{j}].priority", None)
+        if has_o and r.l > r.o:
+            raise InstanceError(f"requests[{j}].l: rule l <= o violated (l={r.l}, o={r.o})")
+        if has_o and r.o > r.u:
+            raise InstanceError(f"requests[{j}].o: rule o <= u violated (o={r.o}, u={r.u})")
+        if r.l > r.u:
+            raise InstanceError(f"requests[{j}].l: rule l <= u violated (l={r.l}, u={r.u})")
+        if r.s + r.u > M:
+            raise InstanceError(f"requests[{j}]: rule s + u <= M violated (s={r.s}, u={r.u}, M={M})")
+    return requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,27 +124,7 @@ class Instance:
     requests: tuple[Request, ...]
 
     def __post_init__(self) -> None:
-        _require_int(self.M, "M", 1)
-        if not isinstance(self.requests, tuple):
-            object.__setattr__(self, "requests", tuple(self.requests))
-        if len(self.requests) == 0:
-            raise InstanceError("requests: must hold at least one request (n >= 1)")
-        for j, r in enumerate(self.requests):
-            if not isinstance(r, Request):
-                raise InstanceError(f"requests[{j}]: must be a Request, got {type(r).__name__}")
-            _require_int(r.s, f"requests[{j}].s", 0)
-            _require_int(r.o, f"requests[{j}].o", 1)
-            _require_int(r.l, f"requests[{j}].l", 1)
-            _require_int(r.u, f"requests[{j}].u", 1)
-            _require_int(r.a, f"requests[{j}].a", 0)
-            if r.l > r.o:
-                raise InstanceError(f"requests[{j}].l: rule l <= o violated (l={r.l}, o={r.o})")
-            if r.o > r.u:
-                raise InstanceError(f"requests[{j}].o: rule o <= u violated (o={r.o}, u={r.u})")
-            if r.s + r.u > self.M:
-                raise InstanceError(
-                    f"requests[{j}]: rule s + u <= M violated (s={r.s}, u={r.u}, M={self.M})"
-                )
+        object.__setattr__(self, "requests", check_requests(self.M, self.requests, Request))
 
     @property
     def n(self) -> int:
@@ -89,17 +139,32 @@ class Instance:
     def outputs(self) -> tuple[int, ...]:
         return tuple(r.o for r in self.requests)
 
+    @property
+    def has_priorities(self) -> bool:
+        """Whether some request has a priority other than 0 (MODEL.md, "Instance": then every request's is
+        written to JSON, else none)."""
+        return any(r.priority != 0 for r in self.requests)
+
     def with_outputs(self, outputs: tuple[int, ...] | list[int]) -> Instance:
         """The same configuration with other true output lengths (validated again)."""
         if len(outputs) != self.n:
             raise InstanceError(f"outputs: expected {self.n} values, got {len(outputs)}")
         return Instance(
             self.M,
-            tuple(Request(r.s, o, r.l, r.u, r.a) for r, o in zip(self.requests, outputs, strict=True)),
+            tuple(Request(r.s, o, r.l, r.u, r.a, r.priority) for r, o in zip(self.requests, outputs, strict=True)),
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"M": self.M, "requests": [r.as_dict() for r in self.requests]}
+        """The instance as a JSON object (MODEL.md, "Instance": the file format).
+
+        Returns
+        -------
+        dict
+            ``{"M", "requests"}``; every request carries ``priority`` if some request's is not 0, none does
+            otherwise (so files without priorities are unchanged byte for byte).
+        """
+        with_priority = self.has_priorities
+        return {"M": self.M, "requests": [r.as_dict(priority=with_priority) for r in self.requests]}
 
     @classmethod
     def from_dict(cls, data: Any, *, extra_keys: frozenset[str] = frozenset()) -> Instance:
@@ -135,8 +200,8 @@ class Instance:
                 else:
                     raise InstanceError(f"requests[{j}]: missing key {key!r}")
             # Check types before constructing so the error names the field, not the dataclass.
-            for key, minimum in (("s", 0), ("o", 1), ("l", 1), ("u", 1), ("a", 0)):
-                _require_int(values[key], f"requests[{j}].{key}", minimum)
+            for key, minimum in (("s", 0), ("o", 1), ("l", 1), ("u", 1), ("a", 0), ("priority", None)):
+                require_int(values[key], f"requests[{j}].{key}", minimum)
             requests.append(Request(**values))
         return cls(data["M"], tuple(requests))
 
@@ -218,5 +283,6 @@ def parse_json_text(raw: bytes | str, name: str) -> Any:
 
 
 def load_instance(path: str | Path) -> Instance:
-    """Load and validate an instance JSON file ``{"M": int, "requests": [{"s","o","l","u","a"}, ...]}``."""
+    """Load and validate an instance JSON file ``{"M": int, "requests": [{"s","o","l","u","a","priority"}, ...]}``
+    (``a`` and ``priority`` optional, default 0)."""
     return Instance.from_dict(read_json_file(path))

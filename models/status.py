@@ -8,6 +8,11 @@ at construction instead of travelling on as a typo.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
+
+from models.errors import InvalidInput
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class OptStatus(StrEnum):
@@ -35,4 +40,32 @@ class ClaimStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
-__all__ = ["ClaimStatus", "OptStatus", "SearchProof"]
+def in_vocabulary(vocabulary: type[E], word: object, field: str) -> E:
+    """``word`` as a member of ``vocabulary``, refused if it is outside it.
+
+    Parameters
+    ----------
+    vocabulary : type of StrEnum
+        The status vocabulary, e.g. :class:`OptStatus`.
+    word : object
+        A member, or its string.
+    field : str
+        The field's name, for the message.
+
+    Returns
+    -------
+    StrEnum
+        The member of ``vocabulary`` that ``word`` is.
+
+    Raises
+    ------
+    models.errors.InvalidInput
+        ``word`` is not in the vocabulary: one line, ``field: must be one of ..., got ...``.
+    """
+    try:
+        return vocabulary(word)
+    except ValueError:
+        raise InvalidInput(f"{field}: must be one of {', '.join(vocabulary)}, got {word!r}") from None
+
+
+__all__ = ["ClaimStatus", "OptStatus", "SearchProof", "in_vocabulary"]

@@ -1,7 +1,7 @@
 """What an online scheduler is allowed to see (MODEL.md, "Information").
 
 The engine builds a :class:`RoundView` at the start of every round. It holds only arrived jobs and, for each,
-the public fields ``s, l, u, a``, the job's status, its progress (of the current run, or kept by a waiting job
+the public fields ``s, l, u, a`` and ``priority``, the job's status, its progress (of the current run, or kept by a waiting job
 that was preempted), and the largest lower bound on its output length revealed so far. True output lengths ``o_j`` are not in it: a scheduler cannot
 read what it is not handed.
 """
@@ -29,6 +29,7 @@ class JobView:
     "reveals ``o_j >= k_j + 1``"; it is 0 if nothing was revealed yet. ``run_start`` is the round the job last
     entered memory (its current run began, or it resumed after a preemption; ``None`` unless running).
     "Running" means "in memory": a job held without progress in a round (``Decision.held``) is running.
+    ``priority`` is the request's (MODEL.md, "Instance"; 0 unless the instance gives one): public, like ``a``.
     """
 
     j: int
@@ -40,6 +41,7 @@ class JobView:
     progress: int
     revealed: int
     run_start: int | None
+    priority: int = 0
 
     @property
     def memory(self) -> int:

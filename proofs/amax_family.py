@@ -19,7 +19,7 @@ from fractions import Fraction
 import sympy as sp
 
 from models.instance import uniform_instance
-from proofs.bounds import AMAX_LOWER, CheckResult, alpha
+from proofs.bounds import AMAX_LOWER, CheckResult, CheckStatus, alpha
 
 b, N, l, m = sp.symbols("b N l m", positive=True, integer=True)
 i = sp.Symbol("i", positive=True, integer=True)
@@ -30,11 +30,41 @@ RATIO = sp.simplify(TEL_AMAX / TEL_HSF)
 
 
 def family_instance(b_: int, N_: int, l_: int, m_: int):
+    """The family's instance: ``M = b·m·l``, ``n = N·b·m`` jobs, ``s = 0``, ``[l, m·l]``, ``o = l``.
+
+    Parameters
+    ----------
+    b_ : int
+        Jobs per A_max batch.
+    N_ : int
+        H-SF's batches.
+    l_ : int
+        Every job's lower end and true length.
+    m_ : int
+        ``1/α``: every job's upper end is ``m·l``.
+
+    Returns
+    -------
+    Instance
+        With all arrivals 0.
+    """
     n = N_ * b_ * m_
     return uniform_instance(b_ * m_ * l_, 0, l_, m_ * l_, [l_] * n)
 
 
 def check_closed_forms(cases=((1, 1, 2, 2), (2, 2, 3, 2), (1, 3, 2, 4), (3, 2, 1, 3), (2, 1, 4, 8))) -> CheckResult:
+    """The closed forms of A_max's and H-SF's TEL equal the reference engine's, case by case.
+
+    Parameters
+    ----------
+    cases : sequence of (int, int, int, int)
+        ``(b, N, l, m)`` per case.
+
+    Returns
+    -------
+    CheckResult
+        ``proved`` when every case matches both closed forms; the evidence lists each case.
+    """
     from models.engine_reference import simulate
     from models.schedulers import make_scheduler
 
@@ -48,15 +78,29 @@ def check_closed_forms(cases=((1, 1, 2, 2), (2, 2, 3, 2), (1, 3, 2, 4), (3, 2, 1
         ok &= (got_a, got_h) == (want_a, want_h)
         rows.append(f"(b,N,l,m)={case}: A_max {got_a} (closed form {want_a}), H-SF {got_h} ({want_h})")
     return CheckResult(f"closed forms TEL_Amax = {TEL_AMAX}, TEL_HSF = {TEL_HSF} match the simulator",
-                       "proved" if ok else "failed", "; ".join(rows))
+                       CheckStatus.PROVED if ok else CheckStatus.FAILED, "; ".join(rows))
 
 
 def limit_ratio() -> sp.Expr:
-    """``lim_{N→∞} ratio`` as a function of α (= 1/m)."""
+    """``lim_{N→∞} ratio`` as a function of α (= 1/m).
+
+    Returns
+    -------
+    sympy.Expr
+        The limit, in :data:`proofs.bounds.alpha`.
+    """
     return sp.limit(RATIO, N, sp.oo).subs(m, 1 / alpha)
 
 
 def check_against_paper_lower_bound() -> CheckResult:
+    """Whether the family's limiting ratio reaches the paper's A_max lower bound ``α⁻¹(1 + α^(-1/2))/2``.
+
+    Returns
+    -------
+    CheckResult
+        ``failed`` when the gap (bound minus limit) is positive for every α < 1, as the module docstring
+        says; the evidence is the gap in ``x = α^(-1/2)``.
+    """
     lim = limit_ratio()
     gap = sp.simplify(AMAX_LOWER - lim)
     x = sp.Symbol("x", positive=True)
@@ -64,12 +108,28 @@ def check_against_paper_lower_bound() -> CheckResult:
     positive_for_alpha_below_1 = sp.solveset(gap_x <= 0, x, sp.Interval.open(1, sp.oo)) == sp.EmptySet
     return CheckResult(
         "this family's limiting ratio alpha^-1 reaches the paper's lower bound",
-        "failed" if positive_for_alpha_below_1 else "proved",
+        CheckStatus.FAILED if positive_for_alpha_below_1 else CheckStatus.PROVED,
         f"limit ratio = {lim}; paper lower - limit = {gap_x} with x = alpha^(-1/2) (> 0 for all alpha < 1): "
         "the family falls short of the paper's lower bound by that gap",
     )
 
 
 def ratio_at(b_: int, N_: int, m_: int) -> Fraction:
+    """The family's exact ratio A_max / H-SF, ``(Nm + 1)/(N + 1)``, at one point (``l`` cancels).
+
+    Parameters
+    ----------
+    b_ : int
+        Jobs per A_max batch.
+    N_ : int
+        H-SF's batches.
+    m_ : int
+        ``1/α``.
+
+    Returns
+    -------
+    Fraction
+        The ratio.
+    """
     value = RATIO.subs({b: b_, N: N_, m: m_, l: 1})
     return Fraction(int(sp.numer(value)), int(sp.denom(value)))

@@ -87,15 +87,75 @@ TEL_EQUAL_U = sp.expand(c * sp.summation(i * u, (i, 1, N)) + r * u * (N + 1))
 
 
 def long_short_outputs(c_: int, K_: int, N_: int, m_: int, l_: int) -> list[int]:
+    """The ``amax-long-short`` family's outputs: ``c·K`` long jobs first, then ``c·N·m`` short ones.
+
+    Long jobs have ``o = u = m·l``, short ones ``o = l`` (module docstring).
+
+    Parameters
+    ----------
+    c_ : int
+        ``M = c·u``.
+    K_ : int
+        Long jobs per slot.
+    N_ : int
+        Short batches (of ``c·m`` jobs each, under H-SF).
+    m_ : int
+        ``α = 1/m``.
+    l_ : int
+        The interval's lower end.
+
+    Returns
+    -------
+    list of int
+        ``n = c(K + N·m)`` output lengths, in index order.
+    """
     return [m_ * l_] * (c_ * K_) + [l_] * (c_ * N_ * m_)
 
 
 def long_short_instance(c_: int, K_: int, N_: int, m_: int, l_: int) -> Instance:
+    """The ``amax-long-short`` instance: :func:`long_short_outputs` with ``s = 0``, ``u = m·l``, ``M = c·u``.
+
+    Parameters
+    ----------
+    c_ : int
+        ``M = c·u``.
+    K_ : int
+        Long jobs per slot.
+    N_ : int
+        Short batches.
+    m_ : int
+        ``α = 1/m``.
+    l_ : int
+        The interval's lower end.
+
+    Returns
+    -------
+    Instance
+        The instance, arrivals 0.
+    """
     u_ = m_ * l_
     return uniform_instance(c_ * u_, 0, l_, u_, long_short_outputs(c_, K_, N_, m_, l_))
 
 
 def equal_u_instance(c_: int, n_: int, m_: int, l_: int) -> Instance:
+    """The ``amin-equal-u`` instance: ``n`` jobs with ``o = u = m·l``, ``s = 0``, ``M = c·u``, arrivals 0.
+
+    Parameters
+    ----------
+    c_ : int
+        ``M = c·u``.
+    n_ : int
+        Number of jobs.
+    m_ : int
+        ``α = 1/m``.
+    l_ : int
+        The interval's lower end.
+
+    Returns
+    -------
+    Instance
+        The instance.
+    """
     u_ = m_ * l_
     return uniform_instance(c_ * u_, 0, l_, u_, [u_] * n_)
 
@@ -113,8 +173,19 @@ def _both_engines(inst: Instance, policy: str, **options) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class GridCheck:
-    """A differential check of a closed form: ``points`` instances, each run on the reference and the fast
-    engine for ALG and for H-SF (4 integers per point), ``mismatches`` the rows that differ."""
+    """A differential check of a closed form against both engines, for ALG and for H-SF (4 integers per point).
+
+    Parameters
+    ----------
+    family : str
+        The family's name.
+    points : int
+        Instances checked.
+    integers : int
+        Integers compared.
+    mismatches : tuple of str
+        The points whose four TELs do not all equal the closed forms.
+    """
 
     family: str
     points: int
@@ -122,6 +193,18 @@ class GridCheck:
     mismatches: tuple[str, ...]
 
     def result(self, claim: str) -> CheckResult:
+        """The check as a claim's result: ``proved`` when nothing mismatched, else ``failed`` with the first mismatches.
+
+        Parameters
+        ----------
+        claim : str
+            The claim checked.
+
+        Returns
+        -------
+        CheckResult
+            The claim, its status and the evidence (counts, and up to five mismatches).
+        """
         return CheckResult(claim, "failed" if self.mismatches else "proved",
                            f"{self.points} points, {self.integers} integers compared (reference and fast engine); "
                            + ("; ".join(self.mismatches[:5]) if self.mismatches else "no mismatch"))
@@ -132,6 +215,18 @@ LS_GRID = tuple((c_, K_, N_, m_, l_) for c_ in (1, 2, 3) for m_ in (1, 2, 3, 4, 
 
 
 def check_long_short(grid=LS_GRID) -> GridCheck:
+    """The ``amax-long-short`` closed forms ``TEL(A_max)`` and ``TEL(H-SF)`` against both engines on a grid.
+
+    Parameters
+    ----------
+    grid : iterable of tuple of int
+        Points ``(c, K, N, m, l)`` (default :data:`LS_GRID`).
+
+    Returns
+    -------
+    GridCheck
+        The points, the integers compared, and each mismatch.
+    """
     bad, ints = [], 0
     for case in grid:
         inst = long_short_instance(*case)
@@ -149,6 +244,18 @@ EQ_GRID = tuple((c_, n_, m_, l_) for c_ in (1, 2, 3) for m_ in (1, 2, 4, 8) for 
 
 
 def check_equal_u(grid=EQ_GRID) -> GridCheck:
+    """The ``amin-equal-u`` closed form: ``TEL(A_min) = TEL(H-SF) = c·u·N(N+1)/2 + r·u(N+1)`` on both engines.
+
+    Parameters
+    ----------
+    grid : iterable of tuple of int
+        Points ``(c, n, m, l)`` (default :data:`EQ_GRID`), with ``n = cN + r``.
+
+    Returns
+    -------
+    GridCheck
+        The points, the integers compared, and each mismatch.
+    """
     bad, ints = [], 0
     for c_, n_, m_, l_ in grid:
         inst = equal_u_instance(c_, n_, m_, l_)
@@ -162,16 +269,47 @@ def check_equal_u(grid=EQ_GRID) -> GridCheck:
 
 
 def ratio_long_short(K_: int, N_: int, m_: int) -> Fraction:
-    """The exact ratio ``TEL(A_max)/TEL(H-SF)`` of the family (independent of ``c`` and ``l``)."""
+    """The exact ratio ``TEL(A_max)/TEL(H-SF)`` of the ``amax-long-short`` family (independent of ``c`` and ``l``).
+
+    Parameters
+    ----------
+    K_ : int
+        Long jobs per slot.
+    N_ : int
+        Short batches.
+    m_ : int
+        ``α = 1/m``.
+
+    Returns
+    -------
+    Fraction
+        The ratio, from the closed forms.
+    """
     subs = {c: 1, K: K_, N: N_, m: m_, l: 1}
     return Fraction(_exact(TEL_AMAX_LS, subs), _exact(TEL_HSF_LS, subs))
 
 
 def best_long_short(n_: int, m_: int, c_: int = 1) -> tuple[Fraction, int, int] | None:
-    """The largest family ratio at exactly ``n`` jobs, ``α = 1/m``, ``M = c·u``: ``(ratio, K, N)`` over every
-    ``K, N >= 0`` with ``c(K + N·m) = n`` (``None``: ``n`` is not of that form). A certified lower bound on
-    A_max's worst ratio against H-SF at that ``(n, α, M = c·u, s = 0)`` (the closed form is checked against
-    the simulators by :func:`check_long_short`)."""
+    """The largest family ratio at exactly ``n`` jobs, ``α = 1/m``, ``M = c·u``, over every split of n.
+
+    Every ``K, N >= 0`` with ``c(K + N·m) = n`` is tried. The result is a certified lower bound on A_max's worst
+    ratio against H-SF at that ``(n, α, M = c·u, s = 0)`` (the closed form is checked against the simulators by
+    :func:`check_long_short`).
+
+    Parameters
+    ----------
+    n_ : int
+        Number of jobs.
+    m_ : int
+        ``α = 1/m``.
+    c_ : int
+        ``M = c·u``.
+
+    Returns
+    -------
+    tuple of (Fraction, int, int) or None
+        ``(ratio, K, N)`` of the largest ratio; ``None`` when ``c`` does not divide ``n``.
+    """
     if n_ % c_:
         return None
     per = n_ // c_
@@ -180,8 +318,22 @@ def best_long_short(n_: int, m_: int, c_: int = 1) -> tuple[Fraction, int, int] 
 
 
 def check_long_short_large_n(points=((1, 4, 200, 1), (2, 8, 64, 2), (1, 16, 40, 1))) -> CheckResult:
-    """The closed form at large n against the fast engine only (the reference engine takes minutes there):
-    ``(c, m, N, l)`` with ``K`` the integer nearest ``κ*·N``."""
+    """The ``amax-long-short`` closed form at large n against the fast engine only.
+
+    The reference engine takes minutes there. Each point ``(c, m, N, l)`` takes ``K`` the integer nearest
+    ``κ*·N``, where the ratio's limit ``g*`` is largest.
+
+    Parameters
+    ----------
+    points : iterable of tuple of int
+        Points ``(c, m, N, l)``.
+
+    Returns
+    -------
+    CheckResult
+        ``proved`` if both TELs equal the closed forms at every point, else ``failed``; the evidence lists each
+        point's TELs, ratio and ``g*``.
+    """
     rows, ok = [], True
     for c_, m_, N_, l_ in points:
         K_ = round(float(KAPPA_STAR.subs(m, m_)) * N_)
@@ -198,7 +350,16 @@ def check_long_short_large_n(points=((1, 4, 200, 1), (2, 8, 64, 2), (1, 16, 40, 
 
 
 def check_limits() -> list[CheckResult]:
-    """The limits in n and α, by sympy."""
+    """The limits of the ``amax-long-short`` ratio in n and α, by sympy (module docstring).
+
+    With ``K`` fixed the ratio tends to ``m`` from above; with ``K = κN`` it tends to ``g(κ)``, maximal at
+    ``κ*``; ``α·g*(α) → φ``; and ``g*`` lies below the paper's upper bound at ``α = 1/m`` for the ``m`` tried.
+
+    Returns
+    -------
+    list of CheckResult
+        One result per claim.
+    """
     out = []
     fixed_k = sp.simplify(sp.limit(RATIO_LS, N, sp.oo))
     excess = sp.simplify(sp.limit((RATIO_LS - m) * N, N, sp.oo))
@@ -239,10 +400,24 @@ def check_limits() -> list[CheckResult]:
 
 
 def quasi_quadratic(values: dict[int, int], max_period: int = 8) -> tuple[int, list[tuple[Fraction, Fraction, Fraction]]] | None:
-    """The smallest period ``p <= max_period`` such that on every residue class ``n ≡ ρ (mod p)`` the values are
-    one quadratic ``a n² + b n + c`` (exact Fractions), fitted on the class's first three points and checked on
-    the rest (each class needs at least four points): ``(p, [(a, b, c) per class])``, or ``None``. An
-    **empirical** pattern over the given n only, not a derivation."""
+    """The smallest period ``p <= max_period`` on whose residue classes the values are quadratics in ``n``.
+
+    On every residue class ``n ≡ ρ (mod p)`` (counted from the least n given) the values must be one quadratic
+    ``a n² + b n + c`` (exact Fractions), fitted on the class's first three points and checked on the rest; each
+    class needs at least four points. An **empirical** pattern over the given n only, not a derivation.
+
+    Parameters
+    ----------
+    values : dict of int to int
+        n to an exact value, over consecutive n.
+    max_period : int
+        The largest period tried.
+
+    Returns
+    -------
+    tuple of (int, list of tuple of Fraction) or None
+        ``(p, [(a, b, c) per class])``; ``None`` when no period fits, or a class has fewer than four points first.
+    """
     ns = sorted(values)
     for p in range(1, max_period + 1):
         coeffs = []
@@ -267,10 +442,25 @@ def _tels(policy: str, inst: Instance) -> int:
 
 
 def probe_amin_equal(cases=((8, 2), (16, 2), (16, 4), (32, 4)), n_range: tuple[int, int] = (9, 48)) -> list[str]:
-    """What can be said about A_min's equal family with ``v = u/2 + 1`` (``M = u``, ``s = 0``, default reading):
-    TEL(A_min) and TEL(H-SF) on ``n`` in ``n_range`` (fast engine), each tested for a quasi-quadratic pattern
-    (:func:`quasi_quadratic`). Where both have one, the ratio of their leading coefficients is the ratio's limit
-    **if** the pattern continues: a conjecture from exact data, not a proof."""
+    """What can be said about A_min's equal family with ``v = u/2 + 1`` (``M = u``, ``s = 0``, default reading).
+
+    TEL(A_min) and TEL(H-SF) on each ``n`` in ``n_range`` (fast engine), each tested for a quasi-quadratic pattern
+    (:func:`quasi_quadratic`). Where both have one with a single leading coefficient, the ratio of the leading
+    coefficients is the ratio's limit **if** the pattern continues: a conjecture from exact data, not a proof.
+
+    Parameters
+    ----------
+    cases : iterable of tuple of (int, int)
+        ``(u, l)`` pairs.
+    n_range : tuple of (int, int)
+        The least and the largest n.
+
+    Returns
+    -------
+    list of str
+        One line per case: the patterns found (or not), the conjectured limit, and the exact ratio at the
+        largest n.
+    """
     rows = []
     for u_, l_ in cases:
         v = u_ // 2 + 1
@@ -296,11 +486,34 @@ def probe_amin_equal(cases=((8, 2), (16, 2), (16, 4), (32, 4)), n_range: tuple[i
 
 
 def classify_unfinished(inst: Instance, policy: str, factor: int = 16, **options) -> tuple:
-    """What a run that may outlive the default round limit does, on the reference engine, up to ``factor`` times
-    that limit: ``("ends", rounds, tel)``; ``("livelock", t0, period)`` when a round-start state
-    (:func:`verify.explore.state_key`: per job status, progress, revealed bound, run age, and the scheduler's own
-    state) repeats with no arrival pending — the run is then periodic and **never** ends, a proof; or
-    ``("unfinished", rounds)`` when neither happens within the bound (nothing proven)."""
+    """What a run that may outlive the default round limit does, on the reference engine, up to ``factor`` times it.
+
+    A round-start state (:func:`verify.explore.state_key`: per job status, progress, revealed bound, run age, and
+    the scheduler's own state) that repeats with no arrival pending means the run is periodic and **never** ends:
+    a proof.
+
+    Parameters
+    ----------
+    inst : Instance
+        The instance.
+    policy : str
+        The policy.
+    factor : int
+        Multiple of the default round limit to run to.
+    **options
+        The policy's options.
+
+    Returns
+    -------
+    tuple
+        ``("ends", rounds, tel)``; ``("livelock", t0, period)`` on a repeated state; or ``("unfinished",
+        rounds)`` when neither happens within the bound (nothing proven).
+
+    Raises
+    ------
+    ModelViolation
+        A decision of the policy breaks an engine rule.
+    """
     limit = default_round_limit(inst) * factor
     run = Execution(inst, make_scheduler(policy, inst, **options), round_limit=limit)
     seen: dict[tuple, int] = {}
@@ -319,9 +532,21 @@ def classify_unfinished(inst: Instance, policy: str, factor: int = 16, **options
 
 
 def check_equal_u_slow_not_stuck(cases=((3, 16), (4, 16), (8, 16), (3, 32), (8, 32))) -> CheckResult:
-    """The equal family ``o = u`` at ``M = u``, ``s = 0``, ``l = 2`` under most-progress and largest-lower-bound:
-    every run ends (no livelock), the most-progress ones only after the default round limit; the exact ratios
-    against H-SF."""
+    """The equal family under most-progress and largest-lower-bound eviction: slow, not stuck.
+
+    The family ``o = u`` at ``M = u``, ``s = 0``, ``l = 2``: every run ends (no livelock), the most-progress ones
+    only after the default round limit; the evidence gives the exact ratios against H-SF.
+
+    Parameters
+    ----------
+    cases : iterable of tuple of (int, int)
+        ``(n, u)`` pairs.
+
+    Returns
+    -------
+    CheckResult
+        ``proved`` if every run ends as stated, else ``failed``.
+    """
     rows, ok = [], True
     for n_, u_ in cases:
         inst = uniform_instance(u_, 0, 2, u_, [u_] * n_)
@@ -336,6 +561,14 @@ def check_equal_u_slow_not_stuck(cases=((3, 16), (4, 16), (8, 16), (3, 32), (8, 
 
 
 def all_checks() -> list[CheckResult]:
+    """Every check of this module: the closed forms on both simulators, at large n, and their limits.
+
+    Returns
+    -------
+    list of CheckResult
+        The ``amax-long-short`` grid and large-n checks, the limits of :func:`check_limits`, the
+        ``amin-equal-u`` check, and the slow-not-stuck check.
+    """
     checks = [check_long_short().result(
                   f"amax-long-short closed forms TEL_Amax = {sp.factor(TEL_AMAX_LS)}, "
                   f"TEL_HSF = {sp.factor(TEL_HSF_LS)} match both simulators"),

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 import z3
 
 from models.engine_reference import simulate
-from models.instance import Instance, uniform_instance
+from models.grid import Grid
+from models.instance import Instance
+from models.shape import Shape
 from models.schedulers import PolicySpec, make_scheduler
 from models.status import ClaimStatus
 from verify.symbolic.scheduler_z3 import encode, make_solver
@@ -31,6 +33,8 @@ from verify.z3check import check_interruptible
 
 @dataclass(frozen=True)
 class ProofResult:
+    """One claim for one configuration: its status, the horizon it holds for, and a counterexample if any."""
+
     claim: str
     policy: str
     options: dict
@@ -49,6 +53,13 @@ class ProofResult:
         object.__setattr__(self, "status", ClaimStatus(self.status))
 
     def to_dict(self) -> dict:
+        """The result as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            Every field; tuples as lists, ``status`` as its string.
+        """
         return {k: (list(v) if isinstance(v, tuple) else str(v) if k == "status" else v)
                 for k, v in self.__dict__.items()}
 
@@ -58,9 +69,37 @@ def _claims(policy: str, options: dict | None = None) -> list[str]:
     return ["finishes", "memory"] + (["no-eviction"] if PolicySpec.parse(policy, options).traits.never_evicts else [])
 
 
-def prove_config(config: Instance, policy: str, options: dict | None = None, *,
+def prove_config(config: Shape, policy: str, options: dict | None = None, *,
                  timeout: float | None = 60.0) -> list[ProofResult]:
-    """Every claim for one configuration (its ``o`` values are ignored)."""
+    """Every claim for one shape, by Z3 over every output vector (the lengths ``o_j`` are symbolic).
+
+    Parameters
+    ----------
+    config : Shape
+        The shape; ``s``, ``l``, ``u`` are read from its first job.
+    policy : str
+        A policy with a Z3 encoding.
+    options : dict, optional
+        Its options; the results record every option in effect.
+    timeout : float, optional
+        Seconds per claim (``None``: no limit).
+
+    Returns
+    -------
+    list of ProofResult
+        ``finishes``, ``memory`` and, where the policy declares ``never_evicts``, ``no-eviction``: each
+        ``proved`` (unsat), ``counterexample`` (sat; replayed on the reference engine, in ``detail``) or
+        ``unknown``.
+
+    Raises
+    ------
+    OptionError
+        ``policy`` or ``options`` is not valid.
+    UnsupportedForZ3
+        The policy or an option has no Z3 encoding.
+    KeyboardInterrupt
+        A check was interrupted.
+    """
     spec = PolicySpec.parse(policy, options)
     options = spec.options
     run = encode(config, spec)
@@ -101,10 +140,46 @@ def _replay(inst: Instance, policy: str, options: dict, horizon: int) -> str:
 
 def prove_memory_safety(policy: str, options: dict | None, n: int, Ms, s_values, l: int, u: int,  # noqa: E741
                         *, timeout: float | None = 60.0) -> list[ProofResult]:
-    """Every claim for every ``M`` in ``Ms`` and ``s`` in ``s_values`` (skipping ``s + u > M``)."""
+    """Every claim for every ``M`` in ``Ms`` and ``s`` in ``s_values`` (skipping ``s + u > M``).
+
+    Each configuration has ``n`` jobs with prompt ``s``, interval ``[l, u]`` and arrival 0.
+
+    Parameters
+    ----------
+    policy : str
+        A policy with a Z3 encoding.
+    options : dict or None
+        Its options.
+    n : int
+        Jobs per configuration.
+    Ms : iterable of int
+        Capacities.
+    s_values : iterable of int
+        Prompt sizes.
+    l : int
+        Every job's lower end.
+    u : int
+        Every job's upper end.
+    timeout : float, optional
+        Seconds per claim (``None``: no limit).
+
+    Returns
+    -------
+    list of ProofResult
+        :func:`prove_config`'s results, configuration after configuration (``s`` outer, ``M`` inner).
+
+    Raises
+    ------
+    OptionError
+        ``policy`` or ``options`` is not valid.
+    UnsupportedForZ3
+        The policy or an option has no Z3 encoding.
+    InvalidInput
+        A value is not an integer in its range (``n, u, l, M >= 1``, ``s >= 0``: :meth:`models.grid.Grid.product`).
+    KeyboardInterrupt
+        A check was interrupted.
+    """
     results = []
-    for s in s_values:
-        for M in Ms:
-            if s + u <= M:
-                results += prove_config(uniform_instance(M, s, l, u, [l] * n), policy, options, timeout=timeout)
+    for shape in Grid.product(n=[n], s=s_values, u=[u], l=[l], M=Ms).shapes():
+        results += prove_config(shape, policy, options, timeout=timeout)
     return results

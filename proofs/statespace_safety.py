@@ -7,13 +7,44 @@ import time
 
 
 from models.engine_reference import liveness_bound
-from models.instance import uniform_instance
+from models.grid import Grid
+from models.shape import Shape
 from models.schedulers import PolicySpec
 from proofs.memory_safety import ProofResult
 from verify.explore import build_graph
 
 
-def prove_config_statespace(config, policy: str, options: dict | None = None, *, dot: str | None = None):
+def prove_config_statespace(config: Shape, policy: str, options: dict | None = None, *, dot: str | None = None):
+    """Every claim of :func:`proofs.memory_safety.prove_config` for one shape, by exhausting its state graph.
+
+    A claim is ``proved`` when no violation of it (nor any other engine check, ``model``) is reachable, else a
+    ``counterexample`` with an output vector that reaches it. ``finishes`` is the liveness bound where the
+    policy declares ``liveness``; without it only a cycle (a livelock) breaks it.
+
+    Parameters
+    ----------
+    config : Shape
+        The shape; ``s``, ``l``, ``u`` are read from its first job.
+    policy : str
+        An online policy.
+    options : dict, optional
+        Its options; the results record every option in effect.
+    dot : str, optional
+        A path to write the state graph to, in Graphviz's DOT format.
+
+    Returns
+    -------
+    list of ProofResult
+        ``finishes``, ``memory`` and, where the policy declares ``never_evicts``, ``no-eviction``; the horizon
+        is the liveness bound, or the longest run's rounds; ``detail`` holds the graph's statistics.
+
+    Raises
+    ------
+    OptionError
+        ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
+    RuntimeError
+        The graph has more states than :func:`verify.explore.build_graph` allows.
+    """
     spec = PolicySpec.parse(policy, options)
     options, live = spec.options, spec.traits.liveness
     began = time.perf_counter()
@@ -45,10 +76,43 @@ def _write_dot(sg, path: str) -> None:
 
 
 def prove_memory_safety_statespace(policy, options, n, Ms, s_values, l, u, *, dot: str | None = None):  # noqa: E741
+    """:func:`prove_config_statespace` for every ``M`` in ``Ms`` and ``s`` in ``s_values`` (skipping ``s + u > M``).
+
+    Parameters
+    ----------
+    policy : str
+        An online policy.
+    options : dict or None
+        Its options.
+    n : int
+        Jobs per configuration.
+    Ms : iterable of int
+        Capacities.
+    s_values : iterable of int
+        Prompt sizes.
+    l : int
+        Every job's lower end.
+    u : int
+        Every job's upper end.
+    dot : str, optional
+        A path for the DOT file of the first configuration's graph.
+
+    Returns
+    -------
+    list of ProofResult
+        Configuration after configuration (``s`` outer, ``M`` inner).
+
+    Raises
+    ------
+    OptionError
+        ``policy`` is a hindsight one (H-SF), or ``policy`` or ``options`` is not valid.
+    RuntimeError
+        A graph has more states than :func:`verify.explore.build_graph` allows.
+    InvalidInput
+        A value is not an integer in its range (``n, u, l, M >= 1``, ``s >= 0``: :meth:`models.grid.Grid.product`).
+    """
     results = []
-    for s in s_values:
-        for M in Ms:
-            if s + u <= M:
-                results += prove_config_statespace(uniform_instance(M, s, l, u, [l] * n), policy, options, dot=dot)
-                dot = None
+    for shape in Grid.product(n=[n], s=s_values, u=[u], l=[l], M=Ms).shapes():
+        results += prove_config_statespace(shape, policy, options, dot=dot)
+        dot = None  # the first shape's graph only
     return results

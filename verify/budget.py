@@ -26,7 +26,7 @@ class Budget:
 
     Raises
     ------
-    ValueError
+    InvalidInput
         ``seconds`` is negative, NaN or infinite.
     """
 
@@ -40,16 +40,39 @@ class Budget:
 
     @classmethod
     def unbounded(cls) -> Budget:
-        """No limit."""
+        """A budget with no limit.
+
+        Returns
+        -------
+        Budget
+            ``Budget(None)``.
+        """
         return cls(None)
 
     @classmethod
     def of(cls, value: float | Budget | None) -> Budget:
-        """``value`` as a budget: a Budget unchanged, seconds from now, or ``None`` for no limit."""
+        """``value`` as a budget: a Budget unchanged, seconds from now, or ``None`` for no limit.
+
+        Parameters
+        ----------
+        value : float or Budget or None
+            Seconds from now, a budget, or ``None``.
+
+        Returns
+        -------
+        Budget
+            ``value`` itself when it is a budget (it keeps its start).
+
+        Raises
+        ------
+        InvalidInput
+            ``value`` is a negative, NaN or infinite number of seconds.
+        """
         return value if isinstance(value, Budget) else cls(value)
 
     @property
     def bounded(self) -> bool:
+        """Whether there is a limit."""
         return self.seconds is not None
 
     @property
@@ -58,14 +81,43 @@ class Budget:
         return None if self.seconds is None else self.began + self.seconds
 
     def remaining(self) -> float | None:
-        """Seconds left, never below 0 (``None``: unbounded)."""
+        """Seconds left, never below 0 (``None``: unbounded): the timeout to hand a solver called now.
+
+        Returns
+        -------
+        float or None
+            ``None`` for an unbounded budget.
+        """
         return None if self.seconds is None else max(0.0, self.began + self.seconds - time.perf_counter())
 
     def expired(self) -> bool:
+        """Whether the budget is spent (never, unbounded).
+
+        Returns
+        -------
+        bool
+            ``True`` from its deadline on.
+        """
         return self.seconds is not None and time.perf_counter() >= self.began + self.seconds
 
     def split(self, fraction: float) -> Budget:
-        """A sub-budget starting now: ``fraction`` (in ``(0, 1]``) of what remains; unbounded stays unbounded."""
+        """A sub-budget starting now: ``fraction`` of what remains; unbounded stays unbounded.
+
+        Parameters
+        ----------
+        fraction : float
+            In ``(0, 1]``.
+
+        Returns
+        -------
+        Budget
+            ``fraction · remaining()`` seconds from now, or unbounded.
+
+        Raises
+        ------
+        InvalidInput
+            ``fraction`` is not in ``(0, 1]``.
+        """
         if not 0 < fraction <= 1:
             raise InvalidInput(f"fraction: must be in (0, 1], got {fraction}")
         left = self.remaining()

@@ -22,24 +22,54 @@ from fractions import Fraction
 
 import networkx as nx
 
-from models.errors import Unproven
+from models.errors import ModelViolation, Unproven
 from models.engine_reference import Execution, liveness_bound
 from models.instance import Instance
 from models.oracle import OracleViolation
-from models.schedulers import OptionError, PolicySpec, make_scheduler
+from models.schedulers import OptionError, PolicySpec
 from models.schedulers.interface import Decision, RoundLimitExceeded, Scheduler, SchedulerViolation
+from models.shape import Shape
 from models.view import Status
 from verify.opt.benchmark import BenchmarkMemo, UnprovenBenchmark, benchmark_tel
 from verify.opt.bounds import lower_bound_raw
 
 
-class ScriptedOutcomes:
-    """Answers from a fixed set of jobs that complete this round (forced answers at ``l``/``u`` bounds)."""
+class GraphTimeout(Unproven, TimeoutError):
+    """The state graph's deadline passed before every reachable state was explored."""
 
-    def __init__(self, instance: Instance, complete: frozenset[int], record: list | None = None) -> None:
+
+class ScriptedOutcomes:
+    """An outcome oracle that answers from a fixed set of jobs completing this round.
+
+    Parameters
+    ----------
+    instance : Instance or Shape
+        The shape explored (its ``u`` values force completions).
+    complete : frozenset of int
+        The jobs the adversary lets complete at the end of this round.
+    record : list, optional
+        When given, every question ``(j, k)`` is appended to it and only forced completions (``k >= u_j``)
+        are answered yes: a probe that learns which jobs of the batch are asked about.
+    """
+
+    def __init__(self, instance: Instance | Shape, complete: frozenset[int], record: list | None = None) -> None:
         self.instance, self.complete, self.record = instance, complete, record
 
     def completes(self, j: int, k: int) -> bool:
+        """Whether job ``j`` completes after ``k`` tokens (MODEL.md, "What an online scheduler sees").
+
+        Parameters
+        ----------
+        j : int
+            The job.
+        k : int
+            The tokens it has generated in its current run, this round's included.
+
+        Returns
+        -------
+        bool
+            ``True`` at ``k >= u_j`` always; otherwise, without ``record``, iff ``j`` is in ``complete``.
+        """
         if self.record is not None:
             self.record.append((j, k))
             return k >= self.instance.requests[j].u
@@ -47,12 +77,25 @@ class ScriptedOutcomes:
 
 
 def state_key(run: Execution) -> tuple:
-    """Canonical form of a round-start state: :meth:`models.engine_reference.Execution.state_key`."""
+    """Canonical form of a round-start state: :meth:`models.engine_reference.Execution.state_key`.
+
+    Parameters
+    ----------
+    run : Execution
+        A run at the start of a round.
+
+    Returns
+    -------
+    tuple
+        Hashable; equal for two states whose futures are the same (module docstring).
+    """
     return run.state_key()
 
 
 @dataclass
 class Violation:
+    """A broken claim found in the state graph, with an output vector that reaches it."""
+
     claim: str  # "finishes" | "memory" | "no-eviction" | "model" (any other broken rule)
     rule: str
     outputs: tuple[int, ...]  # an output vector that reaches it (replayable on the reference engine)
@@ -60,6 +103,9 @@ class Violation:
 
 @dataclass
 class StateGraph:
+    """The explored graph: nodes are :func:`state_key` values, edges weigh the arrived unfinished jobs of the
+    round and list the completions ``((j, realised length), ...)`` that lead along them."""
+
     graph: nx.DiGraph
     root: tuple
     outputs_space: int
@@ -69,6 +115,7 @@ class StateGraph:
 
     @property
     def stats(self) -> dict:
+        """Size and cost of the graph: states, edges, depth, output vectors, their ratio, seconds."""
         return {"states": self.graph.number_of_nodes(), "edges": self.graph.number_of_edges(), "depth": self.depth,
                 "output_vectors": self.outputs_space,
                 "compression": round(self.outputs_space / max(1, self.graph.number_of_nodes()), 2),
@@ -86,11 +133,24 @@ def _unfinished(run: Execution) -> int:
 
 
 def successors(run: Execution):
-    """``(choice, next_run, weight)`` for every adversary move in the current round.
+    """Every adversary move in the current round: which of the batch's jobs complete at its end.
 
     The scheduler decides once (its decision cannot depend on the answers, which come after it); each branch
     replays that decision (:meth:`Execution.step` with ``decision``) and then continues with a copy of the
-    scheduler's post-decision state."""
+    scheduler's post-decision state. A job may complete after ``k`` tokens only if ``k`` is at least ``l_j``
+    and above every progress at which it was seen not to complete; at ``u_j`` it must.
+
+    Parameters
+    ----------
+    run : Execution
+        An unfinished run at the start of a round; it is not changed (branches are copies).
+
+    Yields
+    ------
+    tuple of (frozenset of int, Execution, int)
+        The jobs that complete this round, the run after the round, and the round's weight: the number of
+        arrived, unfinished jobs in it.
+    """
     weight = _unfinished(run)
     decider = run.branch()
     decision = decider.scheduler.decide(decider.view())
@@ -115,15 +175,46 @@ def _witness_outputs(run: Execution) -> tuple[int, ...]:
                  for r, job in zip(run.instance.requests, run.jobs, strict=True))
 
 
-def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | None = None, *,
+def build_graph(config: Shape, scheduler: Scheduler | str, options: dict | None = None, *,
                 check_liveness: bool | None = None, forbid_eviction: bool | None = None,
                 max_states: int = 2_000_000, deadline: float | None = None) -> StateGraph:
-    """Explore every reachable state of ``scheduler`` on ``config`` (its ``o`` values are ignored).
+    """Explore every reachable state of ``scheduler`` on the shape ``config`` (the adversary picks each ``o_j``).
 
     Violations recorded: a batch over ``M`` or any other engine check (``memory``/``model``), a round at the
-    liveness bound or a cycle (``finishes``; checked by default where the policy declares the ``liveness``
-    trait), an eviction (``no-eviction``; by default where it declares ``never_evicts``). ``deadline`` (a
-    ``time.perf_counter()`` value) raises TimeoutError when passed."""
+    liveness bound or a cycle (``finishes``), an eviction (``no-eviction``).
+
+    Parameters
+    ----------
+    config : Shape
+        The shape: ``M`` and every request's ``s, l, u, a``.
+    scheduler : Scheduler or str
+        An online scheduler (its declared traits are read from its class and options), or a policy name.
+    options : dict, optional
+        The policy's options when ``scheduler`` is a name; ignored for a scheduler object.
+    check_liveness : bool, optional
+        Record a run reaching MODEL.md's liveness bound ``max_j a_j + n · max_j u_j`` (default: where the
+        policy declares the ``liveness`` trait). Cycles are recorded either way.
+    forbid_eviction : bool, optional
+        Record every eviction (default: where the policy declares ``never_evicts``).
+    max_states : int
+        The most states explored.
+    deadline : float, optional
+        A ``time.perf_counter()`` value by which the graph must be built (``None``: no limit).
+
+    Returns
+    -------
+    StateGraph
+        With ``depth`` (rounds of the longest run) when the graph is acyclic.
+
+    Raises
+    ------
+    OptionError
+        The policy is a hindsight one (H-SF), or its name or options are not valid.
+    Unproven
+        More than ``max_states`` states are reachable.
+    GraphTimeout
+        ``deadline`` passed (also a ``TimeoutError``).
+    """
     began = time.perf_counter()
     if isinstance(scheduler, Scheduler):
         traits = type(scheduler).traits(dict(scheduler.options))
@@ -134,7 +225,7 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
     if traits.hindsight:
         raise OptionError("policy: H-SF is a hindsight scheduler (it is given every o_j up front); the state graph "
                           "explores online schedulers, whose outcomes the adversary chooses as they run")
-    sched = sched or spec.build(config)
+    sched = sched or spec.build(None)  # online: built without the lengths it must not see
     if check_liveness is None:
         check_liveness = traits.liveness
     if forbid_eviction is None:
@@ -153,7 +244,7 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
     while stack:
         expanded += 1
         if deadline is not None and expanded % 64 == 0 and time.perf_counter() > deadline:
-            raise TimeoutError(f"state graph: deadline passed after {len(g)} states")
+            raise GraphTimeout(f"state graph: deadline passed after {len(g)} states")
         key, run = stack.pop()
         if run.finished:
             g.nodes[key]["terminal"] = True
@@ -177,7 +268,7 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
                 g.add_node(nkey)
                 stack.append((nkey, nxt))
                 if g.number_of_nodes() > max_states:
-                    raise RuntimeError(f"state graph exceeds max_states={max_states}")
+                    raise Unproven(f"state graph exceeds max_states={max_states}")
             completed = tuple((j, nxt.jobs[j].realised) for j in range(config.n)
                               if nxt.jobs[j].status is Status.DONE and run.jobs[j].status is not Status.DONE)
             if g.has_edge(key, nkey):
@@ -198,8 +289,21 @@ def build_graph(config: Instance, scheduler: Scheduler | str, options: dict | No
     return result
 
 
-def longest_path_outputs(g: nx.DiGraph, config: Instance) -> tuple[int, ...]:
-    """The output vector of a longest run of the DAG ``g``: the completions along its longest path."""
+def longest_path_outputs(g: nx.DiGraph, config: Shape) -> tuple[int, ...]:
+    """The output vector of a longest run of the DAG ``g``: the completions along its longest path.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        An acyclic :attr:`StateGraph.graph`.
+    config : Shape
+        The shape it was built for.
+
+    Returns
+    -------
+    tuple of int
+        Each job's realised length along the path (``u_j`` for a job the path does not complete).
+    """
     realised: dict[int, int] = {}
     path = nx.dag_longest_path(g, weight=None)
     for a, b in zip(path, path[1:]):
@@ -209,12 +313,31 @@ def longest_path_outputs(g: nx.DiGraph, config: Instance) -> tuple[int, ...]:
 
 
 def worst_tel(sg: StateGraph) -> int:
-    """The largest TEL over all outcomes: the longest weighted path of the DAG."""
+    """The largest TEL over all outcomes: the longest weighted path of the DAG.
+
+    Parameters
+    ----------
+    sg : StateGraph
+        An acyclic state graph.
+
+    Returns
+    -------
+    int
+        The worst-case TEL of the policy on the configuration.
+    """
     return nx.dag_longest_path_length(sg.graph, weight="weight")
 
 
 class BudgetExceeded(Unproven, TimeoutError):
-    """The branch and bound ran out of budget; ``outputs`` is the best output vector it had found (or None)."""
+    """The branch and bound ran out of budget; ``outputs`` is the best output vector it had found (or None).
+
+    Parameters
+    ----------
+    message : str
+        What ran out, and where.
+    outputs : tuple of int or None
+        The best output vector found so far, for a caller to certify.
+    """
 
     def __init__(self, message: str, outputs: tuple[int, ...] | None) -> None:
         super().__init__(message)
@@ -223,6 +346,8 @@ class BudgetExceeded(Unproven, TimeoutError):
 
 @dataclass
 class RatioResult:
+    """The worst ratio found, the output vector attaining it, both TELs and the search's statistics."""
+
     ratio: Fraction
     outputs: tuple[int, ...]
     alg_tel: int
@@ -230,24 +355,67 @@ class RatioResult:
     stats: dict
 
 
-def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, benchmark: str = "opt",
+def worst_ratio(config: Shape, policy: str, options: dict | None = None, *, benchmark: str = "opt",
                 budget: float | None = None, cache: BenchmarkMemo | None = None, exact_pruning: bool = True,
                 start: tuple[int, ...] | None = None) -> RatioResult:
     """The exact maximum of TEL(ALG)/TEL(benchmark) by depth-first branch and bound over the state graph.
 
     A subtree is cut when (TEL so far + the longest remaining path from its node) / (a lower bound on the
     benchmark for every completion of the path) cannot beat the best found. The benchmark bound uses the
-    lengths revealed so far (OPT and H-SF grow with every o_j): the cheap memory-area bound first, exact OPT
-    (memoised by multiset) when that is not enough. ``budget`` (seconds) raises TimeoutError when exceeded
-    (:class:`BudgetExceeded`, carrying the best output vector so far, once the graph is built).
-    ``start`` (an output vector found elsewhere, e.g. by local search) seeds the incumbent so that pruning
-    bites from the first node; the result is the exact maximum either way.
+    lengths revealed so far: the cheap memory-area bound first, then, against OPT, exact OPT at the floors
+    (memoised by multiset), which bounds every completion because OPT grows with every o_j. H-SF's TEL does not
+    (``M = 9``, ``s = (2, 0, 2, 1, 2)``, ``a = (2, 0, 0, 0, 0)``: 40 at ``o = (5, 5, 5, 5, 1)``, 39 at
+    ``o = (5, 5, 6, 5, 1)``), so against H-SF only the area bound (which is at most OPT, hence at most H-SF)
+    prunes.
+
+    Parameters
+    ----------
+    config : Shape
+        The shape: ``M`` and every request's ``s, l, u, a``.
+    policy : str
+        An online policy.
+    options : dict, optional
+        Its options.
+    benchmark : {"opt", "hsf"}
+        What the ratio is against (MODEL.md, "Objective").
+    budget : float, optional
+        Seconds for the whole call, the graph and every OPT solve included (``None``: no limit).
+    cache : BenchmarkMemo, optional
+        A memo to share with other searches of the same ``M`` and benchmark (default: a fresh one).
+    exact_pruning : bool
+        Against OPT, when the cheap bound does not prune, compute OPT of the lengths revealed so far (ignored
+        against H-SF: see above).
+    start : tuple of int, optional
+        An output vector found elsewhere (e.g. by local search) that seeds the incumbent so that pruning
+        bites from the first node; the result is the exact maximum either way.
+
+    Returns
+    -------
+    RatioResult
+        The largest ratio over every output vector, one vector attaining it, and the graph's and the search's
+        statistics.
+
+    Raises
+    ------
+    ModelViolation
+        The state graph records a violation (the ratio is not defined on a run that breaks the model).
+    Unproven
+        The graph has more states than :func:`build_graph` allows.
+    OptionError
+        The policy is a hindsight one, or its name or options are not valid.
+    InvalidInput
+        ``benchmark`` is not a benchmark, or ``cache`` holds another ``M`` or benchmark.
+    GraphTimeout
+        ``budget`` ran out while the graph was being built.
+    BudgetExceeded
+        ``budget`` ran out during the search; it carries the best output vector so far (or ``start``).
+
     """
 
     began = time.perf_counter()
     sg = build_graph(config, policy, options, deadline=None if budget is None else began + budget)
     if sg.violations:
-        raise RuntimeError(f"safety violations found: {sg.violations[0].rule}")
+        raise ModelViolation(f"safety violations found: {sg.violations[0].rule}")
     g = sg.graph
     remaining: dict = {}
     for node in reversed(list(nx.topological_sort(g))):
@@ -274,7 +442,7 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
         from models.engine_reference import simulate
 
         start = tuple(start)
-        alg = simulate(config.with_outputs(start), make_scheduler(policy, config, **(options or {}))).tel
+        alg = simulate(config.with_outputs(start), PolicySpec.parse(policy, options).build(None)).tel
         best[:] = [Fraction(alg, bench(start)), start, alg, bench(start)]
     pruned = visited = 0
     reqs = config.requests
@@ -307,7 +475,9 @@ def worst_ratio(config: Instance, policy: str, options: dict | None = None, *, b
             if top * den <= num * cheap:
                 pruned += 1
                 return
-            if exact_pruning:
+            # OPT grows with every o_j, so OPT at the floors bounds every completion; H-SF's TEL does not (it
+            # can fall when one length grows), so against H-SF only the area bound (<= OPT <= H-SF) prunes
+            if exact_pruning and benchmark == "opt":
                 inherited = bench(tuple(low))
                 if top * den <= num * inherited:
                     pruned += 1

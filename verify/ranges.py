@@ -12,6 +12,8 @@ class RangeError(InvalidInput):
 
 @dataclass(frozen=True)
 class IntRange:
+    """The integers ``lo .. hi``, both included; iterates over them."""
+
     lo: int
     hi: int
 
@@ -26,7 +28,27 @@ class IntRange:
 
 
 def parse_range(text: str, name: str, minimum: int = 0) -> IntRange:
-    """Parse ``"a"`` or ``"a..b"`` with ``minimum <= a <= b``; errors name ``name`` and the rule."""
+    """Parse ``"a"`` or ``"a..b"`` (inclusive) with ``minimum <= a <= b``.
+
+    Parameters
+    ----------
+    text : str
+        The option's value.
+    name : str
+        The option's name, which every error message starts with.
+    minimum : int
+        The least value allowed.
+
+    Returns
+    -------
+    IntRange
+        ``a .. a`` for a single integer.
+
+    Raises
+    ------
+    RangeError
+        ``text`` is neither form, its lower end is below ``minimum``, or the range is empty.
+    """
     parts = text.split("..")
     try:
         if len(parts) == 1:
@@ -54,8 +76,26 @@ MAX_GRID_REQUESTS = 1_000_000
 
 def check_grid_size(names: str, sizes: list[int], largest_n: int | None = None, *,
                     limit: int = MAX_CONFIGURATIONS) -> None:
-    """Refuse a grid of more than ``limit`` points, or one whose configurations hold more than
-    :data:`MAX_GRID_REQUESTS` requests in all (``largest_n`` bounds each one's); errors name ``names``."""
+    """Refuse a grid too large to validate: more than ``limit`` points, or too many requests in all.
+
+    Parameters
+    ----------
+    names : str
+        The options that span the grid, which every error message starts with.
+    sizes : list of int
+        The number of values of each range.
+    largest_n : int, optional
+        The most requests one configuration holds; when given, the grid's points times it may not exceed
+        :data:`MAX_GRID_REQUESTS`.
+    limit : int
+        The most points allowed (:data:`MAX_CONFIGURATIONS` by default).
+
+    Raises
+    ------
+    RangeError
+        The grid has more than ``limit`` points, or its configurations hold more than
+        :data:`MAX_GRID_REQUESTS` requests.
+    """
     points = 1
     for size in sizes:
         points *= size

@@ -29,8 +29,8 @@ def policy_configurations() -> list[tuple[str, dict[str, str]]]:
         if policy == "fcfs-recompute":
             out.append((policy, {}))
             continue
-        if policy == "vllm-v1":  # no [reading] option: its defaults
-            out.append((policy, {}))
+        if policy == "vllm-v1":  # no [reading] option: its defaults, and vLLM's other queue order
+            out.extend([(policy, {}), (policy, {"priority": True})])
             continue
         if policy == "sglang":  # its one named choice, the queue order
             out.extend((policy, {"policy": order}) for order in SGLANG_POLICIES)

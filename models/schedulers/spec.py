@@ -38,7 +38,7 @@ POLICY_OPTIONS: dict[str, tuple[str, ...]] = {
     "amax": ("admission",),
     "amin": ("admission", "eviction"),
     "fcfs-recompute": (),
-    "vllm-v1": ("max_num_seqs", "watermark", "reprefill_rounds"),
+    "vllm-v1": ("max_num_seqs", "watermark", "reprefill_rounds", "priority"),
     "sglang": ("policy", "schedule_conservativeness", "max_running_requests", "retract_decode_steps",
                "reprefill_rounds"),
 }

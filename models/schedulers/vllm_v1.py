@@ -25,40 +25,93 @@ This project's readings where MODEL.md is silent (``reprefill_rounds > 0`` only)
 new slot in step 1 (it generates nothing) and is never a victim before the jobs after it; its ``need`` in step 2
 is ``s_h + k_h`` (what it holds in that round).
 
+**Priority scheduling** (option ``priority=True``, vLLM's ``--scheduling-policy priority``): every job has the key
+``(priority_j, a_j, j)`` (``(a_j, j)`` stands for vLLM's ``arrival_time``, distinct per request). Q is kept in
+ascending key order: arrivals and preempted jobs take their key's place (no "front"). In step 1 the victim is
+the job of R with the **largest** key, wherever it stands in R; a victim that already got its slot this round
+gives it back (``free += s_v + k_v + 1``, it leaves the batch) and one that re-prefills gives back what it holds;
+the pass continues with the same job j. Step 2 takes Q's head, the smallest key, with head-of-line blocking.
+
 Options: ``max_num_seqs`` (an integer >= 1, default ``None`` = unbounded), ``watermark`` (an exact fraction in
-[0, 1), default 0), ``reprefill_rounds`` (an integer >= 0, default 0). vLLM's ``priority`` scheduling is not
-modelled (instances carry no priorities).
+[0, 1), default 0), ``reprefill_rounds`` (an integer >= 0, default 0), ``priority`` (a bool, default ``False``:
+vLLM's default ``fcfs``).
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from models.schedulers.interface import Decision
+from models.schedulers.interface import Decision, PolicyTraits
 from models.schedulers.serving import ServingScheduler, format_fraction, fraction_option, optional_bound
 from models.view import RoundView
 
 
 class VLLMv1(ServingScheduler):
+    """vLLM v1's scheduler in the integer model (MODEL.md, "Serving policies", vllm-v1).
+
+    Parameters
+    ----------
+    max_num_seqs : int or None
+        At most this many jobs in R (``None``: unbounded).
+    watermark : int, Fraction or str
+        An exact fraction in [0, 1); admission keeps ``⌊watermark · M⌋`` free while R is not empty.
+    reprefill_rounds : int
+        Rounds a resumed job spends re-prefilling (holding ``s + k``, no token) before it generates.
+    priority : bool
+        ``False`` (vLLM's default ``fcfs``): preempt R's tail to Q's front. ``True`` (vLLM's ``priority``): Q in
+        ascending ``(priority_j, a_j, j)``, the victim the largest such key of R.
+
+    Raises
+    ------
+    ValueError
+        ``"<option>: <rule>"`` for a value out of its range (the registry turns it into an ``OptionError``).
+    """
+
     name = "vllm-v1"
 
-    def __init__(self, max_num_seqs: int | None = None, watermark: Any = 0, reprefill_rounds: int = 0) -> None:
+    def __init__(self, max_num_seqs: int | None = None, watermark: Any = 0, reprefill_rounds: int = 0,
+                 priority: bool = False) -> None:
         super().__init__(reprefill_rounds)
         self.max_num_seqs = optional_bound("max_num_seqs", max_num_seqs)
         wm = fraction_option("watermark", watermark)
         if not 0 <= wm < 1:
             raise ValueError(f"watermark: must be in [0, 1), got {format_fraction(wm)}")
         self.watermark: Fraction = wm
+        if not isinstance(priority, bool):
+            raise ValueError(f"priority: must be true or false, got {priority!r}")
+        self.priority = priority
+
+    @classmethod
+    def traits(cls, options: Mapping[str, Any]) -> PolicyTraits:
+        """The serving policies' traits, but with ``priority`` no liveness guarantee.
+
+        The victim is the largest key of R, possibly R's head, and a round that preempts R's head generates no
+        token (MODEL.md, "Serving policies"), so the argument "every round generates a token" fails.
+
+        Parameters
+        ----------
+        options : mapping
+            The options in effect (defaults included).
+
+        Returns
+        -------
+        PolicyTraits
+            :meth:`ServingScheduler.traits`, with ``liveness=False`` when ``options["priority"]`` is true.
+        """
+        base = super().traits(options)
+        return dataclasses.replace(base, liveness=False) if options.get("priority", False) else base
 
     @property
     def options(self) -> Mapping[str, Any]:
         return {"max_num_seqs": self.max_num_seqs, "watermark": format_fraction(self.watermark),
-                "reprefill_rounds": self.reprefill_rounds}
+                "reprefill_rounds": self.reprefill_rounds, "priority": self.priority}
 
     def clone(self) -> VLLMv1:
-        twin = VLLMv1(self.max_num_seqs, self.watermark, self.reprefill_rounds)
+        twin = VLLMv1(self.max_num_seqs, self.watermark, self.reprefill_rounds, self.priority)
         self._copy_state_to(twin)
         return twin
 
@@ -66,12 +119,30 @@ class VLLMv1(ServingScheduler):
         return self.base_state_key(done)
 
     def decide(self, view: RoundView) -> Decision:
+        """One round of MODEL.md's vllm-v1 rule ("Serving policies"), with vLLM's ``fcfs`` or ``priority`` order.
+
+        Parameters
+        ----------
+        view : RoundView
+            The round's view (no true lengths); ``JobView.priority`` is read only with ``priority=True``.
+
+        Returns
+        -------
+        Decision
+            The batch (one token each), the jobs preempted at the round's start (keeping progress) and the held
+            jobs (in memory, no token): those re-prefilling and, with ``priority``, those a stopped pass did not
+            reach.
+        """
         jobs = self.sync(view)
         R, Q = self.R, self.Q
+        key = (lambda j: (jobs[j].priority, jobs[j].a, j)) if self.priority else None
+        if key is not None:
+            Q.sort(key=key)  # arrivals (appended by sync) take their key's place
         free = view.M - sum(jobs[j].s + jobs[j].progress for j in R)
         batch: list[int] = []
         held: list[int] = []
         preempted: list[int] = []
+        paused: list[int] = []
         i = 0
         while i < len(R):
             j = R[i]
@@ -81,15 +152,31 @@ class VLLMv1(ServingScheduler):
                 continue
             stopped = False
             while free < 1:
-                v = R.pop()
+                if key is None:
+                    v = R.pop()  # fcfs: the tail of R, never a job already passed
+                    Q.insert(0, v)
+                else:
+                    v = max(R, key=key)
+                    at = R.index(v)
+                    del R[at]
+                    if at < i:  # passed already: give back its slot (or its re-prefill round)
+                        i -= 1
+                        if v in batch:
+                            batch.remove(v)
+                            free += 1
+                        else:
+                            held.remove(v)
+                    bisect.insort(Q, v, key=key)
                 free += jobs[v].s + jobs[v].progress
-                Q.insert(0, v)
                 preempted.append(v)
                 self.reprefill_left.pop(v, None)
                 if v == j:
                     stopped = True
                     break
             if stopped:
+                # the jobs of R the pass did not reach (only with priority: under fcfs they were all preempted
+                # before j) stay in memory without a token this round; a re-prefill countdown does not move
+                paused = R[i:]
                 break
             batch.append(j)
             free -= 1
@@ -111,4 +198,4 @@ class VLLMv1(ServingScheduler):
                 else:
                     batch.append(h.j)
         self.tick(held)
-        return Decision(tuple(batch), (), tuple(preempted), tuple(held))
+        return Decision(tuple(batch), (), tuple(preempted), tuple(held + paused))

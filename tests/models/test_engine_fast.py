@@ -73,7 +73,7 @@ def test_bad_options_rejected():
 
 # The serving policies with every option drawn (MODEL.md, "Serving policies"); the examples checked are counted
 # into SERVING_CHECKED (a debugger or -s run can read them).
-SERVING_CHECKED = {"vllm-v1": 0, "sglang": 0}
+SERVING_CHECKED = {"vllm-v1": 0, "sglang": 0, "vllm-v1 priority": 0}
 
 vllm_options = st.fixed_dictionaries({}, optional={
     "max_num_seqs": st.integers(1, 4), "watermark": st.sampled_from([0, "1/10", "1/4", "1/2"]),
@@ -141,5 +141,64 @@ def test_objectives_many_matches_reference_runs(inst, config, data):
             break
         assert tr.departures == tuple(sum(j in r.evicted or j in r.preempted for r in tr.rounds)
                                       for j in range(case.n))
+        want.append([tr.tel, tr.max_departures, tr.recomputed_tokens])
+    assert got == want
+
+
+# vLLM's priority scheduling (MODEL.md, "Serving policies"): instances with priorities of both signs, every other
+# option drawn; the fast kernel compares ranks of (priority, a, j), the reference engine the tuples themselves.
+vllm_priority_options = st.fixed_dictionaries({"priority": st.just(True)}, optional={
+    "max_num_seqs": st.integers(1, 4), "watermark": st.sampled_from([0, "1/10", "1/4", "1/2"]),
+    "reprefill_rounds": st.integers(0, 2)})
+
+
+def _both(inst, options, limit=None):
+    out = []
+    for go in (lambda: simulate(inst, make_scheduler("vllm-v1", inst, **options), round_limit=limit),
+               lambda: simulate_fast(inst, "vllm-v1", round_limit=limit, **options)):
+        try:
+            out.append(go().summary())
+        except RoundLimitExceeded as exc:
+            out.append(str(exc))
+    return out
+
+
+@settings(max_examples=400)
+@given(instances(max_n=7, max_u=8, max_s=4, max_a=8, max_slack=16, max_priority=3), vllm_priority_options)
+def test_fast_equals_reference_vllm_priority(inst, options):
+    limit = 3 * (max(r.a for r in inst.requests) + sum(r.u for r in inst.requests)) + 10
+    ref, fast = _both(inst, options, limit)
+    assert fast == ref
+    SERVING_CHECKED["vllm-v1 priority"] += 1
+
+
+@settings(max_examples=40)
+@given(instances(min_n=20, max_n=40, max_u=12, max_s=6, max_a=30, max_slack=30, max_priority=10**12),
+       vllm_priority_options)
+def test_fast_equals_reference_vllm_priority_on_larger_instances(inst, options):
+    # priorities up to 10^12 in size: the kernel's ranks keep them exact
+    ref, fast = _both(inst, options)
+    assert fast == ref
+    SERVING_CHECKED["vllm-v1 priority"] += 1
+
+
+@settings(max_examples=100)
+@given(instances(max_n=5, max_u=6, max_a=4, max_priority=2), vllm_priority_options, st.data())
+def test_objectives_many_matches_reference_runs_vllm_priority(inst, options, data):
+    limit = 3 * (max(r.a for r in inst.requests) + sum(r.u for r in inst.requests)) + 10
+    cfg = Configuration.build(inst, "vllm-v1", limit, **options)
+    rows = data.draw(st.lists(st.tuples(*(st.integers(r.l, r.u) for r in inst.requests)), min_size=1, max_size=4))
+    try:
+        got = [[int(x) for x in row] for row in cfg.objectives_many(np.array(rows))]
+    except RoundLimitExceeded:
+        got = None
+    want = []
+    for row in rows:
+        case = inst.with_outputs(row)
+        try:
+            tr = simulate(case, make_scheduler("vllm-v1", case, **options), round_limit=limit)
+        except RoundLimitExceeded:
+            want = None
+            break
         want.append([tr.tel, tr.max_departures, tr.recomputed_tokens])
     assert got == want

@@ -7,11 +7,11 @@ from models.errors import Inconsistency, InvalidInput, KvschedError, ModelViolat
 from models.instance import InstanceError
 from models.oracle import OracleViolation
 from models.schedulers import OptionError, RoundLimitExceeded, SchedulerViolation
-from verify.campaign.db import IncompatibleDatabase
+from verify.campaign.store import IncompatibleDatabase
 from verify.campaign.spec import SpecError
 from verify.certify import ImpossibleRatio
 from verify.cli import UsageError
-from verify.explore import BudgetExceeded
+from verify.explore import BudgetExceeded, GraphTimeout
 from verify.opt.benchmark import UnprovenBenchmark
 from verify.opt.result import InvalidSchedule
 from verify.ranges import RangeError
@@ -28,7 +28,7 @@ KINDS = [
     (RoundLimitExceeded, ModelViolation, RuntimeError), (InvalidSchedule, ModelViolation, ValueError),
     (TraceViolation, ModelViolation, AssertionError),
     (UnprovenBenchmark, Unproven, RuntimeError), (BudgetExhausted, Unproven, RuntimeError),
-    (BudgetExceeded, Unproven, TimeoutError),
+    (BudgetExceeded, Unproven, TimeoutError), (GraphTimeout, Unproven, TimeoutError),
     (ImpossibleRatio, Inconsistency, ArithmeticError), (EncodingMismatch, Inconsistency, AssertionError),
 ]
 

@@ -1,3 +1,4 @@
+import json
 from fractions import Fraction
 
 import pytest
@@ -72,3 +73,35 @@ def test_with_outputs_revalidates():
     assert inst.with_outputs([3]).outputs == (3,)
     with pytest.raises(InstanceError, match="o <= u"):
         inst.with_outputs([4])
+
+
+# The per-request priority (MODEL.md, "Instance"): an integer of any sign, optional in JSON, default 0.
+
+@pytest.mark.parametrize(("value", "message"), [(1.5, "requests[0].priority: must be an integer, got 1.5"),
+                                                (True, "requests[0].priority: must be an integer, got True"),
+                                                ("1", "requests[0].priority: must be an integer, got '1'")])
+def test_priority_must_be_an_integer(value, message):
+    with pytest.raises(InstanceError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        make(priority=value)
+    data = {"M": 5, "requests": [{"s": 0, "o": 1, "l": 1, "u": 1, "priority": value}]}
+    with pytest.raises(InstanceError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        Instance.from_dict(data)
+
+
+def test_priority_defaults_to_zero_and_is_omitted_when_all_zero():
+    text = '{"M": 9, "requests": [{"s": 1, "o": 2, "l": 2, "u": 6, "a": 0}, {"s": 0, "o": 3, "l": 3, "u": 4, "a": 1}]}'
+    inst = Instance.from_dict(json.loads(text))
+    assert [r.priority for r in inst.requests] == [0, 0] and not inst.has_priorities
+    assert json.dumps(inst.as_dict()) == text  # byte for byte as before the field existed
+
+
+def test_priorities_round_trip_on_every_request():
+    data = {"M": 9, "requests": [{"s": 1, "o": 2, "l": 2, "u": 6, "priority": -3}, {"s": 0, "o": 3, "l": 3, "u": 4}]}
+    inst = Instance.from_dict(data)
+    assert [r.priority for r in inst.requests] == [-3, 0] and inst.has_priorities
+    # once one priority is not 0, every request carries the key (0 included), so the file reads as a table
+    assert [r["priority"] for r in inst.as_dict()["requests"]] == [-3, 0]
+    assert Instance.from_dict(inst.as_dict()) == inst
+    assert inst.with_outputs([2, 4]).requests[0].priority == -3  # copies keep it
+    assert Request(1, 2, 2, 6, 0, 7).as_dict() == {"s": 1, "o": 2, "l": 2, "u": 6, "a": 0, "priority": 7}
+    assert Request(1, 2, 2, 6).as_dict(priority=True)["priority"] == 0

@@ -68,6 +68,97 @@ def test_sglang_prefill_round_holds_the_running_jobs():
     assert run(inst, "vllm-v1").completion == (3, 2)
 
 
+# vLLM's priority scheduling (option priority=True; MODEL.md, "Serving policies"): Q in ascending
+# (priority, a, j), the victim the largest (priority, a, j) of R. vLLM preempts only when memory runs short: a later
+# arrival with a smaller priority value is admitted like any other (if it fits), never by preempting.
+PRIO_VICTIM = Instance(6, (R(0, 4, 1, 6, 0, 5), R(0, 2, 1, 6, 1, 0), R(0, 3, 1, 6, 1, 1)))
+PRIO_HEAD = Instance(4, (R(0, 3, 1, 3, 0, 1), R(1, 2, 1, 3, 1, 0)))
+
+
+def test_vllm_v1_priority_preempts_the_largest_key_not_the_tail():
+    """M=6, s=0; job 0: o=4, a=0, priority 5; job 1: o=2, a=1, priority 0; job 2: o=3, a=1, priority 1.
+
+    priority=True. t=0: Q=[0]; admit 0 (free 6 -> 5); mem 1, k0=1.
+    t=1: jobs 1 and 2 arrive; Q=[1, 2] (keys (0,1,1) < (1,1,2)). free = 6-1 = 5: job 0 gets its slot (4); admit
+         1 (3) and 2 (2). R=[0, 1, 2], mem 2+1+1 = 4; k=(2, 1, 1).
+    t=2: free = 6-4 = 2: job 0 slot (1), job 1 slot (0); job 2 needs a slot: memory is short. The victim is the
+         largest key of R, job 0 (5,0,0), the HEAD of R, not the tail: it gives back its slot (free 1) and its
+         s+k = 2 (free 3) and joins Q at its key's place, Q=[0]; job 2 takes a slot (2). batch (1, 2), mem
+         2+2 = 4; k1=2 = o1: C1=3; k2=2.
+    t=3: R=[2]: free = 6-2 = 4, slot (3); nothing preempted, so admit Q's head 0: need 0+2+1 = 3 <= 3 (free 0);
+         mem 3+3 = 6; k2=3: C2=4; job 0 resumes from k=2 to 3.
+    t=4: R=[0]: free 3, slot; k0=4: C0=5; mem 4.
+    C = (5, 3, 4), TEL = 5 + 2 + 3 = 10, one preemption (job 0), recomputed s+k = 0+2 = 2.
+
+    fcfs (default) on the same instance: t=2 job 2's victim is the tail, job 2 itself (pass stops): batch (0, 1),
+    mem 3+2 = 5, C1=3; t=3: job 0 (free 2) and job 2 resumes from k=1 (need 2): mem 4+2 = 6, C0=4; t=4: job 2
+    alone, mem 3, C2=5. C = (4, 3, 5), TEL 4+2+4 = 10, recomputed 0+1 = 1."""
+    tr = run(PRIO_VICTIM, "vllm-v1", priority=True)
+    assert tr.completion == (5, 3, 4) and tr.tel == 10
+    assert [r.memory for r in tr.rounds] == [1, 4, 4, 6, 4]
+    assert [r.batch for r in tr.rounds] == [(0,), (0, 1, 2), (1, 2), (0, 2), (0,)]
+    assert [r.preempted for r in tr.rounds] == [(), (), (0,), (), ()]
+    assert (tr.preemptions, tr.recomputed_tokens, tr.departures) == (1, 2, (1, 0, 0))
+    fcfs = run(PRIO_VICTIM, "vllm-v1")
+    assert fcfs.completion == (4, 3, 5) and fcfs.tel == 10
+    assert [r.memory for r in fcfs.rounds] == [1, 4, 5, 6, 3]
+    assert [r.preempted for r in fcfs.rounds] == [(), (), (2,), (), ()]
+    assert (fcfs.preemptions, fcfs.recomputed_tokens) == (1, 1)
+
+
+def test_vllm_v1_priority_can_preempt_the_head_and_lose_a_round():
+    """M=4; job 0: s=0, o=3, u=3, a=0, priority 1; job 1: s=1, o=2, u=3, a=1, priority 0.
+
+    priority=True. t=0: admit 0; mem 1, k0=1.  t=1: Q=[1]; free = 4-1 = 3: job 0 slot (2); admit 1: need
+    1+0+1 = 2 <= 2 (free 0); mem 2+2 = 4; k=(2, 1).
+    t=2: free = 4-2-2 = 0. The pass starts at job 0, short of memory: the victim is the largest key of R,
+         (1,0,0) > (0,1,1): job 0 itself, so the pass stops (vLLM's ``preempted_req == request: break``). Job 1
+         was not reached: it stays in memory without a token (held, 1+1 = 2). Something was preempted, so nothing
+         is admitted. mem 2 and NO token in this round.
+    t=3: R=[1]: free = 4-2 = 2, slot (1); Q's head 0 needs 0+2+1 = 3 > 1: blocked. mem 3; k1=2: C1=4.
+    t=4: R=[]: admit 0, need 3 <= 4; mem 3; k0=3: C0=5.   C = (5, 4), TEL 5 + 3 = 8.
+
+    fcfs: t=2 job 0's victim is the tail, job 1 (free 0+2 = 2), job 0 runs: mem 3, C0=3; t=3 job 1 resumes
+    (need 1+1+1 = 3): mem 3, C1=4. C = (3, 4), TEL 3 + 3 = 6."""
+    tr = run(PRIO_HEAD, "vllm-v1", priority=True)
+    assert tr.completion == (5, 4) and tr.tel == 8
+    assert [r.memory for r in tr.rounds] == [1, 4, 2, 3, 3]
+    assert [(r.batch, r.held, r.preempted) for r in tr.rounds] == [
+        ((0,), (), ()), ((0, 1), (), ()), ((), (1,), (0,)), ((1,), (), ()), ((0,), (), ())]
+    fcfs = run(PRIO_HEAD, "vllm-v1")
+    assert fcfs.completion == (3, 4) and fcfs.tel == 6
+    assert [r.memory for r in fcfs.rounds] == [1, 4, 3, 3]
+    # without the option, priorities are not read: the run is that of the instance with every priority 0
+    zero = Instance(4, tuple(R(r.s, r.o, r.l, r.u, r.a) for r in PRIO_HEAD.requests))
+    assert run(zero, "vllm-v1").summary() == fcfs.summary()
+
+
+def test_vllm_v1_priority_has_no_liveness_guarantee_and_is_an_option():
+    from models.schedulers import guarantees_liveness
+
+    assert guarantees_liveness("vllm-v1", {}) and not guarantees_liveness("vllm-v1", {"priority": True})
+    assert make_scheduler("vllm-v1", SERVING0, priority=True).options["priority"] is True
+    with pytest.raises(OptionError, match="options.priority: must be true or false, got 'true'"):
+        make_scheduler("vllm-v1", SERVING0, priority="true")
+    with pytest.raises(OptionError, match="options.priority: must be true or false, got 1"):
+        make_scheduler("vllm-v1", SERVING0, priority=1)
+
+
+@given(instances(max_n=5, max_u=6, max_s=3, max_a=4, max_priority=2), st.booleans(), st.data())
+def test_vllm_v1_reads_priorities_only_with_the_option(inst, option, data):
+    # without the option the priorities change nothing; with it, decisions stay online (o_j never read)
+    zero = Instance(inst.M, tuple(R(r.s, r.o, r.l, r.u, r.a) for r in inst.requests))
+    if not option:
+        assert run(inst, "vllm-v1").summary() == run(zero, "vllm-v1").summary()
+        return
+    other = inst.with_outputs([data.draw(st.integers(r.l, r.u)) for r in inst.requests])
+    a, b = run(inst, "vllm-v1", priority=True), run(other, "vllm-v1", priority=True)
+    for ra, rb in zip(a.rounds, b.rounds, strict=False):
+        assert (ra.batch, ra.held, ra.preempted, ra.started) == (rb.batch, rb.held, rb.preempted, rb.started)
+        if ra.completed != rb.completed:
+            break
+
+
 class Fixed(Scheduler):
     may_pause = True  # it issues preempted/held decisions
 
@@ -137,7 +228,7 @@ def test_bad_serving_options(policy, options, message):
 
 def test_options_are_exact_and_recorded():
     assert dict(make_scheduler("vllm-v1", SERVING0, watermark="1/100").options) == {
-        "max_num_seqs": None, "watermark": "1/100", "reprefill_rounds": 0}
+        "max_num_seqs": None, "watermark": "1/100", "reprefill_rounds": 0, "priority": False}
     sg = make_scheduler("sglang", SERVING0, schedule_conservativeness="0.5")
     assert (sg.r0, sg.r_min, sg.delta) == (sg.r0, sg.r0 * 14 / 100, (sg.r0 - sg.r0 * 14 / 100) / 600)
     assert str(sg.r0) == "7/20"

@@ -62,3 +62,14 @@ def test_objective_witness_records_the_reference_run():
     data = w.to_dict()
     assert data["objective"] == "preemptions" and Witness.from_dict(data) == w
     assert "objective" not in certify(INST, "amin", {}, "opt").witness.to_dict()
+
+
+def test_witness_carries_priorities_and_omits_them_when_all_zero(tmp_path):
+    prio = Instance(8, (R(1, 4, 1, 4, 0, 2), R(1, 4, 1, 4, 0, 0), R(1, 1, 1, 4, 0, -1)))
+    w = certify(prio, "vllm-v1", {"priority": True}, "opt").witness
+    path = save_witness(w, tmp_path / "w.json")
+    data = json.loads(path.read_text())
+    assert [r["priority"] for r in data["requests"]] == [2, 0, -1] and data["options"]["priority"] is True
+    assert load_witness(path) == w and replay(load_witness(path)) == []
+    plain = certify(INST, "vllm-v1", {}, "opt").witness.to_dict()
+    assert all("priority" not in r for r in plain["requests"])

@@ -4,6 +4,7 @@ import pytest
 
 from models.instance import uniform_instance
 from models.run import run_policy
+from models.shape import Shape
 from proofs.liveness import liveness_configurations, prove_liveness, prove_liveness_config
 from verify.explore import build_graph
 
@@ -25,7 +26,7 @@ def test_serving_policies_finish_within_the_bound(policy):
 
 
 def test_reprefill_rounds_break_the_stated_bound():
-    results = prove_liveness_config(uniform_instance(4, 0, 1, 4, [1, 1, 1]), "vllm-v1", {"reprefill_rounds": 2})
+    results = prove_liveness_config(Shape.uniform(4, 0, 1, 4, 3), "vllm-v1", {"reprefill_rounds": 2})
     finishes, work = results
     assert (finishes.status, finishes.longest, finishes.bound, finishes.counterexample) == (
         "counterexample", 13, 12, (4, 4, 4))
@@ -39,11 +40,11 @@ def test_reprefill_rounds_break_the_stated_bound():
 
 def test_state_graph_liveness_check_sees_runs_into_merged_states():
     # regression: the per-state round check expanded merged states once and missed this 13-round run
-    sg = build_graph(uniform_instance(4, 0, 1, 4, [1, 1, 1]), "vllm-v1", {"reprefill_rounds": 2}, check_liveness=True)
+    sg = build_graph(Shape.uniform(4, 0, 1, 4, 3), "vllm-v1", {"reprefill_rounds": 2}, check_liveness=True)
     bad = [v for v in sg.violations if v.claim == "finishes"]
     assert sg.depth == 13 and len(bad) == 1 and bad[0].outputs == (4, 4, 4)
 
 
 def test_a_min_most_progress_has_no_liveness_bound():
-    (finishes,) = prove_liveness_config(uniform_instance(4, 0, 1, 4, [1, 1, 1]), "amin", {"eviction": "most-progress"})
+    (finishes,) = prove_liveness_config(Shape.uniform(4, 0, 1, 4, 3), "amin", {"eviction": "most-progress"})
     assert (finishes.status, finishes.longest, finishes.counterexample) == ("counterexample", 19, (4, 4, 4))

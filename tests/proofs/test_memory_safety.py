@@ -2,7 +2,7 @@
 
 import pytest
 
-from models.instance import uniform_instance
+from models.shape import Shape
 from proofs.memory_safety import prove_config, prove_memory_safety
 from verify.symbolic.scheduler_z3 import encode
 
@@ -16,7 +16,7 @@ def test_amax_proved_on_the_grid(s):
 
 @pytest.mark.parametrize(("s", "M"), [(0, 6), (1, 7), (0, 11), (1, 16)])
 def test_amin_proved(s, M):
-    results = prove_config(uniform_instance(M, s, 1, 6, [1] * 4), "amin", {}, timeout=120)
+    results = prove_config(Shape.uniform(M, s, 1, 6, 4), "amin", {}, timeout=120)
     assert {r.claim: r.status for r in results} == {"finishes": "proved", "memory": "proved"}
     assert results[0].horizon == 4 * 6  # MODEL.md's liveness bound n * max u
 
@@ -30,7 +30,7 @@ def test_a_broken_claim_gives_a_replayed_counterexample():
     # With a horizon shorter than the run, "finishes" must fail, with a witness the engine confirms.
     import z3
 
-    config = uniform_instance(6, 0, 1, 3, [1, 1])
+    config = Shape.uniform(6, 0, 1, 3, 2)
     run = encode(config, "amin", {}, horizon=2)
     solver = z3.Solver()
     solver.add(run.constraints + [z3.Not(run.finished)])
@@ -38,6 +38,6 @@ def test_a_broken_claim_gives_a_replayed_counterexample():
 
 
 def test_timeout_is_unknown_never_proved():
-    results = prove_config(uniform_instance(16, 1, 1, 6, [1] * 4), "amin", {}, timeout=0.001)
+    results = prove_config(Shape.uniform(16, 1, 1, 6, 4), "amin", {}, timeout=0.001)
     assert {r.status for r in results} <= {"unknown", "proved"}
     assert any(r.status == "unknown" for r in results)

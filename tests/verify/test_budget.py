@@ -41,7 +41,7 @@ def test_one_opt_of_the_instance_takes_longer_than_the_budget():
     assert result.status == "unknown"
 
 
-@pytest.mark.parametrize("strategy", ["local", "exhaustive", "statespace", "z3", "portfolio", "targeted"])
+@pytest.mark.parametrize("strategy", ["local", "exhaustive", "statespace", "z3", "portfolio", "targeted", "families"])
 def test_search_ends_within_budget_plus_margin_although_one_opt_takes_longer(strategy, tmp_path, capsys):
     path = tmp_path / "hard.json"
     path.write_text(json.dumps(HARD.as_dict()))

@@ -147,3 +147,9 @@ def test_search_validates_the_policy_once_for_the_whole_grid(tmp_path, monkeypat
                "--u", "3", "--eviction", "most-progress", "--out", str(tmp_path), "--json"])
     assert rc == 0 and len(json.loads(capsys.readouterr().out)["cells"]) == 4
     assert names["amin"] == 1
+
+
+def test_hsf_gap_draws_only_intervals_the_ranges_allow(tmp_path, capsys):
+    # u is drawn among the values that admit an l of --l: u = 2 would leave l in 3..2 (a traceback before)
+    assert main(["hsf-gap", "--n", "2", "--l", "3..4", "--u", "2..5", "--samples", "20", "--out", str(tmp_path)]) == 0
+    assert "tried 20 instances" in capsys.readouterr().out

@@ -22,7 +22,7 @@ def test_simulate_takes_serving_options(tmp_path, capsys):
     assert main(["simulate", str(path), "--policy", "vllm-v1", "--option", "max_num_seqs=1", "--option",
                  "watermark=1/10", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["options"] == {"max_num_seqs": 1, "watermark": "1/10", "reprefill_rounds": 0}
+    assert out["options"] == {"max_num_seqs": 1, "watermark": "1/10", "reprefill_rounds": 0, "priority": False}
     inst = Instance(7, (R(0, 3, 1, 6), R(0, 6, 1, 6), R(0, 5, 1, 6)))
     ref = run_policy(inst, "vllm-v1", {"max_num_seqs": 1, "watermark": "1/10"}, engine="reference")
     assert out["completion"] == list(ref.completion) == [3, 9, 14] and out["preemptions"] == 0

@@ -19,7 +19,7 @@ from verify.report.growth import (
 from verify.report.growth_report import monotonicity_lines, seeding_lines
 from verify.search.families import Shape, replicated_starts, search_families
 from verify.search import Problem
-from models.instance import uniform_instance
+from models.shape import Shape as ConfigShape
 
 # A_max, alpha = 1/4 (l = 2, u = 8), s = 0, M = 12: exhaustive at n = 4 (a proven maximum, deterministic), then
 # the families strategy with budget None (every family vector, no climb, no clock: deterministic) at n = 8.
@@ -30,7 +30,7 @@ CFG = replace(GROWTH_PRESETS["quick"], workers=1)
 
 def _exact_ratio(cell: GrowthCell, outputs: tuple[int, ...]) -> Fraction:
     """The ratio of ``outputs`` at ``cell``'s configuration on the reference engine (and H-SF there)."""
-    return certify(cell.instance().with_outputs(outputs), "amax", {}, "hsf").witness.ratio
+    return certify(cell.shape().with_outputs(outputs), "amax", {}, "hsf").witness.ratio
 
 
 def test_replicated_starts_shapes():
@@ -70,7 +70,7 @@ def test_columns_run_in_increasing_n_and_parallel_run_matches():
 
 
 def test_starts_are_a_floor_for_the_families_strategy():
-    problem = Problem(uniform_instance(12, 0, 2, 8, [2] * 8), "amax", {}, "hsf")
+    problem = Problem(ConfigShape.uniform(12, 0, 2, 8, 8), "amax", {}, "hsf")
     start = (8, 8, 3, 3, 2, 2, 8, 8)
     out = search_families(problem, budget=None, starts=[start], start_names=["mine"])
     assert out.best_ratio >= _exact_ratio(N8, start)

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from models.witness import load_witness
+from models.shape import Shape
 from verify.certify import replay
 from verify.cli import main
 
@@ -300,7 +301,7 @@ def test_a_run_that_ends_beyond_the_limit_gets_its_true_tel(tmp_path):
     from verify.search import Problem
     from verify.search.runner import search_grid
 
-    problem = Problem(uniform_instance(4, 0, 1, 3, [1, 1]), STALLS, {"idle": 60}, "opt")
+    problem = Problem(Shape.uniform(4, 0, 1, 3, 2), STALLS, {"idle": 60}, "opt")
     report = search_grid([problem], "exhaustive", budget=None, seed=0, out=tmp_path)
     [cell] = report.cells
     assert cell.outcome.closed  # every run ends within the extended limit: the maximum is exact
@@ -318,7 +319,7 @@ def test_tampered_liveness_witness_is_a_mismatch(tmp_path, capsys):
     from verify.search import Problem
     from verify.search.runner import search_grid
 
-    problem = Problem(uniform_instance(4, 0, 1, 3, [1, 1]), STALLS, {}, "opt")
+    problem = Problem(Shape.uniform(4, 0, 1, 3, 2), STALLS, {}, "opt")
     [cell] = search_grid([problem], "exhaustive", budget=None, seed=0, out=tmp_path).cells
     data = json.loads(cell.liveness_path.read_text())
     data["unfinished"] = [j for j in range(2) if j not in data["unfinished"]] or [0, 1]
@@ -376,7 +377,7 @@ def test_information_probes_pass_for_every_online_built_in():
 def _databases(tmp_path):
     import sqlite3
 
-    from verify.campaign import db
+    from verify.campaign import store
 
     files = {}
     foreign = tmp_path / "foreign.db"
@@ -397,7 +398,7 @@ def _databases(tmp_path):
     conn.close()
     files["tableless"] = tableless
     real = tmp_path / "real.db"
-    conn = db.open_db(real)
+    conn = store.open_campaign(real)
     conn.executemany("INSERT INTO cells (cell_id, campaign, params, status) VALUES (?, 'c', '{}', 'pending')",
                      [(f"id{i}", ) for i in range(2000)])
     conn.close()
@@ -434,9 +435,9 @@ def test_campaign_run_refuses_a_foreign_database_untouched(tmp_path, capsys):
 
 def test_status_of_a_real_campaign_still_works_read_only(tmp_path, capsys):
     path = tmp_path / "real.db"
-    from verify.campaign import db
+    from verify.campaign import store
 
-    db.open_db(path).close()
+    store.open_campaign(path).close()
     before = path.read_bytes()
     assert main(["campaign", "status", str(path)]) == 0
     assert capsys.readouterr().out.startswith("pending 0  done 0  failed 0")
@@ -444,10 +445,10 @@ def test_status_of_a_real_campaign_still_works_read_only(tmp_path, capsys):
 
 
 def test_export_and_report_output_paths_are_checked_first(tmp_path, capsys):
-    from verify.campaign import db
+    from verify.campaign import store
 
     path = tmp_path / "real.db"
-    db.open_db(path).close()
+    store.open_campaign(path).close()
     (tmp_path / "dir").mkdir()
     assert main(["campaign", "export", str(path), "--csv", "--out", str(tmp_path / "dir")]) == 2
     assert "--out" in capsys.readouterr().err

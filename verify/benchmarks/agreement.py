@@ -9,39 +9,75 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from models.atomic import write_atomic
-from verify.campaign.agreement import VERDICTS, GridPoint, results_csv, run_agreement
+from models.grid import Grid
+from verify.campaign.agreement import results_csv, run_agreement
+from verify.campaign.points import AgreementVerdict, GridPoint, PointResult
 
 
 def search_grid_points(ns=range(2, 6), us=range(2, 7), ls=None):
-    """The issue's agreement grid: n in 2..5, u in 2..6, l in 1..u, s in {0,1}, M in s+u..s+u+6 (``ns``, ``us``,
-    ``ls`` narrow it; ``ls=None``: every l in 1..u)."""
-    for n in ns:
-        for u in us:
-            for l in range(1, u + 1):  # noqa: E741
-                if ls is not None and l not in ls:
-                    continue
-                for s in (0, 1):
-                    for M in range(s + u, s + u + 7):
-                        yield n, u, l, s, M
+    """The issue's agreement grid: n in 2..5, u in 2..6, l in 1..u, s in {0,1}, M in s+u..s+u+6.
+
+    Parameters
+    ----------
+    ns : iterable of int
+        The values of n (narrowing the grid).
+    us : iterable of int
+        The values of u.
+    ls : container of int or None
+        The values of l kept (``None``: every l in 1..u).
+
+    Yields
+    ------
+    tuple of int
+        ``(n, u, l, s, M)``, in that nesting order.
+    """
+    for p in Grid.product(n=ns, s=(0, 1), u=us, l=ls, M_slack=range(7)):
+        yield p.n, p.u, p.l, p.s, p.M
 
 
 def bench_agreement(policies: Sequence[str], points: Sequence[tuple[int, ...]], budget: float, console: Console,
                     strategy: str = "z3", *, results: str | None = None, workers: int = 1,
                     csv_path: str | None = None) -> dict:
-    """A proving strategy's maximum (Z3 or statespace) vs exhaustive enumeration's at every grid point, smallest
-    first (:mod:`verify.campaign.agreement`): one line per point, then the verdict counts. With ``results`` (a SQLite
-    file) points already closed there are read back, not run again. ``csv_path``: every point's result, computed
-    now or read back, written as CSV (:func:`verify.campaign.agreement.results_csv`) at the end."""
+    """A proving strategy's maximum (Z3 or statespace) against exhaustive enumeration's at every grid point.
+
+    Points run smallest first (:mod:`verify.campaign.agreement`): one line per point, then the verdict counts.
+    With ``results`` (a SQLite file) points already closed there are read back, not run again.
+
+    Parameters
+    ----------
+    policies : sequence of str
+        Policies, each run on every point.
+    points : sequence of tuple of int
+        Grid points ``(n, u, l, s, M)`` (:func:`search_grid_points`).
+    budget : float
+        Seconds per point for the proving strategy.
+    console : rich.console.Console
+        Where the lines go.
+    strategy : str
+        ``"z3"`` or ``"statespace"``.
+    results : str or None
+        SQLite file that keeps every point's result.
+    workers : int
+        Worker processes (Dask LocalCluster when > 1).
+    csv_path : str or None
+        Every point's result, computed now or read back, written as CSV
+        (:func:`verify.campaign.agreement.results_csv`) at the end.
+
+    Returns
+    -------
+    dict
+        Verdict (``agree``, ``disagree``, ``open``) to number of points.
+    """
     began = time.perf_counter()
-    running = dict.fromkeys(VERDICTS, 0)  # totals so far, for the progress lines
+    running = {v.value: 0 for v in AgreementVerdict}  # totals so far, for the progress lines
     collected = []
 
-    def line(r, stored: bool) -> None:
+    def line(r: PointResult, stored: bool) -> None:
         collected.append(r)
         running[r.verdict] += 1
-        if r.verdict == "agree":
+        if r.verdict == AgreementVerdict.AGREE:
             verdict = "agree"
-        elif r.verdict == "open":
+        elif r.verdict == AgreementVerdict.OPEN:
             verdict = f"{strategy} open (found {r.proved}, exhaustive {r.exhaustive})"
         else:
             verdict = f"DISAGREE {strategy} {r.proved} vs exhaustive {r.exhaustive}"

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import tempfile
 
 from rich.console import Console
 from rich.table import Table
 
+from verify.campaign.run import run_campaign
+from verify.campaign.spec import load_spec
 
 
 def bench_campaign(spec_path: str, console: Console) -> None:
-    """Wall time of one CPU-bound campaign on 1 and on 2 worker processes (fresh databases), and the speed-up."""
-    import tempfile
+    """Wall time of one CPU-bound campaign on 1 and on 2 worker processes (fresh databases), and the speed-up.
 
-    from verify.campaign.run import run_campaign
-    from verify.campaign.spec import load_spec
+    Parameters
+    ----------
+    spec_path : str
+        The campaign SPEC (TOML).
+    console : rich.console.Console
+        Where the table goes.
 
+    Raises
+    ------
+    SpecError
+        The SPEC file cannot be read or is not a valid SPEC.
+    """
     spec = load_spec(spec_path)
     times = {}
     with tempfile.TemporaryDirectory() as tmp:

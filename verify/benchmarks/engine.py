@@ -14,8 +14,31 @@ from verify.benchmarks.timing import timed as _timed
 
 def bench_engine(ref_sizes: Sequence[int], fast_sizes: Sequence[int], tiny_count: int, console: Console,
                  policies: Sequence[str] = ("amin",)) -> list[dict]:
-    """Reference vs fast engine for each policy (default options), measured side by side in this run: every
-    timed pair runs on the same instance, and ``identical`` compares every integer of the two summaries."""
+    """Reference against fast engine for each policy (default options), measured side by side in this run.
+
+    Every timed pair runs on the same instance, and ``identical`` compares every integer of the two summaries:
+    (a) the paper-like workload of :mod:`verify.workload` at each size, (b) tiny search instances (n = 6,
+    u = 8, s = 1) as simulations per second, one call each and through the batch API. A size the fast engine
+    refuses (an exact product that would leave int64) is reported as refused.
+
+    Parameters
+    ----------
+    ref_sizes : sequence of int
+        Sizes n at which the reference engine is also run.
+    fast_sizes : sequence of int
+        Sizes n run on the fast engine only.
+    tiny_count : int
+        Number of tiny instances.
+    console : rich.console.Console
+        Where the tables go.
+    policies : sequence of str
+        Online built-in policies.
+
+    Returns
+    -------
+    list of dict
+        One row per policy and size: seconds on each engine, ``identical``, or ``fast_refused``.
+    """
     import numpy as np
 
     from models.engine_fast import Configuration, simulate_fast

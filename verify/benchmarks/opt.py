@@ -17,15 +17,46 @@ OPT_FAMILY = {"M": 48, "s": 1, "l": 4, "u": 16}
 
 
 def opt_family_instance(n: int, seed: int = 0) -> Instance:
+    """The benchmark's instance at size ``n``: :data:`OPT_FAMILY` with ``o`` uniform in ``[l, u]``.
+
+    Parameters
+    ----------
+    n : int
+        Number of requests.
+    seed : int
+        Offset of the seed, which is derived from ``n``.
+
+    Returns
+    -------
+    Instance
+        ``M = 48``, ``s = 1``, ``[l, u] = [4, 16]``, arrivals 0.
+    """
     rng = random.Random(10_007 * n + seed)
     f = OPT_FAMILY
     return uniform_instance(f["M"], f["s"], f["l"], f["u"], [rng.randint(f["l"], f["u"]) for _ in range(n)])
 
 
 def largest_proven(solve, limits: Sequence[float], max_n: int, first_n: int = 2) -> dict[float, int]:
-    """The climb both OPT benchmarks run: ``solve(n)`` (an :class:`~verify.opt.result.OptResult`) for
-    n = first_n, first_n + 1, ... up to ``max_n``, stopping after two consecutive failures (not optimal).
-    Returns, per limit L, the largest n proven optimal in at most L seconds of that run (0 if none)."""
+    """The climb both OPT benchmarks run: ``solve(n)`` for n = first_n, first_n + 1, ... up to ``max_n``.
+
+    The climb stops after two consecutive failures (results not optimal).
+
+    Parameters
+    ----------
+    solve : callable
+        ``solve(n) -> OptResult`` (:class:`~verify.opt.result.OptResult`).
+    limits : sequence of float
+        Seconds.
+    max_n : int
+        The largest n tried.
+    first_n : int
+        The first n tried.
+
+    Returns
+    -------
+    dict of float to int
+        Per limit L, the largest n proven optimal in at most L seconds of that run (0 if none).
+    """
     failures, best = 0, dict.fromkeys(limits, 0)
     for n in range(first_n, max_n + 1):
         res = solve(n)
@@ -42,6 +73,24 @@ def largest_proven(solve, limits: Sequence[float], max_n: int, first_n: int = 2)
 
 
 def bench_opt(solvers: Sequence[str], limit: float, max_n: int, console: Console) -> dict[str, int]:
+    """For each OPT solver, the largest n of :func:`opt_family_instance` proven optimal within ``limit``.
+
+    Parameters
+    ----------
+    solvers : sequence of str
+        OPT solvers (``auto`` or a name of :data:`verify.opt.SOLVERS`).
+    limit : float
+        Seconds per instance.
+    max_n : int
+        The largest n tried.
+    console : rich.console.Console
+        Where the tables go.
+
+    Returns
+    -------
+    dict of str to int
+        Solver to the largest n proven optimal (0 if none).
+    """
     from verify.opt import solve_opt
 
     table = Table(title=f"OPT solvers: proven optimal within {limit:g} s (s=1, o in [4,16], M=48, a=0)")

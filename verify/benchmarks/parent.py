@@ -26,9 +26,29 @@ PARENT_FIELDS = ("set", "seed", "n", "M", "hsf", "status", "lower", "upper", "so
 
 def bench_parent_scaling(solvers: Sequence[str], limits: Sequence[float], max_n: int, poisson: bool,
                          console: Console) -> dict[str, dict[float, int]]:
-    """Largest n each solver proves optimal within each limit on the parent family at fixed n (seed 0), all
-    solvers in this one run. Each solver gets the largest limit per instance and climbs n = 2, 3, ... until two
-    consecutive failures; "within L s" counts the n proven in at most L seconds of that run."""
+    """Largest n each solver proves optimal within each limit on the parent family at fixed n (seed 0).
+
+    All solvers run in this one run. Each solver gets the largest limit per instance and climbs n = 2, 3, ...
+    until two consecutive failures; "within L s" counts the n proven in at most L seconds of that run.
+
+    Parameters
+    ----------
+    solvers : sequence of str
+        OPT solvers.
+    limits : sequence of float
+        Seconds; each instance gets the largest.
+    max_n : int
+        The largest n tried.
+    poisson : bool
+        Poisson arrivals instead of all arrivals 0.
+    console : rich.console.Console
+        Where the tables go.
+
+    Returns
+    -------
+    dict of str to dict of float to int
+        Per solver, per limit, the largest n proven optimal (0 if none).
+    """
     from verify.opt import solve_opt
     from verify.opt.families import parent_instance
 
@@ -62,8 +82,27 @@ def bench_parent_scaling(solvers: Sequence[str], limits: Sequence[float], max_n:
 
 
 def parent_trial(which: str, seed: int, limit: float, solver: str = "auto") -> dict[str, str]:
-    """One trial of the parent table: the instance of ``(which, seed)``, H-SF's TEL, OPT's bracket within
-    ``limit`` seconds, and the TEL of each online policy with intervals of ratio α around the true lengths."""
+    """One trial of the parent table: the instance of ``(which, seed)``, H-SF's TEL, OPT's bracket, each policy's TEL.
+
+    Each online policy of :data:`PARENT_POLICIES` runs with intervals of ratio α around the true lengths, for each
+    α of :data:`PARENT_ALPHAS`.
+
+    Parameters
+    ----------
+    which : str
+        The arrival set, ``"zero"`` or ``"poisson"``.
+    seed : int
+        The trial's seed.
+    limit : float
+        Seconds for the OPT solver.
+    solver : str
+        The OPT solver.
+
+    Returns
+    -------
+    dict of str to str
+        The row of :data:`PARENT_FIELDS`, every value as text.
+    """
     from models.engine_fast import simulate_fast
     from verify.opt import solve_opt
     from verify.opt.families import parent_instance, with_intervals
@@ -90,7 +129,18 @@ def _frac(x: Fraction) -> str:
 
 
 def parent_table(rows: Sequence[dict[str, str]], console: Console) -> None:
-    """The table of issue #25 from per-trial rows (:func:`parent_trial`), one block per arrival set."""
+    """Print the table of issue #25 from per-trial rows (:func:`parent_trial`), one block per arrival set.
+
+    Each block: how many trials OPT closed, TEL(H-SF)/TEL(OPT) over the closed trials and its proven bracket
+    over all, the brackets of the open trials, and each policy's TEL against H-SF's (and OPT's where closed).
+
+    Parameters
+    ----------
+    rows : sequence of dict of str to str
+        Rows of :func:`parent_trial`.
+    console : rich.console.Console
+        Where the tables go.
+    """
     for which in PARENT_SETS:
         mine = [r for r in rows if r["set"] == which]
         if not mine:
@@ -141,8 +191,32 @@ def parent_table(rows: Sequence[dict[str, str]], console: Console) -> None:
 
 def bench_parent_table(trials: int, limit: float, solver: str, results: str | None, workers: int,
                        console: Console, markdown: str | None = None) -> list[dict[str, str]]:
-    """Run (or resume from ``results``, a CSV of per-trial rows) the parent table's trials and print it;
-    with ``markdown``, also write the report section of :mod:`verify.report.parent_table` to that file."""
+    """Run (or resume from ``results``) the parent table's trials and print it.
+
+    Trials stored in ``results`` are not run again; the file is rewritten every ten trials and at the end.
+
+    Parameters
+    ----------
+    trials : int
+        Trials (seeds) per arrival set.
+    limit : float
+        Seconds of OPT solver per trial.
+    solver : str
+        The OPT solver.
+    results : str or None
+        CSV of per-trial rows.
+    workers : int
+        Worker processes (a process pool when > 1).
+    console : rich.console.Console
+        Where the progress and tables go.
+    markdown : str or None
+        Also write the report section of :mod:`verify.report.parent_table` to this file.
+
+    Returns
+    -------
+    list of dict of str to str
+        The rows, by arrival set and seed.
+    """
     import csv
     import io
 

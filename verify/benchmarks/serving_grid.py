@@ -14,7 +14,24 @@ from models.atomic import write_atomic
 
 
 def bench_serving_grid(grid, policies: Sequence[str], out: Path, console: Console) -> list:
-    """The serving grid's table; its witnesses and a ``summary.json`` written to ``out``."""
+    """The serving grid's table; its witnesses and a ``summary.json`` written to ``out``.
+
+    Parameters
+    ----------
+    grid : ServingGrid
+        The grid (:class:`verify.search.serving_grid.ServingGrid`).
+    policies : sequence of str
+        Built-in policies with a fast engine.
+    out : Path
+        The folder for the witnesses and ``summary.json``.
+    console : rich.console.Console
+        Where the progress and the table go.
+
+    Returns
+    -------
+    list of PolicyResult
+        One per policy (:func:`verify.search.serving_grid.run_serving_grid`).
+    """
     import json
 
     from models.witness import format_ratio

@@ -14,6 +14,10 @@ def timed(fn: Callable[..., Any], *args: Any, **kw: Any) -> tuple[Any, float]:
     ----------
     fn : callable
         What to run.
+    *args : object
+        Its positional arguments.
+    **kw : object
+        Its keyword arguments.
 
     Returns
     -------

@@ -30,6 +30,7 @@ import json
 import math
 import tomllib
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -70,16 +71,30 @@ class Cell:
 
     @property
     def params(self) -> dict[str, Any]:
+        """The cell as plain JSON values (``options`` as a dict): what a worker receives and the database keeps."""
         d = self.__dict__.copy()
         d["options"] = dict(self.options)
         return d
 
     @property
     def cell_id(self) -> str:
+        """The cell's key: the first 16 hex digits of the SHA-1 of its sorted-key JSON parameters."""
         return hashlib.sha1(json.dumps(self.params, sort_keys=True).encode()).hexdigest()[:16]
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> Cell:
+        """The cell of :attr:`params`.
+
+        Parameters
+        ----------
+        params : dict
+            A cell's parameters, as :attr:`params` gives them.
+
+        Returns
+        -------
+        Cell
+            The cell (its options sorted by name).
+        """
         return cls(**(params | {"options": tuple(sorted(params["options"].items()))}))
 
 
@@ -92,24 +107,50 @@ class Spec:
     seed_in_n: bool = False  # a [growth] SPEC (unless seed_in_n = false): cells run in n order, seeded
 
     def waves(self, cells: tuple[Cell, ...] | list[Cell] | None = None) -> list[list[Cell]]:
-        """``cells`` (default: all) in the order they may run: one wave per n, increasing, when the SPEC seeds
-        in n (a cell's smaller-n sources are then done before it starts); else one wave."""
+        """The cells in the order they may run: one wave per n, increasing, when the SPEC seeds in n.
+
+        A cell's smaller-n sources are then done before it starts; a SPEC that does not seed in n has one wave.
+
+        Parameters
+        ----------
+        cells : sequence of Cell, optional
+            The cells to order (default: all of the SPEC's).
+
+        Returns
+        -------
+        list of list of Cell
+            The waves, each to finish before the next starts (none for no cells).
+        """
         cells = list(self.cells if cells is None else cells)
         if not self.seed_in_n:
             return [cells] if cells else []
         return [[c for c in cells if c.n == n] for n in sorted({c.n for c in cells})]
 
     def seed_sources(self, cell: Cell) -> list[Cell]:
-        """The cells whose stored witnesses seed ``cell`` (a [growth] SPEC only): its column — every parameter
-        but n equal — at smaller n, in increasing n. A cell's starts are the lengthened witnesses of these
+        """The cells whose stored witnesses seed ``cell``: its column at smaller n (a [growth] SPEC only).
+
+        The column is every parameter but n equal. A cell's starts are the lengthened witnesses of these
         (:func:`verify.search.families.replicated_starts`), so they are derived from stored results only and a
-        rerun of the SPEC reproduces them."""
+        rerun of the SPEC reproduces them.
+
+        Parameters
+        ----------
+        cell : Cell
+            A cell of this SPEC.
+
+        Returns
+        -------
+        list of Cell
+            Its sources in increasing n; none unless the SPEC seeds in n and the cell's strategy takes starts
+            (:data:`SEEDED_STRATEGIES`).
+        """
         if not self.seed_in_n or cell.strategy not in SEEDED_STRATEGIES:
             return []
         return [c for c in self._columns.get(replace(cell, n=0), []) if c.n < cell.n]
 
     @cached_property
     def _columns(self) -> dict[Cell, list[Cell]]:
+        """The cells by column (the cell with n = 0 as key), each in increasing n."""
         cols: dict[Cell, list[Cell]] = {}
         for c in sorted(self.cells, key=lambda c: c.n):
             cols.setdefault(replace(c, n=0), []).append(c)
@@ -141,9 +182,6 @@ def _growth_grid(growth: Any) -> dict[str, Any]:
     """A ``[growth]`` table (the growth study's coupled grid: alpha = 2^-k with u = max(u_min, 2^k), l = u·alpha,
     M = ceil(f·(s+u)), s in {"0", "1", "u/4"}) as the list of explicit configurations it stands for, in the
     internal form ``{"configs": [(n, M, s, l, u), ...]}``."""
-    import math
-    from fractions import Fraction
-
     if not isinstance(growth, dict):
         raise SpecError("growth: must be a table")
     unknown = sorted(set(growth) - GROWTH_KEYS)
@@ -187,6 +225,23 @@ def _growth_grid(growth: Any) -> dict[str, Any]:
 
 
 def parse_spec(data: dict[str, Any]) -> Spec:
+    """A SPEC from its parsed TOML, validated whole before any task is submitted.
+
+    Parameters
+    ----------
+    data : dict
+        The TOML document (the format is in this module's docstring).
+
+    Returns
+    -------
+    Spec
+        Its cells (grid combinations with ``l > u`` or ``s + u > M`` left out and counted) and its retries.
+
+    Raises
+    ------
+    SpecError
+        A key or value breaks a rule: one line naming the key and the rule.
+    """
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
         raise SpecError(f"{unknown[0]}: unknown key (allowed: {', '.join(sorted(TOP_KEYS))})")
@@ -274,6 +329,23 @@ def parse_spec(data: dict[str, Any]) -> Spec:
 
 
 def load_spec(path: str | Path) -> Spec:
+    """A SPEC file, read and validated (:func:`parse_spec`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file.
+
+    Returns
+    -------
+    Spec
+        The campaign.
+
+    Raises
+    ------
+    SpecError
+        A folder, an unreadable file, invalid UTF-8 or TOML, or a SPEC that breaks a rule: one line.
+    """
     if Path(path).is_dir():
         raise SpecError(f"{path}: is a folder, not a SPEC file")
     try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from verify.campaign import db
+from verify.campaign import store
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def campaign_status(path: str | Path) -> CampaignStatus:
     Parameters
     ----------
     path : str or Path
-        The SQLite results database; opened read-only (:func:`verify.campaign.db.open_readonly`).
+        The SQLite results database; opened read-only (:func:`verify.campaign.store.open_campaign_readonly`).
 
     Returns
     -------
@@ -43,13 +43,13 @@ def campaign_status(path: str | Path) -> CampaignStatus:
 
     Raises
     ------
-    verify.campaign.db.IncompatibleDatabase
+    verify.campaign.store.IncompatibleDatabase
         The file is missing, not a campaign database, or of another schema version (an ``InvalidInput``).
     """
-    conn = db.open_readonly(path)
+    conn = store.open_campaign_readonly(path)
     try:
-        counts = db.status_counts(conn)
-        done = conn.execute("SELECT params, best_ratio, proof FROM cells WHERE status = 'done'").fetchall()
+        counts = store.status_counts(conn)
+        done = store.done_cells(conn)
     finally:
         conn.close()
     if not done:
@@ -59,7 +59,7 @@ def campaign_status(path: str | Path) -> CampaignStatus:
 
 
 def export_csv(path: str | Path) -> str:
-    """Every cell of a campaign's results database as CSV (:func:`verify.campaign.db.export_csv`).
+    """Every cell of a campaign's results database as CSV (:func:`verify.campaign.store.export_csv`).
 
     Parameters
     ----------
@@ -73,11 +73,11 @@ def export_csv(path: str | Path) -> str:
 
     Raises
     ------
-    verify.campaign.db.IncompatibleDatabase
+    verify.campaign.store.IncompatibleDatabase
         The file is missing, not a campaign database, or of another schema version.
     """
-    conn = db.open_readonly(path)
+    conn = store.open_campaign_readonly(path)
     try:
-        return db.export_csv(conn)
+        return store.export_csv(conn)
     finally:
         conn.close()

@@ -10,8 +10,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from verify.benchmarks.agreement import bench_agreement, search_grid_points
-from verify.benchmarks.campaign import bench_campaign
 from verify.benchmarks.engine import bench_engine
 from verify.benchmarks.opt import bench_opt
 from verify.benchmarks.parent import bench_parent_scaling, bench_parent_table
@@ -19,7 +17,6 @@ from verify.benchmarks.search import bench_search
 from verify.benchmarks.serving_grid import bench_serving_grid
 from verify.benchmarks.statespace import bench_statespace
 from verify.benchmarks.z3_tactics import bench_z3_tactics
-from verify.campaign.db import IncompatibleDatabase
 from verify.cli.common import UsageError, choice_list, seconds_list
 from verify.oneline_parser import OneLineParser, positive_int, seconds
 from verify.opt import SOLVERS
@@ -29,7 +26,18 @@ QUICK_SPEC = resources.files("verify.benchmarks").joinpath("specs", "quick.toml"
 
 
 def add_parser(top: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``bench`` subparser and one subparser per benchmark under it."""
+    """The ``bench`` subparser, and one subparser per benchmark under it.
+
+    Parameters
+    ----------
+    top : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     parser = top.add_parser("bench", help="benchmarks: kvsched bench opt|engine|search|agreement|... [options]",
                             description="Benchmarks (run by hand, never timed inside tests): kvsched bench <what>.")
     sub = parser.add_subparsers(dest="what", required=True, parser_class=OneLineParser)
@@ -109,7 +117,25 @@ def _list(text: str, flag: str, convert=int) -> list:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark ``args.what`` on a wide console; bad input raises :class:`UsageError` (exit 2)."""
+    """``kvsched bench <what>``: run the benchmark ``args.what`` on a wide console.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags; ``args.what`` names the benchmark.
+
+    Returns
+    -------
+    int
+        0; for ``agreement``, 1 if the proving strategy and enumeration disagree on some point.
+
+    Raises
+    ------
+    UsageError
+        A policy list names an unknown policy, a range or list is malformed or empty, the serving grid is too
+        large or breaks a rule, ``--out`` is a file, the folder of ``--results`` or ``--markdown`` does not exist,
+        or ``--results`` is a database of another schema.
+    """
     console = Console(width=max(Console().width, 130))
     if args.what == "opt":
         bench_opt(list(args.solvers), args.limit, args.max_n, console)
@@ -141,6 +167,9 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--out: {args.out} is a file; it must be a folder")
         bench_serving_grid(grid, args.policies.split(","), out, console)
     elif args.what == "agreement":
+        # the agreement and campaign benchmarks load the search stack (about half a second): imported when run
+        from verify.benchmarks.agreement import bench_agreement, search_grid_points
+        from verify.campaign.store import IncompatibleDatabase
         from verify.ranges import RangeError, parse_range
 
         try:
@@ -171,6 +200,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.what == "z3-tactics":
         bench_z3_tactics(args.limit, _list(args.seeds, "--seeds"), console)
     elif args.what == "campaign":
+        from verify.benchmarks.campaign import bench_campaign
+
         bench_campaign(args.spec, console)
     elif args.what == "statespace":
         bench_statespace(args.limit, args.max_n, console)

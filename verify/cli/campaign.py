@@ -7,12 +7,22 @@ import json
 import sys
 
 from models.atomic import write_atomic
-from verify.campaign.status import campaign_status, export_csv
 from verify.cli.common import (UsageError, output_file)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``campaign`` subparser: its flags and their checks."""
+    """The ``campaign`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("campaign", help="campaigns on Dask: run SPEC, status DB, export DB --csv")
     p.add_argument("action", choices=("run", "status", "export"))
     p.add_argument("target", help="run: the SPEC (TOML); status/export: the database")
@@ -47,10 +57,37 @@ def _check_scheduler_address(address: str, timeout: float = 5.0) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched campaign run|status|export``: run a SPEC on Dask, or read a results database.
+
+    ``run`` loads and checks the SPEC, checks ``--scheduler`` (a reachable ``tcp://host:port``) and ``--workers``,
+    then runs every cell not already done into ``--db``; ``status`` prints the cell counts and the worst ratio so
+    far; ``export`` writes the database as CSV to ``--out`` or stdout. Status and export never write to the
+    database.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags.
+
+    Returns
+    -------
+    int
+        0; for ``run``, 1 if a cell failed and 130 if interrupted.
+
+    Raises
+    ------
+    UsageError
+        ``--workers`` below 1, a ``--scheduler`` that is not an address or does not answer, or ``--out`` not a
+        writable file path.
+    InvalidInput
+        The SPEC is invalid (:class:`~verify.campaign.spec.SpecError`), or the database is not a campaign
+        database of this schema.
+    """
     if args.action == "run":
         from rich.console import Console
 
-        from verify.campaign.run import SchedulerUnreachable, run_campaign
+        from verify.campaign.executor import SchedulerUnreachable
+        from verify.campaign.run import run_campaign
         from verify.campaign.spec import load_spec
 
         spec = load_spec(args.target)
@@ -68,6 +105,9 @@ def run(args: argparse.Namespace) -> int:
               f"{summary.recorded} recorded now, {summary.failed} failed; database {args.db}: {summary.counts} "
               f"({summary.seconds:.1f}s){' INTERRUPTED: run again to resume' if summary.interrupted else ''}")
         return 130 if summary.interrupted else (1 if summary.counts["failed"] else 0)
+    # imported when run, as above: the results store loads the search stack (about half a second)
+    from verify.campaign.status import campaign_status, export_csv
+
     out = output_file(args.out, "--out") if args.action == "export" and args.out else None
     if args.action == "status":  # status and export never write to the database
         status = campaign_status(args.target)

@@ -24,7 +24,19 @@ class UsageError(InvalidInput):
 
 
 def policy_options(args: argparse.Namespace) -> dict[str, Any]:
-    """Only the options the user set; make_scheduler rejects those the policy does not have."""
+    """The policy options the user set on the command line; make_scheduler rejects those the policy does not have.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Flags of :func:`add_policy_arguments` (``--option``, ``--admission``, ``--eviction``).
+
+    Returns
+    -------
+    dict
+        Option name to value, only those given (``--admission``/``--eviction`` over an ``--option`` of the
+        same name).
+    """
     options = dict(getattr(args, "option", None) or [])
     if args.admission is not None:
         options["admission"] = args.admission
@@ -34,29 +46,71 @@ def policy_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def option_pair(text: str) -> tuple[str, Any]:
-    """``--option key=value``: any named option of the policy (e.g. vllm-v1's ``max_num_seqs=2``,
-    ``watermark=1/100``; sglang's ``policy=lof``). A value of decimal digits is an integer, ``none`` is None
-    (unbounded), anything else a string (exact fractions such as ``1/100`` stay strings; the policy parses them)."""
+    """An argparse type for ``--option key=value``: any named option of the policy.
+
+    For example vllm-v1's ``max_num_seqs=2``, ``watermark=1/100``, ``priority=true``; sglang's ``policy=lof``.
+    A value of decimal digits is an integer, ``none`` is None (unbounded), ``true``/``false`` a boolean,
+    anything else a string (exact fractions such as ``1/100`` stay strings; the policy parses them).
+
+    Parameters
+    ----------
+    text : str
+        The flag's value.
+
+    Returns
+    -------
+    tuple of (str, object)
+        ``(key, value)``.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        ``text`` is not ``key=value`` with a Python identifier as key.
+    """
     key, sep, value = text.partition("=")
     if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
         raise argparse.ArgumentTypeError(f"must be key=value with an option name as key, got {text!r}")
     if re.fullmatch(r"-?[0-9]+", value):
         return key, int(value)
-    return key, None if value == "none" else value
+    return key, {"none": None, "true": True, "false": False}.get(value, value)
 
 
 def add_policy_arguments(p: argparse.ArgumentParser, user: bool = False) -> None:
+    """Add the policy flags: ``--policy``, ``--admission``, ``--eviction`` and repeatable ``--option KEY=VALUE``.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The subcommand's parser.
+    user : bool
+        ``--policy`` also takes ``module:Class``, a user's scheduler.
+    """
     p.add_argument("--policy", default="amin", type=policy_name,
                    help=f"one of {', '.join(POLICIES)}" + (", or module:Class for your own scheduler" if user else ""))
     p.add_argument("--admission", choices=ADMISSION_RULES, help="[reading] greedy admission rule (default stop)")
     p.add_argument("--eviction", choices=tuple(EVICTION_ORDERS), help="[reading] A_min eviction order")
     p.add_argument("--option", action="append", type=option_pair, metavar="KEY=VALUE",
                    help="any named option of the policy, repeatable: e.g. --option max_num_seqs=2 "
-                        "--option watermark=1/100 (vllm-v1), --option policy=lof (sglang)")
+                        "--option watermark=1/100 --option priority=true (vllm-v1), --option policy=lof (sglang)")
 
 
 def int_at_least(minimum: int, flag: str, maximum: int | None = None):
-    """An argparse type: an integer in [minimum, maximum]; the error names the flag and the rule."""
+    """An argparse type: an integer in ``[minimum, maximum]``; the error names the flag and the rule.
+
+    Parameters
+    ----------
+    minimum : int
+        The least value.
+    flag : str
+        The option's name, given to the returned parser as its ``__name__``.
+    maximum : int or None
+        The largest value (``None``: no upper limit).
+
+    Returns
+    -------
+    callable
+        ``parse(text) -> int``, raising :class:`argparse.ArgumentTypeError` on a bad value.
+    """
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -71,6 +125,23 @@ def int_at_least(minimum: int, flag: str, maximum: int | None = None):
 
 
 def policy_name(text: str) -> str:
+    """An argparse type for ``--policy``: a built-in policy's name, or ``module:Class`` with Python identifiers.
+
+    Parameters
+    ----------
+    text : str
+        The flag's value.
+
+    Returns
+    -------
+    str
+        ``text`` unchanged.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        ``text`` is neither.
+    """
     if text in POLICIES or POLICY_SYNTAX.fullmatch(text):
         return text
     if ":" in text:
@@ -80,7 +151,25 @@ def policy_name(text: str) -> str:
 
 
 def output_dir(text: str, flag: str) -> Path:
-    """An output folder, checked (and created) before any work starts: not a file, not under a file, writable."""
+    """An output folder, checked (and created) before any work starts: not a file, not under a file, writable.
+
+    Parameters
+    ----------
+    text : str
+        The folder.
+    flag : str
+        The option's name, for the message.
+
+    Returns
+    -------
+    Path
+        The folder, which now exists.
+
+    Raises
+    ------
+    UsageError
+        The path or one of its parents is a file, the folder cannot be created, or it is not writable.
+    """
     out = Path(text)
     for parent in (out, *out.parents):
         if parent.exists() and not parent.is_dir():
@@ -96,8 +185,25 @@ def output_dir(text: str, flag: str) -> Path:
 
 
 def report_dir(text: str) -> Path:
-    """A report's folder, checked before the work: not a file, its parent creatable and writable (the report
-    is built beside it and renamed into place)."""
+    """A report's folder, checked before the work: not a file, its parent creatable and writable.
+
+    The report is built beside it and renamed into place, so only the parent is created here.
+
+    Parameters
+    ----------
+    text : str
+        The folder (``--out``).
+
+    Returns
+    -------
+    Path
+        The folder (not created).
+
+    Raises
+    ------
+    UsageError
+        The path is a file, or its parent cannot be created or written.
+    """
     out = Path(text)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out: {text} is a file; it must be a folder")
@@ -106,7 +212,25 @@ def report_dir(text: str) -> Path:
 
 
 def output_file(text: str, flag: str) -> Path:
-    """An output file, checked before any work starts: not a folder, its folder creatable and writable."""
+    """An output file, checked before any work starts: not a folder, its folder creatable and writable.
+
+    Parameters
+    ----------
+    text : str
+        The file path.
+    flag : str
+        The option's name, for the message.
+
+    Returns
+    -------
+    Path
+        The file path (its folder now exists).
+
+    Raises
+    ------
+    UsageError
+        The path is a folder (or ends with a separator), or its folder cannot be created or written.
+    """
     path = Path(text)
     if path.is_dir() or text.endswith(("/", "\\")):
         raise UsageError(f"{flag}: {text} is a folder; it must be a file name")
@@ -115,7 +239,19 @@ def output_file(text: str, flag: str) -> Path:
 
 
 def fraction_list(flag: str):
-    """An argparse type: comma-separated exact fractions (``1,1/2,0.25``); floats in exponent form are refused."""
+    """An argparse type: comma-separated exact fractions (``1,1/2,0.25``), each read by :class:`fractions.Fraction`.
+
+    Parameters
+    ----------
+    flag : str
+        The option's name, given to the returned parser as its ``__name__``.
+
+    Returns
+    -------
+    callable
+        ``parse(text) -> tuple of Fraction``, raising :class:`argparse.ArgumentTypeError` on an item that is
+        not a fraction (or has a zero denominator).
+    """
     def parse(text: str):
         out = []
         for item in text.split(","):
@@ -130,7 +266,19 @@ def fraction_list(flag: str):
 
 
 def fraction_one(flag: str):
-    """An argparse type: one exact fraction (``1/7``, ``0.25``)."""
+    """An argparse type: one exact fraction (``1/7``, ``0.25``).
+
+    Parameters
+    ----------
+    flag : str
+        The option's name, given to the returned parser as its ``__name__``.
+
+    Returns
+    -------
+    callable
+        ``parse(text) -> Fraction``, raising :class:`argparse.ArgumentTypeError` unless ``text`` is exactly one
+        fraction.
+    """
     many = fraction_list(flag)
 
     def parse(text: str):
@@ -143,7 +291,21 @@ def fraction_one(flag: str):
 
 
 def choice_list(flag: str, choices: Sequence[str]):
-    """An argparse type: a comma-separated list of names from ``choices``, no repeats."""
+    """An argparse type: a comma-separated list of names from ``choices``, no repeats.
+
+    Parameters
+    ----------
+    flag : str
+        The option's name, given to the returned parser as its ``__name__``.
+    choices : sequence of str
+        The names allowed.
+
+    Returns
+    -------
+    callable
+        ``parse(text) -> tuple of str``, raising :class:`argparse.ArgumentTypeError` on an unknown or repeated
+        name.
+    """
     def parse(text: str) -> tuple[str, ...]:
         items = tuple(x.strip() for x in text.split(","))
         for x in items:
@@ -157,7 +319,18 @@ def choice_list(flag: str, choices: Sequence[str]):
 
 
 def seconds_list(flag: str):
-    """An argparse type: comma-separated finite numbers of seconds > 0 (each as :func:`seconds` checks it)."""
+    """An argparse type: comma-separated finite numbers of seconds > 0 (each as :func:`seconds` checks it).
+
+    Parameters
+    ----------
+    flag : str
+        The option's name, given to the returned parser as its ``__name__``.
+
+    Returns
+    -------
+    callable
+        ``parse(text) -> tuple of float``, raising :class:`argparse.ArgumentTypeError` on a bad item.
+    """
     one = seconds(flag)
 
     def parse(text: str) -> tuple[float, ...]:
@@ -167,6 +340,20 @@ def seconds_list(flag: str):
 
 
 def int_list(flag: str, minimum: int):
+    """An argparse type: comma-separated integers, each at least ``minimum``.
+
+    Parameters
+    ----------
+    flag : str
+        The option's name, given to the returned parser as its ``__name__``.
+    minimum : int
+        The least value of each item.
+
+    Returns
+    -------
+    callable
+        ``parse(text) -> tuple of int``, raising :class:`argparse.ArgumentTypeError` on a bad item.
+    """
     def parse(text: str) -> tuple[int, ...]:
         one = int_at_least(minimum, flag)
         return tuple(one(x.strip()) for x in text.split(","))

@@ -11,7 +11,18 @@ from verify.opt import SOLVERS
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``opt`` subparser: its flags and their checks."""
+    """The ``opt`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("opt", help="exact hindsight optimum of an instance")
     p.add_argument("file")
     p.add_argument("--solver", choices=("auto", *SOLVERS), default="auto",
@@ -22,6 +33,26 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched opt FILE``: the exact hindsight optimum of an instance, as a line or one JSON object.
+
+    A solver that runs out of ``--timeout`` reports the bounds it proved and status ``unknown``, never a value as
+    optimal (MODEL.md, *The paper's schedulers*, OPT).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags.
+
+    Returns
+    -------
+    int
+        0.
+
+    Raises
+    ------
+    InvalidInput
+        The file is not a valid instance (:func:`models.instance.load_instance`).
+    """
     from verify.opt import solve_opt
 
     result = solve_opt(load_instance(args.file), args.solver, timeout=args.timeout)

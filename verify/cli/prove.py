@@ -5,14 +5,26 @@ from __future__ import annotations
 import argparse
 import json
 
-from models.schedulers import make_scheduler
+from models.schedulers import PolicySpec
+from models.status import ClaimStatus
 from verify.oneline_parser import seconds as _seconds
 from verify.ranges import check_grid_size, parse_range
 from verify.cli.common import (UsageError, add_policy_arguments, output_dir, policy_options)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``prove`` subparser: its flags and their checks."""
+    """The ``prove`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("prove", help="bounded Z3 proofs: kvsched prove memory-safety --policy amax --n 5 --u 6 --M 8..20")
     p.add_argument("property", choices=("memory-safety", "liveness", "growth-families"),
                    help="liveness: every run finishes within max a + n max u (state graph, every o), and for the "
@@ -40,6 +52,7 @@ def _growth_families(args: argparse.Namespace) -> int:
     """``kvsched prove growth-families``: the closed forms of :mod:`proofs.growth_families`, checked against
     both simulators; exit 1 if any check fails."""
     from proofs import growth_families
+    from proofs.bounds import CheckStatus
 
     results = growth_families.all_checks()
     probe = growth_families.probe_amin_equal()
@@ -55,11 +68,39 @@ def _growth_families(args: argparse.Namespace) -> int:
         print("probe (empirical, a conjecture where it names a limit):")
         for text in probe:
             print(f"  - {text}")
-        print(f"{sum(r.status == 'proved' for r in results)} proved, {sum(r.status == 'failed' for r in results)} failed")
-    return 1 if any(r.status == "failed" for r in results) else 0
+        print(f"{sum(r.status == CheckStatus.PROVED for r in results)} proved, "
+              f"{sum(r.status == CheckStatus.FAILED for r in results)} failed")
+    return 1 if any(r.status == CheckStatus.FAILED for r in results) else 0
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched prove memory-safety|liveness|growth-families``: bounded proofs over a grid of configurations.
+
+    Memory safety (Z3 unrolling, or ``--method statespace``) and liveness (state graph only, online policies) for
+    ``n`` jobs with ``[l, u]``, every prompt in ``--s`` and capacity in ``--M``, arrivals 0; growth-families
+    checks the closed forms of :mod:`proofs.growth_families` on both simulators. A liveness counterexample is
+    written as a witness to ``--out``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags.
+
+    Returns
+    -------
+    int
+        1 if some claim has a counterexample (or a growth-family check failed), else 0.
+
+    Raises
+    ------
+    UsageError
+        ``--n`` below 1, ``l`` outside ``1..u``, no configuration with ``s + u <= M`` in the ranges, ``--method
+        z3`` or a hindsight policy for liveness, or ``--out`` not a writable folder.
+    OptionError
+        The policy or its options are not valid.
+    RangeError
+        ``--M`` or ``--s`` is malformed, or the grid is too large.
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -69,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         return _growth_families(args)
 
     options = policy_options(args)
-    make_scheduler(args.policy, _probe_instance(), **options)  # reject bad options first
+    PolicySpec.parse(args.policy, options)  # reject bad options first
     n, u, l = args.n, args.u, args.l  # noqa: E741
     if n < 1:
         raise UsageError(f"--n: must be >= 1, got {n}")
@@ -101,9 +142,10 @@ def run(args: argparse.Namespace) -> int:
             table.add_row(str(r.s), str(r.M), r.claim, str(r.horizon), r.status, f"{r.seconds:.2f}",
                           f"{list(r.counterexample)} {r.detail}" if r.counterexample else r.detail)
         Console(width=max(Console().width, 150)).print(table)
-        counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample", "unknown")}
-        print(f"{counts['proved']} proved, {counts['counterexample']} counterexample, {counts['unknown']} unknown")
-    return 1 if any(r.status == "counterexample" for r in results) else 0
+        counts = {k: sum(r.status == k for r in results) for k in ClaimStatus}
+        print(f"{counts[ClaimStatus.PROVED]} proved, {counts[ClaimStatus.COUNTEREXAMPLE]} counterexample, "
+              f"{counts[ClaimStatus.UNKNOWN]} unknown")
+    return 1 if any(r.status == ClaimStatus.COUNTEREXAMPLE for r in results) else 0
 
 
 def _prove_liveness(args, options, n, ss, l, u, Ms) -> int:  # noqa: E741
@@ -116,8 +158,8 @@ def _prove_liveness(args, options, n, ss, l, u, Ms) -> int:  # noqa: E741
 
     if args.method == "z3":
         raise UsageError("--method: liveness is proved by statespace only (every reachable state), not z3")
-    if args.policy == "hsf":
-        raise UsageError("--policy: hsf is a hindsight scheduler; liveness is checked for online policies")
+    if PolicySpec.parse(args.policy, options).traits.hindsight:
+        raise UsageError(f"--policy: {args.policy} is a hindsight scheduler; liveness is checked for online policies")
     check_grid_size("--M/--s", [len(Ms), len(ss) ** n], n)
     if not liveness_configurations(n, ss, l, u, Ms):
         raise UsageError("--M/--s: no configuration with max s + u <= M in these ranges")
@@ -138,20 +180,14 @@ def _prove_liveness(args, options, n, ss, l, u, Ms) -> int:  # noqa: E741
             table.add_column(col, justify="right")
         for claim in dict.fromkeys(r.claim for r in results):
             rs = [r for r in results if r.claim == claim]
-            bad = [r for r in rs if r.status == "counterexample"]
+            bad = [r for r in rs if r.status == ClaimStatus.COUNTEREXAMPLE]
             bound = ("max a + n max u" if claim == "finishes" else "max a + sum o")
             first = (f"M={bad[0].M} s={bad[0].s} o={bad[0].counterexample}: {bad[0].detail}" if bad else "")
             table.add_row(claim, str(len(rs)), str(len(rs) - len(bad)), str(len(bad)),
                           f"{bound} (<= {max(r.bound for r in rs)})", str(max(r.longest for r in rs)), escape(first))
         Console(width=max(Console().width, 160)).print(table)
-        counts = {k: sum(r.status == k for r in results) for k in ("proved", "counterexample")}
-        print(f"{counts['proved']} proved, {counts['counterexample']} counterexample")
-    return 1 if any(r.status == "counterexample" for r in results) else 0
-
-
-def _probe_instance():
-    from models.instance import uniform_instance
-
-    return uniform_instance(2, 0, 1, 1, [1])
+        counts = {k: sum(r.status == k for r in results) for k in (ClaimStatus.PROVED, ClaimStatus.COUNTEREXAMPLE)}
+        print(f"{counts[ClaimStatus.PROVED]} proved, {counts[ClaimStatus.COUNTEREXAMPLE]} counterexample")
+    return 1 if any(r.status == ClaimStatus.COUNTEREXAMPLE for r in results) else 0
 
 

@@ -10,7 +10,18 @@ from verify.cli.common import (UsageError)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``replay`` subparser: its flags and their checks."""
+    """The ``replay`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("replay", help="re-run a witness file; exit 1 if any stored integer differs")
     p.add_argument("witness")
     p.add_argument("--trust-policy", action="store_true",
@@ -19,6 +30,28 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched replay FILE``: re-run a witness and compare every stored integer (MODEL.md, *Witness files*).
+
+    ``tel`` (and an objective value) is recomputed on the reference engine and ``benchmark_tel`` with exact OPT or
+    H-SF; a liveness witness is re-run to its limits. Each integer that differs is printed as ``MISMATCH``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags.
+
+    Returns
+    -------
+    int
+        1 on any mismatch, else 0.
+
+    Raises
+    ------
+    UsageError
+        The witness names a user scheduler (``module:Class``) and ``--trust-policy`` is not given.
+    InvalidInput
+        The file is not valid JSON or not a valid witness.
+    """
     from verify.certify import replay
 
     from models.instance import read_json_file

@@ -8,7 +8,18 @@ from verify.cli.common import (report_dir)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``report`` subparser: its flags and their checks."""
+    """The ``report`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("report", help="bound-check report: sweep, proofs, workload mode, plots, verdicts")
     p.add_argument("--quick", action="store_true", help="the quick preset (under 3 minutes on 2 cores)")
     p.add_argument("--preset", choices=("quick", "full", "growth"), default="quick")
@@ -18,16 +29,37 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched report``: run a preset's bound-check report, or render one from a campaign database (``--from``).
+
+    Writes ``report.md`` and ``report.html`` to ``--out``; prints each claim's verdict.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags.
+
+    Returns
+    -------
+    int
+        0.
+
+    Raises
+    ------
+    UsageError
+        ``--out`` is a file, or its parent folder cannot be created or written.
+    InvalidInput
+        ``--from`` is not a campaign database of this schema.
+    """
     from rich.console import Console
 
     from verify.report import run_report
+    from verify.report.verdicts import BoundVerdict
 
     if args.from_db:
+        from verify.campaign.store import open_campaign_readonly
         from verify.report.from_db import report_from_db
 
-        from verify.campaign import db
-
-        db.open_readonly(args.from_db).close()  # one line, before any output, for what is not a campaign
+        open_campaign_readonly(args.from_db).close()  # one line, before any output, for what is not a campaign
         out = report_dir(args.out or "reports/campaign")
         summary = report_from_db(args.from_db, out)
         print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['counts']}, "
@@ -38,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     summary = run_report(preset, out, progress=lambda line: console.print(line, markup=False, highlight=False))
     for v in summary["verdicts"]:
-        word = v["verdict"].upper() if v["verdict"] in ("holds", "violated", "inconclusive") else v["verdict"]
+        word = v["verdict"].upper() if v["verdict"] in tuple(BoundVerdict) else v["verdict"]
         print(f"{word:12s} {v['claim']}")
     print(f"report: {out / 'report.md'} and {out / 'report.html'} ({summary['cells']} cells, {summary['seconds']}s)")
     return 0

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from models.grid import Grid
 from models.instance import load_instance
 from models.run import check_fast_engine
 from models.schedulers import PolicySpec
+from models.shape import Shape
 from models.witness import BENCHMARKS, OBJECTIVES, format_ratio
 from verify.oneline_parser import seconds as _seconds
 from verify.ranges import check_grid_size, parse_range
@@ -16,7 +18,18 @@ from verify.cli.common import (UsageError, add_policy_arguments, output_dir, pol
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``search`` subparser: its flags and their checks."""
+    """The ``search`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("search", help="adversarial output lengths that maximise a policy's ratio")
     add_policy_arguments(p, user=True)
     p.set_defaults(policy="amin")
@@ -52,7 +65,7 @@ def _parse_start(text: str, strategy: str, problems: list) -> tuple[int, ...]:
         start = tuple(int(x) for x in text.split(","))
     except ValueError:
         raise UsageError(f"--start: must be comma-separated integers, got {text!r}") from None
-    reqs = problems[0].config.requests
+    reqs = problems[0].shape.requests
     if len(start) != len(reqs):
         raise UsageError(f"--start: needs n={len(reqs)} values, got {len(start)}")
     for j, (o, r) in enumerate(zip(start, reqs, strict=True)):
@@ -62,22 +75,46 @@ def _parse_start(text: str, strategy: str, problems: list) -> tuple[int, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched search``: adversarial output lengths over a grid of shapes (or one instance's shape).
+
+    Each configuration is searched by ``--strategy`` for ``--budget`` seconds
+    (:func:`verify.search.runner.search_grid`); improving witnesses are written to ``--out`` as they are
+    found. Prints one line per configuration and the best, or one JSON object.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags.
+
+    Returns
+    -------
+    int
+        0, or 130 if interrupted.
+
+    Raises
+    ------
+    UsageError
+        No configuration in the ranges, an objective the strategy does not search, a bad ``--start``, or
+        ``--out`` not a writable folder.
+    InvalidInput
+        A range is malformed or the grid too large, the instance file is invalid, the policy or its options are
+        not valid, the policy has no Z3 encoding (``--strategy z3``), or a shape is too large for the fast engine.
+    """
     from rich.console import Console
 
     from verify.search import Problem
-    from verify.search.runner import Grid, describe_liveness, search_grid
+    from verify.search.runner import describe_liveness, search_grid
 
     console = Console(stderr=True)
     options = policy_options(args)
     if args.instance:
-        configs = [load_instance(args.instance)]
+        shapes = [Shape.of(load_instance(args.instance))]
     else:
-        grid = Grid(parse_range(args.n, "--n", 1), parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0),
-                    parse_range(args.l, "--l", 1), parse_range(args.u, "--u", 1))
-        check_grid_size("--n/--M/--s/--l/--u", [len(grid.n), len(grid.M), len(grid.s), len(grid.l), len(grid.u)],
-                        grid.n.hi)
-        configs = list(grid.configurations())
-        if not configs:
+        n, M, s = parse_range(args.n, "--n", 1), parse_range(args.M, "--M", 1), parse_range(args.s, "--s", 0)
+        l, u = parse_range(args.l, "--l", 1), parse_range(args.u, "--u", 1)  # noqa: E741
+        check_grid_size("--n/--M/--s/--l/--u", [len(n), len(M), len(s), len(l), len(u)], n.hi)
+        shapes = list(Grid.product(n=n, s=s, u=u, l=l, M=M).shapes())
+        if not shapes:
             raise UsageError("--n/--M/--s/--l/--u: no configuration with l <= u and s + u <= M in these ranges")
     from verify.search import OBJECTIVE_STRATEGIES
 
@@ -87,11 +124,11 @@ def run(args: argparse.Namespace) -> int:
     spec = PolicySpec.parse(args.policy, options)  # validated once for every cell
     if args.strategy == "z3":
         check_encodable(spec)
-    problems = [Problem(c, spec, benchmark=args.benchmark, objective=args.objective) for c in configs]
+    problems = [Problem(c, spec, benchmark=args.benchmark, objective=args.objective) for c in shapes]
     start = _parse_start(args.start, args.strategy, problems) if args.start else None
     if spec.traits.fast_engine:
         for p in problems:  # reject instances the fast engine cannot hold before any work
-            check_fast_engine(p.config)
+            check_fast_engine(p.shape)
     full = spec.options
     out = output_dir(args.out, "--out")
     console.print(f"searching {len(problems)} configuration(s) with {args.strategy}, budget {args.budget}s each, "

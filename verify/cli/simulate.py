@@ -20,7 +20,18 @@ DEFAULT_INSTANCE = resources.files("verify.cli").joinpath("examples", "amin_evic
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``simulate`` subparser: its flags and their checks."""
+    """The ``simulate`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("simulate", help="run one policy on an instance (fast engine by default; --engine reference)")
     p.add_argument("file", nargs="?", default=str(DEFAULT_INSTANCE),
                    help="instance JSON (default: the shipped example amin_evicts.json, package data)")
@@ -33,6 +44,33 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched simulate``: run one policy on an instance, optionally with the exact ratio.
+
+    The run follows MODEL.md, *Rounds and memory*. Prints a table of completions and the run's totals, or one
+    JSON object. With ``--benchmark`` the ratio is checked against ``TEL(ALG) >= TEL(OPT)`` for a policy that
+    does not pause jobs.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags.
+
+    Returns
+    -------
+    int
+        0.
+
+    Raises
+    ------
+    InvalidInput
+        The instance file is invalid, or the policy or its options are not valid.
+    ModelViolation
+        The run breaks a rule of the model (a decision, or the round limit).
+    Unproven
+        OPT was not proven within ``--timeout``.
+    ImpossibleRatio
+        A ratio below 1 against OPT for a policy that does not pause jobs (an :class:`Inconsistency`).
+    """
     instance = load_instance(args.file)
     options = policy_options(args)
     scheduler = make_scheduler(args.policy, instance, **options)  # validates options, gives their full form
@@ -57,10 +95,11 @@ def _print_trace_table(instance, trace, result: dict[str, Any]) -> None:
     from rich.table import Table
 
     table = Table(title=f"{trace.policy} {result['options'] or ''}  (M = {instance.M}, {result['engine']} engine)")
-    for col in ("job", "s", "o", "l", "u", "a", "C", "latency"):
+    prio = instance.has_priorities  # the column only when some request has a priority other than 0
+    for col in ("job", "s", "o", "l", "u", "a") + (("priority",) if prio else ()) + ("C", "latency"):
         table.add_column(col, justify="right")
     for j, (r, c, lat) in enumerate(zip(instance.requests, trace.completion, trace.latency, strict=True)):
-        table.add_row(*map(str, (j, r.s, r.o, r.l, r.u, r.a, c, lat)))
+        table.add_row(*map(str, (j, r.s, r.o, r.l, r.u, r.a) + ((r.priority,) if prio else ()) + (c, lat)))
     console = Console()
     console.print(table)
     line = (f"TEL {trace.tel}   evictions {trace.evictions}   peak memory {trace.peak_memory}   "

@@ -14,7 +14,18 @@ from verify.cli.common import (UsageError, choice_list, fraction_list, fraction_
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``workload`` subparser: its flags and their checks."""
+    """The ``workload`` subparser: its flags and their checks.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The top-level parser's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subparser; :func:`verify.cli.build_parser` sets its handler.
+    """
     p = sub.add_parser("workload", help="workload mode: real (ShareGPT) or lognormal lengths, arrivals, every "
                                          "policy's mean TEL / TEL(H-SF), preemptions and recomputed tokens")
     p.add_argument("--source", choices=("sharegpt", "lognormal"), default="sharegpt",
@@ -52,6 +63,26 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``kvsched workload``: every policy's mean TEL / TEL(H-SF) on ShareGPT or lognormal lengths.
+
+    One row per source, arrival process, ``alpha`` and ``M``, over ``--seeds`` instances of ``--n`` requests, on
+    the fast engine (:func:`verify.report.workload_mode.run_serving_workload`); a Markdown table or one JSON object.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed flags.
+
+    Returns
+    -------
+    int
+        0.
+
+    Raises
+    ------
+    UsageError
+        An ``alpha`` outside ``(0, 1]``, a ``--rate`` not above 0, or a workload the policies or options refuse.
+    """
     import time
 
     from verify.report.workload_mode import (WorkloadError, WorkloadSpec, run_serving_workload, serving_row_dict,

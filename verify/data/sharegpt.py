@@ -27,8 +27,17 @@ COLUMNS = ("prompt_tokens", "output_tokens")
 
 @dataclass
 class ArrayStream:
-    """Counters filled in while :func:`iter_json_array` runs: elements parsed, and whether the text ended early
-    (a cut-off element or no closing ``]``), with the number of characters left unparsed."""
+    """Counters filled in while :func:`iter_json_array` runs.
+
+    Parameters
+    ----------
+    parsed : int
+        Elements parsed.
+    truncated : bool
+        The text ended early (a cut-off element, or no closing ``]``).
+    unparsed_chars : int
+        Characters left unparsed at a cut-off element.
+    """
 
     parsed: int = 0
     truncated: bool = False
@@ -39,8 +48,26 @@ def iter_json_array(chunks: Iterable[str], stats: ArrayStream | None = None) -> 
     """The elements of one top-level JSON array given as text chunks, one at a time, tolerating a cut-off end.
 
     Whole elements are yielded as they complete; if the text stops inside an element (or before the closing
-    ``]``), iteration ends there and ``stats.truncated`` is set. Text that is not a JSON array raises
-    :class:`ValueError` naming the offset."""
+    ``]``), iteration ends there and ``stats.truncated`` is set.
+
+    Parameters
+    ----------
+    chunks : iterable of str
+        The text, in pieces of any size.
+    stats : ArrayStream or None
+        Counters to fill in (a fresh one if ``None``).
+
+    Yields
+    ------
+    object
+        Each element, decoded by :class:`json.JSONDecoder`.
+
+    Raises
+    ------
+    InvalidInput
+        The text is empty, or is not a JSON array (a missing ``[``, or a missing ``,`` between elements); the
+        message names the offset.
+    """
     stats = ArrayStream() if stats is None else stats
     decoder = json.JSONDecoder()
     it = iter(chunks)
@@ -111,13 +138,37 @@ def iter_json_array(chunks: Iterable[str], stats: ArrayStream | None = None) -> 
 
 
 def read_chunks(stream: IO[str], size: int = 1 << 20) -> Iterator[str]:
-    """``stream`` in text chunks of ``size`` characters."""
+    """``stream`` in text chunks of ``size`` characters.
+
+    Parameters
+    ----------
+    stream : text file
+        An open text stream.
+    size : int
+        Characters per chunk (the last may be shorter).
+
+    Yields
+    ------
+    str
+        Each chunk, until the stream is exhausted.
+    """
     while chunk := stream.read(size):
         yield chunk
 
 
 def first_exchange(conversation: object) -> tuple[str, str] | None:
-    """The (prompt, reply) texts of a conversation whose first turn is ``human`` and second ``gpt``, else None."""
+    """The (prompt, reply) texts of a conversation whose first turn is ``human`` and second ``gpt``, else None.
+
+    Parameters
+    ----------
+    conversation : object
+        One element of the ShareGPT array (a dict with a ``conversations`` list of ``{"from", "value"}``).
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        The first two turns' texts; ``None`` for any other shape.
+    """
     if not isinstance(conversation, dict):
         return None
     turns = conversation.get("conversations")
@@ -135,7 +186,18 @@ def first_exchange(conversation: object) -> tuple[str, str] | None:
 
 
 def rows_sha256(rows: Iterable[tuple[int, int]]) -> str:
-    """sha256 of the data rows as written (``p,o\\n`` each): what the header's ``rows_sha256`` records."""
+    r"""sha256 of the data rows as written (``p,o\n`` each): what the header's ``rows_sha256`` records.
+
+    Parameters
+    ----------
+    rows : iterable of tuple of (int, int)
+        ``(prompt_tokens, output_tokens)`` rows.
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
     h = hashlib.sha256()
     for p, o in rows:
         h.update(f"{p},{o}\n".encode())
@@ -143,8 +205,23 @@ def rows_sha256(rows: Iterable[tuple[int, int]]) -> str:
 
 
 def format_lengths_file(rows: list[tuple[int, int]], provenance: dict[str, object]) -> str:
-    """The text of a lengths file: ``# key: value`` provenance lines (``rows`` and ``rows_sha256`` added), the
-    column header, then the rows."""
+    """The text of a lengths file: provenance header lines, the column header, then the rows.
+
+    The header lines are ``# key: value``, with ``rows`` and ``rows_sha256`` added to ``provenance``; a value
+    that is not a string is written as JSON.
+
+    Parameters
+    ----------
+    rows : list of tuple of (int, int)
+        ``(prompt_tokens, output_tokens)`` rows.
+    provenance : dict of str to object
+        The provenance to record.
+
+    Returns
+    -------
+    str
+        The file's text, ending with a newline.
+    """
     header = dict(provenance) | {"rows": len(rows), "rows_sha256": rows_sha256(rows)}
     lines = [f"# {k}: {json.dumps(v) if not isinstance(v, str) else v}" for k, v in header.items()]
     lines.append(",".join(COLUMNS))
@@ -154,15 +231,41 @@ def format_lengths_file(rows: list[tuple[int, int]], provenance: dict[str, objec
 
 @dataclass(frozen=True)
 class Lengths:
-    """The shipped (or a given) lengths file: provenance header and the rows ``(prompt_tokens, output_tokens)``."""
+    """The shipped (or a given) lengths file: provenance header and the rows ``(prompt_tokens, output_tokens)``.
+
+    Parameters
+    ----------
+    provenance : dict of str to str
+        The ``# key: value`` header lines.
+    rows : tuple of tuple of (int, int)
+        The data rows, in file order.
+    """
 
     provenance: dict[str, str]
     rows: tuple[tuple[int, int], ...]
 
 
 def parse_lengths_file(text: str) -> Lengths:
-    """Read a lengths file; raises :class:`ValueError` on a malformed line or a header that disagrees with the
-    rows (count or sha256)."""
+    """Read a lengths file, checking its header against its rows (count and sha256).
+
+    Parameters
+    ----------
+    text : str
+        The file's text (:func:`format_lengths_file`'s format).
+
+    Returns
+    -------
+    Lengths
+        The provenance and the rows.
+
+    Raises
+    ------
+    InvalidInput
+        A malformed header or data line, a missing column header, or a header ``rows`` or ``rows_sha256`` that
+        disagrees with the rows.
+    ValueError
+        The header's ``rows`` is not an integer.
+    """
     provenance: dict[str, str] = {}
     rows: list[tuple[int, int]] = []
     seen_columns = False
@@ -192,7 +295,18 @@ _CACHE: list[Lengths] = []
 
 
 def shipped_lengths() -> Lengths:
-    """The lengths file shipped as package data (read once per process)."""
+    """The lengths file shipped as package data (read once per process).
+
+    Returns
+    -------
+    Lengths
+        The parsed ``sharegpt_lengths.csv``.
+
+    Raises
+    ------
+    InvalidInput
+        The shipped file is malformed or its header disagrees with its rows.
+    """
     if not _CACHE:
         text = resources.files(__package__).joinpath(DATA_FILE).read_text(encoding="utf-8")
         _CACHE.append(parse_lengths_file(text))

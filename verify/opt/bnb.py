@@ -32,12 +32,13 @@ import sys
 import time
 from collections import Counter
 
+from models.errors import Inconsistency
 from models.instance import Instance
-from verify.opt.bounds import completion_area_bound, start_window
+from verify.opt.bounds import PreparationTimeout, completion_area_bound, start_window
 from verify.opt.exhaustive import start_choices
 from verify.opt.ramp_bound import ramp_lower_bound
 from verify.opt.peak_bound import peak_interval_sum, peak_lower_bound, peak_sigma
-from verify.opt.result import OptResult, schedule_tel
+from verify.opt.result import OptResult, out_of_time, schedule_tel
 
 
 class _Stop(RuntimeError):
@@ -77,9 +78,31 @@ def _earliest_shifts(profile: list[int], t: int, classes, remaining, M: int) -> 
 
 
 def node_bound(t: int, profile: list[int], classes, remaining, M: int, sigma: int) -> int:
-    """A lower bound on ``Σ (C_j - a_j)`` over the unstarted jobs (none before round ``t``; ``profile[i]``
-    committed in round ``t + i``): the larger of the area bound and the peak-interval bound, each with the
-    earliest completions described in the module docstring."""
+    """A lower bound on ``Σ (C_j - a_j)`` over the unstarted jobs of a search node.
+
+    The larger of the area bound and the peak-interval bound, each with the earliest completions described
+    in the module docstring.
+
+    Parameters
+    ----------
+    t : int
+        The first round any unstarted job may start in.
+    profile : list of int
+        ``profile[i]``: memory committed in round ``t + i`` by the jobs started already.
+    classes : sequence of (int, int, int)
+        Each class's ``(s, o, a)``.
+    remaining : sequence of int
+        How many jobs of each class are unstarted.
+    M : int
+        The capacity.
+    sigma : int
+        At least every job's ``s`` (:func:`verify.opt.peak_bound.peak_sigma` of the instance).
+
+    Returns
+    -------
+    int
+        The bound; 0 when no job is left.
+    """
     shifts = _earliest_shifts(profile, t, classes, remaining, M)
     ends, areas, jobs, arrived = [], [], [], 0
     for (s, o, a), cnt, d in zip(classes, remaining, shifts, strict=True):
@@ -116,12 +139,18 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     max_nodes : int, optional
         Search-node budget, same effect as ``timeout``.
     lp : bool
-        Also compute the certified LP bound at the root (worth it beyond a handful of jobs).
+        Also compute the certified LP bound at the root (worth it beyond a handful of jobs); it gets half of
+        the time left.
 
     Returns
     -------
     OptResult
         ``optimal`` only when the search finished or a root bound meets the best schedule.
+
+    Raises
+    ------
+    Inconsistency
+        The schedule found does not attain the TEL the search computed for it (a defect of the solver).
     """
     began = time.perf_counter()
     deadline = None if timeout is None else began + timeout
@@ -133,7 +162,10 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     for j, r in enumerate(reqs):
         members[(r.s, r.o, r.a)].append(j)
     shapes = [tuple(s + k + 1 for k in range(o)) for s, o, _ in classes]
-    window = start_window(instance)
+    try:
+        window = start_window(instance, deadline=deadline)
+    except PreparationTimeout as exc:
+        return out_of_time("bnb", instance, began, str(exc))
     best_tel, best_starts = window.upper_tel, list(window.upper_starts)
     full = tuple(len(members[c]) for c in classes)
     stats: dict = {"area_bound": window.lower_tel, "peak_bound": peak_lower_bound(instance),
@@ -143,7 +175,8 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
         from verify.opt.lp_bound import lp_lower_bound
         from verify.opt.time_indexed import build_model
 
-        lp_timeout = None if timeout is None else max(timeout / 2, 0.01)  # the LP solve alone; model and certificate come on top
+        # half of what is left for the LP solve alone; the model and its certificate come on top
+        lp_timeout = None if deadline is None else max((deadline - time.perf_counter()) / 2, 0.01)
         bound = lp_lower_bound(build_model(instance, window), timeout=lp_timeout)
         if bound is not None:
             stats["lp_bound"] = bound.tel
@@ -247,7 +280,7 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
         status = "optimal"
     starts = tuple(best_starts)
     if schedule_tel(instance, starts) != best_tel:  # the schedule must attain the value it claims
-        raise AssertionError("bnb OPT: schedule does not attain its TEL")
+        raise Inconsistency("bnb OPT: schedule does not attain its TEL")
     return OptResult(
         solver="bnb",
         status=status,

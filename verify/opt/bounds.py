@@ -24,23 +24,62 @@ from models.schedulers.interface import Scheduler
 
 
 def trivial_lower_bound(instance: Instance) -> int:
-    """``Σ o_j``: no job finishes sooner than ``o_j`` rounds after it arrives (OPT's value when M is huge)."""
+    """``Σ o_j``: no job finishes sooner than ``o_j`` rounds after it arrives (OPT's value when M is huge).
+
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance.
+
+    Returns
+    -------
+    int
+        A lower bound on every schedule's TEL.
+    """
     return sum(r.o for r in instance.requests)
 
 
 def job_area(r: Request) -> int:
-    """Token-rounds of KV cache a job holds over an uninterrupted run: ``Σ_{k<o} (s + k + 1)``."""
+    """Token-rounds of KV cache a job holds over an uninterrupted run: ``Σ_{k<o} (s + k + 1)``.
+
+    Parameters
+    ----------
+    r : Request
+        The job; its ``s`` and true ``o`` are read.
+
+    Returns
+    -------
+    int
+        ``o·s + o(o+1)/2``.
+    """
     return r.o * r.s + r.o * (r.o + 1) // 2
 
 
 def completion_area_bound(ends: list[int], areas: list[int], M: int, *, t: int = 0,
                           profile: Sequence[int] = ()) -> int:
-    """``Σ_k`` of a lower bound on the k-th smallest completion round, for jobs none of which starts before
-    round ``t`` while ``profile[i]`` of the memory is already taken in round ``t + i``.
+    """``Σ_k`` of a lower bound on the k-th smallest completion round of jobs that start at ``t`` or later.
 
-    ``ends`` (each job's earliest completion, ``max(t, a_j) + o_j``) and ``areas`` (``o_j·s_j + o_j(o_j+1)/2``)
-    must be sorted ascending. The k-th smallest completion is at least ``ends[k]``, and at least the first
-    round by which the free memory from ``t`` on holds the k smallest areas.
+    ``profile[i]`` of the memory is already taken in round ``t + i``.
+    The k-th smallest completion is at least ``ends[k]``, and at least the first round by which the free
+    memory from ``t`` on holds the k smallest areas (module docstring).
+
+    Parameters
+    ----------
+    ends : list of int
+        Each job's earliest completion, ``max(t, a_j) + o_j``, sorted ascending.
+    areas : list of int
+        Each job's area ``o_j·s_j + o_j(o_j+1)/2``, sorted ascending.
+    M : int
+        The capacity.
+    t : int
+        The first round any of these jobs may run in.
+    profile : sequence of int
+        Memory already taken in rounds ``t, t + 1, ...`` (by jobs running already); empty: none.
+
+    Returns
+    -------
+    int
+        A lower bound on ``Σ_j C_j`` over these jobs (not yet minus their arrivals).
     """
     total, prefix, d, free = 0, 0, 0, 0
     horizon = len(profile)
@@ -55,7 +94,24 @@ def completion_area_bound(ends: list[int], areas: list[int], M: int, *, t: int =
 
 
 def lower_bound_raw(s: list[int], o: list[int], a: list[int], M: int) -> int:
-    """:func:`lower_bound` on plain lists (no Instance built): hot loops such as branch and bound call this."""
+    """:func:`lower_bound` on plain lists (no Instance built): hot loops such as branch and bound call this.
+
+    Parameters
+    ----------
+    s : list of int
+        Prompt sizes, one per job.
+    o : list of int
+        Output lengths (true, or any lengths the bound is wanted for), in the same order.
+    a : list of int
+        Arrival rounds, in the same order.
+    M : int
+        The capacity.
+
+    Returns
+    -------
+    int
+        A lower bound on the least TEL of these jobs.
+    """
     ends = sorted(aj + oj for aj, oj in zip(a, o, strict=True))
     areas = sorted(oj * sj + oj * (oj + 1) // 2 for sj, oj in zip(s, o, strict=True))
     return completion_area_bound(ends, areas, M) - sum(a)
@@ -66,7 +122,18 @@ def _lower_bound(requests: list[Request], M: int) -> int:
 
 
 def lower_bound(instance: Instance) -> int:
-    """A valid lower bound on OPT's TEL (completion-order and memory-area argument above)."""
+    """A valid lower bound on OPT's TEL (completion-order and memory-area argument above).
+
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance; its true lengths are read.
+
+    Returns
+    -------
+    int
+        At least :func:`trivial_lower_bound` and at most OPT.
+    """
     return _lower_bound(list(instance.requests), instance.M)
 
 
@@ -107,8 +174,21 @@ class _Deadlined(Scheduler):
 
 
 def sequential_schedule(instance: Instance) -> tuple[int, tuple[int, ...]]:
-    """A feasible schedule in ``O(n log n)``, with no simulation: one job at a time in arrival order (each fits
-    alone, since ``s + u <= M``). Returns its TEL and starts: the upper bound of a solver out of time."""
+    """A feasible schedule in ``O(n log n)``, with no simulation: one job at a time in arrival order.
+
+    Each job fits alone (MODEL.md, "Instance": ``s + u <= M``), so the schedule is valid. It is the upper
+    bound of a solver out of time.
+
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance.
+
+    Returns
+    -------
+    tuple of (int, tuple of int)
+        The schedule's TEL and its start round per job.
+    """
     order = sorted(range(instance.n), key=lambda j: (instance.requests[j].a, j))
     starts = [0] * instance.n
     free = 0
@@ -121,8 +201,28 @@ def sequential_schedule(instance: Instance) -> tuple[int, tuple[int, ...]]:
 
 
 def start_window(instance: Instance, *, deadline: float | None = None) -> StartWindow:
-    """``deadline`` (a ``time.perf_counter()`` value): raise :class:`PreparationTimeout` if H-SF's run, which
-    gives the upper bound, is still going then."""
+    """H-SF's schedule as the upper bound ``U``, the lower bound, and each job's latest useful start.
+
+    Job ``j`` starts no later than ``a_j + U - LB(other jobs) - o_j`` in any schedule no worse than H-SF's
+    (module docstring); a single job's latest start is its arrival.
+
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance.
+    deadline : float, optional
+        A ``time.perf_counter()`` value by which H-SF's run must be done (``None``: no limit).
+
+    Returns
+    -------
+    StartWindow
+        Every schedule no worse than H-SF's starts each job within ``[a_j, latest[j]]``.
+
+    Raises
+    ------
+    PreparationTimeout
+        ``deadline`` passed before or during H-SF's run.
+    """
     hsf = HSF(instance.outputs)
     if deadline is not None:
         if time.perf_counter() >= deadline:

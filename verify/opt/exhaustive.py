@@ -18,14 +18,14 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from models.errors import Unproven
+from models.errors import Inconsistency, Unproven
 from models.instance import Instance
 from verify.opt.bounds import PreparationTimeout, completion_area_bound, start_window
 from verify.opt.result import OptResult, out_of_time, schedule_tel
 
 
 class SearchLimit(Unproven):
-    pass
+    """The search reached its node budget or deadline (caught inside :func:`solve_exhaustive`)."""
 
 
 def _rest_bound(t: int, profile: list[int], classes, remaining, M: int) -> int:
@@ -47,14 +47,37 @@ def _rest_bound(t: int, profile: list[int], classes, remaining, M: int) -> int:
 
 def start_choices(t: int, profile: list[int], remaining: tuple[int, ...], classes, shapes, M: int,
                   check=None) -> list[tuple[tuple, list[int]]]:
-    """Every ``((class, count), ...)`` choice of starts in round ``t`` that fits beside ``profile``, with the
-    profile it leaves; lexicographic over the arrived classes, most jobs first per class. Feasibility is
-    monotone, so the counts tried per class stop at the first that does not fit.
+    """Every ``((class, count), ...)`` choice of starts in round ``t`` that fits beside ``profile``.
 
-    ``classes[i]`` is ``(s, o, a)``, ``shapes[i]`` the memory ``(s + 1, ..., s + o)`` a job of class ``i``
-    holds over its run, ``remaining[i]`` how many of class ``i`` are unstarted. ``check``, if given, is
-    called once per class tried (a solver's deadline check: the choices multiply when many small jobs wait
-    beside an empty profile). Shared by :mod:`verify.opt.exhaustive` and :mod:`verify.opt.bnb`.
+    Lexicographic over the arrived classes, most jobs first per class. Feasibility is monotone, so the counts
+    tried per class stop at the first that does not fit.
+
+    Shared by :mod:`verify.opt.exhaustive` and :mod:`verify.opt.bnb`. Only classes that have arrived by
+    round ``t`` (``a <= t``) are started.
+
+    Parameters
+    ----------
+    t : int
+        The round.
+    profile : list of int
+        Memory committed in rounds ``t, t + 1, ...`` by the jobs started already.
+    remaining : tuple of int
+        ``remaining[i]``: how many jobs of class ``i`` are unstarted.
+    classes : sequence of (int, int, int)
+        ``classes[i]``: the class's ``(s, o, a)``.
+    shapes : sequence of tuple of int
+        ``shapes[i]``: the memory ``(s + 1, ..., s + o)`` a job of class ``i`` holds over its run.
+    M : int
+        The capacity.
+    check : callable, optional
+        Called with no arguments once per class tried: a solver's deadline check (the choices multiply when
+        many small jobs wait beside an empty profile); what it raises propagates.
+
+    Returns
+    -------
+    list of (tuple, list of int)
+        Each choice as ``((class, count), ...)`` with the profile from round ``t`` on that it leaves; the
+        empty choice (start nothing) is among them.
     """
     out: list[tuple[tuple, list[int]]] = [((), profile)]
     for i, cnt in enumerate(remaining):
@@ -81,10 +104,27 @@ def start_choices(t: int, profile: list[int], remaining: tuple[int, ...], classe
 
 
 def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_nodes: int | None = None) -> OptResult:
-    """Minimum TEL over non-preemptive schedules, with a schedule that attains it.
+    """Minimum TEL over non-preemptive schedules (MODEL.md, "OPT"), with a schedule that attains it.
 
-    With ``timeout`` (seconds) or ``max_nodes`` (search nodes) the search may stop early; it then returns
-    ``status="unknown"`` with the best schedule found as upper bound and the root bound as lower bound.
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance; ``l`` and ``u`` are not read.
+    timeout : float, optional
+        Seconds (``None``: no limit). The deadline also bounds the preparation (H-SF's run).
+    max_nodes : int, optional
+        Search-node budget (``None``: no limit).
+
+    Returns
+    -------
+    OptResult
+        ``optimal`` when the search finished; when it stopped early, ``unknown`` with the best schedule
+        found as upper bound and the root bound as lower bound.
+
+    Raises
+    ------
+    Inconsistency
+        The schedule found does not attain the TEL the search computed for it (a defect of the solver).
     """
     began = time.perf_counter()
     deadline = None if timeout is None else began + timeout
@@ -106,8 +146,14 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_no
     seen: dict[tuple, int] = {}
     nodes = 0
 
+    def check_deadline() -> None:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise SearchLimit
+
     def picks(t: int, profile: list[int], remaining: tuple[int, ...]) -> list[tuple[tuple, list[int]]]:
-        return start_choices(t, profile, remaining, classes, shapes, M)
+        # one node's choices can take long (many classes beside an empty profile): the deadline is checked
+        # inside them too, not only every 256 nodes
+        return start_choices(t, profile, remaining, classes, shapes, M, check_deadline)
 
     def search(t: int, profile: list[int], remaining: tuple[int, ...], cost: int, starts: list) -> None:
         nonlocal best_tel, best_starts, nodes
@@ -152,7 +198,7 @@ def solve_exhaustive(instance: Instance, *, timeout: float | None = None, max_no
         status = "unknown"
     starts = tuple(best_starts)
     if schedule_tel(instance, starts) != best_tel:  # the schedule must attain the value it claims
-        raise AssertionError("exhaustive OPT: schedule does not attain its TEL")
+        raise Inconsistency("exhaustive OPT: schedule does not attain its TEL")
     return OptResult(
         solver="exhaustive",
         status=status,

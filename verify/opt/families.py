@@ -13,6 +13,7 @@ import math
 import random
 from fractions import Fraction
 
+from models.errors import InvalidInput
 from models.instance import Instance, Request
 
 
@@ -66,13 +67,18 @@ def with_intervals(instance: Instance, alpha: Fraction, seed: int) -> Instance:
     -------
     Instance
         Same true lengths, new intervals.
+
+    Raises
+    ------
+    InvalidInput
+        ``alpha`` is not in ``(0, 1]``.
     """
     if not 0 < alpha <= 1:
-        raise ValueError(f"alpha: must be in (0, 1], got {alpha}")
+        raise InvalidInput(f"alpha: must be in (0, 1], got {alpha}")
     rng = random.Random(f"intervals-{seed}-{alpha}")
     reqs = []
     for r in instance.requests:
         l = rng.randint(max(1, math.ceil(r.o * alpha)), r.o)  # noqa: E741
         u = min(max(r.o, math.floor(l / alpha)), instance.M - r.s)
-        reqs.append(Request(r.s, r.o, l, u, r.a))
+        reqs.append(Request(r.s, r.o, l, u, r.a, r.priority))
     return Instance(instance.M, tuple(reqs))

@@ -18,6 +18,11 @@ def c_stdout_to_stderr() -> Iterator[None]:
     ``bench opt`` family, seed 2, after about 3 s), which corrupted ``kvsched opt --json``. C's stdout buffer is
     flushed on the way in and on the way out: unless ``PYTHONUNBUFFERED`` is set, C stdio buffers a non-terminal
     stdout, and the lines would otherwise surface on stdout after fd 1 is restored.
+
+    Yields
+    ------
+    None
+        Inside the ``with`` block fd 1 is stderr; it is restored on the way out, exceptions included.
     """
     sys.stdout.flush()
     _flush_c_stdio()  # what was buffered before still belongs on stdout

@@ -52,13 +52,46 @@ class LpBound:
         return math.ceil(self.value)
 
     def usable(self, below: int) -> tuple[bool, ...]:
-        """Per variable: may a schedule with TEL ``< below`` use it? (``False`` only when proven it cannot.)"""
+        """Per variable: may a schedule with TEL ``< below`` use it? (``False`` only when proven it cannot.)
+
+        Reduced-cost fixing (module docstring): a schedule using variable ``v`` has TEL at least
+        ``value + r_v``.
+
+        Parameters
+        ----------
+        below : int
+            The TEL to beat (a known schedule's).
+
+        Returns
+        -------
+        tuple of bool
+            One per variable of the model, ``True`` where ``value + r_v <= below - 1``.
+        """
         return tuple(self.value + r <= below - 1 for r in self.reduced_costs)
 
 
 def certify(model: TimeIndexedModel, class_duals: np.ndarray,
             round_duals: np.ndarray) -> tuple[Fraction, tuple[Fraction, ...]]:
-    """The weak-duality bound above and every variable's reduced cost, exactly, for the given multipliers."""
+    """The weak-duality bound above and every variable's reduced cost, exactly, for the given multipliers.
+
+    Any multipliers give a valid bound (the module docstring's inequality); good ones (HiGHS's optimal duals)
+    give a tight one. They are rounded to multiples of ``2**-40`` and the round multipliers clipped to ``<= 0``
+    before the exact evaluation.
+
+    Parameters
+    ----------
+    model : TimeIndexedModel
+        The model whose relaxation the multipliers are for.
+    class_duals : numpy.ndarray
+        One multiplier ``λ_c`` per class (count) row.
+    round_duals : numpy.ndarray
+        One multiplier ``μ_t`` per round (memory) row.
+
+    Returns
+    -------
+    tuple of (Fraction, tuple of Fraction)
+        The bound on the relaxation's optimum, and each variable's reduced cost ``r_v``.
+    """
     lam = [round(float(d) * _SCALE) for d in class_duals]
     mu = [min(0, round(float(d) * _SCALE)) for d in round_duals]
     memory = model.memory_matrix.tocsc()
@@ -75,13 +108,29 @@ def certify(model: TimeIndexedModel, class_duals: np.ndarray,
 
 
 def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None) -> LpBound | None:
-    """The certified LP bound, or ``None`` if HiGHS returned no duals (time limit, numerical failure)."""
+    """The certified LP bound on OPT: the relaxation solved by HiGHS, its duals checked by :func:`certify`.
+
+    Parameters
+    ----------
+    model : TimeIndexedModel
+        The time-indexed model of the instance (:func:`verify.opt.time_indexed.build_model`).
+    timeout : float, optional
+        HiGHS's time limit in seconds (``None``: no limit).
+
+    Returns
+    -------
+    LpBound or None
+        ``None`` if HiGHS returned no duals (time limit, numerical failure) or no time was left
+        (``timeout <= 0``).
+    """
     began = time.perf_counter()
+    if timeout is not None and timeout <= 0:
+        return None
     with c_stdout_to_stderr():
         res = linprog(model.cost.astype(float), A_ub=model.memory_matrix, b_ub=np.full(model.horizon, model.M),
                       A_eq=model.count_matrix, b_eq=model.counts.astype(float),
                       bounds=np.column_stack([np.zeros(len(model.var_class)), model.upper.astype(float)]),
-                      method="highs", options={"presolve": True, **({"time_limit": timeout} if timeout else {})})
+                      method="highs", options={"presolve": True, **({} if timeout is None else {"time_limit": timeout})})
     if res.status != 0 or res.eqlin is None or res.ineqlin is None:
         return None
     value, reduced = certify(model, res.eqlin.marginals, res.ineqlin.marginals)

@@ -32,9 +32,31 @@ from verify.opt.time_indexed import build_model
 
 _TOL = 1e-6
 _INFEASIBLE = 2  # scipy.optimize.milp status
+_SOLVER_FAILED = 4  # scipy.optimize.milp: "other" (HiGHS gave up, neither a limit nor a verdict)
+
+
+def _left(began: float, timeout: float | None) -> float | None:
+    """Seconds left of ``timeout`` since ``began`` (``None``: unbounded; ``0``: none left)."""
+    return None if timeout is None else max(timeout - (time.perf_counter() - began), 0.0)
 
 
 def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult:
+    """Minimum TEL over non-preemptive schedules (MODEL.md, "OPT") by the time-indexed MILP (module docstring).
+
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance; ``l`` and ``u`` are not read.
+    timeout : float, optional
+        Seconds for the whole call, H-SF's run and the LP bound included (``None``: no limit).
+
+    Returns
+    -------
+    OptResult
+        ``optimal`` when the bounds meet (H-SF proven optimal by a bound, or HiGHS's proof); otherwise
+        ``unknown`` with the best schedule and the best proven lower bound. ``stats`` records the model's
+        size, the LP bound and HiGHS's status.
+    """
     began = time.perf_counter()
     try:
         window = start_window(instance, deadline=None if timeout is None else began + timeout)
@@ -51,7 +73,7 @@ def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult
         return result({"variables": 0})
     model = build_model(instance, window)
     stats: dict = {"variables": len(model.var_class), "rows": len(model.classes) + model.horizon}
-    lp = lp_lower_bound(model, timeout=timeout)
+    lp = lp_lower_bound(model, timeout=_left(began, timeout))
     if lp is not None:
         lower = max(lower, lp.tel)
         model = model.restricted(lp.usable(below=tel))
@@ -61,19 +83,30 @@ def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult
             lower = tel
     if lower >= tel:  # the LP bound proves H-SF optimal
         return result(stats)
-
-    remaining = None if timeout is None else max(timeout - (time.perf_counter() - began), 0.01)
+    remaining = _left(began, timeout)
+    if remaining == 0:  # the model and its LP took the whole time: report what they proved
+        return result(stats | {"timed_out": "after the LP bound"})
     cost = model.cost.astype(float)
-    with c_stdout_to_stderr():
-        res = milp(
-            c=cost,
-            constraints=[LinearConstraint(model.count_matrix, model.counts, model.counts),
-                         LinearConstraint(model.memory_matrix, -np.inf, instance.M),
-                         LinearConstraint(cost[None, :], window.lower_tel, tel)],
-            integrality=np.ones(len(cost)),
-            bounds=Bounds(0, model.upper),
-            options={"disp": False, "mip_rel_gap": 0.0, **({"time_limit": remaining} if remaining else {})},
-        )
+
+    def run(presolve: bool, limit: float | None):
+        with c_stdout_to_stderr():
+            return milp(
+                c=cost,
+                constraints=[LinearConstraint(model.count_matrix, model.counts, model.counts),
+                             LinearConstraint(model.memory_matrix, -np.inf, instance.M),
+                             LinearConstraint(cost[None, :], window.lower_tel, tel)],
+                integrality=np.ones(len(cost)),
+                bounds=Bounds(0, model.upper),
+                options={"disp": False, "mip_rel_gap": 0.0, "presolve": presolve,
+                         **({} if limit is None else {"time_limit": limit})},
+            )
+
+    res = run(True, remaining)
+    if res.status == _SOLVER_FAILED and _left(began, timeout) != 0:
+        # HiGHS's presolve can fail on these models (measured: 8 jobs, M = 10, status 4 with presolve, optimal
+        # without); a failure is not a limit, so the same model is solved once more without presolve
+        res = run(False, _left(began, timeout))
+        stats["highs_retry"] = "presolve off"
     if res.x is not None:
         found = model.starts_from_counts(np.rint(res.x).astype(np.int64), instance.n)
         found_tel = schedule_tel(instance, found)  # exact re-check of the float solution

@@ -75,7 +75,18 @@ def srpt_total_completion(jobs: Sequence[tuple[int, int]]) -> int:
 
 
 def peak_sigma(instance: Instance) -> int:
-    """``σ``: the largest prompt of the instance (valid for every subset of its jobs)."""
+    """``σ``: the largest prompt of the instance (valid for every subset of its jobs).
+
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance.
+
+    Returns
+    -------
+    int
+        ``max_j s_j``.
+    """
     return max(r.s for r in instance.requests)
 
 

@@ -29,15 +29,44 @@ from models.instance import Instance
 
 
 def segment_waste(length: int, M: int) -> int:
-    """``w(ℓ) = Σ_{x=0}^{ℓ-1} min(M, x)``: the least memory a segment of ``ℓ`` rounds ending at a completion
-    leaves unused (module docstring)."""
+    """``w(ℓ) = Σ_{x=0}^{ℓ-1} min(M, x)``: the least memory a segment ending at a completion leaves unused.
+
+    A segment of ``ℓ`` rounds (module docstring, the waste lemma).
+
+    Parameters
+    ----------
+    length : int
+        The segment's length ``ℓ >= 0`` in rounds.
+    M : int
+        The capacity.
+
+    Returns
+    -------
+    int
+        ``w(ℓ)``, in token-rounds.
+    """
     if length <= M + 1:
         return length * (length - 1) // 2
     return M * (M + 1) // 2 + (length - 1 - M) * M
 
 
 def least_waste(C: int, k: int, M: int) -> int:
-    """``W_k(C)``: the waste of ``C`` rounds cut into ``k`` segments as evenly as possible (the least)."""
+    """``W_k(C)``: the waste of ``C`` rounds cut into ``k`` segments as evenly as possible (the least).
+
+    Parameters
+    ----------
+    C : int
+        Rounds, ``>= 0``.
+    k : int
+        Segments, ``>= 1``.
+    M : int
+        The capacity.
+
+    Returns
+    -------
+    int
+        ``r·w(q + 1) + (k - r)·w(q)`` with ``C = q·k + r``.
+    """
     q, r = divmod(C, k)
     return r * segment_waste(q + 1, M) + (k - r) * segment_waste(q, M)
 
@@ -59,6 +88,12 @@ def ramp_area_bound(ends: Sequence[int], areas: Sequence[int], M: int) -> int:
     int
         A lower bound on ``Σ_j C_j`` over every non-preemptive schedule of these jobs alone (with other jobs
         in memory as well it only grows); at least :func:`verify.opt.bounds.completion_area_bound`'s value.
+
+    Raises
+    ------
+    ValueError
+        The k smallest areas sum to more than ``k·M(M+1)/2``, which no valid jobs do (each job's area is at
+        most ``M(M+1)/2`` when ``s + o <= M``).
     """
     total, prefix, C = 0, 0, 0
     for k, (end, area) in enumerate(zip(ends, areas, strict=True), start=1):
@@ -76,7 +111,18 @@ def ramp_area_bound(ends: Sequence[int], areas: Sequence[int], M: int) -> int:
 
 
 def ramp_lower_bound(instance: Instance) -> int:
-    """The ramp-waste lower bound on OPT's TEL: :func:`ramp_area_bound` over all jobs, minus ``Σ a_j``."""
+    """The ramp-waste lower bound on OPT's TEL: :func:`ramp_area_bound` over all jobs, minus ``Σ a_j``.
+
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance; its true lengths are read.
+
+    Returns
+    -------
+    int
+        A lower bound on OPT's TEL.
+    """
     reqs = instance.requests
     return (ramp_area_bound(sorted(r.a + r.o for r in reqs), sorted(r.o * r.s + r.o * (r.o + 1) // 2 for r in reqs),
                             instance.M) - sum(r.a for r in reqs))

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.errors import InvalidInput, ModelViolation
-from models.status import OptStatus
+from models.errors import ModelViolation
+from models.status import OptStatus, in_vocabulary
 from models.instance import Instance
 
 Status = OptStatus
@@ -34,12 +34,16 @@ class OptResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        try:
-            object.__setattr__(self, "status", OptStatus(self.status))
-        except ValueError:
-            raise InvalidInput(f"status: must be one of {', '.join(OptStatus)}, got {self.status!r}") from None
+        object.__setattr__(self, "status", in_vocabulary(OptStatus, self.status, "status"))
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-ready dict (``status`` as its string, ``seconds`` rounded to microseconds).
+
+        Returns
+        -------
+        dict
+            Every field; ``stats`` only when it is not empty.
+        """
         return {
             "solver": self.solver,
             "status": str(self.status),
@@ -59,7 +63,21 @@ class InvalidSchedule(ModelViolation, ValueError):
 def busy_memory(instance: Instance, starts: Sequence[int]) -> dict[int, int]:
     """Memory used in each round in which some job runs, under the non-preemptive schedule ``starts``.
 
-    Sparse on purpose: a schedule with a far-off arrival (``a = 10**9``) has few busy rounds and a huge makespan.
+    MODEL.md, "Rounds and memory": a job started in round ``p`` holds ``s + k + 1`` in round ``p + k``,
+    ``k = 0 .. o - 1``. Sparse on purpose: a schedule with a far-off arrival (``a = 10**9``) has few busy
+    rounds and a huge makespan. The starts are not checked (:func:`schedule_tel` checks them).
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance the schedule is for.
+    starts : sequence of int
+        One start round per job, in job order.
+
+    Returns
+    -------
+    dict of int to int
+        Round -> total memory held in it, for the rounds in which some job runs.
     """
     used: dict[int, int] = {}
     for p, r in zip(starts, instance.requests, strict=True):
@@ -69,7 +87,21 @@ def busy_memory(instance: Instance, starts: Sequence[int]) -> dict[int, int]:
 
 
 def memory_profile(instance: Instance, starts: Sequence[int]) -> list[int]:
-    """Memory used in each round ``0 .. makespan-1`` by the non-preemptive schedule ``starts``."""
+    """Memory used in each round ``0 .. makespan-1`` by the non-preemptive schedule ``starts``.
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance the schedule is for.
+    starts : sequence of int
+        One start round per job, in job order.
+
+    Returns
+    -------
+    list of int
+        The memory of every round up to the last completion (0 where nothing runs), dense: see
+        :func:`busy_memory` for schedules with far-off rounds.
+    """
     horizon = max(p + r.o for p, r in zip(starts, instance.requests, strict=True))
     profile = [0] * horizon
     for t, used in busy_memory(instance, starts).items():
@@ -80,7 +112,26 @@ def memory_profile(instance: Instance, starts: Sequence[int]) -> list[int]:
 def schedule_tel(instance: Instance, starts: Sequence[int]) -> int:
     """TEL of a non-preemptive schedule, after checking it: ``Σ (p_j + o_j - a_j)``.
 
-    Raises :class:`InvalidSchedule` naming the job or round that breaks a rule.
+    The rules checked are MODEL.md's, "OPT": one integer start ``p_j >= a_j`` per job, and the memory rule in
+    every round with each job running ``o_j`` consecutive rounds.
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance the schedule is for.
+    starts : sequence of int
+        One start round per job, in job order.
+
+    Returns
+    -------
+    int
+        The schedule's TEL.
+
+    Raises
+    ------
+    InvalidSchedule
+        A start count other than ``n``, a start that is not an integer or is before its job's arrival, or a
+        round whose memory exceeds ``M``; the message names the job or the round.
     """
     if len(starts) != instance.n:
         raise InvalidSchedule(f"starts: expected {instance.n} values, got {len(starts)}")
@@ -94,8 +145,27 @@ def schedule_tel(instance: Instance, starts: Sequence[int]) -> int:
 
 
 def out_of_time(solver: str, instance: Instance, began: float, where: str) -> OptResult:
-    """The result of a solver whose deadline passed before its search began: ``unknown``, bracketed by the
-    combinatorial lower bound and a sequential schedule (neither needs a simulation)."""
+    """The result of a solver whose deadline passed before its search began.
+
+    The result is bracketed by the combinatorial lower bound and a sequential schedule, neither of which needs
+    a simulation; it is ``unknown`` unless the two meet.
+
+    Parameters
+    ----------
+    solver : str
+        The solver's name, recorded in the result.
+    instance : Instance
+        The instance being solved.
+    began : float
+        The ``time.perf_counter()`` value at which the solver started (for ``seconds``).
+    where : str
+        What was going on when time ran out, recorded as ``stats["timed_out"]``.
+
+    Returns
+    -------
+    OptResult
+        With the sequential schedule as ``tel`` and ``starts``.
+    """
     import time
 
     from verify.opt.bounds import lower_bound, sequential_schedule

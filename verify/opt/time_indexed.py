@@ -64,16 +64,33 @@ class TimeIndexedModel:
 
     @cached_property
     def memory_matrix(self) -> csr_matrix:
-        """Rows: rounds; ``s + k + 1`` where a variable's jobs are in their k-th round (integers as floats)."""
-        rows, cols, vals = [], [], []
-        for v, (c, p) in enumerate(zip(self.var_class, self.var_start, strict=True)):
-            s, o, _ = self.classes[c]
-            for k in range(o):
-                rows.append(p + k); cols.append(v); vals.append(float(s + k + 1))
+        """Rows: rounds; ``s + k + 1`` where a variable's jobs are in their k-th round (integers as floats).
+
+        Built with array operations: a variable of class ``(s, o, a)`` starting at ``p`` has the entries
+        ``(p + k, s + k + 1)`` for ``k = 0 .. o - 1``, and the all-``u`` vectors of the parent family have millions.
+        """
+        classes = np.array(self.classes, dtype=np.int64).reshape(-1, 3)
+        var_class = np.array(self.var_class, dtype=np.int64)
+        lengths = classes[var_class, 1]
+        cols = np.repeat(np.arange(len(var_class)), lengths)
+        k = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        rows = np.repeat(np.array(self.var_start, dtype=np.int64), lengths) + k
+        vals = (np.repeat(classes[var_class, 0], lengths) + k + 1).astype(float)
         return coo_matrix((vals, (rows, cols)), shape=(self.horizon, len(self.var_class))).tocsr()
 
     def restricted(self, keep: Sequence[bool]) -> TimeIndexedModel:
-        """The model with only the variables ``keep`` marks (``horizon`` shrinks to what they cover)."""
+        """The model with only the variables ``keep`` marks (``horizon`` shrinks to what they cover).
+
+        Parameters
+        ----------
+        keep : sequence of bool
+            One flag per variable (e.g. :meth:`verify.opt.lp_bound.LpBound.usable`).
+
+        Returns
+        -------
+        TimeIndexedModel
+            The same classes and members, the kept variables in their order; ``horizon`` 0 when none is kept.
+        """
         chosen = [v for v, k in enumerate(keep) if k]
         var_class = tuple(self.var_class[v] for v in chosen)
         var_start = tuple(self.var_start[v] for v in chosen)
@@ -81,11 +98,36 @@ class TimeIndexedModel:
         return TimeIndexedModel(self.M, self.classes, self.members, var_class, var_start, horizon)
 
     def covers_every_class(self) -> bool:
-        """Whether every class still has a start to choose (else the count rows cannot hold)."""
+        """Whether every class still has a start to choose (else the count rows cannot hold).
+
+        Returns
+        -------
+        bool
+            ``True`` when each class has at least one variable.
+        """
         return set(self.var_class) == set(range(len(self.classes)))
 
     def starts_from_counts(self, counts: np.ndarray, n: int) -> tuple[int, ...]:
-        """A start per job from integer per-variable counts (jobs of a class take the class's starts)."""
+        """A start per job from integer per-variable counts (jobs of a class take the class's starts).
+
+        Parameters
+        ----------
+        counts : numpy.ndarray
+            One non-negative integer per variable: how many of its class's jobs start at its round.
+        n : int
+            The number of jobs of the instance.
+
+        Returns
+        -------
+        tuple of int
+            One start round per job, in job order (not checked against memory: see
+            :func:`verify.opt.result.schedule_tel`).
+
+        Raises
+        ------
+        ValueError
+            The counts of some class do not add up to its size.
+        """
         per_class = np.bincount(np.array(self.var_class), weights=counts, minlength=len(self.classes))
         if not np.array_equal(per_class, self.counts):
             raise ValueError(f"counts: must give every class its size {self.counts.tolist()}, "
@@ -99,7 +141,20 @@ class TimeIndexedModel:
 
 
 def build_model(instance: Instance, window: StartWindow) -> TimeIndexedModel:
-    """One variable per class and start from the class's arrival to its latest start in ``window``."""
+    """One variable per class and start from the class's arrival to its latest start in ``window``.
+
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance; jobs with equal ``(s, o, a)`` form one class.
+    window : StartWindow
+        :func:`verify.opt.bounds.start_window` of ``instance``.
+
+    Returns
+    -------
+    TimeIndexedModel
+        Over rounds ``0 .. window.horizon - 1``.
+    """
     members: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for j, r in enumerate(instance.requests):
         members[(r.s, r.o, r.a)].append(j)

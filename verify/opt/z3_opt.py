@@ -21,6 +21,25 @@ from verify.opt.result import OptResult, out_of_time, schedule_tel
 
 
 def solve_z3(instance: Instance, *, timeout: float | None = None) -> OptResult:
+    """Minimum TEL over non-preemptive schedules (MODEL.md, "OPT") by Z3 and bisection (module docstring).
+
+    Parameters
+    ----------
+    instance : Instance
+        Any valid instance; ``l`` and ``u`` are not read.
+    timeout : float, optional
+        Seconds for the whole call, H-SF's run and building the memory rows included (``None``: no limit).
+
+    Returns
+    -------
+    OptResult
+        ``optimal`` when the bisection closed; otherwise ``unknown`` with the bounds proven so far.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        A check was interrupted (:func:`verify.z3check.check_interruptible`), never read as a timeout.
+    """
     began = time.perf_counter()
     try:
         window = start_window(instance, deadline=None if timeout is None else began + timeout)

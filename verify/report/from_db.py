@@ -8,11 +8,33 @@ from pathlib import Path
 
 from models.atomic import write_atomic
 from models.witness import LivenessWitness, Witness, save_witness
-from verify.campaign import db
+from verify.campaign import store
 
 
 def report_from_db(db_path: str | Path, out: Path) -> dict:
-    """The campaign report in ``out``, built in a temporary sibling folder and renamed into place whole."""
+    """The campaign report in ``out``, built in a temporary sibling folder and renamed into place whole.
+
+    ``report.md`` and ``report.html``: one table row per cell with its worst ratio and proof, the campaign's worst
+    ratio, and the liveness witnesses; each witness stored in the database is written under ``witnesses/``.
+
+    Parameters
+    ----------
+    db_path : str or Path
+        The campaign's results database (opened read-only).
+    out : Path
+        The report's folder.
+
+    Returns
+    -------
+    dict
+        ``cells`` (number of cells), ``counts`` (per status), ``worst`` (the worst ratio as text, or ``None``)
+        and ``liveness`` (number of liveness witnesses).
+
+    Raises
+    ------
+    IncompatibleDatabase
+        The file is missing, not a campaign database, or of another schema version.
+    """
     from models.atomic import building_dir
 
     with building_dir(out) as work:
@@ -22,11 +44,10 @@ def report_from_db(db_path: str | Path, out: Path) -> dict:
 def _report_from_db(db_path: str | Path, out: Path) -> dict:
     from verify.report import render_html
 
-    conn = db.open_readonly(db_path)
-    rows = conn.execute("SELECT cell_id, campaign, params, status, best_ratio, proof, witness, error, seconds "
-                        "FROM cells ORDER BY campaign, params").fetchall()
-    counts = db.status_counts(conn)
-    live = db.liveness_witnesses(conn)
+    conn = store.open_campaign_readonly(db_path)
+    rows = store.report_rows(conn)
+    counts = store.status_counts(conn)
+    live = store.liveness_witnesses(conn)
     conn.close()
     lines = [f"# Campaign report: {db_path}", "",
              "Every ratio is TEL(policy) / TEL(benchmark), certified on the reference engine when the cell ran; "

@@ -39,7 +39,8 @@ from fractions import Fraction
 from typing import Any
 
 from models.errors import InvalidInput
-from models.instance import Instance, uniform_instance
+from models.instance import Instance
+from models.shape import Shape
 from models.witness import LivenessWitness, Witness
 from verify.report.growth_fit import GrowthVerdict, growth_verdict, saturation
 from verify.report.sweep import READINGS
@@ -145,8 +146,9 @@ class GrowthCell:
     def factor(self) -> Fraction:
         return Fraction(self.M, self.s + self.u)
 
-    def instance(self) -> Instance:
-        return uniform_instance(self.M, self.s, self.l, self.u, [self.l] * self.n)
+    def shape(self) -> Shape:
+        """The cell's shape: ``n`` jobs, one ``s`` and ``[l, u]``, capacity ``M``, arrivals 0."""
+        return Shape.uniform(self.M, self.s, self.l, self.u, self.n)
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ def run_growth_cell(cell: GrowthCell, sources: tuple[Source, ...] = ()) -> Growt
 
     began = time.perf_counter()
     policy, options = LABELS[cell.label]
-    problem = Problem(cell.instance(), policy, dict(options), cell.benchmark)
+    problem = Problem(cell.shape(), policy, dict(options), cell.benchmark)
     reports: list = []
     named = seed_starts(cell, sources)
     starts = [v for _, v in named]
@@ -523,7 +525,7 @@ def certify_cell_liveness(result: GrowthResult) -> tuple[GrowthCell, LivenessWit
 
     cell = result.cell
     policy, options = LABELS[cell.label]
-    problem = Problem(cell.instance(), policy, dict(options), cell.benchmark)
+    problem = Problem(cell.shape(), policy, dict(options), cell.benchmark)
     try:
         return cell, certify_family_liveness(problem, result.liveness[0]), None
     except AssertionError as exc:

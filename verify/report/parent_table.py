@@ -1,5 +1,5 @@
 """The parent paper's table (issue #25) as a Markdown report section, from the per-trial rows of
-``kvsched bench parent-table`` (one dict of strings per trial, the fields of ``verify.bench.PARENT_FIELDS``).
+``kvsched bench parent-table`` (one dict of strings per trial, the fields of ``verify.benchmarks.parent.PARENT_FIELDS``).
 
 Per arrival set: how many trials OPT closed, TEL(H-SF)/TEL(OPT) over the closed trials (exact fractions),
 the proven bracket of that ratio over all trials (``H-SF / upper`` .. ``H-SF / lower``), the relative width
@@ -19,7 +19,37 @@ SET_TITLES = {"zero": "all arrivals 0", "poisson": "Poisson arrivals (rate U[0.5
 
 @dataclass(frozen=True)
 class SetSummary:
-    """The figures of one arrival set (every ratio exact)."""
+    """The figures of one arrival set (every ratio exact).
+
+    Parameters
+    ----------
+    which : str
+        The arrival set, ``"zero"`` or ``"poisson"``.
+    trials : int
+        Trials of the set.
+    closed : int
+        Trials whose OPT was proven.
+    ratio_mean : Fraction or None
+        TEL(H-SF)/TEL(OPT), mean over the closed trials (``None``: none closed).
+    ratio_best : Fraction or None
+        Its least value over the closed trials.
+    ratio_worst : Fraction or None
+        Its largest value over the closed trials.
+    hsf_optimal : int
+        Trials where H-SF's TEL equals the proven lower bound.
+    bracket_mean : tuple of (Fraction, Fraction)
+        Mean over all trials of ``H-SF/upper`` and of ``H-SF/lower``.
+    bracket_worst : tuple of (Fraction, Fraction)
+        Largest over all trials of ``H-SF/upper`` and of ``H-SF/lower``.
+    open_width_mean : Fraction or None
+        ``(upper - lower) / upper``, mean over the open trials (``None``: none open).
+    open_width_widest : Fraction or None
+        Its largest value.
+    widest_seed : str or None
+        The seed of the widest open trial.
+    policies : dict of str to tuple of (Fraction, Fraction)
+        ``"policy@alpha"`` to the mean and the worst of TEL / TEL(H-SF).
+    """
 
     which: str
     trials: int
@@ -37,7 +67,22 @@ class SetSummary:
 
 
 def summarize(rows: Sequence[dict[str, str]], which: str) -> SetSummary | None:
-    """The summary of the rows of arrival set ``which`` (``None`` when there are none)."""
+    """The summary of the rows of arrival set ``which``.
+
+    Every figure is read from the rows; nothing is recomputed.
+
+    Parameters
+    ----------
+    rows : sequence of dict of str to str
+        Per-trial rows (the fields of ``verify.benchmarks.parent.PARENT_FIELDS``).
+    which : str
+        The arrival set.
+
+    Returns
+    -------
+    SetSummary or None
+        The summary; ``None`` when no row is of that set.
+    """
     mine = [r for r in rows if r["set"] == which]
     if not mine:
         return None
@@ -81,8 +126,10 @@ def parent_table_markdown(rows: Sequence[dict[str, str]], *, limit: float | None
     ----------
     rows : sequence of dict
         Per-trial rows of ``kvsched bench parent-table`` (read back from its ``--results`` CSV or fresh).
-    limit, solver : optional
-        The OPT solver and its seconds per trial, stated in the heading.
+    limit : float or None
+        The OPT solver's seconds per trial, stated in the heading.
+    solver : str or None
+        The OPT solver, stated in the heading.
 
     Returns
     -------

@@ -25,6 +25,20 @@ def _png(fig) -> bytes:
 
 
 def ratio_vs_alpha(result, labels) -> bytes:
+    """Worst ratio found against OPT per reading, by log2(1/α), with the paper's A_max bounds (log scale).
+
+    Parameters
+    ----------
+    result : SweepResult
+        The sweep (its cells against OPT).
+    labels : iterable of str
+        The readings plotted.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+    """
     fig, ax = plt.subplots(figsize=(7, 4.5))
     ks = sorted({c.k for c in result.cells})
     for label in labels:
@@ -44,6 +58,20 @@ def ratio_vs_alpha(result, labels) -> bytes:
 
 
 def amin_fit(result, fit: tuple[Fraction, Fraction] | None) -> bytes:
+    """A_min's worst ratio against OPT (default reading) by log2(1/α), with the fitted ``C·log2(1/α) + C0``.
+
+    Parameters
+    ----------
+    result : SweepResult
+        The sweep.
+    fit : tuple of (Fraction, Fraction) or None
+        ``(C, C0)``; ``None``: no line drawn.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+    """
     fig, ax = plt.subplots(figsize=(6, 4))
     pts = worst_by_k(result, "A_min")
     ax.plot(list(pts), [float(r) for r in pts.values()], "o", label="A_min worst ratio (default reading)")
@@ -60,6 +88,20 @@ def amin_fit(result, fit: tuple[Fraction, Fraction] | None) -> bytes:
 
 
 def readings(result, labels) -> bytes:
+    """A_min's worst ratio against OPT under every [reading] of MODEL.md, ``skip`` admission dashed.
+
+    Parameters
+    ----------
+    result : SweepResult
+        The sweep.
+    labels : sequence of str
+        The readings plotted.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+    """
     fig, ax = plt.subplots(figsize=(7, 4.5))
     markers = "os^Dvx"
     for i, label in enumerate(labels):
@@ -76,6 +118,23 @@ def readings(result, labels) -> bytes:
 
 
 def memory_of_witnesses(cells) -> bytes:
+    """Memory per round of each cell's worst witness, re-run on the reference engine, against ``M``.
+
+    Parameters
+    ----------
+    cells : sequence of Cell
+        Cells with a witness, one panel each.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+
+    Raises
+    ------
+    ModelViolation
+        A witness's run breaks a rule of the model.
+    """
     fig, axes = plt.subplots(len(cells), 1, figsize=(7, 2.2 * len(cells)), squeeze=False)
     for ax, cell in zip(axes[:, 0], cells, strict=True):
         w = cell.worst
@@ -91,6 +150,18 @@ def memory_of_witnesses(cells) -> bytes:
 
 
 def workload(rows) -> bytes:
+    """Mean TEL / TEL(H-SF) per policy by 1/α (log scale), from the workload section's rows.
+
+    Parameters
+    ----------
+    rows : sequence of WorkloadRow
+        The rows of :func:`verify.report.workload_mode.run_workload`.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+    """
     fig, ax = plt.subplots(figsize=(6, 4))
     for policy in sorted({r.policy for r in rows}):
         pts = sorted((r.alpha, r.mean_ratio) for r in rows if r.policy == policy)
@@ -104,8 +175,25 @@ def workload(rows) -> bytes:
 
 
 def growth_vs_alpha(study, benchmark: str, verdicts) -> bytes:
-    """Worst ratio at the largest n against log2(1/alpha) per policy/reading, the fitted models (chosen solid,
-    others dotted), the paper's A_max bounds and, against H-SF, whiskers for the OPT bracket of each witness."""
+    """Worst ratio at the largest n against log2(1/α) per policy/reading, with the fitted models and the bounds.
+
+    The chosen model is drawn solid; the paper's A_max bounds in grey; against H-SF, whiskers show the certified
+    OPT bracket of each witness.
+
+    Parameters
+    ----------
+    study : GrowthStudy
+        The finished growth study.
+    benchmark : str
+        ``"hsf"`` or ``"opt"``.
+    verdicts : iterable of GrowthVerdict
+        The verdicts against that benchmark (their chosen fits).
+
+    Returns
+    -------
+    bytes
+        The PNG.
+    """
     import math
 
     from verify.report.growth import worst_table
@@ -148,7 +236,20 @@ def growth_vs_alpha(study, benchmark: str, verdicts) -> bytes:
 
 
 def growth_vs_n(study, benchmark: str = "hsf") -> bytes:
-    """Saturation: worst ratio against n, one line per alpha, one panel per policy/reading."""
+    """Saturation: worst ratio against n, one line per α, one panel per policy/reading.
+
+    Parameters
+    ----------
+    study : GrowthStudy
+        The finished growth study.
+    benchmark : str
+        ``"hsf"`` or ``"opt"``.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+    """
     from verify.report.growth import worst_table
 
     labels = [lab for lab in study.labels() if worst_table(study.results, lab, benchmark)]

@@ -9,10 +9,12 @@ shared between cells of one configuration.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from models.instance import Instance, uniform_instance
+from models.grid import Grid
+from models.shape import Shape
 from models.witness import Witness
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search import Problem, run_search
@@ -33,6 +35,37 @@ READINGS: list[tuple[str, str, dict]] = [
 
 @dataclass(frozen=True)
 class SweepConfig:
+    """A sweep preset: the grid of α, n, s and M, the budgets, and the sizes of the report's other sections.
+
+    Parameters
+    ----------
+    name : str
+        The preset's name.
+    ks : tuple of int
+        α = 2⁻ᵏ for each k.
+    u : int
+        Every job's upper bound; ``l = max(1, ⌊u / 2^k⌋)``.
+    ns : tuple of int
+        Numbers of jobs.
+    s_values : tuple of int
+        Prompt sizes (one for all jobs of a shape).
+    M_factors : tuple of Fraction
+        ``M = ⌈factor · (s + u)⌉``.
+    budget : float
+        Seconds per cell.
+    opt_max_n : int
+        Exact OPT is the benchmark up to this n, H-SF beyond.
+    exhaustive_max_space : int
+        A cell with at most this many output vectors is enumerated; a larger one runs the portfolio.
+    workload_n : int
+        Requests per instance of the workload section.
+    workload_seeds : int
+        Instances per α of the workload section.
+    proof_n : int
+        n of the report's bounded proofs.
+    proof_u : int
+        u of the report's bounded proofs.
+    """
     name: str
     ks: tuple[int, ...]
     u: int
@@ -58,46 +91,106 @@ PRESETS = {
 
 @dataclass
 class Cell:
+    """One cell of the sweep: a policy reading on one shape, and its search's outcome.
+
+    Parameters
+    ----------
+    label : str
+        The reading's label (:data:`READINGS`).
+    policy : str
+        The policy.
+    options : dict
+        The reading's options.
+    k : int
+        α = 2⁻ᵏ.
+    config : Shape
+        The shape searched.
+    benchmark : str
+        ``"opt"`` or ``"hsf"``.
+    outcome : Outcome
+        The search's outcome.
+    """
     label: str
     policy: str
     options: dict
     k: int
-    config: Instance
+    config: Shape
     benchmark: str
     outcome: Outcome
 
     @property
     def alpha(self) -> Fraction:
+        """α = 2⁻ᵏ, the cell's interval ratio by its ``k`` (``l/u`` equals it where ``2^k`` divides ``u``)."""
         return Fraction(1, 2**self.k)
 
     @property
     def worst(self) -> Witness | None:
+        """The cell's worst certified witness (``None`` if the search found none)."""
         return self.outcome.best
 
     @property
     def regime(self) -> str:
+        """The cell's regime as the report states it: n, ``M/(s+u)`` and α."""
         r = self.config.requests[0]
         return f"n={self.config.n}, M/(s+u)={Fraction(self.config.M, r.s + r.u)}, alpha={self.alpha}"
 
 
 @dataclass
 class SweepResult:
+    """A finished sweep: its preset, every cell, and the wall time.
+
+    Parameters
+    ----------
+    config : SweepConfig
+        The preset run.
+    cells : list of Cell
+        Every cell, in the order run.
+    seconds : float
+        Wall time of the sweep.
+    """
     config: SweepConfig
     cells: list[Cell] = field(default_factory=list)
     seconds: float = 0.0
 
 
-def configurations(cfg: SweepConfig):
+def configurations(cfg: SweepConfig) -> Iterator[tuple[int, Shape]]:
+    """Per ``k`` (α = 2⁻ᵏ, outermost), the grid of ``n × s × M/(s+u)`` shapes with ``l = max(1, ⌊u / 2^k⌋)``.
+
+    Parameters
+    ----------
+    cfg : SweepConfig
+        The preset.
+
+    Yields
+    ------
+    tuple of (int, Shape)
+        ``k`` and a shape of the sweep.
+    """
     for k in cfg.ks:
-        lo = max(1, cfg.u // 2**k)
-        for n in cfg.ns:
-            for s in cfg.s_values:
-                for factor in cfg.M_factors:
-                    M = -(-factor * (s + cfg.u) // 1)
-                    yield k, uniform_instance(int(M), s, lo, cfg.u, [lo] * n)
+        grid = Grid.product(n=cfg.ns, s=cfg.s_values, u=[cfg.u], k=[k], M_factor=cfg.M_factors)
+        for shape in grid.shapes():
+            yield k, shape
 
 
 def run_sweep(cfg: SweepConfig, progress=None) -> SweepResult:
+    """Search every reading of :data:`READINGS` on every shape of the sweep (module docstring).
+
+    Each cell is enumerated when its space has at most ``cfg.exhaustive_max_space`` vectors, else searched by the
+    portfolio, within ``cfg.budget`` seconds; the benchmark is exact OPT up to ``cfg.opt_max_n`` jobs and H-SF
+    beyond, its values shared between cells of one benchmark and ``M``.
+
+    Parameters
+    ----------
+    cfg : SweepConfig
+        The preset.
+    progress : callable or None
+        Called with one line of text per cell.
+
+    Returns
+    -------
+    SweepResult
+        Every cell's outcome, and the wall time.
+    """
     result = SweepResult(cfg)
     began = time.perf_counter()
     memos: dict[tuple[str, int], BenchmarkMemo] = {}

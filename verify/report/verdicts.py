@@ -4,19 +4,42 @@ is a proof of exactly that configuration). A violation is reported with the regi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
+from enum import StrEnum
 from fractions import Fraction
 
+from models.errors import InvalidInput
+from models.status import ClaimStatus, in_vocabulary
 from proofs.bounds import fit_log2
 from verify.report.sweep import SweepResult
 
 
-@dataclass
+class BoundVerdict(StrEnum):
+    """A bound check's verdict on a bounded claim: ``holds`` (proved for exactly the configurations checked),
+    ``violated`` (an exact counterexample) or ``inconclusive`` (a solver's timeout left a configuration open)."""
+
+    HOLDS = "holds"
+    VIOLATED = "violated"
+    INCONCLUSIVE = "inconclusive"
+
+
+@dataclass(frozen=True)
 class Verdict:
+    """A claim's verdict. ``verdict`` is a :class:`BoundVerdict` (a word outside it is refused), or, for an
+    ``asymptotic`` claim, a growth verdict's words (:mod:`verify.report.growth_fit`), which are never ``holds``.
+    ``witnesses``: the file names of violating witnesses."""
+
     claim: str
-    verdict: str  # "holds" | "violated" | "inconclusive"
+    verdict: BoundVerdict | str
     detail: str
-    witnesses: list[str] = field(default_factory=list)  # file names of violating witnesses
+    witnesses: list[str] = field(default_factory=list)
+    asymptotic: InitVar[bool] = False
+
+    def __post_init__(self, asymptotic: bool) -> None:
+        if not asymptotic:
+            object.__setattr__(self, "verdict", in_vocabulary(BoundVerdict, self.verdict, "verdict"))
+        elif self.verdict == BoundVerdict.HOLDS:
+            raise InvalidInput(f"verdict: an asymptotic claim never holds on a finite sweep ({self.claim})")
 
 
 def worst_by_k(result: SweepResult, label: str, benchmark: str = "opt") -> dict[int, Fraction]:
@@ -56,22 +79,24 @@ def amin_log(result: SweepResult, label: str) -> tuple[Verdict, tuple[Fraction, 
     pts = list(worst_by_k(result, label).items())
     claim = f"CR({label}) = O(log 1/alpha)"
     if len(series) < 3:
-        return Verdict(claim, "sweep too small", "fewer than 3 alpha values"), None
+        return Verdict(claim, "sweep too small", "fewer than 3 alpha values", asymptotic=True), None
     cfg = result.config
     v = growth_verdict(label, series, benchmark="opt",
                        regime=f"M/(s+u) in {{{', '.join(str(f) for f in cfg.M_factors)}}}, s in {set(cfg.s_values)}, "
                               f"u = {cfg.u}")
     fit = fit_log2(pts) if len(pts) >= 2 else None
     return Verdict(claim, v.words, f"scope: {v.scope}. {v.detail}"
-                   + ("" if v.could_fail else " This check could not have failed on the data it saw.")), fit
+                   + ("" if v.could_fail else " This check could not have failed on the data it saw."),
+                   asymptotic=True), fit
 
 
 def memory_proofs(proofs) -> Verdict:
-    bad = [p for p in proofs if p.status == "counterexample"]
-    unknown = [p for p in proofs if p.status == "unknown"]
+    bad = [p for p in proofs if p.status == ClaimStatus.COUNTEREXAMPLE]
+    unknown = [p for p in proofs if p.status == ClaimStatus.UNKNOWN]
     claim = "memory safety and liveness (bounded Z3 proofs)"
-    summary = f"{sum(p.status == 'proved' for p in proofs)} proved, {len(bad)} counterexamples, {len(unknown)} unknown"
+    summary = (f"{sum(p.status == ClaimStatus.PROVED for p in proofs)} proved, {len(bad)} counterexamples, "
+               f"{len(unknown)} unknown")
     if bad:
-        return Verdict(claim, "violated", summary + "; " + "; ".join(
+        return Verdict(claim, BoundVerdict.VIOLATED, summary + "; " + "; ".join(
             f"{p.policy} {p.claim} n={p.n} M={p.M} o={list(p.counterexample)}" for p in bad))
-    return Verdict(claim, "inconclusive" if unknown else "holds", summary)
+    return Verdict(claim, BoundVerdict.INCONCLUSIVE if unknown else BoundVerdict.HOLDS, summary)

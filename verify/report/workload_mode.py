@@ -29,6 +29,19 @@ WORKLOAD_POLICIES = ("amin", "amax", "fcfs-recompute")
 
 @dataclass(frozen=True)
 class WorkloadRow:
+    """One (α, policy) row of the report's workload section.
+
+    Parameters
+    ----------
+    alpha : Fraction
+        The interval ratio.
+    policy : str
+        The policy.
+    mean_ratio : Fraction
+        Mean over the seeds of TEL(policy) / TEL(H-SF).
+    runs : int
+        Seeds run.
+    """
     alpha: Fraction
     policy: str
     mean_ratio: Fraction
@@ -39,8 +52,32 @@ REPORT_M = 16_384
 
 
 def run_workload(n: int, alphas, seeds: int, source: str = "sharegpt") -> list[WorkloadRow]:
-    """The report's workload section: ``source`` lengths (``lognormal``: the paper-like instance), all arrivals
-    0, M = 16,384, seeds ``0 .. seeds − 1``, A_min, A_max and fcfs-recompute against H-SF."""
+    """The report's workload section: every policy of :data:`WORKLOAD_POLICIES` against H-SF, per α.
+
+    ``source`` lengths (``lognormal``: the paper-like instance), all arrivals 0, M = 16,384, seeds
+    ``0 .. seeds − 1``, on the fast engine.
+
+    Parameters
+    ----------
+    n : int
+        Requests per instance.
+    alphas : iterable of Fraction
+        Interval ratios.
+    seeds : int
+        Instances per α.
+    source : str
+        ``sharegpt`` or ``lognormal``.
+
+    Returns
+    -------
+    list of WorkloadRow
+        One row per α and policy.
+
+    Raises
+    ------
+    InvalidInput
+        ``source`` is unknown, an α is not in ``(0, 1]``, ``n`` is out of range, or some ``s_j + u_j > M``.
+    """
     rows = []
     for a in alphas:
         ratios: dict[str, list[Fraction]] = {p: [] for p in WORKLOAD_POLICIES}
@@ -72,7 +109,34 @@ class WorkloadSpec:
     """What :func:`run_serving_workload` runs: every (arrivals, α, M, policy) over ``seeds`` seeds.
 
     ``Ms`` are the loads: the same requests (and arrivals) on a smaller KV capacity are a higher load.
-    ``options`` maps a policy to its options (``make_scheduler``'s names)."""
+
+    Parameters
+    ----------
+    source : str
+        ``sharegpt`` or ``lognormal``.
+    n : int
+        Requests per instance.
+    seeds : int
+        Instances per cell.
+    alphas : tuple of Fraction
+        Interval ratios.
+    arrivals : tuple of str
+        ``zero`` and/or ``poisson``.
+    Ms : tuple of int
+        KV capacities.
+    rate : Fraction
+        Poisson arrivals per round.
+    policies : tuple of str
+        The policies compared with H-SF.
+    options : dict
+        Policy to its options (``make_scheduler``'s names); ``hsf`` for the benchmark's.
+    length_filter : str
+        ``sharegpt``: the filter of :func:`verify.workload.sharegpt_pool`.
+    s : int
+        ``lognormal``: every request's prompt size.
+    base_seed : int
+        The first seed.
+    """
 
     source: str = "sharegpt"
     n: int = 1000
@@ -92,13 +156,34 @@ class WorkloadSpec:
 class ServingWorkloadRow:
     """One (source, arrivals, α, M, policy) cell over ``runs`` seeds; every figure an exact fraction.
 
-    ``mean_ratio``: mean over seeds of TEL(policy) / TEL(H-SF). ``preemptions_per_request``: (the paper's
-    evictions + the serving policies' progress-keeping preemptions) / requests, over all runs;
-    ``recomputed_per_request``: ``Σ (s_j + k_j)`` over those events / requests (the fast engine's
-    ``recomputed_tokens``); ``wasted_per_request``: generated tokens lost by evictions / requests (0 for the
-    serving policies, which keep progress). ``offered_load``: mean over seeds of
-    ``rate · Σ_j area_j / (n · M)`` with ``area_j = s_j o_j + o_j (o_j + 1) / 2`` (the KV token-rounds of job j
-    run alone); ``None`` for arrivals at 0."""
+    Parameters
+    ----------
+    source : str
+        The length source.
+    arrivals : str
+        ``zero`` or ``poisson``.
+    alpha : Fraction
+        The interval ratio.
+    M : int
+        The capacity.
+    policy : str
+        The policy.
+    mean_ratio : Fraction
+        Mean over seeds of TEL(policy) / TEL(H-SF).
+    preemptions_per_request : Fraction
+        (The paper's evictions + the serving policies' progress-keeping preemptions) / requests, over all runs.
+    recomputed_per_request : Fraction
+        ``Σ (s_j + k_j)`` over those events / requests (the fast engine's ``recomputed_tokens``).
+    wasted_per_request : Fraction
+        Generated tokens lost by evictions / requests (0 for the serving policies, which keep progress).
+    offered_load : Fraction or None
+        Mean over seeds of ``rate · Σ_j area_j / (n · M)`` with ``area_j = s_j o_j + o_j (o_j + 1) / 2`` (the
+        KV token-rounds of job j run alone); ``None`` for arrivals at 0.
+    runs : int
+        Seeds run.
+    n : int
+        Requests per instance.
+    """
 
     source: str
     arrivals: str
@@ -138,7 +223,29 @@ def _check_spec(spec: WorkloadSpec) -> None:
 
 
 def workload_instances(spec: WorkloadSpec, arrivals: str, alpha: Fraction, M: int):
-    """The ``spec.seeds`` instances of one cell (seeds ``base_seed, base_seed + 1, …``)."""
+    """The ``spec.seeds`` instances of one cell (seeds ``base_seed, base_seed + 1, …``).
+
+    Parameters
+    ----------
+    spec : WorkloadSpec
+        The workload.
+    arrivals : str
+        ``zero`` or ``poisson``.
+    alpha : Fraction
+        The interval ratio.
+    M : int
+        The capacity.
+
+    Returns
+    -------
+    list of Instance
+        One per seed.
+
+    Raises
+    ------
+    WorkloadError
+        ``M`` is too small for some request (``s_j + u_j > M``), or a value of ``spec`` is out of range.
+    """
     out = []
     for seed in range(spec.base_seed, spec.base_seed + spec.seeds):
         try:
@@ -155,7 +262,26 @@ def run_serving_workload(spec: WorkloadSpec, progress=None) -> list[ServingWorkl
     """Every cell of ``spec`` on the fast engine (which takes one ``s_j`` per request), H-SF the benchmark.
 
     Configurations are all built first, so a bad option or an instance the fast engine cannot hold exactly
-    (sglang's exact ratio arithmetic at large ``n``) is refused before any run."""
+    (sglang's exact ratio arithmetic at large ``n``) is refused before any run.
+
+    Parameters
+    ----------
+    spec : WorkloadSpec
+        The workload.
+    progress : callable or None
+        Called with one line of text per cell.
+
+    Returns
+    -------
+    list of ServingWorkloadRow
+        One per arrivals, α, M and policy, in that nesting order.
+
+    Raises
+    ------
+    WorkloadError
+        A field of ``spec`` is out of range or unknown, a policy's options are not valid, ``M`` is too small, or
+        an instance is too large for the fast engine.
+    """
     _check_spec(spec)
     cells = []
     for arrivals in spec.arrivals:
@@ -208,7 +334,18 @@ def run_serving_workload(spec: WorkloadSpec, progress=None) -> list[ServingWorkl
 
 
 def serving_rows_markdown(rows: list[ServingWorkloadRow]) -> list[str]:
-    """The rows as a Markdown table (decimals; the exact fractions are in the JSON output)."""
+    """The rows as a Markdown table (decimals; the exact fractions are in the JSON output).
+
+    Parameters
+    ----------
+    rows : list of ServingWorkloadRow
+        The rows.
+
+    Returns
+    -------
+    list of str
+        The table's lines, header first.
+    """
     L = ["| source | arrivals | alpha | M | load | policy | mean TEL/TEL(H-SF) | preemptions/req | recomputed/req |",
          "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -219,7 +356,18 @@ def serving_rows_markdown(rows: list[ServingWorkloadRow]) -> list[str]:
 
 
 def serving_row_dict(r: ServingWorkloadRow) -> dict:
-    """One row for JSON: exact fractions as ``"p/q"`` strings, with a decimal beside each."""
+    """One row for JSON: exact fractions as ``"p/q"`` strings, with a decimal beside each.
+
+    Parameters
+    ----------
+    r : ServingWorkloadRow
+        The row.
+
+    Returns
+    -------
+    dict
+        The row's fields; each fraction as text (an integer as ``"p"``) and as ``<name>_decimal`` (6 places).
+    """
     def frac(x: Fraction | None):
         return None if x is None else f"{x.numerator}/{x.denominator}" if x.denominator != 1 else str(x.numerator)
 

@@ -38,14 +38,44 @@ OBJECTIVE_STRATEGIES = ("exhaustive", "local")  # the strategies that maximise a
 def run_search(problem: Problem, strategy: str, *, budget: float | None = None, seed: int = 0,
                on_improve: OnImprove | None = None, evaluator_cache: BenchmarkMemo | None = None,
                start: tuple[int, ...] | None = None, starts: tuple[tuple[int, ...], ...] = ()) -> Outcome:
-    """Run one strategy. ``evaluator_cache`` shares benchmark values between searches of one configuration;
-    ``start`` is an output vector to begin from (only the strategies in ``STARTABLE``); ``starts`` are several,
-    each scored before the search (only ``MULTI_STARTABLE``: the growth study's seeds in n).
+    """Run one strategy on one problem.
 
-    ``budget`` (seconds, or ``None`` for the strategy's own default) bounds the exact OPT solves the search
-    makes too: one that cannot be proven in what remains ends the search, whose outcome then holds the best
-    witness certified so far, proves nothing, and says so in its notes
-    (:func:`verify.search.base.spends_budget`)."""
+    ``budget`` bounds the exact OPT solves the search makes too: one that cannot be proven in what remains ends
+    the search, whose outcome then holds the best witness certified so far, proves nothing, and says so in its
+    notes (:func:`verify.search.base.spends_budget`).
+
+    Parameters
+    ----------
+    problem : Problem
+        The shape, policy, benchmark and objective.
+    strategy : str
+        A name of :data:`STRATEGIES`; for an objective other than the ratio, one of
+        :data:`OBJECTIVE_STRATEGIES`.
+    budget : float or None
+        Seconds, or ``None`` for the strategy's own default.
+    seed : int
+        Seed of the strategy's randomness.
+    on_improve : callable or None
+        Called as ``on_improve(witness, strategy)`` with each strictly better certified witness.
+    evaluator_cache : BenchmarkMemo or None
+        Benchmark values shared between searches of one configuration.
+    start : tuple of int or None
+        An output vector to begin from (only the strategies in :data:`STARTABLE`).
+    starts : tuple of tuple of int
+        Several start vectors, each scored before the search, so the result is at least the best of them against
+        H-SF (only the strategies in :data:`MULTI_STARTABLE`: the growth study's seeds in n).
+
+    Returns
+    -------
+    Outcome
+        The best certified witness and the proof status.
+
+    Raises
+    ------
+    InvalidInput
+        ``strategy`` is unknown, does not search ``problem.objective``, or is given a ``start`` or ``starts``
+        it does not take.
+    """
     if strategy not in STRATEGIES:
         raise InvalidInput(f"strategy: must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
     if problem.objective != "ratio" and strategy not in OBJECTIVE_STRATEGIES:

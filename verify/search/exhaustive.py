@@ -20,9 +20,38 @@ CHUNK = 4096
 @spends_budget
 def search_exhaustive(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = None, seed: int = 0,
                       on_improve: OnImprove | None = None) -> Outcome:
+    """Enumerate every ``o`` of the shape: the exact maximum of the ratio or of the objective, if it finishes.
+
+    ALG's TEL comes from the fast engine in chunks of ``CHUNK``; the benchmark is memoised by multiset, and
+    every ratio is checked against ``TEL(ALG) >= TEL(OPT)``. A completed enumeration closes the search; a spent
+    budget ends it with a note and proves nothing.
+
+    Parameters
+    ----------
+    problem : Problem
+        The shape, policy, benchmark and objective.
+    cache : BenchmarkMemo or None
+        A benchmark memo shared with other searches of the same ``M`` and benchmark.
+    budget : float or None
+        Seconds (``None``: no limit).
+    seed : int
+        Unused (the enumeration is deterministic); taken for the common strategy signature.
+    on_improve : callable or None
+        Called as ``on_improve(witness, "exhaustive")`` on each strict improvement.
+
+    Returns
+    -------
+    Outcome
+        The best certified witness; ``closed`` (and ``proven_upper`` its ratio) when every vector was seen.
+
+    Raises
+    ------
+    ImpossibleRatio
+        A ratio below 1 against OPT for a policy that does not pause jobs.
+    """
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "exhaustive", budget, on_improve)
-    ranges = [range(r.l, r.u + 1) for r in problem.config.requests]
+    ranges = [range(r.l, r.u + 1) for r in problem.shape.requests]
     space = itertools.product(*ranges)
     if problem.objective != "ratio":
         return _exhaustive_objective(problem, evaluator, tracker, space)

@@ -76,8 +76,8 @@ class Shape:
 
     @classmethod
     def of(cls, problem: Problem) -> Shape:
-        r = problem.config.requests[0]
-        return cls(problem.config.n, r.s, r.l, r.u, problem.config.M)
+        r = problem.shape.requests[0]
+        return cls(problem.shape.n, r.s, r.l, r.u, problem.shape.M)
 
 
 def _clip(v: float, sh: Shape) -> int:
@@ -200,8 +200,8 @@ class ProxyScorer:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.alg = Configuration.build(problem.config, problem.policy, **problem.options)
-        self.hsf = Configuration.build(problem.config, "hsf")
+        self.alg = Configuration.build(problem.shape, problem.policy, **problem.options)
+        self.hsf = Configuration.build(problem.shape, "hsf")
         self.liveness: list[tuple[int, ...]] = []  # unfinished at the default round limit
         self.extended: set[tuple[int, ...]] = set()  # of those, the ones that end within the extended limit
         self._alg_ext: Configuration | None = None
@@ -233,8 +233,8 @@ class ProxyScorer:
         TEL if it ends there (a slow run is a real ratio, and often the worst), else ``None``."""
         p = self.problem
         if self._alg_ext is None:
-            limit = LIVENESS_CERT_EXTENSION * default_round_limit(p.config)
-            self._alg_ext = Configuration.build(p.config, p.policy, limit, **p.options)
+            limit = LIVENESS_CERT_EXTENSION * default_round_limit(p.shape)
+            self._alg_ext = Configuration.build(p.shape, p.policy, limit, **p.options)
         try:
             tel = self._alg_ext.run(tuple(row)).tel
         except RoundLimitExceeded:
@@ -340,8 +340,8 @@ def certify_family_liveness(problem: Problem, outputs: tuple[int, ...],
     the reference engine: the same jobs unfinished after that limit, and its true TEL and exact ratio if it
     ends within ``extension`` times the limit (else ``tel`` is ``None``). Raises ``AssertionError`` if the
     reference engine finishes it within the limit (the engines disagree)."""
-    limit = default_round_limit(problem.config)
-    return certify_liveness(problem.config.with_outputs(tuple(outputs)), problem.policy, dict(problem.options),
+    limit = default_round_limit(problem.shape)
+    return certify_liveness(problem.shape.with_outputs(tuple(outputs)), problem.policy, dict(problem.options),
                             problem.benchmark, round_limit=limit, extended_limit=extension * limit)
 
 
@@ -355,15 +355,15 @@ class FastEvaluator(Evaluator):
         if problem.benchmark != "hsf":
             raise InvalidInput("benchmark: uncertified evaluation is only offered against H-SF")
         super().__init__(problem, cache)
-        self._hsf = Configuration.build(problem.config, "hsf")
+        self._hsf = Configuration.build(problem.shape, "hsf")
 
     def bench(self, outputs: tuple[int, ...]) -> int:
-        return self._bench.tel(self.problem.config.with_outputs(outputs), lambda _: self._hsf.run(outputs).tel)
+        return self._bench.tel(self.problem.shape.with_outputs(outputs), lambda _: self._hsf.run(outputs).tel)
 
     def witness(self, outputs: tuple[int, ...]) -> Witness:
         p = self.problem
         tel = self.alg_tel(outputs)
-        return Witness(p.config.with_outputs(outputs), p.policy, dict(p.options), tel, "hsf", self.bench(outputs),
+        return Witness(p.shape.with_outputs(outputs), p.policy, dict(p.options), tel, "hsf", self.bench(outputs),
                        self.extended_limit if outputs in self.extended else None)
 
 
@@ -419,7 +419,7 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     fam = replace(fam, start_best=start_best)
     if report is not None:
         report.append(fam)
-    lo, hi = problem.config.requests[0].l, problem.config.requests[0].u
+    lo, hi = problem.shape.requests[0].l, problem.shape.requests[0].u
     cands = [(b.ratio, b.outputs) for b in fam.bests]
     if start_best is not None:
         cands.append((start_best.ratio, start_best.outputs))

@@ -47,7 +47,7 @@ class _Scores:
         problem = evaluator.problem
         self.objective = problem.objective != "ratio"
         self.all_exact = problem.benchmark == "opt" and problem.policy == "hsf"
-        self.hsf = None if self.all_exact or self.objective else Configuration.build(problem.config, "hsf")
+        self.hsf = None if self.all_exact or self.objective else Configuration.build(problem.shape, "hsf")
 
     def __call__(self, rows: list[tuple[int, ...]]) -> list[Fraction]:
         ev = self.evaluator
@@ -68,7 +68,8 @@ def _neighbours(o: tuple[int, ...], lo: list[int], hi: list[int]) -> list[tuple[
                 rows.append(o[:j] + (w,) + o[j + 1:])
     for i in range(len(o)):
         for j in range(i + 1, len(o)):
-            if o[i] != o[j]:
+            # a swap must leave each length inside its own job's interval (shapes may give each job its own)
+            if o[i] != o[j] and lo[i] <= o[j] <= hi[i] and lo[j] <= o[i] <= hi[j]:
                 c = list(o)
                 c[i], c[j] = c[j], c[i]
                 rows.append(tuple(c))
@@ -79,17 +80,52 @@ def _neighbours(o: tuple[int, ...], lo: list[int], hi: list[int]) -> list[tuple[
 def search_local(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 5.0, seed: int = 0,
                  on_improve: OnImprove | None = None, max_evaluations: int | None = None,
                  start: tuple[int, ...] | None = None, stall: float | None = None) -> Outcome:
-    """``start``: the output vector to begin from (default: a random one). ``max_evaluations`` caps the number
-    of output vectors scored (a deterministic budget). ``stall``: stop once that many seconds pass without an
-    improvement (``None``: run to the budget)."""
+    """Iterated local search over ``o``: steepest ascent on the H-SF proxy, exact ratios near the top, kicks.
+
+    The rules are the module docstring's: each step scores every neighbour (one length changed, or two unequal
+    lengths swapped within both intervals) by the proxy ``TEL(ALG) / TEL(H-SF)`` and moves to the best if it
+    beats the current one; a step whose proxy is at least ``EXACT_WITHIN`` of the best exact ratio gets its exact
+    ratio, certified; at a local maximum a kick redraws one to three lengths (a fresh ``o`` one time in ten).
+    With an objective other than the ratio the exact objective value is the score. Deterministic for a seed;
+    proves nothing.
+
+    Parameters
+    ----------
+    problem : Problem
+        The shape, policy, benchmark and objective.
+    cache : BenchmarkMemo or None
+        A benchmark memo shared with other searches of the same ``M`` and benchmark.
+    budget : float or None
+        Seconds (``None``: only ``max_evaluations`` stops it).
+    seed : int
+        Seed of the start and of the kicks.
+    on_improve : callable or None
+        Called as ``on_improve(witness, "local")`` on each strict improvement.
+    max_evaluations : int or None
+        Cap on the output vectors scored (a deterministic budget).
+    start : tuple of int or None
+        The output vector to begin from (default: a random one).
+    stall : float or None
+        Stop once that many seconds pass without an improvement (``None``: run to the budget).
+
+    Returns
+    -------
+    Outcome
+        The best certified witness, ``evaluations`` the vectors scored; nothing proven.
+
+    Raises
+    ------
+    InvalidInput
+        Neither ``budget`` nor ``max_evaluations`` is given.
+    """
     if budget is None and max_evaluations is None:
         raise InvalidInput("budget: local search needs a time budget or max_evaluations")
     rng = random.Random(seed)
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "local", budget, on_improve)
     score = _Scores(evaluator)
-    lo = [r.l for r in problem.config.requests]
-    hi = [r.u for r in problem.config.requests]
+    lo = [r.l for r in problem.shape.requests]
+    hi = [r.u for r in problem.shape.requests]
 
     def fresh() -> tuple[int, ...]:
         return tuple(rng.randint(a, b) for a, b in zip(lo, hi, strict=True))
@@ -142,10 +178,29 @@ WARM_EVALUATIONS = 5000
 
 
 def warm_start(problem: Problem, *, budget: float | None, seed: int, cache: BenchmarkMemo) -> tuple[int, ...]:
-    """A strong witness for a proving strategy to start from: local search over at most ``WARM_EVALUATIONS``
-    output vectors (or the whole space, if smaller), stopped early only by a tenth of ``budget``."""
+    """A strong output vector for a proving strategy to start from, found by a short local search.
+
+    Local search over at most ``WARM_EVALUATIONS`` output vectors (or the whole space, if smaller), stopped early
+    only by a tenth of ``budget``.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem the proving strategy works on.
+    budget : float or None
+        The proving strategy's budget; the warm start spends at most a tenth of it.
+    seed : int
+        Seed of the local search.
+    cache : BenchmarkMemo
+        The proving strategy's benchmark memo (the OPTs computed here are reused).
+
+    Returns
+    -------
+    tuple of int
+        The best witness's outputs; every ``u_j`` if the warm start certified none in its time.
+    """
     warm = search_local(problem, budget=None if budget is None else budget / 10, seed=seed, cache=cache,
                         max_evaluations=min(problem.space_size, WARM_EVALUATIONS))
     if warm.best is None:  # its tenth of the budget ran out proving the first OPT: start from all u_j
-        return tuple(r.u for r in problem.config.requests)
+        return tuple(r.u for r in problem.shape.requests)
     return warm.best.instance.outputs

@@ -1,51 +1,57 @@
-"""``kvsched search``: run a strategy over a grid of configurations, writing witnesses as they are found.
+"""``kvsched search``: run a strategy over a grid of shapes, writing witnesses as they are found.
 
-Each grid point (n, M, s, l, u; one interval for all jobs, arrivals 0 unless an instance file gives them) is a
+Each shape (a point of a :class:`~models.grid.Grid`, or an instance file's shape) is a
 :class:`~verify.search.base.Problem`. Every improving witness is written at once (temporary file, then rename)
 as ``<cell>-<seq>.json`` and copied to ``<cell>-best.json``, so an interrupt loses nothing already found.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.instance import Instance, uniform_instance
+from models.shape import Shape
 from models.schedulers import PolicySpec
 from models.witness import LivenessWitness, Witness, format_ratio, save_witness
-from verify.ranges import IntRange
 from verify.search import Outcome, Problem, run_search
 
 
-@dataclass(frozen=True)
-class Grid:
-    n: IntRange
-    M: IntRange
-    s: IntRange
-    l: IntRange  # noqa: E741
-    u: IntRange
-
-    def configurations(self) -> Iterator[Instance]:
-        for n, s, u, l, M in itertools.product(self.n, self.s, self.u, self.l, self.M):  # noqa: E741
-            if l <= u and s + u <= M:
-                yield uniform_instance(M, s, l, u, [l] * n)
-
-
-def cell_name(config: Instance, policy: str | PolicySpec, options: dict | None = None,
+def cell_name(shape: Shape, policy: str | PolicySpec, options: dict | None = None,
               objective: str = "ratio") -> str:
-    """``<policy>[-<key>=<value>...]-n<n>-M<M>-s<s>-l<l>-u<u>[-<objective>]``: every option in effect that
-    differs from the policy's default is part of the name, and so is an objective other than the ratio, so that
-    searches differing only in a reading or an objective never share files. (No option given: no option
-    named, even for a user scheduler.)"""
-    r = config.requests[0]
+    """The file-name stem of a search cell: ``<policy>[-<key>=<value>...]-n<n>-M<M>-s<s>-l<l>-u<u>[-<objective>]``.
+
+    Every option in effect that differs from the policy's default is part of the name, and so is an objective
+    other than the ratio, so that searches differing only in a reading or an objective never share files. (No
+    option given: no option named, even for a user scheduler.) ``s``, ``l`` and ``u`` are the first request's.
+
+    Parameters
+    ----------
+    shape : Shape
+        The cell's shape.
+    policy : str or PolicySpec
+        The policy, by name or parsed.
+    options : dict or None
+        Its options (with a spec: ``None``).
+    objective : str
+        What the search maximises.
+
+    Returns
+    -------
+    str
+        The stem (a ``:`` of a user scheduler's name becomes ``.``; option values are made file-safe).
+
+    Raises
+    ------
+    OptionError
+        ``policy`` or ``options`` is not valid.
+    """
+    r = shape.requests[0]
     spec = PolicySpec.parse(policy, options)
     named = "".join(f"-{k}={_slug(v)}" for k, v in sorted(spec.non_default().items())) if spec.given else ""
     suffix = "" if objective == "ratio" else f"-{objective}"
-    return f"{spec.name.replace(':', '.')}{named}-n{config.n}-M{config.M}-s{r.s}-l{r.l}-u{r.u}{suffix}"
+    return f"{spec.name.replace(':', '.')}{named}-n{shape.n}-M{shape.M}-s{r.s}-l{r.l}-u{r.u}{suffix}"
 
 
 def _slug(value) -> str:
@@ -53,7 +59,20 @@ def _slug(value) -> str:
 
 
 def cell_files(out: Path, cell: str) -> list[Path]:
-    """The witness files of ``cell`` in ``out`` (``<cell>-NNN.json``, ``-best.json``, ``-liveness.json``)."""
+    """The witness files of ``cell`` in ``out`` (``<cell>-NNN.json``, ``-best.json``, ``-liveness.json``).
+
+    Parameters
+    ----------
+    out : Path
+        The witness directory.
+    cell : str
+        A :func:`cell_name`.
+
+    Returns
+    -------
+    list of Path
+        The files, sorted; empty when ``out`` is not a directory.
+    """
     if not out.is_dir():
         return []
     pattern = re.compile(rf"{re.escape(cell)}-(\d{{3,}}|best|liveness)\.json")
@@ -62,6 +81,21 @@ def cell_files(out: Path, cell: str) -> list[Path]:
 
 @dataclass
 class CellResult:
+    """One cell of a grid search.
+
+    Parameters
+    ----------
+    problem : Problem
+        The cell's problem.
+    outcome : Outcome
+        Its search's outcome.
+    best_path : Path or None
+        The ``<cell>-best.json`` written, if any.
+    liveness : LivenessWitness or None
+        The strongest liveness witness certified, if any.
+    liveness_path : Path or None
+        The ``<cell>-liveness.json`` written, if any.
+    """
     problem: Problem
     outcome: Outcome
     best_path: Path | None
@@ -71,17 +105,35 @@ class CellResult:
 
 @dataclass
 class SearchReport:
+    """The cells of a grid search, and whether it was interrupted.
+
+    Parameters
+    ----------
+    cells : list of CellResult
+        One per cell searched (an interrupted cell included, with its best witness so far).
+    interrupted : bool
+        The search was stopped by SIGINT.
+    """
     cells: list[CellResult] = field(default_factory=list)
     interrupted: bool = False
 
     @property
     def best(self) -> CellResult | None:
+        """The cell with the largest best value (then ratio), or ``None`` when no cell found a witness."""
         found = [c for c in self.cells if c.outcome.best is not None]
         return max(found, key=lambda c: (c.outcome.best_value, c.outcome.best_ratio), default=None)
 
 
 class WitnessSink:
-    """Writes each improving witness of a cell as it arrives."""
+    """Writes each improving witness of a cell as it arrives.
+
+    Parameters
+    ----------
+    out : Path
+        The witness directory.
+    cell : str
+        The cell's :func:`cell_name`.
+    """
 
     def __init__(self, out: Path, cell: str) -> None:
         self.out, self.cell, self.seq = out, cell, 0
@@ -97,8 +149,15 @@ class WitnessSink:
         self.best = witness
 
     def liveness(self, witness: LivenessWitness) -> None:
-        """Keep the strongest liveness witness as ``<cell>-liveness.json``: one that never ends beats one that
-        ends; of two that end, the longer TEL."""
+        """Keep the strongest liveness witness as ``<cell>-liveness.json``.
+
+        One that never ends beats one that ends; of two that end, the longer TEL wins. A weaker one is dropped.
+
+        Parameters
+        ----------
+        witness : LivenessWitness
+            A certified liveness witness.
+        """
         kept = self.liveness_witness
         if kept is not None and not _stronger(witness, kept):
             return
@@ -113,8 +172,21 @@ def _stronger(a: LivenessWitness, b: LivenessWitness) -> bool:
 
 
 def is_interrupt(exc: BaseException | None) -> bool:
-    """A KeyboardInterrupt, or an error it caused: numba's compiled code, interrupted, returns a
-    ``SystemError`` ("returned a result with an exception set") whose context is the KeyboardInterrupt."""
+    """Whether ``exc`` is a KeyboardInterrupt, or an error it caused.
+
+    Numba's compiled code, interrupted, returns a ``SystemError`` ("returned a result with an exception set")
+    whose context is the KeyboardInterrupt; the chain of causes and contexts is followed.
+
+    Parameters
+    ----------
+    exc : BaseException or None
+        The exception caught.
+
+    Returns
+    -------
+    bool
+        ``True`` if a KeyboardInterrupt is in its chain.
+    """
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, KeyboardInterrupt):
@@ -126,8 +198,38 @@ def is_interrupt(exc: BaseException | None) -> bool:
 
 def search_grid(problems: list[Problem], strategy: str, *, budget: float | None, seed: int, out: Path,
                 progress=None, start: tuple[int, ...] | None = None) -> SearchReport:
-    """Run ``strategy`` on every problem; ``progress(text)`` is called with a one-line status. ``start``: an
-    output vector to begin from (strategies in :data:`verify.search.STARTABLE`)."""
+    """Run ``strategy`` on every problem, writing each improving witness at once.
+
+    Each cell's files of an earlier run are removed first. On SIGINT the search stops and the report holds the
+    cell being searched with its best witness so far (already on disk), proving nothing.
+
+    Parameters
+    ----------
+    problems : list of Problem
+        The cells.
+    strategy : str
+        A name of :data:`verify.search.STRATEGIES`.
+    budget : float or None
+        Seconds per cell (``None``: the strategy's default).
+    seed : int
+        Seed of every cell's search.
+    out : Path
+        The witness directory.
+    progress : callable or None
+        Called with a one-line status text.
+    start : tuple of int or None
+        An output vector to begin from (strategies in :data:`verify.search.STARTABLE`).
+
+    Returns
+    -------
+    SearchReport
+        One result per cell searched; ``interrupted`` if SIGINT stopped it.
+
+    Raises
+    ------
+    InvalidInput
+        ``strategy`` is unknown, does not search the problems' objective, or does not take ``start``.
+    """
     report = SearchReport()
     began = time.perf_counter()
     sink = problem = None
@@ -135,7 +237,7 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
     try:
         for problem in problems:
             cell_began = time.perf_counter()
-            sink = WitnessSink(out, cell_name(problem.config, problem.spec, None, problem.objective))
+            sink = WitnessSink(out, cell_name(problem.shape, problem.spec, None, problem.objective))
             problem = problem.with_liveness_sink(sink.liveness)
             stale = cell_files(out, sink.cell)
             for path in stale:  # an earlier run's witnesses of this cell must not mix with this run's
@@ -173,6 +275,18 @@ def search_grid(problems: list[Problem], strategy: str, *, budget: float | None,
 
 
 def describe_liveness(w: LivenessWitness) -> str:
+    """One line for a liveness witness: the outputs, the unfinished jobs, and how the run ends, if it does.
+
+    Parameters
+    ----------
+    w : LivenessWitness
+        The witness.
+
+    Returns
+    -------
+    str
+        The description.
+    """
     text = (f"outputs {list(w.instance.outputs)} leave {len(w.unfinished)} job(s) {list(w.unfinished)} unfinished "
             f"after the round limit {w.round_limit}")
     if w.tel is None:

@@ -25,7 +25,7 @@ from fractions import Fraction
 
 import z3
 
-from models.errors import InvalidInput
+from models.errors import Inconsistency, InvalidInput
 from models.engine_reference import simulate
 from models.schedulers import make_scheduler
 from models.schedulers.interface import RoundLimitExceeded
@@ -41,13 +41,35 @@ from verify.search.local import warm_start
 
 
 class Query:
-    """Fresh solver per check (tactic solvers are not incremental) over a fixed base of constraints."""
+    """Fresh solver per check (tactic solvers are not incremental) over a fixed base of constraints.
+
+    Parameters
+    ----------
+    base : list of z3.BoolRef
+        The constraints every check asserts (callers may extend it).
+    seed : int
+        The solver's random seed.
+    tracker : Tracker
+        Whose remaining budget is each check's timeout.
+    """
 
     def __init__(self, base: list[z3.BoolRef], seed: int, tracker: Tracker) -> None:
         self.base, self.seed, self.tracker = base, seed, tracker
         self.model: z3.ModelRef | None = None
 
     def check(self, *extra: z3.BoolRef) -> z3.CheckSatResult:
+        """Check the base with ``extra`` on a fresh solver, within what remains of the budget.
+
+        Parameters
+        ----------
+        *extra : z3.BoolRef
+            Constraints of this check only.
+
+        Returns
+        -------
+        z3.CheckSatResult
+            ``sat`` (its model then in :attr:`model`), ``unsat``, or ``unknown`` (timeout, or no budget left).
+        """
         remaining = self.tracker.remaining()
         if remaining is not None and remaining <= 0:
             return z3.unknown
@@ -62,7 +84,7 @@ class Query:
 
 def _makespan(problem: Problem, outputs: tuple[int, ...], limit: int) -> int | None:
     """Rounds the reference engine needs on ``outputs`` (``None``: not finished within ``limit``)."""
-    inst = problem.config.with_outputs(outputs)
+    inst = problem.shape.with_outputs(outputs)
     try:
         ran = simulate(inst, make_scheduler(problem.policy, inst, **problem.options), round_limit=limit)
     except RoundLimitExceeded:
@@ -82,7 +104,7 @@ def _proven_horizon(problem: Problem, seeds: list[tuple[int, ...]], seed: int, t
 
     Returns ``(run, query, notes)``, or the final :class:`Outcome` when the search must stop here.
     """
-    cfg = problem.config
+    cfg = problem.shape
     safe = encoded_horizon(cfg, problem.spec)
     spans = [_makespan(problem, o, safe) for o in seeds]
     H = safe if any(m is None for m in spans) else min(safe, max(spans))
@@ -101,32 +123,66 @@ def _proven_horizon(problem: Problem, seeds: list[tuple[int, ...]], seed: int, t
         span = _makespan(problem, outputs, safe)
         if H >= safe or span is None:
             if span is not None:
-                raise AssertionError(f"Z3 says {outputs} does not finish in {safe} rounds; the engine disagrees")
+                raise Inconsistency(f"Z3 says {outputs} does not finish in {safe} rounds; the engine disagrees")
             notes.append(f"liveness counterexample: outputs {list(outputs)} do not finish within {safe} rounds")
             return tracker.outcome(notes=notes)
         if span <= H:
-            raise AssertionError(f"Z3 says {outputs} does not finish in {H} rounds; the engine finishes in {span}")
+            raise Inconsistency(f"Z3 says {outputs} does not finish in {H} rounds; the engine finishes in {span}")
         H = span
 
 
 @spends_budget
 def search_z3(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 60.0, seed: int = 0, on_improve: OnImprove | None = None,
               start: tuple[int, ...] | None = None, bench_encoding: str = "auto") -> Outcome:
-    """Maximise the ratio; ``start`` (an output vector found elsewhere, else the best of a short local search)
-    seeds ``best``.
+    """Maximise the ratio with Z3 by bisection on the threshold, closing the bracket with a strict ``unsat``.
 
-    ``bench_encoding``: ``"schedule"`` (∃ feasible schedule S, the formulation above), ``"table"`` (OPT
-    precomputed exactly for every count vector, :mod:`verify.symbolic.opt_table`), or ``"auto"`` (the table
-    when it has at most 5,000 rows).
+    The rules are the module docstring's: the horizon is proven first (a liveness counterexample ends the
+    search), then each query asks for ``o`` and a feasible schedule (or H-SF's run) with ratio at least (or, the
+    strict query, above) the threshold; every ``sat`` model is replayed on the reference engine and certified.
+    ``start`` (an output vector found elsewhere, else the best of a short local search) seeds ``best``, with
+    ``o = l`` and ``o = u``. ``unsat`` holds for this configuration and horizon only.
+
+    Parameters
+    ----------
+    problem : Problem
+        The shape, a policy Z3 can encode, and the benchmark.
+    cache : BenchmarkMemo or None
+        A benchmark memo shared with other searches of the same ``M`` and benchmark.
+    budget : float or None
+        Seconds (``None``: no limit).
+    seed : int
+        Seed of the warm start and of the solvers.
+    on_improve : callable or None
+        Called as ``on_improve(witness, "z3")`` on each strict improvement.
+    start : tuple of int or None
+        An output vector to seed ``best``.
+    bench_encoding : str
+        ``"schedule"`` (∃ feasible schedule S), ``"table"`` (OPT precomputed exactly for every count vector,
+        :mod:`verify.symbolic.opt_table`), or ``"auto"`` (the table when it has at most 5,000 rows).
+
+    Returns
+    -------
+    Outcome
+        The best certified witness; ``closed`` when the strict query was ``unsat``, else ``proven_upper`` the
+        lowest threshold proven unreachable.
+
+    Raises
+    ------
+    InvalidInput
+        ``bench_encoding`` is not one of the three.
+    UnsupportedForZ3
+        The policy or its options have no Z3 encoding.
+    EncodingMismatch
+        A model disagrees with the reference engine's run.
     """
     if bench_encoding not in ("auto", "table", "schedule"):
         raise InvalidInput(f"bench_encoding: must be auto, table or schedule, got {bench_encoding!r}")
     if bench_encoding == "auto":
-        bench_encoding = "table" if table_size(problem.config) <= 5000 else "schedule"
+        bench_encoding = "table" if table_size(problem.shape) <= 5000 else "schedule"
     check_encodable(problem.spec)
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "z3", budget, on_improve)
-    cfg = problem.config
+    cfg = problem.shape
     if start is None:
         # Z3 proves far better than it finds: a short local search supplies the witness, so that the first
         # query already asks whether anything beats it

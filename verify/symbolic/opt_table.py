@@ -31,6 +31,21 @@ def _compositions(total: int, parts: int):
 
 
 def table_size(config: Instance) -> int:
+    """The number of rows :func:`encode_opt_table` would solve: count vectors over the configuration's types.
+
+    A type of ``c`` jobs with interval ``[l, u]`` contributes ``C(c + u - l, u - l)`` ways to spread its
+    jobs over the ``u - l + 1`` lengths; the table is their product.
+
+    Parameters
+    ----------
+    config : Instance
+        The configuration (its ``o`` values are ignored); jobs with equal ``(s, a, l, u)`` form one type.
+
+    Returns
+    -------
+    int
+        The number of rows, each one exact OPT solve.
+    """
     from math import comb
 
     types = defaultdict(int)
@@ -46,9 +61,28 @@ def encode_opt_table(config: Instance, o: list[z3.ArithRef], *, timeout: float |
                      deadline: float | None = None) -> z3.ArithRef:
     """A Z3 term equal to OPT(o) for every o in the configuration's space (exact OPT precomputed per row).
 
-    ``timeout``: seconds per row; ``deadline`` (a ``time.perf_counter()`` value): the whole table is built by
-    then, each row solved within what remains. A row not proven in time raises
-    :class:`~verify.opt.benchmark.UnprovenBenchmark`."""
+    Parameters
+    ----------
+    config : Instance
+        The configuration (``M`` and every request's ``s, l, u, a``; its ``o`` values are ignored).
+    o : list of z3.ArithRef
+        The symbolic output lengths, one per job, each constrained elsewhere to ``[l_j, u_j]``.
+    timeout : float, optional
+        Seconds per row (``None``: no limit).
+    deadline : float, optional
+        A ``time.perf_counter()`` value by which the whole table is built, each row solved within what
+        remains (``None``: no limit).
+
+    Returns
+    -------
+    z3.ArithRef
+        ``If(counts == row, OPT(row), ...)`` over every row; 0 outside the configuration's space.
+
+    Raises
+    ------
+    UnprovenBenchmark
+        The deadline passed before a row, or a row's OPT was not proven in its time.
+    """
     types: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
     for j, r in enumerate(config.requests):
         types[(r.s, r.a, r.l, r.u)].append(j)
@@ -63,12 +97,10 @@ def encode_opt_table(config: Instance, o: list[z3.ArithRef], *, timeout: float |
         per_type_rows.append(list(_compositions(len(members), u - l + 1)))
     cases = []
     for combo in itertools.product(*per_type_rows):
-        outputs = []
         conds = []
         for key, counts in zip(keys, combo, strict=True):
             s, a, l, u = key  # noqa: E741
             for v, c in zip(range(l, u + 1), counts, strict=True):
-                outputs.extend([v] * c)
                 conds.append(count_terms[(key, v)] == c)
         # any assignment of these lengths to the type's jobs has the same OPT
         inst = _instance_with(config, types, keys, combo)

@@ -16,12 +16,31 @@ from models.instance import Instance
 
 @dataclass
 class SymbolicSchedule:
+    """A symbolic schedule: its start variables, the constraints that make it feasible, and its TEL term."""
+
     starts: list[z3.ArithRef]
     constraints: list[z3.BoolRef]
     tel: z3.ArithRef
 
 
 def encode_schedule(config: Instance, o: list[z3.ArithRef], prefix: str = "q") -> SymbolicSchedule:
+    """Some feasible non-preemptive schedule of ``config`` for the symbolic lengths ``o`` (module docstring).
+
+    Parameters
+    ----------
+    config : Instance
+        The configuration (``M`` and every request's ``s, u, a``; its ``o`` values are ignored).
+    o : list of z3.ArithRef
+        The symbolic output lengths, one per job.
+    prefix : str
+        Prefix of the start variables' names (``q0``, ``q1``, ...), to keep two encodings apart.
+
+    Returns
+    -------
+    SymbolicSchedule
+        Whose ``constraints`` hold iff the starts form a valid schedule within the horizon
+        ``max_j a_j + Σ_j u_j``.
+    """
     reqs = config.requests
     horizon = max(r.a for r in reqs) + sum(r.u for r in reqs)
     q = [z3.Int(f"{prefix}{j}") for j in range(config.n)]

@@ -5,7 +5,7 @@ state at the start of round ``t`` is, per job: running ``R``, done ``D``, progre
 and the round its current run began (``ST``, for fcfs-recompute). One round is:
 
 1. A_min: ``l̃_j := max(l̃_j, K_j + 1)`` for running jobs;
-2. evictions as a *longest prefix* (DESIGN.md): running job ``j`` is kept iff the running jobs before it in
+2. evictions as a *longest prefix*: running job ``j`` is kept iff the running jobs before it in
    keep order (the reverse of the eviction order) plus ``j`` fit in ``M``; no sorting network is needed;
 3. admission (``admission="stop"`` only) as a longest feasible prefix: waiting job ``j`` is admitted iff the
    kept jobs, every waiting job before ``j`` in priority order and ``j`` form a feasible set (MC-SF test at
@@ -26,6 +26,7 @@ from models.errors import Inconsistency, InvalidInput
 from models.engine_reference import default_round_limit, liveness_bound, simulate
 from models.instance import Instance
 from models.schedulers import PolicySpec, make_scheduler
+from models.shape import Shape
 
 
 class UnsupportedForZ3(InvalidInput):
@@ -36,8 +37,32 @@ class EncodingMismatch(Inconsistency):
     """A Z3 model disagrees with the reference engine: the encoding is wrong. Carries both traces."""
 
 
-def encoded_horizon(instance: Instance, policy: str | PolicySpec, options: dict | None = None) -> int:
-    """Rounds unrolled: MODEL.md's liveness bound where one is guaranteed, else the default round limit."""
+def encoded_horizon(instance: Instance | Shape, policy: str | PolicySpec, options: dict | None = None) -> int:
+    """Rounds unrolled: enough for every run the policy can make, where a bound is known.
+
+    A policy that declares ``never_evicts`` runs its jobs one after another at worst: ``max_j a_j + Σ_j u_j``.
+    Otherwise MODEL.md's liveness bound ``max_j a_j + n · max_j u_j`` where the policy declares ``liveness``,
+    else the default round limit (MODEL.md, "Engine rules every run obeys").
+
+    Parameters
+    ----------
+    instance : Instance or Shape
+        The shape (an instance's ``o`` values are not read).
+    policy : str or PolicySpec
+        A policy name, or a parsed spec.
+    options : dict, optional
+        The policy's options (left out with a spec).
+
+    Returns
+    -------
+    int
+        The number of rounds.
+
+    Raises
+    ------
+    OptionError
+        ``policy`` or ``options`` is not valid (:meth:`PolicySpec.parse`).
+    """
     traits = PolicySpec.parse(policy, options).traits
     if traits.never_evicts:  # every admitted job runs to its end: the jobs run one after another at worst
         return max(r.a for r in instance.requests) + sum(r.u for r in instance.requests)
@@ -51,7 +76,7 @@ class SymbolicRun:
     ``evicted[t][j]`` whether it is evicted at the start of round ``t``, ``finished`` that every job is done
     within the horizon."""
 
-    config: Instance
+    config: Shape
     policy: str
     options: dict
     horizon: int
@@ -65,9 +90,22 @@ class SymbolicRun:
 
     @property
     def tel(self) -> z3.ArithRef:
+        """TEL as a Z3 term: ``Σ_j (C_j - a_j)``."""
         return z3.Sum([c - r.a for c, r in zip(self.completion, self.config.requests, strict=True)])
 
     def outputs_from(self, model: z3.ModelRef) -> tuple[int, ...]:
+        """The output vector a Z3 model gives the symbolic lengths.
+
+        Parameters
+        ----------
+        model : z3.ModelRef
+            A model of (a superset of) :attr:`constraints`.
+
+        Returns
+        -------
+        tuple of int
+            ``o_j`` per job (an unconstrained length evaluates to 0).
+        """
         return tuple(model.eval(v, model_completion=True).as_long() for v in self.o)
 
 
@@ -80,16 +118,57 @@ def _lex_less(pairs: list[tuple[z3.ArithRef | int, z3.ArithRef | int]]) -> z3.Bo
 
 
 def check_encodable(policy: str | PolicySpec, options: dict | None = None) -> None:
-    """Raise :class:`UnsupportedForZ3` unless ``policy`` with ``options`` has a Z3 encoding (the policy's declared
-    ``z3_unsupported`` trait)."""
+    """Refuse a policy that has no Z3 encoding (its declared ``z3_unsupported`` trait says why).
+
+    Parameters
+    ----------
+    policy : str or PolicySpec
+        A policy name, or a parsed spec.
+    options : dict, optional
+        The policy's options (left out with a spec).
+
+    Raises
+    ------
+    UnsupportedForZ3
+        The policy declares no encoding (e.g. ``admission="skip"``, a serving policy, a user's scheduler).
+    OptionError
+        ``policy`` or ``options`` is not valid (:meth:`PolicySpec.parse`).
+    """
     reason = PolicySpec.parse(policy, options).traits.z3_unsupported
     if reason is not None:
         raise UnsupportedForZ3(reason)
 
 
-def encode(config: Instance, policy: str | PolicySpec, options: dict | None = None, *, horizon: int | None = None,
+def encode(config: Shape, policy: str | PolicySpec, options: dict | None = None, *, horizon: int | None = None,
            prefix: str = "") -> SymbolicRun:
-    """Unroll ``policy`` on ``config`` (its ``o`` values are ignored: lengths are symbolic)."""
+    """Unroll ``policy`` on the shape ``config`` round by round (module docstring), the lengths ``o_j`` symbolic.
+
+    Parameters
+    ----------
+    config : Shape
+        The shape: ``M`` and every request's ``s, l, u, a``; each ``o_j`` is symbolic, in ``[l_j, u_j]``.
+    policy : str or PolicySpec
+        A policy with a Z3 encoding, or a parsed spec of one.
+    options : dict, optional
+        The policy's options (left out with a spec).
+    horizon : int, optional
+        Rounds to unroll (default :func:`encoded_horizon`).
+    prefix : str
+        Prefix of every Z3 variable's name, to keep two encodings in one solver apart.
+
+    Returns
+    -------
+    SymbolicRun
+        Whose ``constraints`` define the run; every model of them must be replayed
+        (:func:`check_against_reference`) before it is evidence.
+
+    Raises
+    ------
+    UnsupportedForZ3
+        The policy or an option has no encoding.
+    OptionError
+        ``policy`` or ``options`` is not valid.
+    """
     spec = PolicySpec.parse(policy, options)
     check_encodable(spec)
     policy, options = spec.name, spec.options
@@ -210,17 +289,54 @@ SOLVER_TACTICS = ("simplify", "propagate-values", "solve-eqs", "elim-term-ite", 
 
 
 def make_solver(seed: int = 0, tactics: tuple[str, ...] = SOLVER_TACTICS) -> z3.Solver:
-    """The solver every query uses: substitute the defining equalities away, lift the remaining if-then-else
-    terms out of the arithmetic, then plain SMT. ``python -m verify.bench z3-tactics`` compares it with the
-    pipeline without ``elim-term-ite`` on a fixed set of search queries: 1.76x less time in total when measured."""
+    """The solver every query uses: a tactic pipeline, then plain SMT.
+
+    The default pipeline substitutes the defining equalities away and lifts the remaining if-then-else terms
+    out of the arithmetic before SMT.
+
+    ``kvsched bench z3-tactics`` compares it with the pipeline without ``elim-term-ite`` on a fixed set of
+    search queries: 1.76x less time in total when measured.
+
+    Parameters
+    ----------
+    seed : int
+        Z3's ``random_seed``.
+    tactics : tuple of str
+        The tactic pipeline, applied in order (:data:`SOLVER_TACTICS` by default).
+
+    Returns
+    -------
+    z3.Solver
+        A fresh solver with no constraints and no timeout.
+    """
     solver = z3.Then(*tactics).solver()
     solver.set("random_seed", seed)
     return solver
 
 
 def check_against_reference(run: SymbolicRun, model: z3.ModelRef) -> tuple[Instance, int]:
-    """Replay the model's ``o`` on the reference engine; raise :class:`EncodingMismatch` showing both traces if
-    any completion or eviction differs. Returns the concrete instance and its TEL."""
+    """Replay the model's ``o`` on the reference engine: the encoding proposes, the engine decides.
+
+    Parameters
+    ----------
+    run : SymbolicRun
+        The encoding the model is of.
+    model : z3.ModelRef
+        A model of ``run.constraints`` (and whatever query was added).
+
+    Returns
+    -------
+    tuple of (Instance, int)
+        The concrete instance (the configuration with the model's ``o``) and its TEL on the reference engine.
+
+    Raises
+    ------
+    EncodingMismatch
+        Some completion time or some round's batch differs between the encoding and the reference engine;
+        the message shows both.
+    ModelViolation
+        The reference run broke a rule of the model (:func:`models.engine_reference.simulate`).
+    """
     outputs = run.outputs_from(model)
     inst = run.config.with_outputs(outputs)
     ref = simulate(inst, make_scheduler(run.policy, inst, **run.options))

@@ -16,6 +16,13 @@ class Impl:
 
     @classmethod
     def default(cls) -> Impl:
+        """The real ``models`` package.
+
+        Returns
+        -------
+        Impl
+            Over :mod:`models.engine_reference`, :mod:`models.schedulers` and :mod:`models.instance`.
+        """
         import models.engine_reference
         import models.instance
         import models.schedulers
@@ -23,8 +30,35 @@ class Impl:
         return cls(models.engine_reference, models.schedulers, models.instance)
 
     def run(self, inst, policy: str, options: dict):
+        """A whole run of ``policy`` on ``inst`` with this implementation's engine and schedulers.
+
+        Parameters
+        ----------
+        inst : Instance
+            An instance of this implementation's own type (:meth:`convert`).
+        policy : str
+            A policy name.
+        options : dict
+            Its options.
+
+        Returns
+        -------
+        Trace
+            The implementation's trace of the finished run.
+        """
         return self.engine.simulate(inst, self.schedulers.make_scheduler(policy, inst, **options))
 
     def convert(self, inst):
-        """The same instance as the implementation's own Instance type."""
+        """The same instance as the implementation's own Instance type.
+
+        Parameters
+        ----------
+        inst : Instance
+            An instance of any implementation (it is copied through its dict form).
+
+        Returns
+        -------
+        Instance
+            Of ``self.instance.Instance``.
+        """
         return self.instance.Instance.from_dict(inst.as_dict())

@@ -30,6 +30,8 @@ from verify.testing.properties import SUITES, Impl
 
 @dataclass(frozen=True)
 class Mutant:
+    """A seeded bug: textual edits of files of the ``models`` package, each of which must match exactly once."""
+
     name: str
     description: str
     edits: tuple[tuple[str, str, str], ...]  # (file under models/, old text, new text)
@@ -69,6 +71,8 @@ _COPIES = itertools.count()
 
 @dataclass
 class MutantResult:
+    """Which suites killed a mutant (with the first line of each failure), which passed, and harness errors."""
+
     mutant: Mutant
     killed_by: dict[str, str]  # suite -> first line of its failure
     passed: list[str]
@@ -77,11 +81,32 @@ class MutantResult:
 
     @property
     def survived(self) -> bool:
+        """Whether no suite killed the mutant (harness errors are no kill)."""
         return not self.killed_by
 
 
 def build_mutant(mutant: Mutant, root: Path, index: int):
-    """Copy ``models`` to ``root/<pkg>``, apply the edits, import it; return an :class:`Impl`."""
+    """Copy ``models`` to ``root/<pkg>`` under a fresh package name, apply the edits, and import it.
+
+    Parameters
+    ----------
+    mutant : Mutant
+        The edits to apply (none for the baseline).
+    root : Path
+        A folder for the copy; it is put on ``sys.path``.
+    index : int
+        The mutant's position, part of the package name.
+
+    Returns
+    -------
+    Impl
+        The copy's engine, schedulers and instance modules.
+
+    Raises
+    ------
+    RuntimeError
+        An edit's text does not occur exactly once in its file (the model changed under the mutant).
+    """
     # unique in the process: a second run must not find the first run's (deleted) copy in sys.modules
     pkg = f"kvsched_mutant_{index}_{next(_COPIES)}_{mutant.name.replace('-', '_')}"
     src = Path(models.__file__).parent
@@ -113,7 +138,21 @@ MODEL_RULE_ERRORS = ("SchedulerViolation", "RoundLimitExceeded")
 
 
 def is_property_failure(exc: BaseException, pkg: str) -> bool:
-    """An assertion, or a rule violation raised by the model copy ``pkg`` itself (a group: every member)."""
+    """Whether a suite's exception kills the mutant (module docstring): a property failure, not a harness error.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What the suite raised.
+    pkg : str
+        The mutant copy's package name.
+
+    Returns
+    -------
+    bool
+        ``True`` for an ``AssertionError``, or a ``SchedulerViolation``/``RoundLimitExceeded`` defined in the
+        copy ``pkg`` itself; for an exception group, ``True`` only when every member is.
+    """
     if isinstance(exc, BaseExceptionGroup):
         return all(is_property_failure(e, pkg) for e in exc.exceptions)
     if isinstance(exc, AssertionError):
@@ -140,8 +179,35 @@ BASELINE = Mutant("baseline", "the unmutated model", ())
 
 def run_mutants(mutants=MUTANTS, *, max_examples: int = 60, suites=None, progress=None,
                 baseline: bool = True) -> list[MutantResult]:
-    """Run every suite against every mutant. ``baseline``: first run every suite on an unmutated copy and raise
-    :class:`BaselineFailure` if one fails there."""
+    """Run every suite against every mutant.
+
+    Parameters
+    ----------
+    mutants : sequence of Mutant
+        The mutants (:data:`MUTANTS` by default).
+    max_examples : int
+        Hypothesis examples per suite, ``>= 1``.
+    suites : list of str, optional
+        Names of :data:`verify.testing.properties.SUITES` to run (default, or empty: all).
+    progress : callable, optional
+        Called with each :class:`MutantResult` as it is done.
+    baseline : bool
+        First run every suite on an unmutated copy; a suite that fails there makes the check meaningless.
+
+    Returns
+    -------
+    list of MutantResult
+        One per mutant, in order.
+
+    Raises
+    ------
+    InvalidInput
+        ``max_examples`` is not an integer ``>= 1``, or a suite name is unknown.
+    BaselineFailure
+        A suite fails (or errs) on the unmutated copy.
+    RuntimeError
+        A mutant's edit does not match its file exactly once (:func:`build_mutant`).
+    """
     if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:
         raise InvalidInput(f"max_examples: must be an integer >= 1, got {max_examples!r}")
     suites = suites or list(SUITES)

@@ -35,7 +35,15 @@ from verify.testing.trace_check import check_trace
 
 
 class DrawnOutcomes:
-    """An outcome oracle whose answers Hypothesis draws, within ``[l_j, u_j]``."""
+    """An outcome oracle whose answers Hypothesis draws, within ``[l_j, u_j]``.
+
+    ``data`` (a Hypothesis ``st.data()`` object) must be set before each round it answers in.
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance run (its ``l`` and ``u`` bound the answers).
+    """
 
     def __init__(self, instance) -> None:
         self.instance = instance
@@ -43,6 +51,23 @@ class DrawnOutcomes:
         self.floor = [r.l for r in instance.requests]  # a job seen unfinished at k has o > k, in every run
 
     def completes(self, j: int, k: int) -> bool:
+        """Whether job ``j`` completes after ``k`` tokens: forced at ``u_j``, else drawn once allowed.
+
+        A completion is allowed from ``l_j`` on and above every progress at which the job was seen not to
+        complete (in any of its runs), so the answers stay those of one fixed ``o``.
+
+        Parameters
+        ----------
+        j : int
+            The job.
+        k : int
+            The tokens it has generated in its current run, this round's included.
+
+        Returns
+        -------
+        bool
+            The answer; a "no" raises the job's floor to ``k + 1``.
+        """
         r = self.instance.requests[j]
         if k >= r.u:
             return True
@@ -54,7 +79,32 @@ class DrawnOutcomes:
 
 def adversary_machine(make_scheduler: Callable, *, impl=None, policy: str | None = None,
                       options: dict | None = None) -> type[RuleBasedStateMachine]:
-    """A state machine class for the scheduler built by ``make_scheduler(instance)``."""
+    """A state machine class for the scheduler built by ``make_scheduler(instance)`` (module docstring).
+
+    Parameters
+    ----------
+    make_scheduler : callable
+        ``make_scheduler(instance) -> Scheduler``: a fresh scheduler for each drawn configuration.
+    impl : Impl, optional
+        The model implementation to run on (default: the real ``models`` package).
+    policy : str, optional
+        The policy's name, when it is a built-in one: its declared traits switch on the ``never_evicts`` and
+        ``liveness`` checks, and ``"amin"`` the checks of ``l̃``. ``None``: a user's scheduler, whole-run
+        checks only.
+    options : dict, optional
+        The policy's options.
+
+    Returns
+    -------
+    type
+        A :class:`hypothesis.stateful.RuleBasedStateMachine` subclass, for
+        :func:`hypothesis.stateful.run_state_machine_as_test`.
+
+    Raises
+    ------
+    OptionError
+        ``policy`` or ``options`` is not valid.
+    """
 
     impl = impl or Impl.default()
     options = options or {}

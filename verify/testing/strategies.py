@@ -9,20 +9,24 @@ from models.schedulers import policy_configurations
 
 
 @st.composite
-def requests(draw, *, max_u: int = 6, max_s: int = 3, max_a: int = 0) -> Request:
+def requests(draw, *, max_u: int = 6, max_s: int = 3, max_a: int = 0, max_priority: int = 0) -> Request:
+    """One request; ``priority`` in ``[-max_priority, max_priority]`` (0 unless ``max_priority`` is given)."""
     u = draw(st.integers(1, max_u))
     l = draw(st.integers(1, u))  # noqa: E741
     o = draw(st.integers(l, u))
     s = draw(st.integers(0, max_s))
     a = draw(st.integers(0, max_a)) if max_a else 0
-    return Request(s, o, l, u, a)
+    priority = draw(st.integers(-max_priority, max_priority)) if max_priority else 0
+    return Request(s, o, l, u, a, priority)
 
 
 @st.composite
 def instances(draw, *, min_n: int = 1, max_n: int = 5, max_u: int = 6, max_s: int = 3, max_a: int = 4,
-              max_slack: int = 12) -> Instance:
-    """General instances: per-request intervals, prompts and arrivals; ``M`` from ``max(s+u)`` upward."""
-    reqs = draw(st.lists(requests(max_u=max_u, max_s=max_s, max_a=max_a), min_size=min_n, max_size=max_n))
+              max_slack: int = 12, max_priority: int = 0) -> Instance:
+    """General instances: per-request intervals, prompts, arrivals and (with ``max_priority``) priorities in
+    ``[-max_priority, max_priority]``; ``M`` from ``max(s+u)`` upward."""
+    reqs = draw(st.lists(requests(max_u=max_u, max_s=max_s, max_a=max_a, max_priority=max_priority),
+                         min_size=min_n, max_size=max_n))
     M = max(r.s + r.u for r in reqs) + draw(st.integers(0, max_slack))
     return Instance(M, tuple(reqs))
 

@@ -13,11 +13,27 @@ from models.instance import Instance
 
 
 class TraceViolation(ModelViolation, AssertionError):
-    pass
+    """A finished trace breaks a rule of MODEL.md; the message names the round, the job and the rule."""
 
 
 def check_trace(instance: Instance, trace) -> None:
-    """Raise :class:`TraceViolation` naming the round, job and rule that a trace breaks."""
+    """Check a finished trace against every rule of MODEL.md, from its round records alone (module docstring).
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance the trace is of.
+    trace : Trace
+        A finished run's trace (of any implementation: only its fields are read).
+
+    Raises
+    ------
+    TraceViolation
+        Naming the round, the job and the rule the trace breaks: memory over ``M`` (MODEL.md, "Rounds and
+        memory"), a start before arrival, a job past ``u_j`` or completing at other than its ``o_j``-th token, a
+        running job left out of memory, a job never completed, or completion times, token counts, evictions,
+        preemptions, recomputed tokens or TEL that disagree with the records.
+    """
     reqs = instance.requests
     k = [0] * instance.n
     running: set[int] = set()

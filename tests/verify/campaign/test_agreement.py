@@ -6,8 +6,9 @@ from fractions import Fraction
 import pytest
 
 from verify.campaign import agreement
-from verify.campaign.agreement import GridPoint, PointResult, ResultStore, run_agreement
-from verify.campaign.db import IncompatibleDatabase
+from verify.campaign.agreement import run_agreement
+from verify.campaign.points import GridPoint, PointResult
+from verify.campaign.store import AgreementStore, IncompatibleDatabase
 
 POINTS = [GridPoint("amin", 2, 3, 1, 0, M) for M in (3, 4, 5)] + [GridPoint("amax", 3, 2, 1, 1, 4)]
 
@@ -26,7 +27,7 @@ def test_every_point_agrees_and_is_stored(tmp_path):
     assert not any(stored for _, stored in seen)
     for r, _ in seen:
         assert r.proved == r.exhaustive and r.proved >= 1
-    store = ResultStore(path)
+    store = AgreementStore(path)
     assert all(store.get("z3", p).verdict == "agree" for p in POINTS)
     assert store.get("statespace", POINTS[0]) is None  # results are kept per strategy
     store.close()
@@ -48,7 +49,7 @@ def test_closed_points_are_read_back_not_run(tmp_path, monkeypatch):
 def test_open_point_retried_only_on_a_larger_budget(tmp_path, monkeypatch):
     path = tmp_path / "grid.db"
     point = POINTS[0]
-    store = ResultStore(path)
+    store = AgreementStore(path)
     store.record(PointResult(point, "z3", "open", Fraction(1), Fraction(2), 5.0, 5.0))
     store.close()
     ran = []
@@ -61,7 +62,7 @@ def test_open_point_retried_only_on_a_larger_budget(tmp_path, monkeypatch):
     counts, seen = collect([point], budget=30.0, results=path)
     assert ran == [(point, "z3", 30.0)]
     assert counts == {"agree": 1, "disagree": 0, "open": 0}
-    store = ResultStore(path)
+    store = AgreementStore(path)
     assert store.get("z3", point).verdict == "agree"  # the new result replaced the open one
     store.close()
 
@@ -75,13 +76,13 @@ def test_dask_workers_give_the_sequential_verdicts():
 
 def test_results_file_of_another_schema_refused(tmp_path):
     path = tmp_path / "grid.db"
-    ResultStore(path).close()
+    AgreementStore(path).close()
     conn = sqlite3.connect(path)
     conn.execute("UPDATE meta SET value = '99' WHERE key = 'agreement_schema'")
     conn.commit()
     conn.close()
     with pytest.raises(IncompatibleDatabase, match="schema version 99"):
-        ResultStore(path)
+        AgreementStore(path)
 
 
 @pytest.mark.parametrize("kw, message", [({"workers": 0}, "workers: must be at least 1"),
@@ -105,3 +106,21 @@ def test_results_csv_round_trips():
         agreement.read_results_csv("a,b\n1,2\n")
     with pytest.raises(ValueError, match="agreement CSV: columns must be"):
         agreement.read_results_csv("a,b\n")  # a header alone is checked too
+
+
+def test_interrupted_grid_raises_and_keeps_what_finished(tmp_path, monkeypatch):
+    path = tmp_path / "grid.db"
+    monkeypatch.setattr(agreement, "check_point",
+                        lambda p, s, b: PointResult(p, s, "agree", Fraction(1), Fraction(1), 0.0, b))
+    seen = []
+
+    def stop_at_second(result, stored):
+        seen.append(result.point)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_agreement(POINTS, "z3", 5.0, results=path, on_result=stop_at_second)
+    store = AgreementStore(path)
+    assert [p for p in POINTS if store.get("z3", p) is not None] == [p for p in POINTS if p in seen]
+    store.close()

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from verify.campaign.agreement import GridPoint, read_results_csv
+from verify.campaign.agreement import read_results_csv
+from verify.campaign.points import GridPoint
 from verify.benchmarks.agreement import search_grid_points
 from verify.search import run_search
 

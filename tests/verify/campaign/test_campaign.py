@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from verify.campaign import db
+from verify.campaign import store
 from verify.campaign.run import run_campaign
 from verify.campaign.spec import SpecError, parse_spec
 
@@ -116,8 +116,8 @@ def test_incompatible_schema_refused(tmp_path):
     conn.execute("INSERT INTO meta VALUES ('schema_version', '0')")
     conn.commit()
     conn.close()
-    with pytest.raises(db.IncompatibleDatabase, match="schema version 0"):
-        db.open_db(path)
+    with pytest.raises(store.IncompatibleDatabase, match="schema version 0"):
+        store.open_campaign(path)
 
 
 def test_shipped_quick_spec_is_valid():

@@ -65,17 +65,17 @@ def test_growth_spec_seeds_in_n_and_can_be_turned_off():
 def test_seeds_come_from_the_stored_witness_and_floor_the_cell(tmp_path):
     from fractions import Fraction
 
-    from verify.campaign import db
+    from verify.campaign import store
     from verify.campaign.run import _stored_sources
 
     spec = parse_spec(SEEDED)
     n4, n8 = sorted(spec.cells, key=lambda c: c.n)
-    conn = db.open_db(tmp_path / "g.db")
-    db.plan(conn, spec.name, spec.cells)
+    conn = store.open_campaign(tmp_path / "g.db")
+    store.plan(conn, spec.name, spec.cells)
     assert _stored_sources(conn, spec, n8) == ()  # nothing stored yet: no seed
     stored = run_cell(n4.params)
     stored["witness"]["requests"] = [dict(r, o=o) for r, o in zip(stored["witness"]["requests"], (4, 4, 2, 2))]
-    db.record_result(conn, stored)  # (the stored vector is what seeds, whatever the search found)
+    store.record_result(conn, stored)  # (the stored vector is what seeds, whatever the search found)
     sources = _stored_sources(conn, spec, n8)
     assert sources == ((4, 4, 2, 2),)
     seeded = run_cell(n8.params, sources)
@@ -92,7 +92,7 @@ def test_growth_campaign_runs_in_n_order_and_resumes(tmp_path):
 
     spec = parse_spec(SEEDED)
     order = []
-    with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as client:
+    with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=":0") as client:
         summary = run_campaign(spec, tmp_path / "g.db", client=client, progress=order.append)
         assert summary.recorded == 2 and summary.failed == 0
         assert [line.split(" n=")[1].split()[0] for line in order if line.startswith("[")] == ["4", "8"]

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from models.witness import LivenessWitness, load_any_witness
-from verify.campaign import db
+from verify.campaign import store
 from verify.campaign.run import run_cell
 from verify.campaign.spec import Cell
 from verify.certify import replay
@@ -35,11 +35,11 @@ def test_run_cell_reports_a_certified_liveness_witness():
 
 def test_liveness_table_round_trip_and_report(tmp_path):
     path = tmp_path / "c.db"
-    conn = db.open_db(path)
-    db.plan(conn, "t", [LIVE, SAFE])
+    conn = store.open_campaign(path)
+    store.plan(conn, "t", [LIVE, SAFE])
     for cell in (LIVE, SAFE):
-        assert db.record_result(conn, run_cell(cell.params))
-    stored = db.liveness_witnesses(conn)
+        assert store.record_result(conn, run_cell(cell.params))
+    stored = store.liveness_witnesses(conn)
     conn.close()
     assert [cid for cid, _, _ in stored] == [LIVE.cell_id] * len(stored) and stored
     summary = report_from_db(path, tmp_path / "rep")
@@ -53,15 +53,15 @@ def test_liveness_table_round_trip_and_report(tmp_path):
 
 def test_a_database_without_the_liveness_table_still_reads_and_gains_it(tmp_path):
     path = tmp_path / "old.db"
-    conn = db.open_db(path)
-    db.plan(conn, "t", [SAFE])
+    conn = store.open_campaign(path)
+    store.plan(conn, "t", [SAFE])
     conn.execute("DROP TABLE liveness")  # as written before the table existed
     conn.close()
-    ro = db.open_readonly(path)
-    assert db.liveness_witnesses(ro) == []
+    ro = store.open_campaign_readonly(path)
+    assert store.liveness_witnesses(ro) == []
     ro.close()
     assert report_from_db(path, tmp_path / "rep")["liveness"] == 0
-    conn = db.open_db(path)  # opened for writing: the additive table is created
+    conn = store.open_campaign(path)  # opened for writing: the additive table is created
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.close()
     assert "liveness" in names
@@ -69,11 +69,11 @@ def test_a_database_without_the_liveness_table_still_reads_and_gains_it(tmp_path
 
 def test_record_result_without_liveness_key_is_accepted(tmp_path):
     # results of a worker running an older run_cell carry no "liveness" key
-    conn = db.open_db(tmp_path / "c.db")
-    db.plan(conn, "t", [SAFE])
+    conn = store.open_campaign(tmp_path / "c.db")
+    store.plan(conn, "t", [SAFE])
     result = run_cell(SAFE.params)
     del result["liveness"]
-    assert db.record_result(conn, result)
-    assert db.liveness_witnesses(conn) == []
+    assert store.record_result(conn, result)
+    assert store.liveness_witnesses(conn) == []
     conn.close()
     assert json.loads(sqlite3.connect(tmp_path / "c.db").execute("SELECT witness FROM cells").fetchone()[0])

@@ -64,7 +64,7 @@ CASES = [
     ["campaign", "run", "{missing}"], ["campaign", "run", "{toml}"], ["campaign", "status", "{missing}"],
     ["campaign", "export", "{db}"], ["campaign", "run", "{good}"], ["campaign", "run", "{toml}", "--workers", "0"], ["campaign", "frob", "{db}"], ["campaign", "status", "{garbled}"],
     # hsf-gap
-    ["hsf-gap", "--n", "0..x"], ["hsf-gap", "--l", "9", "--u", "2"], ["hsf-gap", "--budget", "0"],
+    ["hsf-gap", "--n", "0..x"], ["hsf-gap", "--l", "9", "--u", "2"], ["hsf-gap", "--budget", "0"], ["hsf-gap", "--samples", "0"],
     # bench
     ["bench"], ["bench", "magic"], ["bench", "opt", "--solvers", "magic"], ["bench", "opt", "--limit", "-1"],
     ["bench", "opt", "--max-n", "x"], ["bench", "engine", "--tiny", "0"], ["bench", "engine", "--policies", "nosuch"],

@@ -106,3 +106,15 @@ def test_exhaustive_node_budget_gives_unknown_with_valid_bounds():
     exact = solve_opt(inst, "milp")
     assert r.status == "unknown" and r.stats["nodes"] == 51
     assert r.lower_bound <= exact.tel <= r.tel == schedule_tel(inst, r.starts)
+
+
+def test_milp_solves_again_without_presolve_when_highs_gives_up():
+    # found by Hypothesis: HiGHS's presolve fails (status 4) on this model's restricted MILP; without the retry
+    # the MILP reported unknown [31, 33] with no timeout, where OPT = 33
+    from models.instance import Instance, Request as R
+
+    inst = Instance(10, (R(0, 1, 1, 1, 0), R(1, 2, 1, 2, 2), R(2, 2, 1, 2, 0), R(0, 3, 1, 3, 3), R(2, 3, 1, 3, 0),
+                         R(2, 4, 1, 4, 1), R(2, 5, 1, 5, 0), R(2, 3, 1, 6, 1)))
+    milp = solve_opt(inst, "milp")
+    assert milp.status == "optimal" and milp.tel == solve_opt(inst, "exhaustive").tel == 33
+    assert milp.stats.get("highs_retry") == "presolve off"

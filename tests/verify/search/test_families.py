@@ -8,6 +8,7 @@ import pytest
 from models.engine_reference import simulate
 from models.instance import uniform_instance
 from models.schedulers import HSF, make_scheduler
+from models.shape import Shape as ProblemShape
 from verify.search import Problem, run_search
 from verify.search.families import ProxyScorer, Shape, evaluate_families, family_vectors
 
@@ -29,7 +30,7 @@ def test_family_vectors_are_instances(n, M, s, l, u):  # noqa: E741
 @pytest.mark.parametrize("n,M,s,l,u", CONFIGS[:3])
 def test_scores_match_reference_engine(policy, options, n, M, s, l, u):  # noqa: E741
     config = uniform_instance(M, s, l, u, [l] * n)
-    problem = Problem(config, policy, options, "hsf")
+    problem = Problem(ProblemShape.of(config), policy, options, "hsf")
     scorer = ProxyScorer(problem)
     vecs = [v for _, _, v in family_vectors(Shape.of(problem))][::7]
     for v, sc in zip(vecs, scorer(vecs), strict=True):
@@ -45,7 +46,7 @@ def test_scores_match_reference_engine(policy, options, n, M, s, l, u):  # noqa:
 
 def test_family_best_is_a_lower_bound_that_the_search_keeps():
     config = uniform_instance(66, 1, 1, 32, [1] * 16)
-    problem = Problem(config, "amin", {}, "hsf")
+    problem = Problem(ProblemShape.of(config), "amin", {}, "hsf")
     report = evaluate_families(problem)
     outcome = run_search(problem, "families", budget=1.0, seed=0)
     assert outcome.best.ratio >= report.best.ratio > 2  # harmonic vectors beat 2 here (measured 636/199)
@@ -55,8 +56,8 @@ def test_family_best_is_a_lower_bound_that_the_search_keeps():
 
 def test_families_against_opt_certifies_exact_ratio():
     config = uniform_instance(9, 1, 1, 8, [1] * 4)
-    outcome = run_search(Problem(config, "amin", {}, "opt"), "families", budget=0.5, seed=0)
-    exhaustive = run_search(Problem(config, "amin", {}, "opt"), "exhaustive")
+    outcome = run_search(Problem(ProblemShape.of(config), "amin", {}, "opt"), "families", budget=0.5, seed=0)
+    exhaustive = run_search(Problem(ProblemShape.of(config), "amin", {}, "opt"), "exhaustive")
     assert outcome.best.benchmark == "opt" and outcome.best.ratio <= exhaustive.best.ratio
 
 
@@ -68,7 +69,7 @@ def test_uncertified_families_witness_is_replayable_and_memo_keyed_by_hsf_order(
     from verify.search.families import FastEvaluator, search_families
 
     config = uniform_instance(66, 1, 1, 32, [1] * 16)
-    problem = Problem(config, "amin", {}, "hsf")
+    problem = Problem(ProblemShape.of(config), "amin", {}, "hsf")
     outcome = search_families(problem, budget=0.5, seed=0, certified=False)
     w = outcome.best
     again = certify(w.instance, w.policy, w.options, "hsf").witness

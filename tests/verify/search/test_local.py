@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.schedulers import policy_configurations
+from models.shape import Shape
 from verify.search import Problem, run_search
 from verify.search.base import Evaluator
 from verify.certify import replay
@@ -19,7 +20,7 @@ ONLINE = [c for c in policy_configurations() if c[0] != "hsf"]
 @given(instances(max_n=4, max_u=5, max_a=2), st.sampled_from(ONLINE), st.sampled_from(["opt", "hsf"]))
 def test_proxy_is_a_lower_bound_on_the_exact_ratio_and_exact_against_hsf(inst, configuration, benchmark):
     policy, options = configuration
-    evaluator = Evaluator(Problem(inst, policy, options, benchmark))
+    evaluator = Evaluator(Problem(Shape.of(inst), policy, options, benchmark))
     proxy = _Scores(evaluator)([inst.outputs])[0]
     exact = evaluator.ratio(inst.outputs)[0]
     assert proxy == exact if benchmark == "hsf" else proxy <= exact
@@ -35,7 +36,7 @@ def test_neighbours_are_every_single_change_and_every_swap():
 def test_hsf_policy_against_opt_is_scored_exactly():
     from models.instance import uniform_instance
 
-    problem = Problem(uniform_instance(6, 0, 1, 4, [1] * 4), "hsf", {}, "opt")
+    problem = Problem(Shape.uniform(6, 0, 1, 4, 4), "hsf", {}, "opt")
     maximum = run_search(problem, "exhaustive").best_ratio
     out = search_local(problem, budget=None, seed=1, max_evaluations=400)
     assert out.evaluations >= 400
@@ -46,6 +47,13 @@ def test_hsf_policy_against_opt_is_scored_exactly():
 def test_stall_ends_the_search_long_before_its_budget():
     from models.instance import uniform_instance
 
-    problem = Problem(uniform_instance(8, 1, 1, 4, [1] * 3), "amin", {}, "opt")
+    problem = Problem(Shape.uniform(8, 1, 1, 4, 3), "amin", {}, "opt")
     out = search_local(problem, budget=120.0, seed=0, stall=0.2)
     assert out.seconds < 60 and out.seconds >= 0.2
+
+
+def test_a_swap_keeps_each_length_inside_its_own_interval():
+    # jobs with their own intervals: swapping 4 into job 1 ([1, 3]) or 1 into job 0 ([2, 4]) would leave them
+    rows = _neighbours((4, 1), [2, 1], [4, 3])
+    assert (1, 4) not in rows
+    assert all(2 <= a <= 4 and 1 <= b <= 3 for a, b in rows)

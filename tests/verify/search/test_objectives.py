@@ -9,6 +9,7 @@ from models.engine_reference import simulate
 from models.instance import uniform_instance
 from models.schedulers import make_scheduler
 from models.witness import Witness, load_any_witness
+from models.shape import Shape
 from verify.certify import replay
 from verify.search import Problem, run_search
 
@@ -31,7 +32,7 @@ def _reference_maximum(policy: str, objective: str) -> int:
     ("amin", "preemptions", 4), ("sglang", "preemptions", 0),
 ])
 def test_exhaustive_objective_is_the_exact_maximum(policy, objective, value):
-    out = run_search(Problem(CONFIG, policy, {}, "opt", objective=objective), "exhaustive")
+    out = run_search(Problem(Shape.of(CONFIG), policy, {}, "opt", objective=objective), "exhaustive")
     assert out.closed and out.objective == objective
     assert out.best_value == value == _reference_maximum(policy, objective)
     assert out.evaluations == 64
@@ -43,7 +44,7 @@ def test_exhaustive_objective_is_the_exact_maximum(policy, objective, value):
 
 
 def test_vllm_v1_worst_preemption_witness_integers():
-    w = run_search(Problem(CONFIG, "vllm-v1", {}, "opt", objective="preemptions"), "exhaustive").best
+    w = run_search(Problem(Shape.of(CONFIG), "vllm-v1", {}, "opt", objective="preemptions"), "exhaustive").best
     # the first vector in lexicographic order where one job leaves memory twice
     assert w.instance.outputs == (2, 4, 3)
     assert (w.tel, w.benchmark_tel, w.objective_value) == (11, 10, 2)
@@ -51,13 +52,13 @@ def test_vllm_v1_worst_preemption_witness_integers():
 
 @pytest.mark.parametrize("objective", ["preemptions", "recomputed"])
 def test_local_search_reaches_the_exhaustive_maximum(objective):
-    exact = run_search(Problem(CONFIG, "fcfs-recompute", {}, "opt", objective=objective), "exhaustive").best_value
-    local = run_search(Problem(CONFIG, "fcfs-recompute", {}, "opt", objective=objective), "local", budget=2.0)
+    exact = run_search(Problem(Shape.of(CONFIG), "fcfs-recompute", {}, "opt", objective=objective), "exhaustive").best_value
+    local = run_search(Problem(Shape.of(CONFIG), "fcfs-recompute", {}, "opt", objective=objective), "local", budget=2.0)
     assert local.best_value == exact and not local.closed
 
 
 def test_objective_witness_round_trips_and_replays(tmp_path):
-    w = run_search(Problem(CONFIG, "amin", {}, "opt", objective="recomputed"), "exhaustive").best
+    w = run_search(Problem(Shape.of(CONFIG), "amin", {}, "opt", objective="recomputed"), "exhaustive").best
     path = tmp_path / "w.json"
     path.write_text(json.dumps(w.to_dict()))
     back = load_any_witness(path)
@@ -70,16 +71,16 @@ def test_objective_witness_round_trips_and_replays(tmp_path):
 
 def test_other_strategies_refuse_an_objective():
     with pytest.raises(ValueError, match="objective: preemptions is searched by exhaustive, local only, not z3"):
-        run_search(Problem(CONFIG, "amin", {}, "opt", objective="preemptions"), "z3", budget=1)
+        run_search(Problem(Shape.of(CONFIG), "amin", {}, "opt", objective="preemptions"), "z3", budget=1)
     with pytest.raises(ValueError, match="objective: must be one of ratio, preemptions, recomputed"):
-        Problem(CONFIG, "amin", {}, "opt", objective="latency")
+        Problem(Shape.of(CONFIG), "amin", {}, "opt", objective="latency")
 
 
 def test_objective_search_keeps_runs_that_never_end_apart():
     """A user's scheduler that stalls forever once a job ends short of u: those vectors have no value (a liveness
     witness, certified), the others are maximised; no maximum is claimed proven."""
     seen = []
-    problem = Problem(uniform_instance(6, 0, 1, 2, [1] * 2), "tests.verify.search.user_policy:Stalls", {}, "opt",
+    problem = Problem(Shape.uniform(6, 0, 1, 2, 2), "tests.verify.search.user_policy:Stalls", {}, "opt",
                       objective="recomputed", on_liveness=seen.append)
     out = run_search(problem, "exhaustive")
     # (1, 1) and (2, 2): both jobs end in the same round, nothing stalls; (1, 2) and (2, 1) stall forever

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from models.witness import load_witness
+from models.shape import Shape
 from verify.certify import replay
 from verify.search import Problem, run_search
 from verify.search.runner import cell_name
@@ -24,9 +25,9 @@ def test_proven_witness_replays_and_is_the_maximum(path):
     reqs = witness.instance.requests
     l, u, s = reqs[0].l, reqs[0].u, reqs[0].s
     assert all((r.l, r.u, r.s, r.a) == (l, u, s, 0) for r in reqs)
-    assert path.stem == cell_name(witness.instance, witness.policy)
+    assert path.stem == cell_name(Shape.of(witness.instance), witness.policy)
     # the search ranges over every output vector of the witness's configuration; its own outputs are not used
-    problem = Problem(witness.instance, witness.policy, dict(witness.options), witness.benchmark)
+    problem = Problem(Shape.of(witness.instance), witness.policy, dict(witness.options), witness.benchmark)
     outcome = run_search(problem, "statespace", budget=120)
     assert outcome.closed
     assert outcome.best_ratio == witness.ratio

@@ -7,6 +7,7 @@ import pytest
 
 from models.instance import uniform_instance
 from models.witness import load_witness
+from models.shape import Shape
 from verify.certify import replay
 from verify.search import Problem, run_search
 from verify.search.runner import search_grid
@@ -21,7 +22,7 @@ SAMPLE = [
 
 @pytest.mark.parametrize(("policy", "n", "u", "l", "s", "M"), SAMPLE)
 def test_z3_proven_maximum_equals_exhaustive(policy, n, u, l, s, M):  # noqa: E741
-    problem = Problem(uniform_instance(M, s, l, u, [l] * n), policy, {}, "opt")
+    problem = Problem(Shape.uniform(M, s, l, u, n), policy, {}, "opt")
     exhaustive = run_search(problem, "exhaustive")
     z3 = run_search(problem, "z3", budget=120)
     assert exhaustive.closed and z3.closed, z3.notes
@@ -33,17 +34,17 @@ def test_z3_proven_maximum_equals_exhaustive(policy, n, u, l, s, M):  # noqa: E7
 def test_z3_with_hsf_benchmark_and_existential_schedule():
     from verify.search.z3_search import search_z3
 
-    problem = Problem(uniform_instance(6, 1, 1, 4, [1, 1, 1]), "amin", {}, "opt")
+    problem = Problem(Shape.uniform(6, 1, 1, 4, 3), "amin", {}, "opt")
     exhaustive = run_search(problem, "exhaustive")
     by_schedule = search_z3(problem, budget=120, bench_encoding="schedule")
     assert by_schedule.closed and by_schedule.best_ratio == exhaustive.best_ratio
-    hsf_problem = Problem(problem.config, "amin", {}, "hsf")
+    hsf_problem = Problem(problem.shape, "amin", {}, "hsf")
     assert run_search(hsf_problem, "z3", budget=120).best_ratio == run_search(hsf_problem, "exhaustive").best_ratio
 
 
 @pytest.mark.parametrize("strategy", ["local", "hypothesis", "portfolio"])
 def test_heuristic_strategies_never_exceed_the_maximum(strategy):
-    problem = Problem(uniform_instance(8, 1, 1, 5, [1] * 4), "amin", {"eviction": "most-progress"}, "opt")
+    problem = Problem(Shape.uniform(8, 1, 1, 5, 4), "amin", {"eviction": "most-progress"}, "opt")
     maximum = run_search(problem, "exhaustive").best_ratio
     outcome = run_search(problem, strategy, budget=2.0, seed=3)
     assert Fraction(1) <= outcome.best_ratio <= maximum
@@ -55,21 +56,21 @@ def test_heuristic_strategies_never_exceed_the_maximum(strategy):
 def test_local_search_is_reproducible_from_its_seed():
     from verify.search.local import search_local
 
-    problem = Problem(uniform_instance(10, 1, 1, 6, [1] * 5), "amin", {}, "opt")
+    problem = Problem(Shape.uniform(10, 1, 1, 6, 5), "amin", {}, "opt")
     a = search_local(problem, budget=None, seed=7, max_evaluations=300)
     b = search_local(problem, budget=None, seed=7, max_evaluations=300)
     assert a.best.to_dict() == b.best.to_dict()
 
 
 def test_user_scheduler_is_searched_like_a_built_in():
-    problem = Problem(uniform_instance(6, 0, 1, 4, [1] * 3), "tests.verify.search.user_policy:Greedy", {}, "opt")
+    problem = Problem(Shape.uniform(6, 0, 1, 4, 3), "tests.verify.search.user_policy:Greedy", {}, "opt")
     outcome = run_search(problem, "exhaustive")
     assert outcome.closed and outcome.best_ratio > 1
     assert replay(outcome.best) == []
 
 
 def test_interrupted_search_leaves_complete_witnesses(tmp_path):
-    problems = [Problem(uniform_instance(7, 1, 1, 5, [1] * 4), "amin", {}, "opt")]
+    problems = [Problem(Shape.uniform(7, 1, 1, 5, 4), "amin", {}, "opt")]
     seen = []
 
     def progress(line):
@@ -98,7 +99,7 @@ def test_z3_horizon_is_the_longest_run_and_proved():
     from verify.search.z3_search import _proven_horizon
 
     cfg = uniform_instance(10, 1, 1, 5, [1] * 3)
-    problem = Problem(cfg, "amin", {}, "opt")
+    problem = Problem(Shape.of(cfg), "amin", {}, "opt")
     longest = max(
         max(simulate(cfg.with_outputs(o), make_scheduler("amin", cfg)).completion)
         for o in itertools.product(range(1, 6), repeat=3)
@@ -111,7 +112,7 @@ def test_z3_horizon_is_the_longest_run_and_proved():
 
 
 def test_portfolio_proves_with_the_state_graph():
-    problem = Problem(uniform_instance(18, 1, 1, 8, [1] * 5), "amin", {}, "opt")
+    problem = Problem(Shape.uniform(18, 1, 1, 8, 5), "amin", {}, "opt")
     outcome = run_search(problem, "portfolio", budget=20.0, seed=0)
     assert outcome.closed and any(note.startswith("statespace:") for note in outcome.notes)
     assert outcome.best_ratio == run_search(problem, "statespace", budget=60).best_ratio

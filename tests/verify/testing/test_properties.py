@@ -40,6 +40,14 @@ def test_check_scheduler_accepts_a_valid_user_scheduler():
     check_scheduler(Greedy, max_examples=30)
 
 
+def test_check_scheduler_lets_a_policy_declaring_may_pause_beat_opt():
+    # vLLM v1's rules keep progress when preempting and may beat the non-preemptive OPT (MODEL.md): M = 2,
+    # two jobs with s = 0, o = 2 is such an instance, so the TEL >= OPT check must not apply to it
+    from models.schedulers import VLLMv1
+
+    check_scheduler(VLLMv1, max_examples=30)
+
+
 def test_check_scheduler_rejects_an_unsafe_one():
     with pytest.raises(Exception, match="memory|exceeds M"):
         check_scheduler(Overcommits, max_examples=30)
