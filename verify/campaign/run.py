@@ -25,13 +25,17 @@ from verify.campaign.spec import Cell, Spec
 from verify.search import Problem, run_search
 
 
-def run_cell(params: dict) -> dict:
+def run_cell(params: dict, sources: tuple[tuple[int, ...], ...] = ()) -> dict:
     """One cell, on a worker: search it and return everything the database stores.
 
     Parameters
     ----------
     params : dict
         The cell's parameters (:attr:`verify.campaign.spec.Cell.params`).
+    sources : tuple of tuple of int
+        Output vectors of the stored smaller-n witnesses of the cell's column (a ``[growth]`` SPEC seeding in n,
+        :meth:`verify.campaign.spec.Spec.seed_sources`), lengthened to the cell's n
+        (:func:`verify.search.families.replicated_starts`) and given to the strategy as starts.
 
     Returns
     -------
@@ -40,13 +44,19 @@ def run_cell(params: dict) -> dict:
         MODEL.md JSON, or ``None``), ``witnesses`` (every improving one), ``liveness`` (every certified liveness
         witness), ``evaluations``, ``seconds`` and the worker's ``worker_pid``.
     """
+    from verify.search.families import Shape as FamilyShape
+    from verify.search.families import replicated_starts
+
     cell = Cell.from_params(params)
+    sh = FamilyShape(cell.n, cell.s, cell.l, cell.u, cell.M)
+    starts = tuple(dict.fromkeys(v for o in reversed(sources) for _, v in replicated_starts(tuple(o), sh)))
     witnesses: list[dict] = []
     liveness: list[dict] = []  # liveness witnesses the search certified (runs unfinished at the round limit)
     problem = Problem(Shape.uniform(cell.M, cell.s, cell.l, cell.u, cell.n), cell.policy, dict(cell.options),
                       cell.benchmark, on_liveness=lambda w: liveness.append(w.to_dict()))
     outcome = run_search(problem, cell.strategy,
-                         budget=cell.budget, seed=cell.seed, on_improve=lambda w, s: witnesses.append(w.to_dict()))
+                         budget=cell.budget, seed=cell.seed, on_improve=lambda w, s: witnesses.append(w.to_dict()),
+                         starts=starts)
     return {
         "cell_id": cell.cell_id,
         "best_ratio": format_ratio(outcome.best_ratio) if outcome.best else None,
@@ -58,6 +68,19 @@ def run_cell(params: dict) -> dict:
         "seconds": outcome.seconds,
         "worker_pid": os.getpid(),
     }
+
+
+def _stored_sources(conn, spec: Spec, cell: Cell) -> tuple[tuple[int, ...], ...]:
+    """The output vectors of the stored witnesses of ``cell``'s seed sources (done cells only), smaller n first:
+    a cell's starts are derived from stored results only, so a resumed campaign reproduces them."""
+    import json
+
+    out = []
+    for src in spec.seed_sources(cell):
+        row = conn.execute("SELECT witness FROM cells WHERE cell_id = ? AND status = 'done'", (src.cell_id,)).fetchone()
+        if row and row[0]:
+            out.append(tuple(int(r["o"]) for r in json.loads(row[0])["requests"]))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -132,11 +155,16 @@ def run_campaign(spec: Spec, db_path: str | Path, *, scheduler: str | None = Non
             if progress:
                 progress(f"cell {cell.cell_id} FAILED: {type(exc).__name__}: {exc}")
 
-        ran = run_tasks(run_cell, todo, lambda c: (c.params,), on_result=done, on_error=failure,
-                        where=Where(workers=workers, scheduler=scheduler, client=client, retries=spec.retries),
-                        key=lambda c: f"cell-{c.cell_id}")
+        where = Where(workers=workers, scheduler=scheduler, client=client, retries=spec.retries)
+        interrupted = False
+        for wave in spec.waves(todo):  # a [growth] SPEC: one wave per n, seeded from the stored smaller n
+            ran = run_tasks(run_cell, wave, lambda c: (c.params, _stored_sources(conn, spec, c)), on_result=done,
+                            on_error=failure, where=where, key=lambda c: f"cell-{c.cell_id}")
+            if ran.interrupted:
+                interrupted = True
+                break
         counts = store.status_counts(conn)
     finally:
         conn.close()
-    return CampaignSummary(len(spec.cells), skipped, recorded, failed, ran.interrupted,
+    return CampaignSummary(len(spec.cells), skipped, recorded, failed, interrupted,
                            time.perf_counter() - began, counts)

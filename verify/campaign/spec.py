@@ -29,8 +29,9 @@ import itertools
 import json
 import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,9 @@ from models.witness import BENCHMARKS
 from verify.ranges import MAX_CONFIGURATIONS, RangeError, check_grid_size, parse_range
 
 TOP_KEYS = {"name", "benchmark", "strategies", "budget", "seed", "retries", "policies", "grid", "growth"}
-GROWTH_KEYS = {"k", "n", "M_factors", "s", "u_min"}
+GROWTH_KEYS = {"k", "n", "M_factors", "s", "u_min", "seed_in_n"}
+SEEDED_STRATEGIES = ("families", "targeted")
+"""The strategies a growth campaign seeds with smaller-n witnesses (they take ``starts``)."""
 GRID_KEYS = {"n": 1, "M": 1, "s": 0, "l": 1, "u": 1}
 POLICY_KEYS = {"policy", "options"}
 MAX_BUDGET = 10_000_000.0
@@ -101,6 +104,57 @@ class Spec:
     cells: tuple[Cell, ...]
     excluded: int
     retries: int
+    seed_in_n: bool = False  # a [growth] SPEC (unless seed_in_n = false): cells run in n order, seeded
+
+    def waves(self, cells: tuple[Cell, ...] | list[Cell] | None = None) -> list[list[Cell]]:
+        """The cells in the order they may run: one wave per n, increasing, when the SPEC seeds in n.
+
+        A cell's smaller-n sources are then done before it starts; a SPEC that does not seed in n has one wave.
+
+        Parameters
+        ----------
+        cells : sequence of Cell, optional
+            The cells to order (default: all of the SPEC's).
+
+        Returns
+        -------
+        list of list of Cell
+            The waves, each to finish before the next starts (none for no cells).
+        """
+        cells = list(self.cells if cells is None else cells)
+        if not self.seed_in_n:
+            return [cells] if cells else []
+        return [[c for c in cells if c.n == n] for n in sorted({c.n for c in cells})]
+
+    def seed_sources(self, cell: Cell) -> list[Cell]:
+        """The cells whose stored witnesses seed ``cell``: its column at smaller n (a [growth] SPEC only).
+
+        The column is every parameter but n equal. A cell's starts are the lengthened witnesses of these
+        (:func:`verify.search.families.replicated_starts`), so they are derived from stored results only and a
+        rerun of the SPEC reproduces them.
+
+        Parameters
+        ----------
+        cell : Cell
+            A cell of this SPEC.
+
+        Returns
+        -------
+        list of Cell
+            Its sources in increasing n; none unless the SPEC seeds in n and the cell's strategy takes starts
+            (:data:`SEEDED_STRATEGIES`).
+        """
+        if not self.seed_in_n or cell.strategy not in SEEDED_STRATEGIES:
+            return []
+        return [c for c in self._columns.get(replace(cell, n=0), []) if c.n < cell.n]
+
+    @cached_property
+    def _columns(self) -> dict[Cell, list[Cell]]:
+        """The cells by column (the cell with n = 0 as key), each in increasing n."""
+        cols: dict[Cell, list[Cell]] = {}
+        for c in sorted(self.cells, key=lambda c: c.n):
+            cols.setdefault(replace(c, n=0), []).append(c)
+        return cols
 
 
 def _values(grid: dict, key: str) -> list[int]:
@@ -133,7 +187,7 @@ def _growth_grid(growth: Any) -> dict[str, Any]:
     unknown = sorted(set(growth) - GROWTH_KEYS)
     if unknown:
         raise SpecError(f"growth.{unknown[0]}: unknown key (allowed: {', '.join(sorted(GROWTH_KEYS))})")
-    missing = sorted(GROWTH_KEYS - set(growth) - {"u_min"})
+    missing = sorted(GROWTH_KEYS - set(growth) - {"u_min", "seed_in_n"})
     if missing:
         raise SpecError(f"growth.{missing[0]}: missing key")
     raw_k = growth["k"]
@@ -157,6 +211,8 @@ def _growth_grid(growth: Any) -> dict[str, Any]:
     u_min = growth.get("u_min", 16)
     if isinstance(u_min, bool) or not isinstance(u_min, int) or u_min < 1:
         raise SpecError(f"growth.u_min: must be a positive integer, got {u_min!r}")
+    if not isinstance(growth.get("seed_in_n", True), bool):
+        raise SpecError(f"growth.seed_in_n: must be true or false, got {growth['seed_in_n']!r}")
     configs = []
     for k in ks:
         u = max(u_min, 2**k)
@@ -268,7 +324,8 @@ def parse_spec(data: dict[str, Any]) -> Spec:
             cells.append(Cell(policy, options, n, M, s, l, u, strategy, benchmark, float(budget), seed))
     if not cells:
         raise SpecError("grid: no cell has l <= u and s + u <= M")
-    return Spec(name, tuple(cells), excluded, retries)
+    seed_in_n = "growth" in data and data["growth"].get("seed_in_n", True)
+    return Spec(name, tuple(cells), excluded, retries, seed_in_n)
 
 
 def load_spec(path: str | Path) -> Spec:

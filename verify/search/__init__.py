@@ -31,12 +31,13 @@ STRATEGIES: dict[str, Callable[..., Outcome]] = {
     "targeted": search_targeted,
 }
 STARTABLE = ("z3", "statespace", "local", "targeted")  # the strategies that take a ``start`` output vector
+MULTI_STARTABLE = ("families", "targeted")  # the strategies that take several ``starts``, scored first
 OBJECTIVE_STRATEGIES = ("exhaustive", "local")  # the strategies that maximise an objective other than the ratio
 
 
 def run_search(problem: Problem, strategy: str, *, budget: float | None = None, seed: int = 0,
                on_improve: OnImprove | None = None, evaluator_cache: BenchmarkMemo | None = None,
-               start: tuple[int, ...] | None = None) -> Outcome:
+               start: tuple[int, ...] | None = None, starts: tuple[tuple[int, ...], ...] = ()) -> Outcome:
     """Run one strategy on one problem.
 
     ``budget`` bounds the exact OPT solves the search makes too: one that cannot be proven in what remains ends
@@ -60,6 +61,9 @@ def run_search(problem: Problem, strategy: str, *, budget: float | None = None, 
         Benchmark values shared between searches of one configuration.
     start : tuple of int or None
         An output vector to begin from (only the strategies in :data:`STARTABLE`).
+    starts : tuple of tuple of int
+        Several start vectors, each scored before the search, so the result is at least the best of them against
+        H-SF (only the strategies in :data:`MULTI_STARTABLE`: the growth study's seeds in n).
 
     Returns
     -------
@@ -69,7 +73,8 @@ def run_search(problem: Problem, strategy: str, *, budget: float | None = None, 
     Raises
     ------
     InvalidInput
-        ``strategy`` is unknown, does not search ``problem.objective``, or is given a ``start`` it does not take.
+        ``strategy`` is unknown, does not search ``problem.objective``, or is given a ``start`` or ``starts``
+        it does not take.
     """
     if strategy not in STRATEGIES:
         raise InvalidInput(f"strategy: must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
@@ -81,7 +86,11 @@ def run_search(problem: Problem, strategy: str, *, budget: float | None = None, 
         if strategy not in STARTABLE:
             raise InvalidInput(f"start: only {', '.join(STARTABLE)} take a start vector, not {strategy}")
         kwargs["start"] = tuple(start)
+    if starts:
+        if strategy not in MULTI_STARTABLE:
+            raise InvalidInput(f"starts: only {', '.join(MULTI_STARTABLE)} take start vectors, not {strategy}")
+        kwargs["starts"] = tuple(tuple(v) for v in starts)
     return STRATEGIES[strategy](problem, budget=budget, seed=seed, on_improve=on_improve, **kwargs)
 
 
-__all__ = ["Evaluator", "OBJECTIVE_STRATEGIES", "OnImprove", "Outcome", "Problem", "STARTABLE", "STRATEGIES", "run_search"]
+__all__ = ["Evaluator", "MULTI_STARTABLE", "OBJECTIVE_STRATEGIES", "OnImprove", "Outcome", "Problem", "STARTABLE", "STRATEGIES", "run_search"]

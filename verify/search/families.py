@@ -15,6 +15,9 @@ survive scaling (``reports/proven/*.json``, the quick report's witnesses, local 
 - **stretched** / **tiled** proven witnesses: the shape of a stored worst vector (``o/u``) stretched over n
   jobs or repeated, scaled to u.
 
+- **replicated** (:func:`replicated_starts`, given as ``starts``, not generated here): a witness found at fewer
+  jobs of the same configuration, tiled, stretched or padded to n jobs (the growth study's seeding in n).
+
 ``clip`` keeps each length in ``[l, u]``; each family is listed in descending and ascending job order (the
 priority ties of every policy break by index). A family's vector is an instance of the configuration, so its
 exact ratio is a **lower bound on the worst ratio at that (n, α, M, s)**; a family proves nothing about vectors
@@ -34,7 +37,8 @@ from __future__ import annotations
 import json
 import random
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -138,6 +142,38 @@ FAMILIES = {"harmonic": harmonic, "geometric": geometric, "long-short": long_sho
             "stretched": stretched}
 
 
+SEED_PADS = ("tiled", "stretched", "pad-last", "pad-l", "pad-u")
+"""How :func:`replicated_starts` lengthens a smaller-n witness to n jobs."""
+
+
+def replicated_starts(outputs: tuple[int, ...], sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+    """Start vectors at ``sh.n`` jobs built from a witness ``outputs`` found at fewer jobs (same α, M, s):
+    the pattern **tiled** (``o[j mod n0]``), **stretched** (each length repeated ``n/n0`` times), and the vector
+    **padded** with its worst-case tail (its last length, ``l`` or ``u`` repeated). Lengths are clipped to
+    ``[l, u]``; duplicates are dropped (the first name keeps a vector). A deterministic function of
+    ``outputs``: a growth cell's starts are reproducible from the smaller-n results they come from.
+
+    A start is only a start: its ratio at n need not equal the witness's ratio at n0 (the jobs interact)."""
+    n0, n = len(outputs), sh.n
+    if n0 == 0 or n0 > n:
+        return []
+    o = [_clip(v, sh) for v in outputs]
+    rest = n - n0
+    cands = (("tiled", [o[j % n0] for j in range(n)]),
+             ("stretched", [o[j * n0 // n] for j in range(n)]),
+             ("pad-last", o + [o[-1]] * rest),
+             ("pad-l", o + [sh.l] * rest),
+             ("pad-u", o + [sh.u] * rest))
+    seen: set[tuple[int, ...]] = set()
+    out = []
+    for name, vec in cands:
+        t = tuple(vec)
+        if t not in seen:
+            seen.add(t)
+            out.append((name, t))
+    return out
+
+
 def family_vectors(sh: Shape) -> list[tuple[str, str, tuple[int, ...]]]:
     """Every family's vectors for ``sh`` as ``(family, parameter, outputs)``, in both job orders, deduplicated
     (the first family to produce a vector keeps it), interleaved round-robin across families so that a
@@ -237,6 +273,7 @@ class FamilyReport:
     bests: tuple[FamilyBest, ...]
     liveness: tuple[tuple[int, ...], ...] = field(default_factory=tuple)
     vectors: int = 0
+    start_best: FamilyBest | None = None  # the best of the given start vectors (family "start"), if any scored
 
     @property
     def best(self) -> FamilyBest | None:
@@ -337,7 +374,8 @@ NEIGHBOURS = 48
 @spends_budget
 def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 5.0, seed: int = 0,
                     on_improve: OnImprove | None = None, start: tuple[int, ...] | None = None,
-                    stall: float | None = None, report: list | None = None, certified: bool = True) -> Outcome:
+                    stall: float | None = None, report: list | None = None, certified: bool = True,
+                    starts: Sequence[tuple[int, ...]] = (), start_names: Sequence[str] = ()) -> Outcome:
     """Strategy ``families``: every family vector, then a sampled climb from the best one (module docstring).
 
     Parameters
@@ -350,6 +388,11 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
         Seconds in all (``None``: families only, no climb).
     start
         An extra output vector to score with the families.
+    starts
+        More start vectors (e.g. :func:`replicated_starts` of smaller-n witnesses, as the growth study gives).
+        Every start is scored whatever the budget (before the families), so the result's ratio against H-SF is
+        **at least the best start's** ratio: the best candidate is offered to the tracker and the climb only
+        moves up from it. ``start_names`` (same length, optional) label them in the notes.
     stall
         Stop the climb once that many seconds pass without a better proxy (default: a quarter of the budget).
     report
@@ -364,16 +407,22 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     evaluator = Evaluator(problem, cache) if certified else FastEvaluator(problem)
     tracker = Tracker(evaluator, "families", budget, on_improve)
     scorer = ProxyScorer(problem)
+    all_starts = [tuple(v) for v in starts] + ([tuple(start)] if start is not None else [])
+    names = list(start_names) + [f"start {i}" for i in range(len(start_names), len(all_starts))]
+    # the starts first, whatever the budget: the result is never below the best of them
+    start_best = None
+    for (name, vec), sc in zip(zip(names, all_starts, strict=True), scorer(all_starts), strict=True):
+        if sc is not None and (start_best is None or Fraction(*sc) > start_best.ratio):
+            start_best = FamilyBest("start", name, vec, sc[0], sc[1])
     # the families get at most 80 % of the budget (they come first: they are the strong part at large n)
     fam = evaluate_families(problem, scorer, None if budget is None else tracker.began + 0.8 * budget)
+    fam = replace(fam, start_best=start_best)
     if report is not None:
         report.append(fam)
     lo, hi = problem.shape.requests[0].l, problem.shape.requests[0].u
     cands = [(b.ratio, b.outputs) for b in fam.bests]
-    if start is not None:
-        sc = scorer([tuple(start)])[0]
-        if sc is not None:
-            cands.append((Fraction(*sc), tuple(start)))
+    if start_best is not None:
+        cands.append((start_best.ratio, start_best.outputs))
     exact_all = problem.benchmark == "hsf"
     # certify the best family vector (against OPT the best three: OPT may reorder them); each certification
     # re-runs the reference engine, which costs seconds at n = 64, u = 256
@@ -410,6 +459,8 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     notes = [f"{fam.vectors} family vectors scored, {steps} climbing steps, {scorer.scored} vectors scored"]
     if best is not None:
         notes.append(f"best family {best.family}({best.parameter}) ratio vs H-SF {best.ratio}")
+    if start_best is not None:
+        notes.append(f"best of {len(all_starts)} start(s): {start_best.parameter} ratio vs H-SF {start_best.ratio}")
     return tracker.outcome(evaluations=scorer.scored, notes=notes + closing_notes(scorer, certified))
 
 
@@ -433,4 +484,4 @@ def family_ratio_bound(report: FamilyReport) -> Fraction:
 
 __all__ = ["FAMILIES", "FamilyBest", "FamilyReport", "ProxyScorer", "Shape", "certify_family_liveness",
            "evaluate_families",
-           "family_ratio_bound", "family_vectors", "search_families"]
+           "family_ratio_bound", "family_vectors", "replicated_starts", "search_families"]

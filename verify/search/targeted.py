@@ -24,6 +24,7 @@ The best vector's exact ratio is a lower bound on the worst ratio of its configu
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from fractions import Fraction
 
 from hypothesis import HealthCheck, Phase, given, settings, target
@@ -73,25 +74,27 @@ def vectors(sh: Shape, seeds: list[tuple[int, ...]]) -> st.SearchStrategy[tuple[
 @spends_budget
 def search_targeted(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: float | None = 5.0,
                     seed: int = 0, on_improve: OnImprove | None = None, start: tuple[int, ...] | None = None,
-                    certified: bool = True, batch: int = 300, families: bool = True) -> Outcome:
+                    certified: bool = True, batch: int = 300, families: bool = True,
+                    starts: Sequence[tuple[int, ...]] = ()) -> Outcome:
     """See the module docstring. ``budget``: seconds (``None``: one batch of ``batch`` examples);
-    ``families=False`` drops the family seeds (free draws only; for comparison)."""
+    ``families=False`` drops the family seeds (free draws only; for comparison). ``starts``: more start
+    vectors (the growth study's replicated smaller-n witnesses); they and ``start`` are scored first, whatever
+    the budget, so the result's ratio against H-SF is at least the best of them."""
     if not problem.spec.traits.fast_engine:
         raise InvalidInput(f"policy: the targeted strategy needs a built-in policy (fast engine), got {problem.policy}")
     evaluator = Evaluator(problem, cache) if certified else FastEvaluator(problem)
     tracker = Tracker(evaluator, "targeted", budget, on_improve)
     scorer = ProxyScorer(problem)
     sh = Shape.of(problem)
-    pool = [v for _, _, v in family_vectors(sh)] if families else []
-    if start is not None:
-        pool.append(tuple(start))
+    firsts = [tuple(v) for v in starts] + ([tuple(start)] if start is not None else [])
+    pool = firsts + [v for _, _, v in family_vectors(sh)] if families else firsts
     best: list = [None, None]  # ratio, vector
     # every seed is scored first, in batches (at most half the budget): the best of them is a floor for the
     # result, and Hypothesis edits the TOP_SEEDS strongest
     ranked: list[tuple[Fraction, tuple[int, ...]]] = []
     half = None if budget is None else tracker.began + budget / 2
     for i in range(0, len(pool), 32):
-        if half is not None and i > 0 and time.perf_counter() >= half:
+        if half is not None and i >= len(firsts) and time.perf_counter() >= half:
             break
         chunk = pool[i:i + 32]
         ranked += [(Fraction(*sc), v) for v, sc in zip(chunk, scorer(chunk), strict=True) if sc is not None]
