@@ -17,9 +17,10 @@ from verify.report.growth import (
     seed_starts,
 )
 from verify.report.growth_report import monotonicity_lines, seeding_lines
-from verify.search.families import Shape, replicated_starts, search_families
+from verify.search.families import replicated_starts, search_families
 from verify.search import Problem
-from models.shape import Shape as ConfigShape
+from models.grid import GridPoint
+from models.shape import Shape
 
 # A_max, alpha = 1/4 (l = 2, u = 8), s = 0, M = 12: exhaustive at n = 4 (a proven maximum, deterministic), then
 # the families strategy with budget None (every family vector, no climb, no clock: deterministic) at n = 8.
@@ -34,7 +35,7 @@ def _exact_ratio(cell: GrowthCell, outputs: tuple[int, ...]) -> Fraction:
 
 
 def test_replicated_starts_shapes():
-    sh = Shape(8, 0, 2, 8, 12)
+    sh = GridPoint(8, 12, 0, 2, 8)
     got = dict(replicated_starts((8, 3, 2, 9), sh))  # 9 is clipped to u = 8
     assert got == {"tiled": (8, 3, 2, 8, 8, 3, 2, 8), "stretched": (8, 8, 3, 3, 2, 2, 8, 8),
                    "pad-last": (8, 3, 2, 8, 8, 8, 8, 8), "pad-l": (8, 3, 2, 8, 2, 2, 2, 2)}  # pad-u = pad-last
@@ -70,7 +71,7 @@ def test_columns_run_in_increasing_n_and_parallel_run_matches():
 
 
 def test_starts_are_a_floor_for_the_families_strategy():
-    problem = Problem(ConfigShape.uniform(12, 0, 2, 8, 8), "amax", {}, "hsf")
+    problem = Problem(Shape.uniform(12, 0, 2, 8, 8), "amax", {}, "hsf")
     start = (8, 8, 3, 3, 2, 2, 8, 8)
     out = search_families(problem, budget=None, starts=[start], start_names=["mine"])
     assert out.best_ratio >= _exact_ratio(N8, start)

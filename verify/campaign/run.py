@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from models.shape import Shape
+from models.grid import GridPoint
 from models.witness import format_ratio
 from verify.campaign import store
 from verify.campaign.executor import Where, run_tasks
 from verify.campaign.spec import Cell, Spec
 from verify.search import Problem, run_search
+from verify.search.families import replicated_starts
 
 
 def run_cell(params: dict, sources: tuple[tuple[int, ...], ...] = ()) -> dict:
@@ -44,15 +45,12 @@ def run_cell(params: dict, sources: tuple[tuple[int, ...], ...] = ()) -> dict:
         MODEL.md JSON, or ``None``), ``witnesses`` (every improving one), ``liveness`` (every certified liveness
         witness), ``evaluations``, ``seconds`` and the worker's ``worker_pid``.
     """
-    from verify.search.families import Shape as FamilyShape
-    from verify.search.families import replicated_starts
-
     cell = Cell.from_params(params)
-    sh = FamilyShape(cell.n, cell.s, cell.l, cell.u, cell.M)
-    starts = tuple(dict.fromkeys(v for o in reversed(sources) for _, v in replicated_starts(tuple(o), sh)))
+    point = GridPoint(cell.n, cell.M, cell.s, cell.l, cell.u)
+    starts = tuple(dict.fromkeys(v for o in reversed(sources) for _, v in replicated_starts(tuple(o), point)))
     witnesses: list[dict] = []
     liveness: list[dict] = []  # liveness witnesses the search certified (runs unfinished at the round limit)
-    problem = Problem(Shape.uniform(cell.M, cell.s, cell.l, cell.u, cell.n), cell.policy, dict(cell.options),
+    problem = Problem(point.shape(), cell.policy, dict(cell.options),
                       cell.benchmark, on_liveness=lambda w: liveness.append(w.to_dict()))
     outcome = run_search(problem, cell.strategy,
                          budget=cell.budget, seed=cell.seed, on_improve=lambda w, s: witnesses.append(w.to_dict()),

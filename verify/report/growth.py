@@ -40,6 +40,7 @@ from typing import Any
 
 from models.errors import InvalidInput
 from models.instance import Instance
+from models.grid import GridPoint
 from models.shape import Shape
 from models.witness import LivenessWitness, Witness
 from verify.report.growth_fit import GrowthVerdict, growth_verdict, saturation
@@ -139,16 +140,28 @@ class GrowthCell:
     seed: int = 0
 
     @property
+    def point(self) -> GridPoint:
+        """The cell's grid point: ``n`` jobs, one ``s`` and ``[l, u]``, capacity ``M``, arrivals 0."""
+        return GridPoint(self.n, self.M, self.s, self.l, self.u)
+
+    @property
     def alpha(self) -> Fraction:
-        return Fraction(self.l, self.u)
+        """``α = l / u``, exactly."""
+        return self.point.alpha
 
     @property
     def factor(self) -> Fraction:
-        return Fraction(self.M, self.s + self.u)
+        """``M / (s + u)``, exactly."""
+        return self.point.factor
 
     def shape(self) -> Shape:
-        """The cell's shape: ``n`` jobs, one ``s`` and ``[l, u]``, capacity ``M``, arrivals 0."""
-        return Shape.uniform(self.M, self.s, self.l, self.u, self.n)
+        """The cell's shape (:meth:`models.grid.GridPoint.shape`).
+
+        Returns
+        -------
+        Shape
+        """
+        return self.point.shape()
 
 
 @dataclass(frozen=True)
@@ -203,9 +216,9 @@ def column_key(cell: GrowthCell) -> tuple:
 def seed_starts(cell: GrowthCell, sources: Iterable[Source]) -> list[tuple[str, tuple[int, ...]]]:
     """The start vectors of ``cell`` from its column's smaller-n witnesses, largest n0 first, named
     ``"<how> of n=<n0>"`` (a deterministic function of ``sources``)."""
-    from verify.search.families import Shape, replicated_starts
+    from verify.search.families import replicated_starts
 
-    sh = Shape(cell.n, cell.s, cell.l, cell.u, cell.M)
+    sh = cell.point
     seen: set[tuple[int, ...]] = set()
     out = []
     for n0, outputs in sorted(sources, key=lambda src: -src[0]):

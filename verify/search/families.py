@@ -44,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
+from models.grid import GridPoint
 from models.errors import InvalidInput
 from models.engine_fast import Configuration
 from models.engine_reference import default_round_limit
@@ -64,23 +65,24 @@ SHAPES_SEED: tuple[tuple[str, tuple[int, ...], int], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Shape:
-    """The fixed part of a configuration a family is generated for (one interval, arrivals 0)."""
+def point_of(problem: Problem) -> GridPoint:
+    """The grid point a family is generated for: ``n``, ``M`` and the first job's ``s`` and ``[l, u]`` (the
+    families assume one interval and arrivals 0; a vector is clipped to ``[l, u]``).
 
-    n: int
-    s: int
-    l: int  # noqa: E741
-    u: int
-    M: int
+    Parameters
+    ----------
+    problem : Problem
+        The search problem.
 
-    @classmethod
-    def of(cls, problem: Problem) -> Shape:
-        r = problem.shape.requests[0]
-        return cls(problem.shape.n, r.s, r.l, r.u, problem.shape.M)
+    Returns
+    -------
+    GridPoint
+    """
+    r = problem.shape.requests[0]
+    return GridPoint(problem.shape.n, problem.shape.M, r.s, r.l, r.u)
 
 
-def _clip(v: float, sh: Shape) -> int:
+def _clip(v: float, sh: GridPoint) -> int:
     return int(min(sh.u, max(sh.l, v)))
 
 
@@ -102,7 +104,7 @@ def _geomspace(lo: int, hi: int, count: int) -> list[int]:
     return sorted({int(round(lo * (hi / lo) ** (i / (count - 1)))) for i in range(count)})
 
 
-def harmonic(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+def harmonic(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
     out = []
     for c in (1, 2):
         for K in _geomspace(max(1, sh.u), max(sh.u, (sh.n + c) * sh.u), 24):
@@ -110,12 +112,12 @@ def harmonic(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
     return out
 
 
-def geometric(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+def geometric(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
     return [(f"r={r:.4g}", tuple(_clip(round(sh.u * r**j), sh) for j in range(sh.n)))
             for r in (0.5, 0.6, 2**-0.5, 0.75, 0.8, 0.85, 0.9, 0.95)]
 
 
-def long_short(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+def long_short(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
     fit = max(1, sh.M // (sh.s + sh.u))
     ms = sorted({m for m in (1, 2, 3, 4, fit, fit + 1, sh.n // 4, sh.n // 2, 3 * sh.n // 4, sh.n - 1)
                  if 1 <= m < sh.n})
@@ -124,11 +126,11 @@ def long_short(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
     return [(f"m={m},v={v},w={w}", (v,) * m + (w,) * (sh.n - m)) for m in ms for v in longs for w in shorts if w < v]
 
 
-def equal(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+def equal(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
     return [(f"v={v}", (v,) * sh.n) for v in sorted({sh.l + (sh.u - sh.l) * i // 8 for i in range(9)})]
 
 
-def stretched(sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+def stretched(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
     out = []
     for name, base, u0 in _proven_shapes():
         scale = sh.u / u0
@@ -146,7 +148,7 @@ SEED_PADS = ("tiled", "stretched", "pad-last", "pad-l", "pad-u")
 """How :func:`replicated_starts` lengthens a smaller-n witness to n jobs."""
 
 
-def replicated_starts(outputs: tuple[int, ...], sh: Shape) -> list[tuple[str, tuple[int, ...]]]:
+def replicated_starts(outputs: tuple[int, ...], sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
     """Start vectors at ``sh.n`` jobs built from a witness ``outputs`` found at fewer jobs (same α, M, s):
     the pattern **tiled** (``o[j mod n0]``), **stretched** (each length repeated ``n/n0`` times), and the vector
     **padded** with its worst-case tail (its last length, ``l`` or ``u`` repeated). Lengths are clipped to
@@ -174,7 +176,7 @@ def replicated_starts(outputs: tuple[int, ...], sh: Shape) -> list[tuple[str, tu
     return out
 
 
-def family_vectors(sh: Shape) -> list[tuple[str, str, tuple[int, ...]]]:
+def family_vectors(sh: GridPoint) -> list[tuple[str, str, tuple[int, ...]]]:
     """Every family's vectors for ``sh`` as ``(family, parameter, outputs)``, in both job orders, deduplicated
     (the first family to produce a vector keeps it), interleaved round-robin across families so that a
     budget that stops the evaluation early has tried every family."""
@@ -288,7 +290,7 @@ def evaluate_families(problem: Problem, scorer: ProxyScorer | None = None,
     """Score every family vector of ``problem``'s configuration against H-SF (exact integers), in chunks, until
     ``deadline`` (a ``time.perf_counter()`` value; ``None``: all of them). ``vectors`` counts those scored."""
     scorer = scorer or ProxyScorer(problem)
-    vecs = family_vectors(Shape.of(problem))
+    vecs = family_vectors(point_of(problem))
     best: dict[str, FamilyBest] = {}
     done = 0
     for i in range(0, len(vecs), FAMILY_CHUNK):
@@ -482,6 +484,6 @@ def family_ratio_bound(report: FamilyReport) -> Fraction:
     return best.ratio if best is not None else Fraction(0)
 
 
-__all__ = ["FAMILIES", "FamilyBest", "FamilyReport", "ProxyScorer", "Shape", "certify_family_liveness",
+__all__ = ["FAMILIES", "point_of", "FamilyBest", "FamilyReport", "ProxyScorer", "certify_family_liveness",
            "evaluate_families",
            "family_ratio_bound", "family_vectors", "replicated_starts", "search_families"]

@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, Phase, given, settings, target
 from hypothesis import seed as hyp_seed
 from hypothesis import strategies as st
 
+from models.grid import GridPoint
 from models.errors import InvalidInput
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker, spends_budget
@@ -38,7 +39,7 @@ from verify.search.families import (
     FastEvaluator,
     closing_notes,
     ProxyScorer,
-    Shape,
+    point_of,
     certify_family_liveness,
     family_vectors,
     prepare_offer,
@@ -52,7 +53,7 @@ class _OutOfBudget(Exception):
     pass
 
 
-def vectors(sh: Shape, seeds: list[tuple[int, ...]]) -> st.SearchStrategy[tuple[int, ...]]:
+def vectors(sh: GridPoint, seeds: list[tuple[int, ...]]) -> st.SearchStrategy[tuple[int, ...]]:
     """Output vectors of ``sh``: a seed with up to :data:`MAX_EDITS` single-length edits, or free lengths."""
     length = st.integers(sh.l, sh.u)
     free = st.lists(length, min_size=sh.n, max_size=sh.n).map(tuple)
@@ -85,7 +86,7 @@ def search_targeted(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     evaluator = Evaluator(problem, cache) if certified else FastEvaluator(problem)
     tracker = Tracker(evaluator, "targeted", budget, on_improve)
     scorer = ProxyScorer(problem)
-    sh = Shape.of(problem)
+    sh = point_of(problem)
     firsts = [tuple(v) for v in starts] + ([tuple(start)] if start is not None else [])
     pool = firsts + [v for _, _, v in family_vectors(sh)] if families else firsts
     best: list = [None, None]  # ratio, vector

@@ -6,7 +6,8 @@ import pytest
 
 from models.instance import uniform_instance
 from verify.certify import certify
-from verify.search.families import Shape, replicated_starts
+from models.grid import GridPoint
+from verify.search.families import replicated_starts
 
 from verify.campaign.run import run_cell
 from verify.campaign.spec import SpecError, load_spec, parse_spec
@@ -104,7 +105,7 @@ def test_growth_campaign_runs_in_n_order_and_resumes(tmp_path):
     by_n = {json.loads(p)["n"]: (Fraction(r), json.loads(w)) for p, r, w in rows}
     n8 = max(spec.cells, key=lambda c: c.n)
     o4 = tuple(r["o"] for r in by_n[4][1]["requests"])
-    starts = replicated_starts(o4, Shape(8, n8.s, n8.l, n8.u, n8.M))
+    starts = replicated_starts(o4, GridPoint(8, n8.M, n8.s, n8.l, n8.u))
     exact = [certify(uniform_instance(n8.M, n8.s, n8.l, n8.u, list(v)), "amax", {}, "hsf").witness.ratio
              for _, v in starts]
     assert by_n[8][0] >= max(exact)  # at least every lengthened stored n = 4 witness, evaluated exactly

@@ -8,9 +8,10 @@ import pytest
 from models.engine_reference import simulate
 from models.instance import uniform_instance
 from models.schedulers import HSF, make_scheduler
-from models.shape import Shape as ProblemShape
+from models.grid import GridPoint
+from models.shape import Shape
 from verify.search import Problem, run_search
-from verify.search.families import ProxyScorer, Shape, evaluate_families, family_vectors
+from verify.search.families import ProxyScorer, evaluate_families, family_vectors, point_of
 
 CONFIGS = [(5, 9, 1, 1, 8), (6, 18, 1, 2, 8), (7, 20, 0, 1, 16), (4, 12, 3, 4, 8)]
 POLICIES = [("amin", {}), ("amin", {"eviction": "most-progress"}), ("amin", {"eviction": "largest-lower-bound"}),
@@ -19,7 +20,7 @@ POLICIES = [("amin", {}), ("amin", {"eviction": "most-progress"}), ("amin", {"ev
 
 @pytest.mark.parametrize("n,M,s,l,u", CONFIGS)
 def test_family_vectors_are_instances(n, M, s, l, u):  # noqa: E741
-    vecs = family_vectors(Shape(n, s, l, u, M))
+    vecs = family_vectors(GridPoint(n, M, s, l, u))
     assert {f for f, _, _ in vecs} == {"harmonic", "geometric", "long-short", "equal", "stretched"}
     assert len({v for _, _, v in vecs}) == len(vecs)
     for _, _, v in vecs:
@@ -30,9 +31,9 @@ def test_family_vectors_are_instances(n, M, s, l, u):  # noqa: E741
 @pytest.mark.parametrize("n,M,s,l,u", CONFIGS[:3])
 def test_scores_match_reference_engine(policy, options, n, M, s, l, u):  # noqa: E741
     config = uniform_instance(M, s, l, u, [l] * n)
-    problem = Problem(ProblemShape.of(config), policy, options, "hsf")
+    problem = Problem(Shape.of(config), policy, options, "hsf")
     scorer = ProxyScorer(problem)
-    vecs = [v for _, _, v in family_vectors(Shape.of(problem))][::7]
+    vecs = [v for _, _, v in family_vectors(point_of(problem))][::7]
     for v, sc in zip(vecs, scorer(vecs), strict=True):
         inst = config.with_outputs(v)
         hsf = simulate(inst, HSF(inst.outputs)).tel
@@ -46,7 +47,7 @@ def test_scores_match_reference_engine(policy, options, n, M, s, l, u):  # noqa:
 
 def test_family_best_is_a_lower_bound_that_the_search_keeps():
     config = uniform_instance(66, 1, 1, 32, [1] * 16)
-    problem = Problem(ProblemShape.of(config), "amin", {}, "hsf")
+    problem = Problem(Shape.of(config), "amin", {}, "hsf")
     report = evaluate_families(problem)
     outcome = run_search(problem, "families", budget=1.0, seed=0)
     assert outcome.best.ratio >= report.best.ratio > 2  # harmonic vectors beat 2 here (measured 636/199)
@@ -56,8 +57,8 @@ def test_family_best_is_a_lower_bound_that_the_search_keeps():
 
 def test_families_against_opt_certifies_exact_ratio():
     config = uniform_instance(9, 1, 1, 8, [1] * 4)
-    outcome = run_search(Problem(ProblemShape.of(config), "amin", {}, "opt"), "families", budget=0.5, seed=0)
-    exhaustive = run_search(Problem(ProblemShape.of(config), "amin", {}, "opt"), "exhaustive")
+    outcome = run_search(Problem(Shape.of(config), "amin", {}, "opt"), "families", budget=0.5, seed=0)
+    exhaustive = run_search(Problem(Shape.of(config), "amin", {}, "opt"), "exhaustive")
     assert outcome.best.benchmark == "opt" and outcome.best.ratio <= exhaustive.best.ratio
 
 
@@ -69,7 +70,7 @@ def test_uncertified_families_witness_is_replayable_and_memo_keyed_by_hsf_order(
     from verify.search.families import FastEvaluator, search_families
 
     config = uniform_instance(66, 1, 1, 32, [1] * 16)
-    problem = Problem(ProblemShape.of(config), "amin", {}, "hsf")
+    problem = Problem(Shape.of(config), "amin", {}, "hsf")
     outcome = search_families(problem, budget=0.5, seed=0, certified=False)
     w = outcome.best
     again = certify(w.instance, w.policy, w.options, "hsf").witness
