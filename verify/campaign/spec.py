@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import InvalidInput
-from models.instance import InstanceError, uniform_instance
-from models.schedulers import OptionError, make_scheduler
+from models.grid import Grid, GridPoint
+from models.schedulers import OptionError, PolicySpec
 from models.witness import BENCHMARKS
 from verify.ranges import MAX_CONFIGURATIONS, RangeError, check_grid_size, parse_range
 
@@ -215,12 +215,9 @@ def _growth_grid(growth: Any) -> dict[str, Any]:
         raise SpecError(f"growth.seed_in_n: must be true or false, got {growth['seed_in_n']!r}")
     configs = []
     for k in ks:
-        u = max(u_min, 2**k)
-        for n in ns:
-            for rule in rules:
-                s_ = u // 4 if rule == "u/4" else int(rule)
-                for f in factors:
-                    configs.append((n, math.ceil(f * (s_ + u)), s_, u // 2**k, u))
+        u = max(u_min, 2**k)  # u grows with k, so each k is its own grid
+        s_values = [u // 4 if rule == "u/4" else int(rule) for rule in rules]
+        configs += [(p.n, p.M, p.s, p.l, p.u) for p in Grid.product(n=ns, s=s_values, u=[u], k=[k], M_factor=factors)]
     return {"configs": sorted(set(configs))}
 
 
@@ -301,7 +298,7 @@ def parse_spec(data: dict[str, Any]) -> Spec:
         if not isinstance(options, dict):
             raise SpecError(f"policies[{i}].options: must be a table")
         try:
-            make_scheduler(p["policy"], uniform_instance(2, 0, 1, 1, [1]), **options)
+            PolicySpec.parse(p["policy"], options)
         except OptionError as exc:
             raise SpecError(f"policies[{i}]: {exc}") from None
         parsed.append((p["policy"], tuple(sorted(options.items()))))
@@ -309,19 +306,16 @@ def parse_spec(data: dict[str, Any]) -> Spec:
         check_grid_size("grid", [len(parsed), len(strategies), *grid_sizes], max_n)
     except RangeError as exc:
         raise SpecError(f"{exc} (policies x strategies x grid points)") from None
-    if axes is not None:  # built only once its size is known to be within the limit
-        configs = list(itertools.product(*(axes[k] for k in GRID_KEYS)))
+    # built only once its size is known to be within the limit
+    if axes is not None:
+        points = Grid.product(n=axes["n"], s=axes["s"], u=axes["u"], l=axes["l"], M=axes["M"])
+    else:
+        points = Grid(tuple(GridPoint(*c) for c in configs))
     cells, excluded = [], 0
     for (policy, options), strategy in itertools.product(parsed, strategies):
-        for n, M, s, l, u in configs:  # noqa: E741
-            if l > u or s + u > M:
-                excluded += 1
-                continue
-            try:
-                uniform_instance(M, s, l, u, [l] * n)
-            except InstanceError as exc:
-                raise SpecError(f"grid: invalid instance n={n} M={M} s={s} l={l} u={u}: {exc}") from None
-            cells.append(Cell(policy, options, n, M, s, l, u, strategy, benchmark, float(budget), seed))
+        excluded += points.excluded
+        cells += [Cell(policy, options, p.n, p.M, p.s, p.l, p.u, strategy, benchmark, float(budget), seed)
+                  for p in points]
     if not cells:
         raise SpecError("grid: no cell has l <= u and s + u <= M")
     seed_in_n = "growth" in data and data["growth"].get("seed_in_n", True)

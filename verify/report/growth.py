@@ -29,7 +29,6 @@ at its (n, α, regime) — found by a search or a family, never proven maximal u
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -40,7 +39,7 @@ from typing import Any
 
 from models.errors import InvalidInput
 from models.instance import Instance
-from models.grid import GridPoint
+from models.grid import Grid, GridPoint
 from models.shape import Shape
 from models.witness import LivenessWitness, Witness
 from verify.report.growth_fit import GrowthVerdict, growth_verdict, saturation
@@ -186,22 +185,16 @@ class GrowthResult:
 def growth_cells(cfg: GrowthConfig) -> list[GrowthCell]:
     cells = []
     for k in cfg.ks:
-        u = u_of(k, cfg.u_min)
-        l = u // 2**k  # noqa: E741
-        for n in cfg.ns:
-            for rule in dict.fromkeys(cfg.s_rules):
-                s = s_of(rule, u)
-                for f in cfg.M_factors:
-                    M = math.ceil(f * (s + u))
-                    for label in cfg.labels:
-                        if label != "H-SF":
-                            cells.append(GrowthCell(label, k, n, M, s, l, u, "hsf", cfg.budget, cfg.strategy))
-                        if n <= cfg.opt_max_n:
-                            space = (u - l + 1) ** n
-                            strategy = "exhaustive" if space <= cfg.exhaustive_max_space else "families"
-                            cells.append(GrowthCell(label, k, n, M, s, l, u, "opt", cfg.opt_budget, strategy))
-    # dedupe (s rules may coincide, e.g. u/4 = 1 is impossible here but 0 == u/4 never; keep it safe)
-    return list(dict.fromkeys(cells))
+        u = u_of(k, cfg.u_min)  # u grows with k, so each k is its own grid
+        s_values = [s_of(rule, u) for rule in dict.fromkeys(cfg.s_rules)]
+        for p in Grid.product(n=cfg.ns, s=s_values, u=[u], k=[k], M_factor=cfg.M_factors):
+            for label in cfg.labels:
+                if label != "H-SF":
+                    cells.append(GrowthCell(label, k, p.n, p.M, p.s, p.l, u, "hsf", cfg.budget, cfg.strategy))
+                if p.n <= cfg.opt_max_n:
+                    strategy = "exhaustive" if p.shape().space_size <= cfg.exhaustive_max_space else "families"
+                    cells.append(GrowthCell(label, k, p.n, p.M, p.s, p.l, u, "opt", cfg.opt_budget, strategy))
+    return list(dict.fromkeys(cells))  # two s rules may give one s
 
 
 Source = tuple[int, tuple[int, ...]]
