@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from models.errors import InvalidInput
-from models.shape import Shape
+from models.shape import JobShape, Shape
 
 
 @dataclass(frozen=True, order=True)
@@ -153,3 +153,43 @@ class Grid:
 def _listed(values: Iterable | None) -> list:
     return [] if values is None else list(values)
 
+
+
+def prompt_vectors(n: int, s_values: Iterable[int], l: int, u: int, *,  # noqa: E741
+                   M: Iterable[int] | None = None, M_slack: Iterable[int] | None = None) -> list[Shape]:
+    """Every prompt vector of ``s_values^n`` (one interval ``[l, u]``, arrivals 0) with every capacity that
+    holds it: the given ``M`` with ``max s + u <= M``, or ``M = max s + u + d`` for each slack ``d``.
+
+    The serving grid and the liveness prover sweep this way: the prompts differ between jobs, so it is not a
+    :class:`Grid` of uniform points.
+
+    Parameters
+    ----------
+    n : int
+        Number of jobs.
+    s_values : iterable of int
+        The prompt sizes each job may have.
+    l, u : int
+        Every job's interval.
+    M, M_slack : iterable of int, optional
+        Exactly one: capacities, or slacks ``d >= 0`` above ``max s + u``.
+
+    Returns
+    -------
+    list of Shape
+        Ordered by ``M``, then prompt vectors in lexicographic order.
+
+    Raises
+    ------
+    InvalidInput
+        If not exactly one capacity rule is given.
+    """
+    if (M is None) == (M_slack is None):
+        raise InvalidInput("grid: give exactly one of M, M_slack")
+    Ms, slacks = (None if M is None else list(M)), (None if M_slack is None else list(M_slack))
+    out = []
+    for s_vec in itertools.product(list(s_values), repeat=n):
+        base = max(s_vec) + u
+        capacities = [c for c in Ms if c >= base] if Ms is not None else [base + d for d in slacks]
+        out += [Shape(c, tuple(JobShape(s, l, u, 0) for s in s_vec)) for c in capacities]
+    return sorted(out, key=lambda shape: shape.M)  # stable: vectors stay in lexicographic order

@@ -30,7 +30,8 @@ from models.engine_fast import Configuration
 from models.engine_reference import liveness_bound
 from models.schedulers import PolicySpec, guarantees_liveness
 from models.schedulers.interface import RoundLimitExceeded
-from models.shape import JobShape, Shape
+from models.grid import prompt_vectors
+from models.shape import Shape
 from models.status import ClaimStatus, in_vocabulary
 from models.witness import LivenessWitness
 from verify.explore import build_graph, longest_path_outputs
@@ -92,12 +93,7 @@ def liveness_configurations(n: int, s_values: Sequence[int], l: int, u: int,  # 
     list of Shape
         Ordered by ``M``, then prompt vectors in lexicographic order.
     """
-    out = []
-    for M in Ms:
-        for s_vec in itertools.product(s_values, repeat=n):
-            if max(s_vec) + u <= M:
-                out.append(Shape(M, tuple(JobShape(s, l, u, 0) for s in s_vec)))
-    return out
+    return prompt_vectors(n, s_values, l, u, M=Ms)
 
 
 def prove_liveness_config(config: Shape, policy: str, options: dict | None = None) -> list[LivenessResult]:

@@ -54,3 +54,17 @@ def test_bad_axes_are_refused_with_the_rule(kwargs, message):
 def test_points_carry_alpha_and_factor_exactly():
     p = GridPoint(4, 12, 1, 2, 8)
     assert p.alpha == Fraction(1, 4) and p.factor == Fraction(4, 3) and p.label == "n=4 M=12 s=1 l=2 u=8"
+
+
+def test_prompt_vectors_are_the_nested_loops_ordered_by_capacity():
+    from models.grid import prompt_vectors
+    from models.shape import JobShape, Shape
+
+    loops = [Shape(M, tuple(JobShape(s, 1, 3) for s in v)) for M in (3, 4, 5)
+             for v in itertools.product((0, 1, 2), repeat=2) if max(v) + 3 <= M]
+    assert prompt_vectors(2, (0, 1, 2), 1, 3, M=(3, 4, 5)) == loops
+    slack = prompt_vectors(2, (0, 2), 1, 3, M_slack=range(2))
+    assert [(s.M, tuple(r.s for r in s.requests)) for s in slack] == [
+        (3, (0, 0)), (4, (0, 0)), (5, (0, 2)), (5, (2, 0)), (5, (2, 2)), (6, (0, 2)), (6, (2, 0)), (6, (2, 2))]
+    with pytest.raises(InvalidInput, match="exactly one of M, M_slack"):
+        prompt_vectors(2, (0,), 1, 3)

@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from models.errors import Inconsistency, InvalidInput
-from models.shape import JobShape, Shape
+from models.grid import prompt_vectors
+from models.shape import Shape
 from models.witness import Witness, save_witness
 from verify.certify import certify
 from verify.opt.benchmark import BenchmarkMemo
@@ -93,13 +94,7 @@ class ServingGrid:
         list of Shape
             Ordered by ``M``, then prompt vectors in lexicographic order.
         """
-        out = []
-        for s_vec in itertools.product(self.s_values, repeat=n):
-            base = max(s_vec) + u
-            for M in range(base, base + self.slack + 1):
-                out.append(Shape(M, tuple(JobShape(s, self.l, u, 0) for s in s_vec)))
-        out.sort(key=lambda c: c.M)  # stable: M first, then prompt vectors in lexicographic order
-        return out
+        return prompt_vectors(n, self.s_values, self.l, u, M_slack=range(self.slack + 1))
 
     def describe(self) -> str:
         """The grid in one line of text, for reports.
