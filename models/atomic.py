@@ -17,7 +17,23 @@ def _umask() -> int:
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` so that readers see either the old file or the whole new one, never a part."""
+    """Write ``data`` to ``path`` so that readers see either the old file or the whole new one, never a part.
+
+    The data goes to a temporary name in the target's folder (created if missing), is flushed to disk, and is
+    then renamed over ``path``; on any failure the temporary file is removed and ``path`` is left as it was.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write.
+    data : str or bytes
+        The new contents: text is written as UTF-8, bytes as they are.
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`~pathlib.Path`.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = "wb" if isinstance(data, bytes) else "w"
@@ -37,9 +53,21 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
 
 @contextmanager
 def building_dir(target: str | Path) -> Iterator[Path]:
-    """Build a folder whole: yields a temporary sibling folder to fill; on success it is renamed to ``target``
-    (an older ``target`` is moved aside first and then removed); on any exception or interrupt the temporary
-    folder is removed and ``target`` is left as it was."""
+    """Build a folder whole: yield a temporary sibling folder to fill, then rename it to ``target``.
+
+    On success the temporary folder is renamed to ``target`` (an older ``target`` is moved aside first and then
+    removed); on any exception or interrupt the temporary folder is removed and ``target`` is left as it was.
+
+    Parameters
+    ----------
+    target : str or Path
+        The folder to build (its parent is created if missing).
+
+    Yields
+    ------
+    Path
+        The temporary sibling folder to fill.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".building", dir=target.parent))

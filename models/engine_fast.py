@@ -70,7 +70,31 @@ class Configuration:
     @classmethod
     def build(cls, instance: Instance, policy: str | PolicySpec, round_limit: int | None = None, /,
               **options) -> Configuration:
-        """``policy``: a name (validated here with ``options``) or a :class:`PolicySpec` (validated already)."""
+        """Set up the fixed part of a run of ``policy`` on ``instance``, for many output vectors.
+
+        Parameters
+        ----------
+        instance : Instance
+            The instance whose fields (``M``, ``s``, ``l``, ``u``, ``a``, priorities) the runs share.
+        policy : str or PolicySpec
+            A name (validated here with ``options``) or a :class:`PolicySpec` (validated already).
+        round_limit : int, optional
+            Default :func:`~models.engine_reference.default_round_limit`.
+        **options
+            The policy's named options.
+
+        Returns
+        -------
+        Configuration
+
+        Raises
+        ------
+        OptionError
+            An unknown policy or option, or a policy the fast engine does not implement (a user's scheduler).
+        OverflowError
+            The instance is too large for the kernel's integer priority keys (or, for sglang, its exact ratio
+            arithmetic).
+        """
         spec = PolicySpec.parse(policy, options)
         if not spec.traits.fast_engine:
             raise OptionError(f"policy: the fast engine implements the built-in policies only "
@@ -99,6 +123,24 @@ class Configuration:
         )
 
     def run(self, outputs) -> RunSummary:
+        """Run the configuration once, with the true output lengths ``outputs`` deciding completions.
+
+        Parameters
+        ----------
+        outputs : sequence of int
+            One true output length ``o_j`` per job.
+
+        Returns
+        -------
+        RunSummary
+            The run's integers (completions, evictions, peak memory, wasted, preemptions, recomputed tokens,
+            departures).
+
+        Raises
+        ------
+        RoundLimitExceeded
+            Jobs remain after the round limit.
+        """
         o = np.asarray(outputs, dtype=np.int64)
         if self.policy in SERVING_POLICIES:
             completion, preemptions, peak, recomputed, status, dep = kernel.simulate_serving(
@@ -117,12 +159,44 @@ class Configuration:
                           tuple(int(d) for d in dep))
 
     def tel_many(self, outputs: np.ndarray) -> np.ndarray:
-        """TEL for every row of ``outputs`` (shape ``(m, n)``), in one compiled loop."""
+        """TEL for every row of ``outputs`` (shape ``(m, n)``), in one compiled loop.
+
+        Parameters
+        ----------
+        outputs : numpy.ndarray
+            One true-length vector per row.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64, shape ``(m,)``: the TEL of each row's run.
+
+        Raises
+        ------
+        RoundLimitExceeded
+            A run leaves jobs after the round limit (see :meth:`objectives_many`).
+        """
         return self.objectives_many(outputs)[:, 0].copy()
 
     def objectives_many(self, outputs: np.ndarray) -> np.ndarray:
-        """For every row of ``outputs`` (shape ``(m, n)``), in one compiled loop: ``[TEL, the most departures
-        from memory of any one job, recomputed tokens]`` (shape ``(m, 3)``; see :attr:`RunSummary.departures`)."""
+        """Three objectives for every row of ``outputs`` (shape ``(m, n)``), in one compiled loop.
+
+        Parameters
+        ----------
+        outputs : numpy.ndarray
+            One true-length vector per row.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64, shape ``(m, 3)``: per row ``[TEL, the most departures from memory of any one job, recomputed
+            tokens]`` (see :attr:`RunSummary.departures`).
+
+        Raises
+        ------
+        RoundLimitExceeded
+            At the first run that leaves jobs after the round limit.
+        """
         o = np.ascontiguousarray(outputs, dtype=np.int64)
         rows, status = kernel.objectives_many(self.codes[0], self.codes[1], self.codes[2], self.M, self.s, o, self.l,
                                               self.u, self.a, self.round_limit, self.serving, self.rank)
@@ -188,8 +262,9 @@ def _serving_parameters(instance: Instance, policy: str, options: dict) -> np.nd
 
 def simulate_fast(instance: Instance, policy: str | PolicySpec, /, *, round_limit: int | None = None,
                   **options) -> RunSummary:
-    """Run a built-in policy on ``instance`` with the fast engine (MODEL.md's rules, the reference engine's
-    integers).
+    """Run a built-in policy on ``instance`` with the fast engine.
+
+    It follows MODEL.md's rules and returns the reference engine's integers.
 
     Parameters
     ----------

@@ -34,13 +34,37 @@ from models.view import JobView, RoundView, Status
 
 
 def liveness_bound(instance: Instance) -> int:
-    """MODEL.md's bound for A_min (default eviction) and fcfs-recompute: ``max_j a_j + n · max_j u_j``."""
+    """MODEL.md's bound for A_min (default eviction) and fcfs-recompute: ``max_j a_j + n · max_j u_j``.
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance.
+
+    Returns
+    -------
+    int
+        ``max_j a_j + n · max_j u_j``: those policies complete every job within this many rounds.
+    """
     return max(r.a for r in instance.requests) + instance.n * max(r.u for r in instance.requests)
 
 
 def default_round_limit(instance: Instance) -> int:
-    """The stated limit a run is stopped at unless the caller gives one: four times the liveness span,
-    ``max_j a_j + 4 · n · max_j u_j``. Every built-in policy with its default options ends well before it."""
+    """The stated round limit a run is stopped at unless the caller gives one.
+
+    Four times the liveness span, ``max_j a_j + 4 · n · max_j u_j``. Every built-in policy with its default
+    options ends well before it.
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance.
+
+    Returns
+    -------
+    int
+        ``max_j a_j + 4 · n · max_j u_j``.
+    """
     return max(r.a for r in instance.requests) + 4 * instance.n * max(r.u for r in instance.requests)
 
 
@@ -86,10 +110,18 @@ class Execution:
 
     @property
     def finished(self) -> bool:
+        """Whether every job has completed."""
         return all(job.status is Status.DONE for job in self.jobs)
 
     def view(self) -> RoundView:
-        """The scheduler's input for round ``t``: arrived jobs only, no ``o_j``."""
+        """The scheduler's input for round ``t``: arrived jobs only, no ``o_j``.
+
+        Returns
+        -------
+        RoundView
+            Round ``t``, capacity ``M`` and a :class:`~models.view.JobView` of each arrived job (status,
+            progress, revealed lower bound, run start, priority).
+        """
         return RoundView(
             self.t,
             self.instance.M,
@@ -107,7 +139,22 @@ class Execution:
         The copy shares the (immutable) instance and has its own job states; its scheduler is ``scheduler`` if
         given (used as is), else a :meth:`~models.schedulers.interface.Scheduler.clone` of this run's; its
         oracle is ``oracle`` if given, else this run's. ``history=False`` keeps only the last round record (an
-        explorer never needs the rest, and copying it would make every branch cost O(depth))."""
+        explorer never needs the rest, and copying it would make every branch cost O(depth)).
+
+        Parameters
+        ----------
+        scheduler : Scheduler, optional
+            The copy's scheduler, used as is; default a clone of this run's.
+        oracle : OutcomeOracle, optional
+            The copy's outcome oracle; default this run's.
+        history : bool
+            Keep every round record (default: only the last one).
+
+        Returns
+        -------
+        Execution
+            The independent copy.
+        """
         twin = copy.copy(self)
         twin.jobs = [job.clone() for job in self.jobs]
         twin.rounds = list(self.rounds) if history else self.rounds[-1:]
@@ -121,7 +168,13 @@ class Execution:
 
         A completed job is just "done": nothing about it can affect the future. The round number is part of
         the key while arrivals are pending or when the scheduler does not declare ``time_invariant``. The
-        scheduler contributes ``scheduler.state_key(done)`` if it defines one, else all its fields."""
+        scheduler contributes ``scheduler.state_key(done)`` if it defines one, else all its fields.
+
+        Returns
+        -------
+        tuple
+            ``(round or -1, per-job states, the scheduler's part)``: equal keys have the same futures.
+        """
         sched = self.scheduler
         pending = any(r.a > self.t for r in self.instance.requests)
         t_part = self.t if pending or not sched.time_invariant else -1
@@ -139,6 +192,29 @@ class Execution:
         ``decision``: a decision already taken in this very state (by this run's scheduler, in a branch of
         it), replayed without asking the scheduler again or building its view; it is checked like any other.
         Explicit-state exploration decides once per state and replays the decision for every adversary answer.
+
+        After a round in which nothing was in memory and no arrived job was unfinished, ``t`` jumps to the next
+        arrival (never past the round limit).
+
+        Parameters
+        ----------
+        decision : Decision or iterable of int, optional
+            A decision already taken in this state, replayed; default: ask the scheduler.
+
+        Returns
+        -------
+        RoundRecord
+            The round's batch, memory, evicted, started, completed, preempted and held jobs.
+
+        Raises
+        ------
+        RoundLimitExceeded
+            Round ``t`` is at the round limit (jobs remain).
+        SchedulerViolation
+            The decision breaks a rule of :class:`~models.schedulers.interface.Decision`, pauses jobs from a
+            scheduler that does not declare ``may_pause``, or its memory exceeds ``M``.
+        OracleViolation
+            The oracle completes a job before ``l_j`` tokens or does not complete it at ``u_j``.
         """
         reqs, jobs, t = self.instance.requests, self.jobs, self.t
         if t >= self.limit:
@@ -201,6 +277,19 @@ class Execution:
         return record
 
     def trace(self) -> Trace:
+        """The finished run's :class:`Trace`.
+
+        Returns
+        -------
+        Trace
+            Completions, realised output lengths, round records, evictions, wasted, preemptions and recomputed
+            tokens.
+
+        Raises
+        ------
+        RuntimeError
+            The run has not finished.
+        """
         if not self.finished:
             raise RuntimeError("trace(): the run has not finished")
         return Trace(
@@ -230,6 +319,31 @@ def simulate(
     on an invalid decision, :class:`OracleViolation` on an answer outside ``[l_j, u_j]`` and
     :class:`RoundLimitExceeded` if jobs remain after ``round_limit`` rounds (default
     :func:`default_round_limit`).
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance to run.
+    scheduler : Scheduler
+        The policy; it is started with ``M`` and consulted once per round played.
+    oracle : OutcomeOracle, optional
+        Decides completions; default the true lengths ``o_j``.
+    round_limit : int, optional
+        Default :func:`default_round_limit`.
+
+    Returns
+    -------
+    Trace
+        The whole run.
+
+    Raises
+    ------
+    SchedulerViolation
+        An invalid decision.
+    OracleViolation
+        An oracle answer outside ``[l_j, u_j]``.
+    RoundLimitExceeded
+        Jobs remain after ``round_limit`` rounds.
     """
     run = Execution(instance, scheduler, oracle=oracle, round_limit=round_limit)
     while not run.finished:

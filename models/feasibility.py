@@ -19,7 +19,21 @@ ADMISSION_RULES = ("stop", "skip")
 
 
 def peak_load(items: Sequence[Item]) -> int:
-    """The largest future memory of ``items`` over all offsets τ (0 for an empty set)."""
+    """The largest future memory of ``items`` over all offsets τ (0 for an empty set).
+
+    Only the offsets ``τ = e - k - 1`` of the jobs themselves are tested: each job's term grows with τ until
+    its last assumed round.
+
+    Parameters
+    ----------
+    items : sequence of (int, int, int)
+        The jobs as ``(s, k, e)``: prompt size, progress, assumed total length (``e >= k + 1``).
+
+    Returns
+    -------
+    int
+        ``max over τ`` of ``Σ (s + k + τ + 1)`` over the jobs still running at offset τ.
+    """
     best = 0
     for _, k0, e0 in items:
         tau = e0 - k0 - 1
@@ -29,7 +43,21 @@ def peak_load(items: Sequence[Item]) -> int:
 
 
 def is_feasible(items: Sequence[Item], M: int) -> bool:
-    """MODEL.md's feasibility of a set of jobs against capacity ``M``."""
+    """MODEL.md's feasibility of a set of jobs against capacity ``M``.
+
+    Parameters
+    ----------
+    items : sequence of (int, int, int)
+        The jobs as ``(s, k, e)``: prompt size, progress, assumed total length.
+    M : int
+        The KV-cache capacity.
+
+    Returns
+    -------
+    bool
+        Whether the set's future memory stays within ``M`` at every offset τ (its :func:`peak_load` is at
+        most ``M``).
+    """
     return peak_load(items) <= M
 
 
@@ -43,6 +71,27 @@ def greedy_admit(
 
     ``admission="stop"`` ends at the first infeasible candidate; ``"skip"`` passes over it and tries the rest
     (MODEL.md **[reading]**). Returns the admitted job indices in the order taken.
+
+    Parameters
+    ----------
+    running : sequence of (int, int, int)
+        The jobs already running, as ``(s, k, e)``; they stay in the set.
+    candidates : sequence of (int, (int, int, int))
+        The waiting jobs as ``(j, item)``, in priority order.
+    M : int
+        The KV-cache capacity.
+    admission : str
+        ``"stop"`` or ``"skip"``: what to do at the first candidate that breaks feasibility.
+
+    Returns
+    -------
+    list of int
+        The admitted job indices, in the order taken.
+
+    Raises
+    ------
+    InvalidInput
+        If ``admission`` is not one of :data:`ADMISSION_RULES`.
     """
     if admission not in ADMISSION_RULES:
         raise InvalidInput(f"admission: must be one of {', '.join(ADMISSION_RULES)}, got {admission!r}")

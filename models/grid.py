@@ -146,7 +146,14 @@ class Grid:
         return len(self.points)
 
     def shapes(self) -> Iterator[Shape]:
-        """Every point's shape, in the grid's order."""
+        """Every point's shape, in the grid's order.
+
+        Returns
+        -------
+        iterator of Shape
+            One :class:`~models.shape.Shape` per point (``n`` jobs of size ``s`` with interval ``[l, u]``,
+            arrivals 0, capacity ``M``).
+        """
         return (p.shape() for p in self.points)
 
 
@@ -157,8 +164,9 @@ def _listed(values: Iterable | None) -> list:
 
 def prompt_vectors(n: int, s_values: Iterable[int], l: int, u: int, *,  # noqa: E741
                    M: Iterable[int] | None = None, M_slack: Iterable[int] | None = None) -> list[Shape]:
-    """Every prompt vector of ``s_values^n`` (one interval ``[l, u]``, arrivals 0) with every capacity that
-    holds it: the given ``M`` with ``max s + u <= M``, or ``M = max s + u + d`` for each slack ``d``.
+    """Every prompt vector of ``s_values^n`` (one interval ``[l, u]``, arrivals 0) with every capacity that holds it.
+
+    The capacities are the given ``M`` with ``max s + u <= M``, or ``M = max s + u + d`` for each slack ``d``.
 
     The serving grid and the liveness prover sweep this way: the prompts differ between jobs, so it is not a
     :class:`Grid` of uniform points.

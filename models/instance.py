@@ -24,6 +24,27 @@ class InstanceError(InvalidInput):
 
 
 def require_int(value: Any, field: str, minimum: int | None) -> int:
+    """Check that ``value`` is an integer (not a bool) of at least ``minimum``.
+
+    Parameters
+    ----------
+    value : Any
+        The value to check.
+    field : str
+        Its name in a message (``requests[2].s``).
+    minimum : int or None
+        The least value allowed (``None``: any integer).
+
+    Returns
+    -------
+    int
+        ``value``.
+
+    Raises
+    ------
+    InstanceError
+        ``value`` is not an integer, or is below ``minimum``; the message names ``field`` and the rule.
+    """
     # bool is a subclass of int in Python; JSON `true` is not a token count.
     if isinstance(value, bool) or not isinstance(value, int):
         raise InstanceError(f"{field}: must be an integer, got {value!r}")
@@ -128,6 +149,7 @@ class Instance:
 
     @property
     def n(self) -> int:
+        """The number of requests ``n``."""
         return len(self.requests)
 
     @property
@@ -137,16 +159,35 @@ class Instance:
 
     @property
     def outputs(self) -> tuple[int, ...]:
+        """The true output lengths ``(o_1, ..., o_n)``."""
         return tuple(r.o for r in self.requests)
 
     @property
     def has_priorities(self) -> bool:
-        """Whether some request has a priority other than 0 (MODEL.md, "Instance": then every request's is
-        written to JSON, else none)."""
+        """Whether some request has a priority other than 0 (then every request's is written to JSON, else none).
+
+        MODEL.md, "Instance".
+        """
         return any(r.priority != 0 for r in self.requests)
 
     def with_outputs(self, outputs: tuple[int, ...] | list[int]) -> Instance:
-        """The same configuration with other true output lengths (validated again)."""
+        """The same configuration with other true output lengths (validated again).
+
+        Parameters
+        ----------
+        outputs : tuple or list of int
+            One true output length per request.
+
+        Returns
+        -------
+        Instance
+            This instance's ``M``, ``s``, ``l``, ``u``, ``a`` and priorities with ``o = outputs``.
+
+        Raises
+        ------
+        InstanceError
+            ``outputs`` does not have ``n`` values, or an ``o_j`` breaks a rule (``l_j <= o_j <= u_j``).
+        """
         if len(outputs) != self.n:
             raise InstanceError(f"outputs: expected {self.n} values, got {len(outputs)}")
         return Instance(
@@ -171,6 +212,25 @@ class Instance:
         """Build an instance from parsed JSON, rejecting missing and unknown keys.
 
         ``extra_keys`` names top-level keys that a containing format (a witness) may add.
+
+        Parameters
+        ----------
+        data : Any
+            The parsed JSON: ``{"M", "requests": [{"s", "o", "l", "u", "a", "priority"}, ...]}`` (``a`` and
+            ``priority`` optional, default 0).
+        extra_keys : frozenset of str
+            Top-level keys allowed besides ``M`` and ``requests`` (ignored here).
+
+        Returns
+        -------
+        Instance
+            The validated instance.
+
+        Raises
+        ------
+        InstanceError
+            ``data`` is not an object, a key is missing or unknown, or a value breaks a rule of MODEL.md; the
+            message names the field.
         """
         if not isinstance(data, Mapping):
             raise InstanceError(f"instance: must be a JSON object, got {type(data).__name__}")
@@ -207,12 +267,45 @@ class Instance:
 
 
 def uniform_instance(M: int, s: int, l: int, u: int, outputs: list[int] | tuple[int, ...]) -> Instance:  # noqa: E741
-    """The paper's setting: one prompt size, one interval, all arrivals 0."""
+    """The paper's setting: one prompt size, one interval, all arrivals 0.
+
+    Parameters
+    ----------
+    M : int
+        The capacity.
+    s : int
+        Every request's prompt size.
+    l, u : int
+        Every request's predicted interval ``[l, u]``.
+    outputs : list or tuple of int
+        The true output lengths, one request each.
+
+    Returns
+    -------
+    Instance
+        The validated instance.
+    """
     return Instance(M, tuple(Request(s, o, l, u, 0) for o in outputs))
 
 
 def read_json_file(path: str | Path) -> Any:
-    """Parse a JSON file, turning I/O and syntax errors into :class:`InstanceError`."""
+    """Parse a JSON file, turning I/O and syntax errors into :class:`InstanceError`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    Any
+        The parsed JSON (strictly, as :func:`parse_json_text`).
+
+    Raises
+    ------
+    InstanceError
+        ``path`` is a folder or cannot be read, or its text is not valid strict JSON.
+    """
     p = Path(path)
     if p.is_dir():
         raise InstanceError(f"{p}: is a folder, not a JSON file")
@@ -259,8 +352,28 @@ def _too_deep(text: str, limit: int) -> bool:
 
 
 def parse_json_text(raw: bytes | str, name: str) -> Any:
-    """Parse JSON strictly: UTF-8 only, no duplicate keys, nesting at most :data:`MAX_JSON_DEPTH`, integers
-    within Python's digit limit; every failure is an :class:`InstanceError` naming ``name`` and the rule."""
+    """Parse JSON strictly: UTF-8 only, no duplicate keys, nesting within limits, integers within limits.
+
+    Nesting is at most :data:`MAX_JSON_DEPTH` and integers within Python's digit limit; every failure is an
+    :class:`InstanceError` naming ``name`` and the rule.
+
+    Parameters
+    ----------
+    raw : bytes or str
+        The JSON text (bytes must be UTF-8).
+    name : str
+        What the text is (a file name), for messages.
+
+    Returns
+    -------
+    Any
+        The parsed JSON.
+
+    Raises
+    ------
+    InstanceError
+        Invalid UTF-8, nesting too deep, a duplicate key, invalid JSON or an integer beyond the digit limit.
+    """
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8")
@@ -283,6 +396,24 @@ def parse_json_text(raw: bytes | str, name: str) -> Any:
 
 
 def load_instance(path: str | Path) -> Instance:
-    """Load and validate an instance JSON file ``{"M": int, "requests": [{"s","o","l","u","a","priority"}, ...]}``
-    (``a`` and ``priority`` optional, default 0)."""
+    """Load and validate an instance JSON file.
+
+    The file is ``{"M": int, "requests": [{"s","o","l","u","a","priority"}, ...]}`` (``a`` and ``priority``
+    optional, default 0).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    Instance
+        The validated instance.
+
+    Raises
+    ------
+    InstanceError
+        The file cannot be read, is not strict JSON, or breaks a rule of MODEL.md.
+    """
     return Instance.from_dict(read_json_file(path))

@@ -15,7 +15,22 @@ from models.errors import ModelViolation
 
 class OutcomeOracle(Protocol):
     def completes(self, j: int, k: int) -> bool:
-        """Has job ``j`` finished once it has generated ``k`` tokens in its current run?"""
+        """Has job ``j`` finished once it has generated ``k`` tokens in its current run?
+
+        The engine rejects an answer that stops the job before ``l_j`` or lets it run past ``u_j``.
+
+        Parameters
+        ----------
+        j : int
+            The job's index.
+        k : int
+            The tokens it has generated in its current run.
+
+        Returns
+        -------
+        bool
+            Whether the job completes now.
+        """
         ...
 
 
@@ -26,6 +41,20 @@ class TrueLengths:
         self.outputs = tuple(outputs)
 
     def completes(self, j: int, k: int) -> bool:
+        """Job ``j`` completes exactly when it has generated its true output length ``o_j``.
+
+        Parameters
+        ----------
+        j : int
+            The job's index.
+        k : int
+            The tokens it has generated in its current run.
+
+        Returns
+        -------
+        bool
+            Whether ``k == o_j``.
+        """
         return k == self.outputs[j]
 
 

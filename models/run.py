@@ -28,7 +28,19 @@ def fast_engine_problem(instance: Instance) -> str | None:
     """Why ``instance`` is too large for the fast engine's 64-bit integers (``None``: it fits).
 
     Bounds: every run ends by the round limit ``T = max a + 4 n max u``; a round's memory is at most ``M``; a
-    TEL is at most ``n T``; the waiting queue's keys are below ``(max u + 2)(max a + 1) n``."""
+    TEL is at most ``n T``; the waiting queue's keys are below ``(max u + 2)(max a + 1) n``.
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance to check.
+
+    Returns
+    -------
+    str or None
+        A one-line message naming the first quantity that reaches :data:`FAST_LIMIT` (2^62), or ``None``
+        when every bound stays below it.
+    """
     reqs = instance.requests
     n, M = instance.n, instance.M
     max_a, max_u, max_s = max(r.a for r in reqs), max(r.u for r in reqs), max(r.s for r in reqs)
@@ -43,8 +55,19 @@ def fast_engine_problem(instance: Instance) -> str | None:
 
 
 def check_fast_engine(instance: Instance) -> None:
-    """Raise :class:`~models.instance.InstanceError` (one line, naming the quantity) if ``instance`` is too
-    large for the fast engine."""
+    """Raise :class:`~models.instance.InstanceError` if ``instance`` is too large for the fast engine.
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance to check.
+
+    Raises
+    ------
+    InstanceError
+        One line naming the quantity that does not fit the fast engine's 64-bit integers
+        (:func:`fast_engine_problem`).
+    """
     problem = fast_engine_problem(instance)
     if problem is not None:
         raise InstanceError(problem)
@@ -52,7 +75,33 @@ def check_fast_engine(instance: Instance) -> None:
 
 def run_policy(instance: Instance, policy: str | Scheduler, options: dict[str, Any] | None = None, *,
                engine: str = "fast") -> Trace | RunSummary:
-    """Simulate ``policy`` (a built-in name with ``options``, or a Scheduler object) on ``instance``."""
+    """Simulate ``policy`` (a built-in name with ``options``, or a Scheduler object) on ``instance``.
+
+    A built-in name runs on ``engine``; a Scheduler object, or a ``"module:Class"`` name (a user's
+    scheduler), always runs on the reference engine.
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance to run.
+    policy : str or Scheduler
+        A built-in policy name (or ``"module:Class"``), or a Scheduler object.
+    options : dict or None
+        The policy's options (for a name only; a Scheduler object takes its options in its constructor).
+    engine : str
+        ``"fast"`` (the default) or ``"reference"``.
+
+    Returns
+    -------
+    Trace or RunSummary
+        The reference engine's trace, or the fast engine's summary; both have ``tel``, ``completion``,
+        ``evictions``, ``peak_memory``, ``wasted_tokens`` and ``summary()``.
+
+    Raises
+    ------
+    InvalidInput
+        If ``engine`` is not one of :data:`ENGINES`, or options are passed with a Scheduler object.
+    """
     options = options or {}
     if engine not in ENGINES:
         raise InvalidInput(f"engine: must be one of {', '.join(ENGINES)}, got {engine!r}")

@@ -134,7 +134,14 @@ class Shape:
                                       for r, o in zip(self.requests, outputs, strict=True)))
 
     def describe(self) -> str:
-        """``n=…, M=…`` and, when every job has one ``s``, ``[l, u]`` and ``a = 0``, those values."""
+        """``n=…, M=…`` and, when every job has one ``s``, ``[l, u]`` and ``a = 0``, those values.
+
+        Returns
+        -------
+        str
+            ``"n=… M=… s=… l=… u=…"`` for identical jobs (arrivals and priorities 0), else
+            ``"n=… M=… (jobs differ)"``.
+        """
         first = self.requests[0]
         if all(r == first for r in self.requests) and first.a == 0 and first.priority == 0:
             return f"n={self.n} M={self.M} s={first.s} l={first.l} u={first.u}"

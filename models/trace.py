@@ -59,7 +59,15 @@ class RunOutcome:
         return sum(self.latency)
 
     def summary(self) -> dict[str, Any]:
-        """The integers every engine must agree on, as a JSON-ready dict."""
+        """The integers every engine must agree on, as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            ``policy``, ``tel``, ``completion``, ``evictions``, ``peak_memory``, ``wasted_tokens``,
+            ``preemptions``, ``recomputed_tokens``, ``departures``, and for SGLang also ``retractions`` (its name
+            for preemptions).
+        """
         return {
             "policy": self.policy,
             "tel": self.tel,
@@ -74,8 +82,26 @@ class RunOutcome:
 
 
 def objective_of(run: RunOutcome, objective: str) -> int:
-    """A run's value of a search objective other than the ratio (:data:`models.witness.OBJECTIVES`):
-    ``preemptions``, the most departures from memory of any one job; ``recomputed``, its recomputed tokens."""
+    """A run's value of a search objective other than the ratio (:data:`models.witness.OBJECTIVES`).
+
+    Parameters
+    ----------
+    run : RunOutcome
+        The finished run (either engine's).
+    objective : str
+        ``"preemptions"``, the most departures from memory of any one job; or ``"recomputed"``, its recomputed
+        tokens.
+
+    Returns
+    -------
+    int
+        The run's value of ``objective``.
+
+    Raises
+    ------
+    InvalidInput
+        ``objective`` is neither ``"preemptions"`` nor ``"recomputed"``.
+    """
     if objective == "preemptions":
         return run.max_departures
     if objective == "recomputed":
@@ -100,6 +126,7 @@ class Trace(RunOutcome):
 
     @property
     def peak_memory(self) -> int:
+        """The largest memory of any round (0 for a run without rounds)."""
         return max((r.memory for r in self.rounds), default=0)
 
     @property
@@ -112,8 +139,13 @@ class Trace(RunOutcome):
         return tuple(count)
 
     def dense_rounds(self) -> tuple[RoundRecord, ...]:
-        """One record per round ``0 .. last``: ``rounds`` with the empty rounds the reference engine jumped over
-        filled in (nothing ran in them), for consumers that index rounds by number."""
+        """One record per round ``0 .. last``, for consumers that index rounds by number.
+
+        Returns
+        -------
+        tuple of RoundRecord
+            ``rounds`` with the empty rounds the reference engine jumped over filled in (nothing ran in them).
+        """
         by_t = {r.t: r for r in self.rounds}
         last = self.rounds[-1].t if self.rounds else -1
         return tuple(by_t.get(t, RoundRecord(t, (), 0, (), (), ())) for t in range(last + 1))

@@ -64,8 +64,10 @@ class RoundView:
 
     @property
     def running(self) -> tuple[JobView, ...]:
+        """The arrived jobs that are running (in memory), by index."""
         return tuple(v for v in self.jobs if v.status is Status.RUNNING)
 
     @property
     def waiting(self) -> tuple[JobView, ...]:
+        """The arrived jobs that are waiting (not in memory, not done), by index."""
         return tuple(v for v in self.jobs if v.status is Status.WAITING)

@@ -29,6 +29,18 @@ LIVENESS_KEYS = frozenset({"kind", "policy", "options", "benchmark", "round_limi
 
 
 def format_ratio(r: Fraction) -> str:
+    """Write a ratio as a witness stores it: the reduced fraction ``"p/q"``.
+
+    Parameters
+    ----------
+    r : Fraction
+        The ratio.
+
+    Returns
+    -------
+    str
+        ``"p/q"`` (a :class:`~fractions.Fraction` is always reduced, with ``q > 0``).
+    """
     return f"{r.numerator}/{r.denominator}"
 
 
@@ -38,7 +50,27 @@ POLICY_SYNTAX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[
 
 
 def parse_ratio(text: Any, field_name: str = "ratio") -> Fraction:
-    """``"p/q"``: ASCII digits, no leading zeros, ``q > 0``, reduced (as :func:`format_ratio` writes it)."""
+    """Read a witness's ratio ``"p/q"``: ASCII digits, no leading zeros, ``q > 0``, reduced.
+
+    That is, exactly as :func:`format_ratio` writes it.
+
+    Parameters
+    ----------
+    text : Any
+        The stored value.
+    field_name : str
+        The field's name, for messages.
+
+    Returns
+    -------
+    Fraction
+        ``p/q``.
+
+    Raises
+    ------
+    InstanceError
+        ``text`` is not a string ``"p/q"`` of that form, or the fraction is not reduced.
+    """
     if not isinstance(text, str) or text.count("/") != 1:
         raise InstanceError(f"{field_name}: must be a string 'p/q', got {text!r}")
     m = _RATIO.fullmatch(text)
@@ -52,7 +84,23 @@ def parse_ratio(text: Any, field_name: str = "ratio") -> Fraction:
 
 
 def check_policy_name(policy: Any) -> str:
-    """A witness's ``policy``, checked before anything imports it: a built-in name or ``module:Class``."""
+    """A witness's ``policy``, checked before anything imports it: a built-in name or ``module:Class``.
+
+    Parameters
+    ----------
+    policy : Any
+        The stored value.
+
+    Returns
+    -------
+    str
+        ``policy``: one of the built-in policy names, or :data:`POLICY_SYNTAX` (``module.path:ClassName``).
+
+    Raises
+    ------
+    InstanceError
+        ``policy`` is not a string, or neither a built-in name nor ``module:Class``.
+    """
     from models.schedulers import POLICIES
 
     if not isinstance(policy, str):
@@ -77,9 +125,18 @@ class Witness:
 
     @property
     def ratio(self) -> Fraction:
+        """The exact ratio ``tel / benchmark_tel``."""
         return Fraction(self.tel, self.benchmark_tel)
 
     def to_dict(self) -> dict[str, Any]:
+        """The witness as a JSON object (MODEL.md, "Witness files").
+
+        Returns
+        -------
+        dict
+            The instance's keys, ``policy``, ``options``, ``tel``, ``benchmark``, ``benchmark_tel`` and
+            ``ratio`` (``"p/q"``); ``round_limit`` when set; ``objective`` and ``objective_value`` when set.
+        """
         return {
             **self.instance.as_dict(),
             "policy": self.policy,
@@ -95,8 +152,29 @@ class Witness:
 
     @classmethod
     def from_dict(cls, data: Any, *, check_ratio: bool = True) -> Witness:
-        """``check_ratio=False`` (replay): a stored ratio that is not tel/benchmark_tel is left for the replay to
-        report, next to the integer that differs."""
+        """Read and validate a ratio witness from parsed JSON, rejecting missing and unknown keys.
+
+        ``check_ratio=False`` (replay): a stored ratio that is not tel/benchmark_tel is left for the replay to
+        report, next to the integer that differs.
+
+        Parameters
+        ----------
+        data : Any
+            The parsed JSON.
+        check_ratio : bool
+            Whether to require ``ratio`` to equal ``tel / benchmark_tel`` (its form is checked either way).
+
+        Returns
+        -------
+        Witness
+
+        Raises
+        ------
+        InstanceError
+            A key is missing or unknown, or a field breaks its rule (the instance's rules; ``policy``;
+            ``options`` an object; ``tel``, ``benchmark_tel`` and ``round_limit`` positive integers;
+            ``benchmark``; ``objective`` and ``objective_value`` together; ``ratio``).
+        """
         instance = Instance.from_dict(data, extra_keys=WITNESS_KEYS | OPTIONAL_WITNESS_KEYS)
         missing = sorted(WITNESS_KEYS - set(data))
         if missing:
@@ -157,9 +235,18 @@ class LivenessWitness:
 
     @property
     def ratio(self) -> Fraction | None:
+        """The exact ratio ``tel / benchmark_tel``, or ``None`` when the run did not end within ``extended_limit``."""
         return None if self.tel is None else Fraction(self.tel, self.benchmark_tel)
 
     def to_dict(self) -> dict[str, Any]:
+        """The liveness witness as a JSON object.
+
+        Returns
+        -------
+        dict
+            The instance's keys, ``"kind": "liveness"``, ``policy``, ``options``, ``benchmark``, ``round_limit``,
+            ``unfinished``, ``extended_limit``, ``tel``, ``benchmark_tel`` and ``ratio`` (``"p/q"`` or ``None``).
+        """
         return {**self.instance.as_dict(), "kind": "liveness", "policy": self.policy, "options": dict(self.options),
                 "benchmark": self.benchmark, "round_limit": self.round_limit, "unfinished": list(self.unfinished),
                 "extended_limit": self.extended_limit, "tel": self.tel, "benchmark_tel": self.benchmark_tel,
@@ -167,6 +254,24 @@ class LivenessWitness:
 
     @classmethod
     def from_dict(cls, data: Any) -> LivenessWitness:
+        """Read and validate a liveness witness from parsed JSON, rejecting missing and unknown keys.
+
+        Parameters
+        ----------
+        data : Any
+            The parsed JSON.
+
+        Returns
+        -------
+        LivenessWitness
+
+        Raises
+        ------
+        InstanceError
+            A key is missing or unknown, ``kind`` is not ``"liveness"``, or a field breaks its rule
+            (``extended_limit >= round_limit``; ``unfinished`` a non-empty ascending list of job indices;
+            ``tel``, ``benchmark_tel`` and ``ratio`` all null or all given, and ``ratio = tel / benchmark_tel``).
+        """
         instance = Instance.from_dict(data, extra_keys=LIVENESS_KEYS)
         missing = sorted(LIVENESS_KEYS - set(data))
         if missing:
@@ -205,20 +310,76 @@ def _check_policy_fields(data: Any) -> None:
 
 
 def witness_from_dict(data: Any) -> Witness | LivenessWitness:
-    """A ratio witness, or a liveness witness (``"kind": "liveness"``)."""
+    """A ratio witness, or a liveness witness (``"kind": "liveness"``).
+
+    Parameters
+    ----------
+    data : Any
+        The parsed JSON; a ``kind`` key makes it a liveness witness.
+
+    Returns
+    -------
+    Witness or LivenessWitness
+        The validated witness.
+    """
     if isinstance(data, dict) and "kind" in data:
         return LivenessWitness.from_dict(data)
     return Witness.from_dict(data)
 
 
 def load_witness(path: str | Path) -> Witness:
+    """Load and validate a ratio witness file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    Witness
+
+    Raises
+    ------
+    InstanceError
+        The file cannot be read, is not strict JSON, or breaks a rule of a witness.
+    """
     return Witness.from_dict(read_json_file(path))
 
 
 def load_any_witness(path: str | Path) -> Witness | LivenessWitness:
+    """Load and validate a witness file of either kind (ratio or liveness).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    Witness or LivenessWitness
+
+    Raises
+    ------
+    InstanceError
+        The file cannot be read, is not strict JSON, or breaks a rule of a witness.
+    """
     return witness_from_dict(read_json_file(path))
 
 
 def save_witness(witness: Witness | LivenessWitness, path: str | Path) -> Path:
-    """Write the witness atomically (temporary file, then rename)."""
+    """Write the witness atomically (temporary file, then rename).
+
+    Parameters
+    ----------
+    witness : Witness or LivenessWitness
+        The witness.
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     return write_atomic(path, json.dumps(witness.to_dict(), indent=1) + "\n")

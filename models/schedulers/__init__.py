@@ -23,7 +23,15 @@ SERVING_POLICIES = ("vllm-v1", "sglang")
 
 
 def policy_configurations() -> list[tuple[str, dict[str, str]]]:
-    """Every policy with every combination of its named options (MODEL.md's **[reading]** options)."""
+    """Every policy with every combination of its named options (MODEL.md's **[reading]** options).
+
+    Returns
+    -------
+    list of (str, dict)
+        ``(policy, options)`` pairs: H-SF, A_max and A_min with each admission rule (A_min also with each
+        eviction order), fcfs-recompute, vllm-v1 with and without ``priority``, and sglang with each queue
+        order.
+    """
     out: list[tuple[str, dict[str, str]]] = []
     for policy in POLICIES:
         if policy == "fcfs-recompute":
@@ -44,14 +52,53 @@ def policy_configurations() -> list[tuple[str, dict[str, str]]]:
 
 
 def guarantees_liveness(policy: str | PolicySpec, options: dict[str, Any] | None = None) -> bool:
-    """Whether MODEL.md's liveness bound ``max_j a_j + n · max_j u_j`` holds for every run of this configuration:
-    the trait its class declares (:meth:`~models.schedulers.interface.Scheduler.traits`)."""
+    """Whether MODEL.md's liveness bound ``max_j a_j + n · max_j u_j`` holds for every run of this configuration.
+
+    It is the trait its class declares (:meth:`~models.schedulers.interface.Scheduler.traits`).
+
+    Parameters
+    ----------
+    policy : str or PolicySpec
+        A policy name (validated with ``options``) or a parsed spec.
+    options : dict, optional
+        The policy's named options.
+
+    Returns
+    -------
+    bool
+        The ``liveness`` trait.
+
+    Raises
+    ------
+    OptionError
+        An unknown or invalid policy or option.
+    """
     return PolicySpec.parse(policy, options).traits.liveness
 
 
 def opt_bounds_tel(policy: str | PolicySpec, options: dict[str, Any] | None = None) -> bool:
-    """Whether exact (non-preemptive) OPT is a lower bound on every run of ``policy``: true unless its class
-    declares :attr:`~models.schedulers.interface.Scheduler.may_pause` (the serving policies do)."""
+    """Whether exact (non-preemptive) OPT is a lower bound on every run of ``policy``.
+
+    True unless its class declares :attr:`~models.schedulers.interface.Scheduler.may_pause` (the serving
+    policies do).
+
+    Parameters
+    ----------
+    policy : str or PolicySpec
+        A policy name (validated with ``options``) or a parsed spec.
+    options : dict, optional
+        The policy's named options.
+
+    Returns
+    -------
+    bool
+        Whether the configuration never pauses (preempts keeping progress, or holds) a job.
+
+    Raises
+    ------
+    OptionError
+        An unknown or invalid policy or option.
+    """
     return not PolicySpec.parse(policy, options).traits.may_pause
 
 
@@ -62,6 +109,25 @@ def make_scheduler(policy: str | PolicySpec, instance: Instance, /, **options: A
     or a :class:`PolicySpec` (validated already; no options beside it). ``policy`` and ``instance`` are
     positional-only, so that an option may be named ``policy`` (sglang's).
     Raises :class:`OptionError` naming the policy or option when either is unknown or invalid.
+
+    Parameters
+    ----------
+    policy : str or PolicySpec
+        A built-in name, ``"module:Class"``, or a parsed spec.
+    instance : Instance
+        The instance the scheduler will run on (H-SF reads its true lengths).
+    **options
+        The policy's named options.
+
+    Returns
+    -------
+    Scheduler
+        A new scheduler, ready to be started.
+
+    Raises
+    ------
+    OptionError
+        The policy or an option is unknown or invalid.
     """
     return PolicySpec.parse(policy, options).build(instance)
 

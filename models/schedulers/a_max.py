@@ -17,8 +17,31 @@ class AMax(MCSFScheduler):
 
     @classmethod
     def traits(cls, options):
-        """Never evicts: it plans with ``u_j >= o_j``, so an admitted set stays within ``M`` (MODEL.md)."""
+        """Never evicts: it plans with ``u_j >= o_j``, so an admitted set stays within ``M`` (MODEL.md).
+
+        Parameters
+        ----------
+        options : Mapping
+            The options in effect.
+
+        Returns
+        -------
+        PolicyTraits
+            MC-SF's traits with ``never_evicts``.
+        """
         return dataclasses.replace(super().traits(options), never_evicts=True)
 
     def assumed_length(self, job: JobView) -> int:
+        """A_max plans every job at its upper prediction: ``e_j = u_j``.
+
+        Parameters
+        ----------
+        job : JobView
+            The job.
+
+        Returns
+        -------
+        int
+            ``u_j``.
+        """
         return job.u

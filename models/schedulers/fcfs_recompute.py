@@ -20,10 +20,37 @@ class FCFSRecompute(Scheduler):
 
     @classmethod
     def traits(cls, options):
-        """MODEL.md's liveness argument (the earliest-started job is never evicted); fast engine and Z3 encode it."""
+        """MODEL.md's liveness argument (the earliest-started job is never evicted); fast engine and Z3 encode it.
+
+        Parameters
+        ----------
+        options : Mapping
+            The options in effect (it has none).
+
+        Returns
+        -------
+        PolicyTraits
+            ``liveness``, ``fast_engine``, a Z3 encoding and ``time_invariant``.
+        """
         return PolicyTraits(liveness=True, fast_engine=True, z3_unsupported=None, time_invariant=True)
 
     def decide(self, view: RoundView) -> Decision:
+        """Evict the most recently started running jobs until the rest fit, then admit in arrival order.
+
+        While ``Σ_running (s_j + k_j + 1) > M`` the most recently started running job is evicted (ties: larger
+        ``j`` first). Waiting jobs (those just evicted included) are then admitted in order ``(a_j, j)`` while
+        ``Σ_running (s_j + k_j + 1) + Σ_new (s_j + 1) <= M``, stopping at the first that does not fit.
+
+        Parameters
+        ----------
+        view : RoundView
+            The round's view.
+
+        Returns
+        -------
+        Decision
+            The kept and admitted jobs as the batch; the running jobs not kept as ``evicted``.
+        """
         # Keep order: earliest start first, ties smaller j first; eviction pops from the end.
         running = sorted(view.running, key=lambda v: (v.run_start, v.j))
         used = sum(v.memory for v in running)

@@ -20,7 +20,18 @@ class HSF(MCSFScheduler):
 
     @classmethod
     def traits(cls, options):
-        """Hindsight (handed every ``o_j``) and never evicting: it plans with the true lengths."""
+        """Hindsight (handed every ``o_j``) and never evicting: it plans with the true lengths.
+
+        Parameters
+        ----------
+        options : Mapping
+            The options in effect.
+
+        Returns
+        -------
+        PolicyTraits
+            MC-SF's traits with ``hindsight`` and ``never_evicts``.
+        """
         return dataclasses.replace(super().traits(options), hindsight=True, never_evicts=True)
 
     def __init__(self, outputs: Sequence[int], admission: str = "stop") -> None:
@@ -28,4 +39,16 @@ class HSF(MCSFScheduler):
         self._outputs = tuple(outputs)
 
     def assumed_length(self, job: JobView) -> int:
+        """H-SF plans every job at its true length: ``e_j = o_j``.
+
+        Parameters
+        ----------
+        job : JobView
+            The job.
+
+        Returns
+        -------
+        int
+            ``o_j``, handed over at construction.
+        """
         return self._outputs[job.j]

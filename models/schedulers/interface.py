@@ -110,15 +110,43 @@ class Scheduler(ABC):
         """The traits of this class built with ``options`` (the options in effect, defaults included).
 
         A user's scheduler declares ``may_pause`` and ``time_invariant`` as class attributes, or overrides
-        this to declare more; the default claims no guarantee."""
+        this to declare more; the default claims no guarantee.
+
+        Parameters
+        ----------
+        options : Mapping
+            The options in effect, defaults included.
+
+        Returns
+        -------
+        PolicyTraits
+            The default: only the class's ``may_pause`` and ``time_invariant``.
+        """
         return PolicyTraits(may_pause=cls.may_pause, time_invariant=cls.time_invariant)
 
     def start(self, M: int) -> None:  # noqa: B027 - optional hook, stateless schedulers need nothing
-        """Reset per-run state; called once before round 0 of each simulation."""
+        """Reset per-run state; called once before round 0 of each simulation.
+
+        Parameters
+        ----------
+        M : int
+            The run's KV-cache capacity.
+        """
 
     @abstractmethod
     def decide(self, view: RoundView) -> Decision | Iterable[int]:
-        """Return batch ``B_t`` (job indices, or a :class:`Decision`) for the round described by ``view``."""
+        """Return batch ``B_t`` (job indices, or a :class:`Decision`) for the round described by ``view``.
+
+        Parameters
+        ----------
+        view : RoundView
+            Round ``t``, capacity ``M`` and the arrived jobs (no true output lengths).
+
+        Returns
+        -------
+        Decision or iterable of int
+            The batch; a running job left out of it (and out of ``held``/``preempted``) is evicted.
+        """
 
     @property
     def options(self) -> Mapping[str, Any]:
@@ -126,8 +154,15 @@ class Scheduler(ABC):
         return {}
 
     def clone(self) -> Scheduler:
-        """An independent copy of this scheduler and its per-run state (the state-space explorer branches
-        runs with it). The default deep-copies; override for speed."""
+        """An independent copy of this scheduler and its per-run state.
+
+        The state-space explorer branches runs with it. The default deep-copies; override for speed.
+
+        Returns
+        -------
+        Scheduler
+            The copy.
+        """
         import copy
 
         return copy.deepcopy(self)

@@ -51,7 +51,18 @@ SGLANG_POLICIES = ("fcfs", "lof")
 
 
 def ratio_constants(c: Fraction) -> tuple[Fraction, Fraction, Fraction]:
-    """``(r₀, r_min, δ)`` for schedule_conservativeness ``c``: ``min(0.7c, 1)``, ``0.14·r₀``, ``(r₀ − r_min)/600``."""
+    """``(r₀, r_min, δ)`` for schedule_conservativeness ``c``: ``min(0.7c, 1)``, ``0.14·r₀``, ``(r₀ − r_min)/600``.
+
+    Parameters
+    ----------
+    c : Fraction
+        ``schedule_conservativeness`` (> 0).
+
+    Returns
+    -------
+    tuple of Fraction
+        ``(r₀, r_min, δ)``, exact.
+    """
     r0 = min(Fraction(7, 10) * c, Fraction(1))
     r_min = Fraction(14, 100) * r0
     return r0, r_min, (r0 - r_min) / 600
@@ -79,15 +90,30 @@ class SGLang(ServingScheduler):
 
     @property
     def options(self) -> Mapping[str, Any]:
+        """The named options this scheduler was built with (the conservativeness in exact JSON form)."""
         return {"policy": self.policy, "schedule_conservativeness": format_fraction(self.conservativeness),
                 "max_running_requests": self.max_running_requests,
                 "retract_decode_steps": self.retract_decode_steps, "reprefill_rounds": self.reprefill_rounds}
 
     def start(self, M: int) -> None:
+        """Empty R and Q and reset the ratio ``r`` to ``r₀``.
+
+        Parameters
+        ----------
+        M : int
+            The run's KV-cache capacity (not needed).
+        """
         super().start(M)
         self.ratio = self.r0
 
     def clone(self) -> SGLang:
+        """An independent copy with the same options, R, Q, countdowns and ratio.
+
+        Returns
+        -------
+        SGLang
+            The copy.
+        """
         twin = SGLang(self.policy, self.conservativeness, self.max_running_requests, self.retract_decode_steps,
                       self.reprefill_rounds)
         self._copy_state_to(twin)
@@ -95,9 +121,41 @@ class SGLang(ServingScheduler):
         return twin
 
     def state_key(self, done: frozenset[int]) -> tuple:
+        """The order of R and Q, the re-prefill countdowns and the ratio ``r``.
+
+        Parameters
+        ----------
+        done : frozenset of int
+            The completed jobs.
+
+        Returns
+        -------
+        tuple
+            ``(base state key, r)``.
+        """
         return (self.base_state_key(done), self.ratio)
 
     def decide(self, view: RoundView) -> Decision:
+        """One round of SGLang: a prefill round if the prefill attempt admits a job, else a decode round.
+
+        Prefill attempt (Q not empty, ``|R| < max_running_requests``): with
+        ``rem = free − r · Σ_R (u_j − k_j)``, admit jobs of Q in order (``fcfs``: queue order; ``lof``: descending
+        ``u_j``) while ``s_h + u_h <= rem`` and the cap allows, ``rem −= s_h + u_h``; the admitted run (or
+        re-prefill) and R is held. Decode round: if ``free < |R|``, retract jobs of R (fewest generated tokens,
+        then longest prompt, then larger j) to Q's back, keeping their tokens, until ``free ≥ D · |R|`` or one
+        is left, and set ``r = min(1, (Σ_R k_j + D · |R|) / Σ_R u_j)``; else ``r = max(r − δ, r_min)``; every
+        job of R runs (or re-prefills). ``r = r₀`` when R is empty.
+
+        Parameters
+        ----------
+        view : RoundView
+            The round's view.
+
+        Returns
+        -------
+        Decision
+            The batch, the retracted jobs as ``preempted``, and the held jobs.
+        """
         jobs = self.sync(view)
         R, Q = self.R, self.Q
         free = view.M - sum(jobs[j].s + jobs[j].progress for j in R)

@@ -45,13 +45,35 @@ POLICY_OPTIONS: dict[str, tuple[str, ...]] = {
 
 
 def names_user_scheduler(name: str) -> bool:
-    """Whether ``name`` names a user's ``module:Class`` (decided without importing it: a caller may first ask
-    the user's leave to run their module, as ``kvsched replay`` does)."""
+    """Whether ``name`` names a user's ``module:Class``, decided without importing it.
+
+    A caller may first ask the user's leave to run their module, as ``kvsched replay`` does.
+
+    Parameters
+    ----------
+    name : str
+        A policy name.
+
+    Returns
+    -------
+    bool
+        Whether ``name`` contains ``":"``.
+    """
     return ":" in name
 
 
 def load_user_scheduler(spec: str) -> type[Scheduler]:
     """Import a user's scheduler class from ``"package.module:ClassName"``.
+
+    Parameters
+    ----------
+    spec : str
+        ``"package.module:ClassName"``.
+
+    Returns
+    -------
+    type
+        The class, a :class:`Scheduler` subclass.
 
     Raises
     ------
@@ -170,14 +192,39 @@ class PolicySpec:
         return names_user_scheduler(self.name)
 
     def non_default(self) -> dict[str, Any]:
-        """The options in effect that differ from the class's defaults (all of them for a user scheduler,
-        whose defaults may need keywords): what names a search cell."""
+        """The options in effect that differ from the class's defaults: what names a search cell.
+
+        For a user scheduler, whose defaults may need keywords, that is all of them.
+
+        Returns
+        -------
+        dict
+            Those options, by name.
+        """
         defaults = dict(self.defaults)
         return {k: v for k, v in self.full if defaults.get(k, _MISSING) != v}
 
     def build(self, instance: Instance | None) -> Scheduler:
-        """A fresh scheduler for one run on ``instance`` (H-SF is handed its true lengths: hindsight; an online
-        policy may be built without an instance)."""
+        """A fresh scheduler for one run on ``instance``, built from the options given (validated already).
+
+        H-SF is handed the instance's true lengths (hindsight); an online policy may be built without an
+        instance.
+
+        Parameters
+        ----------
+        instance : Instance or None
+            The instance the scheduler will run on; ``None`` for an online policy only.
+
+        Returns
+        -------
+        Scheduler
+            A new scheduler, ready to be started.
+
+        Raises
+        ------
+        OptionError
+            ``instance`` is ``None`` and the policy is a hindsight scheduler.
+        """
         if instance is None and self.traits.hindsight:
             raise OptionError(f"policy: {self.name} is a hindsight scheduler and needs the instance it runs on")
         return _construct(self.cls, dict(self.given), () if instance is None else instance.outputs)

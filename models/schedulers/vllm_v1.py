@@ -107,15 +107,35 @@ class VLLMv1(ServingScheduler):
 
     @property
     def options(self) -> Mapping[str, Any]:
+        """The named options this scheduler was built with (the watermark in exact JSON form)."""
         return {"max_num_seqs": self.max_num_seqs, "watermark": format_fraction(self.watermark),
                 "reprefill_rounds": self.reprefill_rounds, "priority": self.priority}
 
     def clone(self) -> VLLMv1:
+        """An independent copy with the same options, R, Q and re-prefill countdowns.
+
+        Returns
+        -------
+        VLLMv1
+            The copy.
+        """
         twin = VLLMv1(self.max_num_seqs, self.watermark, self.reprefill_rounds, self.priority)
         self._copy_state_to(twin)
         return twin
 
     def state_key(self, done: frozenset[int]) -> tuple:
+        """The order of R and Q and the re-prefill countdowns: all of vllm-v1's memory that can still matter.
+
+        Parameters
+        ----------
+        done : frozenset of int
+            The completed jobs.
+
+        Returns
+        -------
+        tuple
+            :meth:`~models.schedulers.serving.ServingScheduler.base_state_key`.
+        """
         return self.base_state_key(done)
 
     def decide(self, view: RoundView) -> Decision:
