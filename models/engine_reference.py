@@ -26,6 +26,7 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from models.errors import Inconsistency
 from models.instance import Instance
 from models.oracle import OracleViolation, OutcomeOracle, TrueLengths
 from models.schedulers.interface import Decision, RoundLimitExceeded, Scheduler, SchedulerViolation
@@ -52,8 +53,8 @@ def liveness_bound(instance: Instance) -> int:
 def default_round_limit(instance: Instance) -> int:
     """The stated round limit a run is stopped at unless the caller gives one.
 
-    Four times the liveness span, ``max_j a_j + 4 · n · max_j u_j``. Every built-in policy with its default
-    options ends well before it.
+    The liveness span with its ``n · max_j u_j`` term taken four times: ``max_j a_j + 4 · n · max_j u_j``.
+    Every built-in policy with its default options ends well before it.
 
     Parameters
     ----------
@@ -287,11 +288,11 @@ class Execution:
 
         Raises
         ------
-        RuntimeError
-            The run has not finished.
+        Inconsistency
+            The run has not finished (its caller took it for finished).
         """
         if not self.finished:
-            raise RuntimeError("trace(): the run has not finished")
+            raise Inconsistency("trace(): the run has not finished")
         return Trace(
             policy=self.scheduler.name,
             M=self.instance.M,

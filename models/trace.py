@@ -131,7 +131,7 @@ class Trace(RunOutcome):
 
     @property
     def departures(self) -> tuple[int, ...]:
-        """Per job, the rounds at whose start it was evicted or preempted (left memory before completing)."""
+        """Per job, how many times it was evicted or preempted (left memory before completing)."""
         count = [0] * len(self.arrivals)
         for r in self.rounds:
             for j in (*r.evicted, *r.preempted):

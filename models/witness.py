@@ -112,6 +112,9 @@ def check_policy_name(policy: Any) -> str:
 
 @dataclass(frozen=True)
 class Witness:
+    """A replayable result (MODEL.md, "Witness files"): the instance, the policy with its options, the exact
+    TELs of the run and of the benchmark, and their ratio; ``kvsched replay`` must give the same integers."""
+
     instance: Instance
     policy: str
     options: dict[str, Any] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from models.errors import Inconsistency
 from models.schedulers.interface import PolicyTraits, Scheduler
 from models.view import JobView, RoundView, Status
 
@@ -206,7 +207,7 @@ class ServingScheduler(Scheduler):
 
         Raises
         ------
-        RuntimeError
+        Inconsistency
             A job left in R is not running in the engine's view (the policy's state and the engine's disagree).
         """
         jobs = {v.j: v for v in view.jobs}
@@ -216,7 +217,7 @@ class ServingScheduler(Scheduler):
             self.Q.append(j)
         for j in self.R:
             if jobs[j].status is not Status.RUNNING:
-                raise RuntimeError(f"{self.name}: job {j} is in the running list but the engine says "
+                raise Inconsistency(f"{self.name}: job {j} is in the running list but the engine says "
                                    f"{jobs[j].status.value}")
         return jobs
 

@@ -156,7 +156,7 @@ class PolicySpec:
             klass = load_user_scheduler(name)
             try:
                 probe = klass(**options)
-            except TypeError as exc:
+            except (TypeError, ValueError) as exc:  # an unknown keyword, or a value the class refuses
                 raise OptionError(f"options: {name} rejected them ({exc})") from None
         else:
             if name not in POLICIES:
