@@ -61,7 +61,25 @@ def _growth_verdict_dicts(study: GrowthStudy) -> list[dict]:
 
 
 def run_growth_report(out: Path, progress=print, final: Path | None = None) -> dict:
-    """``kvsched report --preset growth``: the growth study, the all-alpha A_max check and the symbolic checks."""
+    """``kvsched report --preset growth``: the growth study, the all-alpha A_max check and the symbolic checks.
+
+    Writes ``report.md``, ``report.html``, the plots, the witnesses and ``verdicts.json`` into ``out``.
+
+    Parameters
+    ----------
+    out : Path
+        The folder to write into (created if missing).
+    progress : callable
+        Called with one line of text per step.
+    final : Path or None
+        The folder the report will end up in, as ``verdicts.json`` names it (``None``: ``out``).
+
+    Returns
+    -------
+    dict
+        The summary written to ``verdicts.json``: the folder, every verdict, the number of growth cells and the
+        seconds taken (in all and by the growth study).
+    """
     began = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     study, points, md_growth, images = _growth_part("growth", out, progress)
@@ -94,8 +112,27 @@ def _verdict_table(verdicts: list[dict]) -> list[str]:
 
 
 def run_report(preset: str, out: Path, progress=print) -> dict:
-    """The whole report in ``out``, built in a temporary sibling folder and renamed into place when complete:
-    an interrupt leaves ``out`` as it was (no report without its witnesses, no witnesses without a report)."""
+    """The whole report in ``out``, built in a temporary sibling folder and renamed into place when complete.
+
+    An interrupt leaves ``out`` as it was (no report without its witnesses, no witnesses without a report).
+    Preset ``growth`` is :func:`run_growth_report`; the others run the dyadic sweep, the bounded Z3 proofs,
+    workload mode, the symbolic checks and the growth study of :data:`GROWTH_FOR`.
+
+    Parameters
+    ----------
+    preset : str
+        A sweep preset's name (a key of :data:`~verify.report.sweep.PRESETS`) or ``"growth"``.
+    out : Path
+        The report's folder.
+    progress : callable
+        Called with one line of text per step.
+
+    Returns
+    -------
+    dict
+        The summary written to ``verdicts.json``: the folder, every verdict, the number of cells and the seconds
+        taken.
+    """
     with building_dir(out) as work:
         if preset == "growth":
             return run_growth_report(work, progress, final=out)
@@ -237,7 +274,23 @@ def _markdown(preset, sweep: SweepResult, verdicts, symbolic, proofs, workload_r
 
 
 def render_html(md: str, images: dict[str, bytes]) -> str:
-    """A self-contained page: the Markdown's tables and lists as HTML, the PNGs inlined as base64."""
+    """A self-contained page: the Markdown's tables and lists as HTML, the PNGs inlined as base64.
+
+    Only the Markdown the report writes is rendered: tables, image lines, ``#``/``##`` headings, ``-`` items and
+    paragraphs, with bold, code and links inline.
+
+    Parameters
+    ----------
+    md : str
+        The report's Markdown.
+    images : dict of str to bytes
+        PNG data by file name; every image line of ``md`` must name one.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
     body, in_table = [], False
     for line in md.splitlines():
         if line.startswith("|"):

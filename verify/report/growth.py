@@ -111,10 +111,43 @@ GROWTH_PRESETS: dict[str, GrowthConfig] = {
 
 
 def u_of(k: int, u_min: int) -> int:
+    """The upper end ``u`` of the intervals at α = 2⁻ᵏ: ``max(u_min, 2^k)``, so that ``l = u·α`` is an integer.
+
+    Parameters
+    ----------
+    k : int
+        α = 2⁻ᵏ.
+    u_min : int
+        The smallest ``u``.
+
+    Returns
+    -------
+    int
+        ``max(u_min, 2^k)``.
+    """
     return max(u_min, 2**k)
 
 
 def s_of(rule: str, u: int) -> int:
+    """The prompt size a rule of :data:`S_RULES` gives at ``u``.
+
+    Parameters
+    ----------
+    rule : str
+        ``"0"``, ``"1"`` or ``"u/4"``.
+    u : int
+        The intervals' upper end.
+
+    Returns
+    -------
+    int
+        0, 1 or ``⌊u/4⌋``.
+
+    Raises
+    ------
+    InvalidInput
+        If ``rule`` is not one of :data:`S_RULES`.
+    """
     if rule == "u/4":
         return u // 4
     if rule in ("0", "1"):
@@ -183,6 +216,22 @@ class GrowthResult:
 
 
 def growth_cells(cfg: GrowthConfig) -> list[GrowthCell]:
+    """Every cell of a study's grid: per k, n, s and M, one cell per policy reading against H-SF.
+
+    ``H-SF`` itself is searched against OPT only. Where ``n <= opt_max_n`` each reading also gets a cell against
+    exact OPT, searched exhaustively when the space has at most ``exhaustive_max_space`` vectors. Cells that two
+    s rules make equal appear once.
+
+    Parameters
+    ----------
+    cfg : GrowthConfig
+        The study's grid and budgets.
+
+    Returns
+    -------
+    list of GrowthCell
+        The cells, outermost ``k``, in grid order.
+    """
     cells = []
     for k in cfg.ks:
         u = u_of(k, cfg.u_min)  # u grows with k, so each k is its own grid
@@ -202,13 +251,39 @@ Source = tuple[int, tuple[int, ...]]
 
 
 def column_key(cell: GrowthCell) -> tuple:
-    """The column of a cell: everything but n (and the strategy and budget, which may depend on n)."""
+    """The column of a cell: everything but n (and the strategy and budget, which may depend on n).
+
+    Parameters
+    ----------
+    cell : GrowthCell
+        A cell.
+
+    Returns
+    -------
+    tuple
+        ``(label, k, M, s, l, u, benchmark)``.
+    """
     return (cell.label, cell.k, cell.M, cell.s, cell.l, cell.u, cell.benchmark)
 
 
 def seed_starts(cell: GrowthCell, sources: Iterable[Source]) -> list[tuple[str, tuple[int, ...]]]:
-    """The start vectors of ``cell`` from its column's smaller-n witnesses, largest n0 first, named
-    ``"<how> of n=<n0>"`` (a deterministic function of ``sources``)."""
+    """The start vectors of ``cell`` from its column's smaller-n witnesses, largest n0 first.
+
+    Each is a :func:`~verify.search.families.replicated_starts` vector named ``"<how> of n=<n0>"``; a vector
+    already given by a larger n0 is not repeated. A deterministic function of ``sources``.
+
+    Parameters
+    ----------
+    cell : GrowthCell
+        The cell to seed.
+    sources : iterable of Source
+        The column's smaller-n witnesses, ``(n0, outputs)``.
+
+    Returns
+    -------
+    list of (str, tuple of int)
+        ``(name, outputs)`` per distinct start vector.
+    """
     from verify.search.families import replicated_starts
 
     sh = cell.point
@@ -223,9 +298,26 @@ def seed_starts(cell: GrowthCell, sources: Iterable[Source]) -> list[tuple[str, 
 
 
 def run_growth_cell(cell: GrowthCell, sources: tuple[Source, ...] = ()) -> GrowthResult:
-    """Search one cell (picklable: runs in a worker process). ``sources``: the witnesses of the cell's column
-    at smaller n, ``(n0, outputs)``; their :func:`seed_starts` are given to the strategy as start vectors
-    (ignored by ``exhaustive``, which is a proven maximum anyway)."""
+    """Search one cell (picklable: runs in a worker process).
+
+    Against H-SF the witness carries fast-engine integers (:func:`certify_result` certifies it); against OPT it
+    is certified as it is found. An exhaustive cell whose space holds a run that hits the round limit falls back
+    to the families strategy. A cell's failure is recorded in the result's ``error``, not raised.
+
+    Parameters
+    ----------
+    cell : GrowthCell
+        The cell.
+    sources : tuple of Source
+        The witnesses of the cell's column at smaller n, ``(n0, outputs)``; their :func:`seed_starts` are given
+        to the strategy as start vectors (ignored by ``exhaustive``, which is a proven maximum anyway).
+
+    Returns
+    -------
+    GrowthResult
+        The worst ratio found (a lower bound unless ``closed``), its witness, the family bests, up to three
+        liveness vectors, the best start and the time taken.
+    """
     from models.schedulers.interface import RoundLimitExceeded
     from verify.search import Problem
     from verify.search.exhaustive import search_exhaustive
@@ -269,8 +361,25 @@ def run_growth_cell(cell: GrowthCell, sources: tuple[Source, ...] = ()) -> Growt
 
 
 def certify_result(result: GrowthResult) -> GrowthResult:
-    """Re-run a result's witness on the reference engine (and H-SF there); a disagreement with the fast engine's
-    integers is an error of the toolkit and is raised."""
+    """Re-run a result's witness on the reference engine (and its benchmark there).
+
+    A disagreement with the fast engine's integers is an error of the toolkit and is raised.
+
+    Parameters
+    ----------
+    result : GrowthResult
+        A cell's result.
+
+    Returns
+    -------
+    GrowthResult
+        The result with the certified witness; unchanged if it has no witness or is certified already.
+
+    Raises
+    ------
+    AssertionError
+        If the reference engine's TEL or benchmark TEL differs from the fast engine's.
+    """
     from verify.certify import certify
 
     w = result.witness
@@ -284,8 +393,20 @@ def certify_result(result: GrowthResult) -> GrowthResult:
 
 
 def columns(cells: Iterable[GrowthCell]) -> list[list[GrowthCell]]:
-    """The cells grouped by :func:`column_key`, each column in increasing n; the columns with the most work
-    (sum of n·u) first, so that the pool does not end on one long column."""
+    """The cells grouped by :func:`column_key`, each column in increasing n.
+
+    The columns with the most work (sum of n·u) come first, so that the pool does not end on one long column.
+
+    Parameters
+    ----------
+    cells : iterable of GrowthCell
+        The cells.
+
+    Returns
+    -------
+    list of list of GrowthCell
+        The columns.
+    """
     cols: dict[tuple, list[GrowthCell]] = {}
     for c in cells:
         cols.setdefault(column_key(c), []).append(c)
@@ -295,7 +416,18 @@ def columns(cells: Iterable[GrowthCell]) -> list[list[GrowthCell]]:
 
 
 def sources_of(done: Iterable[GrowthResult]) -> tuple[Source, ...]:
-    """The seeds a column's finished smaller-n results give its next cell: each witness's ``(n, outputs)``."""
+    """The seeds a column's finished smaller-n results give its next cell: each witness's ``(n, outputs)``.
+
+    Parameters
+    ----------
+    done : iterable of GrowthResult
+        The column's finished results.
+
+    Returns
+    -------
+    tuple of Source
+        ``(n, outputs)`` of each result with a witness, in increasing n.
+    """
     return tuple((r.cell.n, tuple(r.witness.instance.outputs)) for r in sorted(done, key=lambda r: r.cell.n)
                  if r.witness is not None)
 
@@ -306,7 +438,24 @@ def run_growth(cfg: GrowthConfig, progress: Callable[[str], None] | None = None,
 
     With ``seeded`` (the default) each column runs in increasing n and every cell gets its column's smaller-n
     witnesses as starts (module docstring); columns run in parallel, the one with the most work left first.
-    ``seeded=False``: every cell alone (the study before seeding; for comparison)."""
+    ``seeded=False``: every cell alone (the study before seeding; for comparison).
+
+    Parameters
+    ----------
+    cfg : GrowthConfig
+        The study's grid, budgets and worker count (``0``: one per core).
+    progress : callable or None
+        Called with one line per finished cell (``None``: silent).
+    cells : list of GrowthCell or None
+        The cells to run (``None``: :func:`growth_cells` of ``cfg``).
+    seeded : bool
+        Seed each cell with its column's smaller-n witnesses.
+
+    Returns
+    -------
+    list of GrowthResult
+        One per cell, in the order they finished.
+    """
     cells = growth_cells(cfg) if cells is None else cells
     workers = cfg.workers or os.cpu_count() or 1
     cols = columns(cells) if seeded else [[c] for c in sorted(cells, key=lambda c: (-c.n * c.u, c.label, c.k))]
@@ -362,12 +511,25 @@ def run_growth(cfg: GrowthConfig, progress: Callable[[str], None] | None = None,
 
 
 def monotonicity_gaps(table: dict[Fraction, dict[int, Worst]]) -> list[tuple[Fraction, int, Fraction, int, Fraction]]:
-    """Every ``(alpha, n, worst at n, n', worst at n')`` of a :func:`worst_table` where the worst ratio found at
-    n is below the largest worst ratio found at a smaller n' (that n' is given). The seeded n cell started from
-    the n' witness lengthened to n jobs and still found less, so either the adversary is weak at n or the true
+    """Every ``(alpha, n, worst at n, n', worst at n')`` of a table where the worst at n is below one at n' < n.
+
+    The worst ratio found at n is below the largest worst ratio found at a smaller n', and that n' is given (the
+    smallest such n' on a tie). The seeded n cell started from the n' witness lengthened to n jobs and still
+    found less, so either the adversary is weak at n or the true
     worst ratio does fall from n' to n there: that is not excluded (no general embedding of an n'-job instance
     into n jobs keeps its ratio), so these lines are reported as *adversary weakness at n*, not hidden, and
-    prove nothing either way."""
+    prove nothing either way.
+
+    Parameters
+    ----------
+    table : dict of Fraction to dict of int to Worst
+        A :func:`worst_table`.
+
+    Returns
+    -------
+    list of (Fraction, int, Fraction, int, Fraction)
+        The gaps, per α in the table's order and in increasing n.
+    """
     gaps = []
     for a, row in table.items():
         best_n, best = None, None
@@ -395,7 +557,25 @@ class Worst:
 
 def worst_table(results: Iterable[GrowthResult], label: str, benchmark: str,
                 factor: Fraction | None = None) -> dict[Fraction, dict[int, Worst]]:
-    """``{alpha: {n: Worst}}`` over every regime (or only ``M/(s+u) = factor``)."""
+    """``{alpha: {n: Worst}}`` over every regime (or only ``M/(s+u) = factor``).
+
+    Parameters
+    ----------
+    results : iterable of GrowthResult
+        The study's results; those without a ratio are skipped.
+    label : str
+        The policy reading.
+    benchmark : str
+        ``"hsf"`` or ``"opt"``.
+    factor : Fraction or None
+        Only the cells with this ``M/(s+u)`` (``None``: every regime).
+
+    Returns
+    -------
+    dict of Fraction to dict of int to Worst
+        Per α (decreasing) and n (increasing), the worst ratio over the regimes and the result that holds it;
+        ``closed`` iff every result of the group with a ratio was closed.
+    """
     table: dict[Fraction, dict[int, Worst]] = {}
     for r in results:
         c = r.cell
@@ -414,6 +594,22 @@ def worst_table(results: Iterable[GrowthResult], label: str, benchmark: str,
 
 
 def regime_text(results: Iterable[GrowthResult], label: str, benchmark: str) -> str:
+    """The regimes a label's cells against ``benchmark`` cover, as a verdict's scope states them.
+
+    Parameters
+    ----------
+    results : iterable of GrowthResult
+        The study's results.
+    label : str
+        The policy reading.
+    benchmark : str
+        ``"hsf"`` or ``"opt"``.
+
+    Returns
+    -------
+    str
+        The sets of ``M/(s+u)``, ``s`` and ``u``, one interval, arrivals 0.
+    """
     cells = [r.cell for r in results if r.cell.label == label and r.cell.benchmark == benchmark]
     factors = sorted({c.factor for c in cells})
     ss = sorted({c.s for c in cells})
@@ -423,7 +619,23 @@ def regime_text(results: Iterable[GrowthResult], label: str, benchmark: str) -> 
 
 
 def verdicts(results: list[GrowthResult], labels: Iterable[str], benchmark: str = "hsf") -> list[GrowthVerdict]:
-    """One growth verdict per label against ``benchmark`` over all regimes."""
+    """One growth verdict per label against ``benchmark`` over all regimes.
+
+    Parameters
+    ----------
+    results : list of GrowthResult
+        The study's results.
+    labels : iterable of str
+        The policy readings.
+    benchmark : str
+        ``"hsf"`` or ``"opt"``.
+
+    Returns
+    -------
+    list of GrowthVerdict
+        One per label with any ratio against ``benchmark`` (:func:`~verify.report.growth_fit.growth_verdict` on
+        its worst ratio per α and n).
+    """
     out = []
     for label in labels:
         table = worst_table(results, label, benchmark)
@@ -457,6 +669,13 @@ class Bracket:
         return Fraction(self.tel, self.opt_lower)
 
     def describe(self) -> str:
+        """The bracket as the report prints it.
+
+        Returns
+        -------
+        str
+            The exact ratio against OPT, or ``[lower, upper]``, with what gave the bounds.
+        """
         if self.exact:
             return f"{self.lower} (exact vs OPT, {self.source})"
         return f"[{self.lower}, {self.upper}] (lower, upper vs OPT; {self.source})"
@@ -467,7 +686,26 @@ MAX_MODEL_ENTRIES = 3_000_000
 
 
 def opt_bracket(instance: Instance, tel: int, timeout: float) -> Bracket:
-    """The certified bracket of ``tel / OPT(instance)`` (module docstring)."""
+    """The certified bracket of ``tel / OPT(instance)`` (see the module docstring).
+
+    ``UB`` is H-SF's TEL or, if lower, the MILP's primal; ``LB`` is the larger of the combinatorial bound and
+    the LP bound certified in exact arithmetic. The LP and MILP are not attempted for a time-indexed model of more
+    than :data:`MAX_MODEL_ENTRIES` entries; the bracket is exact when the bounds meet or the MILP proves OPT.
+
+    Parameters
+    ----------
+    instance : Instance
+        The witness's instance.
+    tel : int
+        TEL(ALG) on it.
+    timeout : float
+        Seconds for the LP and for the MILP (0: no MILP).
+
+    Returns
+    -------
+    Bracket
+        The bracket, with the time taken and what gave its bounds.
+    """
     from verify.opt.bounds import lower_bound, start_window
     from verify.opt.lp_bound import lp_lower_bound
     from verify.opt.milp import solve_milp
@@ -515,6 +753,13 @@ class GrowthStudy:
     liveness_failures: list[str] = field(default_factory=list)  # vectors the reference engine did finish
 
     def labels(self) -> list[str]:
+        """The policy readings of the study that have at least one result, in the configuration's order.
+
+        Returns
+        -------
+        list of str
+            The labels.
+        """
         return [lab for lab in self.config.labels if any(r.cell.label == lab for r in self.results)]
 
 
@@ -523,9 +768,21 @@ LIVENESS_MAX = 400
 
 
 def certify_cell_liveness(result: GrowthResult) -> tuple[GrowthCell, LivenessWitness | None, str | None]:
-    """The first vector of ``result`` that the fast engine left unfinished, certified on the reference engine
-    as a liveness witness (picklable: runs in a worker). ``(cell, witness, None)``, or ``(cell, None, error)``
-    when the reference engine finishes it (the engines disagree: reported, not hidden)."""
+    """The first vector of ``result`` that the fast engine left unfinished, certified as a liveness witness.
+
+    Certified on the reference engine (picklable: runs in a worker).
+
+    Parameters
+    ----------
+    result : GrowthResult
+        A result with at least one liveness vector.
+
+    Returns
+    -------
+    tuple of (GrowthCell, LivenessWitness or None, str or None)
+        ``(cell, witness, None)``, or ``(cell, None, error)`` when the reference engine finishes it (the engines
+        disagree: reported, not hidden).
+    """
     from verify.search import Problem
     from verify.search.families import certify_family_liveness
 
@@ -540,7 +797,22 @@ def certify_cell_liveness(result: GrowthResult) -> tuple[GrowthCell, LivenessWit
 
 def certify_liveness_results(results: list[GrowthResult], workers: int = 1,
                              limit: int = LIVENESS_MAX) -> tuple[list[tuple[GrowthCell, LivenessWitness]], list[str]]:
-    """Certify one liveness witness per cell that met one (at most ``limit``, smallest n·u first)."""
+    """Certify one liveness witness per cell that met one (at most ``limit``, smallest n·u first).
+
+    Parameters
+    ----------
+    results : list of GrowthResult
+        The study's results.
+    workers : int
+        Worker processes.
+    limit : int
+        Most cells to certify.
+
+    Returns
+    -------
+    tuple of (list of (GrowthCell, LivenessWitness), list of str)
+        The certified witnesses, and the disagreements (vectors the reference engine finished).
+    """
     todo = sorted((r for r in results if r.liveness), key=lambda r: (r.cell.n * r.cell.u, r.cell.label, r.cell.k,
                                                                    r.cell.M, r.cell.s))[:limit]
     if workers == 1 or len(todo) < 4:
@@ -552,7 +824,24 @@ def certify_liveness_results(results: list[GrowthResult], workers: int = 1,
 
 
 def run_study(cfg: GrowthConfig, progress: Callable[[str], None] | None = None) -> GrowthStudy:
-    """Run the cells, then bracket each (label, α)'s worst witness against H-SF at the largest n against OPT."""
+    """Run the cells, then bracket each (label, α)'s worst witness against H-SF at the largest n against OPT.
+
+    Every witness a table reports is certified on the reference engine, the growth verdicts are drawn per
+    benchmark, the liveness witnesses are certified, and (with ``bracket_timeout > 0``) each bracket is taken
+    where ``n > opt_max_n``.
+
+    Parameters
+    ----------
+    cfg : GrowthConfig
+        The study's grid and budgets.
+    progress : callable or None
+        Called with one line per step and finished cell (``None``: silent).
+
+    Returns
+    -------
+    GrowthStudy
+        The finished study.
+    """
     began = time.perf_counter()
     results = run_growth(cfg, progress)
     # certify (reference engine) every witness a table reports: the worst per (label, benchmark, alpha, n)
@@ -592,5 +881,21 @@ def run_study(cfg: GrowthConfig, progress: Callable[[str], None] | None = None) 
 
 
 def plateau_rows(study: GrowthStudy, label: str, benchmark: str = "hsf") -> list[Any]:
+    """The saturation in n of a label's worst ratio at each α (:func:`~verify.report.growth_fit.saturation`).
+
+    Parameters
+    ----------
+    study : GrowthStudy
+        The finished study.
+    label : str
+        The policy reading.
+    benchmark : str
+        ``"hsf"`` or ``"opt"``.
+
+    Returns
+    -------
+    list of Plateau
+        One per α, in decreasing α.
+    """
     return [saturation(a, {n: w.ratio for n, w in row.items()})
             for a, row in worst_table(study.results, label, benchmark).items()]

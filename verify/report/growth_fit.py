@@ -71,6 +71,13 @@ class ModelFit:
     bic: float
 
     def formula(self) -> str:
+        """The fitted model as text, in ``alpha``, its coefficients to 4 significant digits.
+
+        Returns
+        -------
+        str
+            ``c0 + c1*log2(1/alpha)``, ``c0 + c1/alpha`` or ``c0 + c1*(1/alpha)^beta`` with the fitted values.
+        """
         if self.name == "log":
             return f"{self.c0:.4g} + {self.c1:.4g}*log2(1/alpha)"
         if self.name == "inverse":
@@ -78,6 +85,18 @@ class ModelFit:
         return f"{self.c0:.4g} + {self.c1:.4g}*(1/alpha)^{self.beta:.3g}"
 
     def predict(self, alpha: float) -> float:
+        """The fitted model's value at ``alpha``.
+
+        Parameters
+        ----------
+        alpha : float
+            The interval ratio ``l/u``, in ``(0, 1]``.
+
+        Returns
+        -------
+        float
+            ``c0 + c1·log2(1/alpha)`` for the log model, else ``c0 + c1·(1/alpha)^beta`` (``beta`` 1 if unset).
+        """
         x = 1.0 / alpha
         if self.name == "log":
             return self.c0 + self.c1 * math.log2(x)
@@ -109,6 +128,11 @@ def fit_models(points: Sequence[tuple[Fraction, Fraction]]) -> dict[str, ModelFi
     -------
     dict
         ``{"log": ModelFit, "power": ModelFit, "inverse": ModelFit}``.
+
+    Raises
+    ------
+    InvalidInput
+        If the points have fewer than 3 distinct α values.
     """
     if len({a for a, _ in points}) < 3:
         raise InvalidInput("points: need at least 3 distinct alpha values to fit")
@@ -135,8 +159,22 @@ def fit_models(points: Sequence[tuple[Fraction, Fraction]]) -> dict[str, ModelFi
 
 
 def choose(fits: Mapping[str, ModelFit]) -> ModelFit:
-    """The model the information criterion picks (module docstring): log unless a faster one is better by
-    more than :data:`BIC_MARGIN`; between power and inverse, the lower BIC (inverse on a tie: fewer parameters)."""
+    """The model the information criterion picks (see the module docstring).
+
+    Log, unless a faster model (power or inverse) has a BIC lower than the log model's by more than
+    :data:`BIC_MARGIN`, a positive ``c1`` and ``beta`` at least :data:`BETA_MIN`; between power and inverse, the
+    lower BIC (inverse on a tie: fewer parameters).
+
+    Parameters
+    ----------
+    fits : mapping of str to ModelFit
+        The fits of :func:`fit_models`, by name (``"log"``, ``"power"``, ``"inverse"``).
+
+    Returns
+    -------
+    ModelFit
+        The chosen fit.
+    """
     log = fits["log"]
     faster = [f for f in (fits["inverse"], fits["power"])
               if f.bic < log.bic - BIC_MARGIN and f.c1 > 0 and (f.beta or 0) >= BETA_MIN]
@@ -157,6 +195,14 @@ class Plateau:
     plateaued: bool
 
     def describe(self) -> str:
+        """The series and its saturation, as the report prints it.
+
+        Returns
+        -------
+        str
+            The worst ratio per n at this α, and the relative change from ``n_half`` to ``n_max`` with whether it
+            plateaued (or that no n is at most half the largest).
+        """
         series = ", ".join(f"n={n}: {r}" for n, r in self.by_n)
         if self.n_half is None:
             return f"alpha={self.alpha}: {series}; no n <= {self.n_max}/2 to compare with"
@@ -165,7 +211,23 @@ class Plateau:
 
 
 def saturation(alpha: Fraction, by_n: Mapping[int, Fraction]) -> Plateau:
-    """Whether the worst ratio at ``alpha`` has stopped growing in n (module docstring)."""
+    """Whether the worst ratio at ``alpha`` has stopped growing in n (see the module docstring).
+
+    It has plateaued iff it changes by less than :data:`PLATEAU` (2 %), relative and exact, from the largest
+    ``n' <= n/2`` to the largest ``n``; with no such ``n'`` it has not.
+
+    Parameters
+    ----------
+    alpha : Fraction
+        The α of the series.
+    by_n : mapping of int to Fraction
+        ``{n: worst ratio found}``, exact; at least one entry.
+
+    Returns
+    -------
+    Plateau
+        The series in increasing n, the two n compared, the relative change and whether it plateaued.
+    """
     series = tuple(sorted(by_n.items()))
     n_max, r_max = series[-1]
     halves = [(n, r) for n, r in series if 2 * n <= n_max]
@@ -193,6 +255,7 @@ class GrowthVerdict:
 
     @property
     def claim(self) -> str:
+        """The claim judged: ``CR(label) = O(log 1/alpha)``."""
         return f"CR({self.label}) = O(log 1/alpha)"
 
 
@@ -201,8 +264,26 @@ def _classify(points: Sequence[tuple[Fraction, Fraction]]) -> ModelFit:
 
 
 def discriminates(alphas: Sequence[Fraction], low: Fraction = Fraction(1), high: Fraction = Fraction(4)) -> bool:
-    """Could the rule have said "grows faster than log" on these α's? Synthetic series ``low + c·((1/α)^½ - 1)``
-    and ``low + c·(1/α - 1)`` scaled to reach ``high`` at the smallest α must both be classified as faster."""
+    """Whether the rule could have said "grows faster than log" on these α's.
+
+    Synthetic series ``low + c·((1/α)^½ - 1)`` and ``low + c·(1/α - 1)``, scaled to reach ``high`` at the
+    smallest α, must both be classified as faster than log; with fewer than :data:`MIN_POINTS` distinct α's the
+    rule cannot fail.
+
+    Parameters
+    ----------
+    alphas : sequence of Fraction
+        The α's the verdict fitted.
+    low : Fraction
+        The synthetic series' value at α = 1.
+    high : Fraction
+        The synthetic series' value at the smallest α.
+
+    Returns
+    -------
+    bool
+        True iff both synthetic series are classified as faster than log.
+    """
     alphas = sorted(set(alphas), reverse=True)
     if len(alphas) < MIN_POINTS:
         return False
@@ -232,6 +313,13 @@ def growth_verdict(label: str, by_alpha_n: Mapping[Fraction, Mapping[int, Fracti
     family_proof
         If a structured family's closed form (checked against the simulator) proves super-logarithmic growth,
         its description: the verdict is then ``violated (witness)``.
+
+    Returns
+    -------
+    GrowthVerdict
+        ``violated`` if ``family_proof`` is given; ``sweep-too-small`` when fewer than :data:`MIN_POINTS` α's,
+        from α = 1 down, have plateaued; otherwise ``consistent-log`` or ``faster-than-log`` by the model
+        :func:`choose` picks on the plateaued α's, with its scope and whether the rule could have failed.
     """
     plateaus = {a: saturation(a, by_n) for a, by_n in by_alpha_n.items()}
     ordered = sorted(plateaus, reverse=True)  # alpha = 1 first

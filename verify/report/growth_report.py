@@ -40,7 +40,23 @@ def _slug(text: str) -> str:
 
 
 def save_growth_witnesses(study: GrowthStudy, out: Path) -> dict[tuple[str, str, Fraction, int], str]:
-    """Write the worst witness of every (label, benchmark, α, n) and return the file names."""
+    """Write the worst witness of every (label, benchmark, α, n) and return the file names.
+
+    The study's certified liveness witnesses are written too, under :func:`liveness_name`.
+
+    Parameters
+    ----------
+    study : GrowthStudy
+        The finished growth study.
+    out : Path
+        The report's folder; the files go under ``out/witnesses``.
+
+    Returns
+    -------
+    dict
+        File names relative to ``out``: by ``(label, benchmark, alpha, n)`` for the worst witnesses, and by
+        ``("liveness", cell)`` for the liveness witnesses.
+    """
     names = {}
     for label in study.labels():
         for bench in ("hsf", "opt"):
@@ -61,14 +77,41 @@ def save_growth_witnesses(study: GrowthStudy, out: Path) -> dict[tuple[str, str,
 
 
 def liveness_name(cell) -> str:
-    """The file of a cell's liveness witness (replay: ``kvsched replay FILE``)."""
+    """The file of a cell's liveness witness (replay: ``kvsched replay FILE``).
+
+    Parameters
+    ----------
+    cell : GrowthCell
+        The cell that met the witness.
+
+    Returns
+    -------
+    str
+        The path relative to the report's folder, naming the policy reading, benchmark, α, n, M and s.
+    """
     a = cell.alpha
     return (f"witnesses/liveness-{_slug(cell.label)}-{cell.benchmark}-a{a.numerator}-{a.denominator}-n{cell.n}"
             f"-M{cell.M}-s{cell.s}.json")
 
 
 def liveness_lines(study: GrowthStudy, names: dict) -> list[str]:
-    """The liveness witnesses of the study as a Markdown table (one per cell that met one)."""
+    """The liveness witnesses of the study as a Markdown table (one per cell that met one).
+
+    Engine disagreements (vectors the fast engine left unfinished that the reference engine finished) are
+    reported after the table.
+
+    Parameters
+    ----------
+    study : GrowthStudy
+        The finished growth study.
+    names : dict
+        The file names of :func:`save_growth_witnesses`.
+
+    Returns
+    -------
+    list of str
+        Markdown lines; empty when the study met no unfinished vector.
+    """
     if not study.liveness and not study.liveness_failures:
         return []
     cells = sum(bool(r.liveness) for r in study.results)
@@ -97,6 +140,27 @@ def liveness_lines(study: GrowthStudy, names: dict) -> list[str]:
 
 
 def growth_markdown(study: GrowthStudy, names: dict, preset: str) -> list[str]:
+    """The growth study's report section as Markdown lines.
+
+    The preset and timing, seeding, failed cells, liveness findings, the growth verdicts and their fitted models,
+    the worst ratio per α at the largest n against H-SF and against exact OPT (never mixed; OPT brackets beside
+    the H-SF entries), saturation in n, monotonicity in n and the structured families. Every worst ratio is
+    exact and a lower bound on the true worst ratio of its configuration unless marked *closed*.
+
+    Parameters
+    ----------
+    study : GrowthStudy
+        The finished growth study.
+    names : dict
+        The file names of :func:`save_growth_witnesses`, linked from the tables.
+    preset : str
+        The report preset's name.
+
+    Returns
+    -------
+    list of str
+        Markdown lines.
+    """
     cfg = study.config
     cells_hsf = [r for r in study.results if r.cell.benchmark == "hsf"]
     cells_opt = [r for r in study.results if r.cell.benchmark == "opt"]
@@ -189,7 +253,19 @@ def growth_markdown(study: GrowthStudy, names: dict, preset: str) -> list[str]:
 
 
 def seeding_lines(study: GrowthStudy) -> list[str]:
-    """How the cells were seeded with their column's smaller-n witnesses, and what the seeds gave."""
+    """How the cells were seeded with their column's smaller-n witnesses, and what the seeds gave.
+
+    Parameters
+    ----------
+    study : GrowthStudy
+        The finished growth study.
+
+    Returns
+    -------
+    list of str
+        Markdown lines: how many cells were seeded, and in how many the search kept or improved on the best
+        start.
+    """
     seeded = [r for r in study.results if r.seeded_from]
     if not seeded:
         return ["Cells were searched independently (no seeding in n).", ""]
@@ -207,7 +283,19 @@ def seeding_lines(study: GrowthStudy) -> list[str]:
 
 
 def monotonicity_lines(study: GrowthStudy) -> list[str]:
-    """Per policy reading, benchmark and alpha: every n whose worst ratio is below the worst at a smaller n."""
+    """Per policy reading, benchmark and alpha: every n whose worst ratio is below the worst at a smaller n.
+
+    Parameters
+    ----------
+    study : GrowthStudy
+        The finished growth study.
+
+    Returns
+    -------
+    list of str
+        Markdown lines: the section, with one line per such n (:func:`~verify.report.growth.monotonicity_gaps`),
+        or a line saying there is none.
+    """
     L = ["", "### Monotonicity in n", "",
          "Per policy reading and alpha, every n at which the worst ratio found (over the regimes) is below the worst "
          "found at a smaller n. The n cell started from the smaller-n witnesses lengthened to n jobs and still "
@@ -233,8 +321,22 @@ def monotonicity_lines(study: GrowthStudy) -> list[str]:
 
 
 def closed_form_lines(study: GrowthStudy) -> list[str]:
-    """The closed-form family of :mod:`proofs.growth_families` at the study's alphas: A_max's long-short family
-    at s = 0, M = c*u tends to g*(alpha) as n grows (a lower bound on A_max's worst ratio against H-SF there)."""
+    """The closed-form family of :mod:`proofs.growth_families` at the study's alphas.
+
+    A_max's long-short family at s = 0, M = c*u tends to g*(alpha) as n grows (a lower bound on A_max's worst
+    ratio against H-SF there).
+
+    Parameters
+    ----------
+    study : GrowthStudy
+        The finished growth study.
+
+    Returns
+    -------
+    list of str
+        Markdown lines with g*(alpha) at each of the study's A_max alphas of the form 1/m; empty when the study
+        has no A_max cell.
+    """
     from proofs.growth_families import G_STAR, m
 
     if "A_max" not in study.labels():
@@ -272,8 +374,27 @@ class SimpleVerdict:
 
 
 def amax_verdicts(points: list[AlphaPoint], study: GrowthStudy | None, out: Path) -> list[SimpleVerdict]:
-    """The paper's A_max bounds, one verdict per bound and benchmark (H-SF and exact OPT never mixed), from the
-    all-α enumeration and the growth study's A_max cells."""
+    """The paper's A_max bounds, one verdict per bound and benchmark (H-SF and exact OPT never mixed).
+
+    The points are those of the all-α enumeration (and of the dyadic sweep, when given) plus the growth study's
+    A_max cells. The upper bound is ``violated`` by any point above it (up to five witnesses are written), else
+    ``not violated``: a finite check, not a proof. The lower bound is ``reached`` or ``not reached``; as a bound
+    on a supremum over all n it cannot be refuted this way.
+
+    Parameters
+    ----------
+    points : list of AlphaPoint
+        Exact maxima from the enumeration (and lower bounds from the sweep's open cells).
+    study : GrowthStudy or None
+        The growth study whose A_max cells add points (``None``: none).
+    out : Path
+        The report's folder; violating witnesses go under ``out/witnesses``.
+
+    Returns
+    -------
+    list of SimpleVerdict
+        Up to two verdicts per benchmark with any point: the upper bound's and the lower bound's.
+    """
     verdicts = []
     growth_pts = []
     if study is not None:
@@ -333,6 +454,23 @@ def _flt(x) -> float:
 
 
 def amax_alpha_markdown(points: list[AlphaPoint], cfg: AmaxAlphaConfig) -> list[str]:
+    """The all-α A_max table as Markdown lines: per α, the paper's bounds and the worst vs H-SF and vs OPT.
+
+    Each entry is the exact maximum over the enumerated configurations at that α, with the configuration that
+    holds it; an entry above the paper's upper bound is flagged.
+
+    Parameters
+    ----------
+    points : list of AlphaPoint
+        The enumeration's exact maxima.
+    cfg : AmaxAlphaConfig
+        The enumeration that produced them (stated in the section).
+
+    Returns
+    -------
+    list of str
+        Markdown lines.
+    """
     rows = alpha_rows(points)
     L = ["## A_max's bounds at every alpha = l/u (u <= " f"{cfg.u_max}), H-SF and exact OPT in separate columns", "",
          f"Exhaustive over every o in [l, u]^n: vs H-SF for n in {list(cfg.ns_hsf)}, vs exact OPT for n in "
@@ -352,5 +490,19 @@ def amax_alpha_markdown(points: list[AlphaPoint], cfg: AmaxAlphaConfig) -> list[
 
 def run_amax_alpha(preset: str, progress: Callable[[str], None] | None = None) -> tuple[list[AlphaPoint],
                                                                                         AmaxAlphaConfig]:
+    """Run the all-α A_max enumeration of a report preset.
+
+    Parameters
+    ----------
+    preset : str
+        A key of :data:`AMAX_ALPHA_PRESETS`.
+    progress : callable or None
+        Called with one line of text per step (``None``: silent).
+
+    Returns
+    -------
+    tuple of (list of AlphaPoint, AmaxAlphaConfig)
+        The exact maximum of every enumerated configuration, and the preset's configuration.
+    """
     cfg = AMAX_ALPHA_PRESETS[preset]
     return amax_all_alpha(cfg.u_max, cfg.ns_hsf, cfg.ns_opt, cfg.s_values, cfg.M_factors, progress), cfg

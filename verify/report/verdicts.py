@@ -43,6 +43,23 @@ class Verdict:
 
 
 def worst_by_k(result: SweepResult, label: str, benchmark: str = "opt") -> dict[int, Fraction]:
+    """The worst ratio found per ``k`` (α = 2⁻ᵏ) for one policy/reading and benchmark, over the sweep's cells.
+
+    Parameters
+    ----------
+    result : SweepResult
+        The dyadic sweep.
+    label : str
+        The policy and reading, e.g. ``"A_min"``.
+    benchmark : str
+        ``"opt"`` or ``"hsf"``: the cells to read.
+
+    Returns
+    -------
+    dict of int to Fraction
+        ``{k: worst ratio}`` in increasing ``k``, the maximum over the cells of that ``k`` that found a witness;
+        each is a lower bound on the true worst ratio unless its cell was closed.
+    """
     out: dict[int, Fraction] = {}
     for c in result.cells:
         if c.label == label and c.benchmark == benchmark and c.worst is not None:
@@ -51,8 +68,21 @@ def worst_by_k(result: SweepResult, label: str, benchmark: str = "opt") -> dict[
 
 
 def sweep_amax_points(result: SweepResult) -> list:
-    """The dyadic sweep's A_max cells as :class:`~verify.report.amax_alpha.AlphaPoint` (exact maxima where the
-    cell was closed, lower bounds otherwise), for the A_max verdicts of :mod:`verify.report.growth_report`."""
+    """The dyadic sweep's A_max cells as :class:`~verify.report.amax_alpha.AlphaPoint`.
+
+    Each point is an exact maximum where its cell was closed and a lower bound otherwise; they feed the A_max
+    verdicts of :mod:`verify.report.growth_report`.
+
+    Parameters
+    ----------
+    result : SweepResult
+        The dyadic sweep.
+
+    Returns
+    -------
+    list of AlphaPoint
+        One per A_max cell that found a witness, with the cell's configuration, benchmark, ratio and outputs.
+    """
     from verify.report.amax_alpha import AlphaPoint
 
     pts = []
@@ -65,10 +95,26 @@ def sweep_amax_points(result: SweepResult) -> list:
 
 
 def amin_log(result: SweepResult, label: str) -> tuple[Verdict, tuple[Fraction, Fraction] | None]:
-    """``CR(label) = O(log 1/alpha)`` on the dyadic sweep (against exact OPT), by the growth rule of
-    :mod:`verify.report.growth_fit`: saturation in n per alpha, then log / power / inverse fits. An asymptotic
-    claim is never said to hold; on the sweep's small n the verdict is usually "sweep too small". The exact
-    least-squares line ``C·log2(1/alpha) + C0`` is still returned for the plot."""
+    """The verdict on ``CR(label) = O(log 1/alpha)`` from the dyadic sweep, against exact OPT.
+
+    The verdict follows the growth rule of :mod:`verify.report.growth_fit`: saturation in n per alpha, then
+    log / power / inverse fits. An asymptotic claim is never said to hold; on the sweep's small n the verdict is
+    usually "sweep too small". The exact least-squares line ``C·log2(1/alpha) + C0`` is still returned for the
+    plot.
+
+    Parameters
+    ----------
+    result : SweepResult
+        The dyadic sweep.
+    label : str
+        The policy and reading, e.g. ``"A_min"``.
+
+    Returns
+    -------
+    tuple of (Verdict, tuple of (Fraction, Fraction) or None)
+        The asymptotic verdict, and the fitted ``(C, C0)`` (``None`` with fewer than 3 alphas, or fewer than 2
+        values of k).
+    """
     from verify.report.growth_fit import growth_verdict
 
     series: dict[Fraction, dict[int, Fraction]] = {}
@@ -91,6 +137,22 @@ def amin_log(result: SweepResult, label: str) -> tuple[Verdict, tuple[Fraction, 
 
 
 def memory_proofs(proofs) -> Verdict:
+    """One verdict on memory safety and liveness from the bounded Z3 proofs.
+
+    Violated if any proof found a counterexample (each is listed); otherwise inconclusive if any proof is
+    unknown, and holds (for exactly the configurations proved) if every one is proved.
+
+    Parameters
+    ----------
+    proofs : iterable
+        The bounded proofs' results, each with a ``status`` (:class:`~models.status.ClaimStatus`), ``policy``,
+        ``claim``, ``n``, ``M`` and ``counterexample``.
+
+    Returns
+    -------
+    Verdict
+        The bounded verdict, with the counts of proved, counterexample and unknown results.
+    """
     bad = [p for p in proofs if p.status == ClaimStatus.COUNTEREXAMPLE]
     unknown = [p for p in proofs if p.status == ClaimStatus.UNKNOWN]
     claim = "memory safety and liveness (bounded Z3 proofs)"

@@ -66,8 +66,9 @@ SHAPES_SEED: tuple[tuple[str, tuple[int, ...], int], ...] = (
 
 
 def point_of(problem: Problem) -> GridPoint:
-    """The grid point a family is generated for: ``n``, ``M`` and the first job's ``s`` and ``[l, u]`` (the
-    families assume one interval and arrivals 0; a vector is clipped to ``[l, u]``).
+    """The grid point a family is generated for: ``n``, ``M`` and the first job's ``s`` and ``[l, u]``.
+
+    The families assume one interval and arrivals 0; a vector is clipped to ``[l, u]``.
 
     Parameters
     ----------
@@ -77,6 +78,7 @@ def point_of(problem: Problem) -> GridPoint:
     Returns
     -------
     GridPoint
+        ``(n, M, s, l, u)`` of the problem's configuration.
     """
     r = problem.shape.requests[0]
     return GridPoint(problem.shape.n, problem.shape.M, r.s, r.l, r.u)
@@ -105,6 +107,20 @@ def _geomspace(lo: int, hi: int, count: int) -> list[int]:
 
 
 def harmonic(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
+    """The harmonic family ``o_j = clip(⌊K/(j + c)⌋)``, for ``c`` in 1, 2 and ``K`` from ``u`` to ``(n+c)·u``.
+
+    ``K`` takes up to 24 geometrically spaced values.
+
+    Parameters
+    ----------
+    sh : GridPoint
+        The configuration: ``n`` lengths, each clipped to ``[l, u]``.
+
+    Returns
+    -------
+    list of (str, tuple of int)
+        ``(parameter, outputs)`` per vector, in descending job order.
+    """
     out = []
     for c in (1, 2):
         for K in _geomspace(max(1, sh.u), max(sh.u, (sh.n + c) * sh.u), 24):
@@ -113,11 +129,39 @@ def harmonic(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
 
 
 def geometric(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
+    """The geometric family ``o_j = clip(round(u·r^j))`` for eight ratios ``r`` from 0.5 to 0.95.
+
+    Parameters
+    ----------
+    sh : GridPoint
+        The configuration: ``n`` lengths, each clipped to ``[l, u]``.
+
+    Returns
+    -------
+    list of (str, tuple of int)
+        ``(parameter, outputs)`` per vector, in descending job order.
+    """
     return [(f"r={r:.4g}", tuple(_clip(round(sh.u * r**j), sh) for j in range(sh.n)))
             for r in (0.5, 0.6, 2**-0.5, 0.75, 0.8, 0.85, 0.9, 0.95)]
 
 
 def long_short(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
+    """The long-short family: ``m`` jobs of a long length ``v`` then ``n - m`` of a short length ``w < v``.
+
+    ``m`` ranges over small counts, the number of jobs of size ``s + u`` that fit in ``M`` (and one more), and
+    fractions of n (``1 <= m < n``); ``v`` is ``u`` or up to a quarter of ``u - l`` below it, ``w`` is ``l``
+    or an eighth of ``u - l`` above it.
+
+    Parameters
+    ----------
+    sh : GridPoint
+        The configuration: ``n`` lengths, each clipped to ``[l, u]``.
+
+    Returns
+    -------
+    list of (str, tuple of int)
+        ``(parameter, outputs)`` per vector, in descending job order.
+    """
     fit = max(1, sh.M // (sh.s + sh.u))
     ms = sorted({m for m in (1, 2, 3, 4, fit, fit + 1, sh.n // 4, sh.n // 2, 3 * sh.n // 4, sh.n - 1)
                  if 1 <= m < sh.n})
@@ -127,10 +171,37 @@ def long_short(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
 
 
 def equal(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
+    """The equal family: every ``o_j = v``, for ``v = l + ⌊i·(u - l)/8⌋``, ``i = 0..8``.
+
+    Parameters
+    ----------
+    sh : GridPoint
+        The configuration: ``n`` lengths, each clipped to ``[l, u]``.
+
+    Returns
+    -------
+    list of (str, tuple of int)
+        ``(parameter, outputs)`` per vector, in descending job order.
+    """
     return [(f"v={v}", (v,) * sh.n) for v in sorted({sh.l + (sh.u - sh.l) * i // 8 for i in range(9)})]
 
 
 def stretched(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
+    """The proven witnesses' shapes (``o/u``), stretched over n jobs and tiled, scaled to ``u``.
+
+    The shapes are :data:`SHAPES_SEED` and the readable witnesses of :data:`PROVEN_DIR` (unreadable files are
+    skipped).
+
+    Parameters
+    ----------
+    sh : GridPoint
+        The configuration: ``n`` lengths, each clipped to ``[l, u]``.
+
+    Returns
+    -------
+    list of (str, tuple of int)
+        ``(parameter, outputs)`` per vector, in descending job order.
+    """
     out = []
     for name, base, u0 in _proven_shapes():
         scale = sh.u / u0
@@ -149,13 +220,28 @@ SEED_PADS = ("tiled", "stretched", "pad-last", "pad-l", "pad-u")
 
 
 def replicated_starts(outputs: tuple[int, ...], sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
-    """Start vectors at ``sh.n`` jobs built from a witness ``outputs`` found at fewer jobs (same α, M, s):
-    the pattern **tiled** (``o[j mod n0]``), **stretched** (each length repeated ``n/n0`` times), and the vector
+    """Start vectors at ``sh.n`` jobs built from a witness ``outputs`` found at fewer jobs (same α, M, s).
+
+    The pattern **tiled** (``o[j mod n0]``), **stretched** (each length repeated ``n/n0`` times), and the vector
     **padded** with its worst-case tail (its last length, ``l`` or ``u`` repeated). Lengths are clipped to
     ``[l, u]``; duplicates are dropped (the first name keeps a vector). A deterministic function of
     ``outputs``: a growth cell's starts are reproducible from the smaller-n results they come from.
 
-    A start is only a start: its ratio at n need not equal the witness's ratio at n0 (the jobs interact)."""
+    A start is only a start: its ratio at n need not equal the witness's ratio at n0 (the jobs interact).
+
+    Parameters
+    ----------
+    outputs : tuple of int
+        The witness's output vector, at ``n0`` jobs.
+    sh : GridPoint
+        The configuration to start at (``n = sh.n`` jobs).
+
+    Returns
+    -------
+    list of (str, tuple of int)
+        ``(name, outputs)`` per distinct start, names from :data:`SEED_PADS`; empty if ``outputs`` is empty or
+        longer than ``sh.n``.
+    """
     n0, n = len(outputs), sh.n
     if n0 == 0 or n0 > n:
         return []
@@ -177,9 +263,21 @@ def replicated_starts(outputs: tuple[int, ...], sh: GridPoint) -> list[tuple[str
 
 
 def family_vectors(sh: GridPoint) -> list[tuple[str, str, tuple[int, ...]]]:
-    """Every family's vectors for ``sh`` as ``(family, parameter, outputs)``, in both job orders, deduplicated
-    (the first family to produce a vector keeps it), interleaved round-robin across families so that a
-    budget that stops the evaluation early has tried every family."""
+    """Every family's vectors for ``sh`` as ``(family, parameter, outputs)``, in both job orders, deduplicated.
+
+    The first family to produce a vector keeps it. The vectors are interleaved round-robin across families so
+    that a budget that stops the evaluation early has tried every family.
+
+    Parameters
+    ----------
+    sh : GridPoint
+        The configuration.
+
+    Returns
+    -------
+    list of (str, str, tuple of int)
+        ``(family, parameter, outputs)``; the parameter ends in ``desc`` or ``asc`` (the job order).
+    """
     seen: set[tuple[int, ...]] = set()
     per_family: list[list[tuple[str, str, tuple[int, ...]]]] = []
     for name, gen in FAMILIES.items():
@@ -246,8 +344,20 @@ class ProxyScorer:
 
 
 def prepare_offer(evaluator: Evaluator, scorer: ProxyScorer, outputs: tuple[int, ...]) -> None:
-    """Before a vector that needed more than the default round limit is offered to a tracker, let the
-    evaluator meet it (so that it certifies it with the extended limit it needs)."""
+    """Let the evaluator meet a vector that needed more than the default round limit, before it is offered.
+
+    The evaluator then certifies it with the extended limit it needs; a vector that ended within the default
+    limit is left alone.
+
+    Parameters
+    ----------
+    evaluator : Evaluator
+        The evaluator of the tracker the vector will be offered to.
+    scorer : ProxyScorer
+        The scorer that scored the vector.
+    outputs : tuple of int
+        The vector about to be offered.
+    """
     if tuple(outputs) in scorer.extended:
         evaluator.alg_tel(tuple(outputs))
 
@@ -265,6 +375,7 @@ class FamilyBest:
 
     @property
     def ratio(self) -> Fraction:
+        """TEL(ALG)/TEL(H-SF), exact."""
         return Fraction(self.alg_tel, self.hsf_tel)
 
 
@@ -279,6 +390,7 @@ class FamilyReport:
 
     @property
     def best(self) -> FamilyBest | None:
+        """The family best with the highest ratio (``None`` if no family vector was scored); starts aside."""
         return max(self.bests, key=lambda b: b.ratio, default=None)
 
 
@@ -287,8 +399,26 @@ FAMILY_CHUNK = 32
 
 def evaluate_families(problem: Problem, scorer: ProxyScorer | None = None,
                       deadline: float | None = None) -> FamilyReport:
-    """Score every family vector of ``problem``'s configuration against H-SF (exact integers), in chunks, until
-    ``deadline`` (a ``time.perf_counter()`` value; ``None``: all of them). ``vectors`` counts those scored."""
+    """Score every family vector of ``problem``'s configuration against H-SF (exact integers), in chunks.
+
+    Chunks of :data:`FAMILY_CHUNK` vectors are scored until ``deadline`` (the first chunk always). Vectors that
+    hit the round limit and do not end within the extended limit score nothing.
+
+    Parameters
+    ----------
+    problem : Problem
+        The configuration and policy.
+    scorer : ProxyScorer or None
+        The scorer to use (``None``: a new one for ``problem``).
+    deadline : float or None
+        A ``time.perf_counter()`` value after which no further chunk starts (``None``: all of them).
+
+    Returns
+    -------
+    FamilyReport
+        Each family's best vector, the scorer's liveness witnesses so far, and in ``vectors`` the count of
+        family vectors scored.
+    """
     scorer = scorer or ProxyScorer(problem)
     vecs = family_vectors(point_of(problem))
     best: dict[str, FamilyBest] = {}
@@ -338,10 +468,30 @@ twice the limit), so the witness then carries their true TEL and ratio."""
 
 def certify_family_liveness(problem: Problem, outputs: tuple[int, ...],
                             extension: int = LIVENESS_CERT_EXTENSION) -> LivenessWitness:
-    """A vector the fast engine left unfinished at the default round limit, certified as a liveness witness on
-    the reference engine: the same jobs unfinished after that limit, and its true TEL and exact ratio if it
-    ends within ``extension`` times the limit (else ``tel`` is ``None``). Raises ``AssertionError`` if the
-    reference engine finishes it within the limit (the engines disagree)."""
+    """A vector the fast engine left unfinished at the default round limit, certified as a liveness witness.
+
+    On the reference engine: the same jobs unfinished after that limit, and its true TEL and exact ratio if it
+    ends within ``extension`` times the limit (else ``tel`` is ``None``).
+
+    Parameters
+    ----------
+    problem : Problem
+        The configuration, policy and benchmark.
+    outputs : tuple of int
+        The unfinished vector.
+    extension : int
+        The extended limit, in multiples of the default round limit.
+
+    Returns
+    -------
+    LivenessWitness
+        The certified liveness witness.
+
+    Raises
+    ------
+    AssertionError
+        If the reference engine finishes the vector within the default limit (the engines disagree).
+    """
     limit = default_round_limit(problem.shape)
     return certify_liveness(problem.shape.with_outputs(tuple(outputs)), problem.policy, dict(problem.options),
                             problem.benchmark, round_limit=limit, extended_limit=extension * limit)
@@ -360,9 +510,35 @@ class FastEvaluator(Evaluator):
         self._hsf = Configuration.build(problem.shape, "hsf")
 
     def bench(self, outputs: tuple[int, ...]) -> int:
+        """H-SF's TEL of ``outputs`` on the fast engine, memoised.
+
+        Parameters
+        ----------
+        outputs : tuple of int
+            An output vector.
+
+        Returns
+        -------
+        int
+            TEL(H-SF).
+        """
         return self._bench.tel(self.problem.shape.with_outputs(outputs), lambda _: self._hsf.run(outputs).tel)
 
     def witness(self, outputs: tuple[int, ...]) -> Witness:
+        """A witness of ``outputs`` with the fast engine's integers against H-SF, **not certified**.
+
+        A run that ends only beyond the round limit carries the extended limit.
+
+        Parameters
+        ----------
+        outputs : tuple of int
+            An output vector.
+
+        Returns
+        -------
+        Witness
+            The uncertified witness; whoever reports it must certify it.
+        """
         p = self.problem
         tel = self.alg_tel(outputs)
         return Witness(p.shape.with_outputs(outputs), p.policy, dict(p.options), tel, "hsf", self.bench(outputs),
@@ -382,26 +558,45 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
 
     Parameters
     ----------
-    problem
+    problem : Problem
         The configuration, policy and benchmark; the climb is steered by TEL(ALG)/TEL(H-SF) (the exact ratio
         when the benchmark is H-SF, a lower bound on it against OPT), and exact ratios are certified by the
         :class:`~verify.search.base.Tracker` for the top candidates only.
-    budget
+    cache : BenchmarkMemo or None
+        Benchmark memo for certification (``None``: a fresh one; unused when ``certified`` is false).
+    budget : float or None
         Seconds in all (``None``: families only, no climb).
-    start
-        An extra output vector to score with the families.
-    starts
+    seed : int
+        Seed of the climb's random moves.
+    on_improve : OnImprove or None
+        Called as ``on_improve(witness, strategy)`` on each strict improvement.
+    start : tuple of int or None
+        An extra output vector, scored first with the other starts.
+    starts : sequence of tuple of int
         More start vectors (e.g. :func:`replicated_starts` of smaller-n witnesses, as the growth study gives).
         Every start is scored whatever the budget (before the families), so the result's ratio against H-SF is
         **at least the best start's** ratio: the best candidate is offered to the tracker and the climb only
-        moves up from it. ``start_names`` (same length, optional) label them in the notes.
-    stall
+        moves up from it.
+    start_names : sequence of str
+        Labels of ``starts`` in the notes (at most as many; the rest are named ``start i``).
+    stall : float or None
         Stop the climb once that many seconds pass without a better proxy (default: a quarter of the budget).
-    report
+    report : list or None
         If given, the :class:`FamilyReport` is appended to it (the growth study reads the per-family bests).
-    certified
+    certified : bool
         ``False`` (benchmark H-SF only): the witness carries fast-engine integers and the caller certifies it
         (:class:`FastEvaluator`); ``True``: every witness is certified on the reference engine as it is found.
+
+    Returns
+    -------
+    Outcome
+        The best vector found (a lower bound on the configuration's worst ratio), with the counts of vectors
+        scored and notes on the best family and start.
+
+    Raises
+    ------
+    InvalidInput
+        If the policy has no fast engine, or ``certified`` is false and the benchmark is not H-SF.
     """
     if not problem.spec.traits.fast_engine:
         raise InvalidInput(f"policy: the families strategy needs a built-in policy (fast engine), got {problem.policy}")
@@ -467,7 +662,20 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
 
 
 def closing_notes(scorer: ProxyScorer, certified: bool) -> list[str]:
-    """The notes every fast-engine strategy ends with: an uncertified witness, and the round-limit vectors."""
+    """The notes every fast-engine strategy ends with: an uncertified witness, and the round-limit vectors.
+
+    Parameters
+    ----------
+    scorer : ProxyScorer
+        The strategy's scorer (its liveness witnesses are counted, the first one shown).
+    certified : bool
+        Whether the strategy's witness was certified.
+
+    Returns
+    -------
+    list of str
+        Zero, one or two notes.
+    """
     notes = []
     if not certified:
         notes.append("witness not certified (fast-engine integers): the caller certifies it")
@@ -478,8 +686,20 @@ def closing_notes(scorer: ProxyScorer, certified: bool) -> list[str]:
 
 
 def family_ratio_bound(report: FamilyReport) -> Fraction:
-    """The best family ratio against H-SF: a lower bound on the worst ratio of the configuration (every family
-    vector is an instance of it)."""
+    """The best family ratio against H-SF: a lower bound on the worst ratio of the configuration.
+
+    Every family vector is an instance of the configuration, so its exact ratio bounds the worst from below.
+
+    Parameters
+    ----------
+    report : FamilyReport
+        The families' scores.
+
+    Returns
+    -------
+    Fraction
+        The best family's TEL(ALG)/TEL(H-SF), or 0 if no family vector was scored.
+    """
     best = report.best
     return best.ratio if best is not None else Fraction(0)
 

@@ -54,7 +54,20 @@ class _OutOfBudget(Exception):
 
 
 def vectors(sh: GridPoint, seeds: list[tuple[int, ...]]) -> st.SearchStrategy[tuple[int, ...]]:
-    """Output vectors of ``sh``: a seed with up to :data:`MAX_EDITS` single-length edits, or free lengths."""
+    """Output vectors of ``sh``: a seed with up to :data:`MAX_EDITS` single-length edits, or free lengths.
+
+    Parameters
+    ----------
+    sh : GridPoint
+        The configuration: ``n`` lengths, each in ``[l, u]``.
+    seeds : list of tuple of int
+        Start vectors to edit (empty: free lengths only).
+
+    Returns
+    -------
+    SearchStrategy of tuple of int
+        Either an edited seed (each edit sets one length to a value in ``[l, u]``) or ``n`` independent lengths.
+    """
     length = st.integers(sh.l, sh.u)
     free = st.lists(length, min_size=sh.n, max_size=sh.n).map(tuple)
     if not seeds:
@@ -77,10 +90,44 @@ def search_targeted(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
                     seed: int = 0, on_improve: OnImprove | None = None, start: tuple[int, ...] | None = None,
                     certified: bool = True, batch: int = 300, families: bool = True,
                     starts: Sequence[tuple[int, ...]] = ()) -> Outcome:
-    """See the module docstring. ``budget``: seconds (``None``: one batch of ``batch`` examples);
-    ``families=False`` drops the family seeds (free draws only; for comparison). ``starts``: more start
-    vectors (the growth study's replicated smaller-n witnesses); they and ``start`` are scored first, whatever
-    the budget, so the result's ratio against H-SF is at least the best of them."""
+    """Hypothesis's targeted search seeded with the family vectors (see the module docstring).
+
+    Parameters
+    ----------
+    problem : Problem
+        The configuration, policy and benchmark to search.
+    cache : BenchmarkMemo or None
+        Benchmark memo for certification (``None``: a fresh one; unused when ``certified`` is false).
+    budget : float or None
+        Seconds (``None``: one batch of ``batch`` examples).
+    seed : int
+        Hypothesis seed of the first batch (each later batch adds one).
+    on_improve : OnImprove or None
+        Called as ``on_improve(witness, strategy)`` on each strict improvement.
+    start : tuple of int or None
+        A start vector, scored first whatever the budget.
+    certified : bool
+        Certify the best vector through the :class:`~verify.search.base.Evaluator`; ``False``: fast-engine
+        integers for the caller to certify (:class:`~verify.search.families.FastEvaluator`).
+    batch : int
+        Hypothesis examples per batch.
+    families : bool
+        Seed with the family vectors; ``False`` drops them (free draws only; for comparison).
+    starts : sequence of tuple of int
+        More start vectors (the growth study's replicated smaller-n witnesses); they and ``start`` are scored
+        first, whatever the budget, so the result's ratio against H-SF is at least the best of them.
+
+    Returns
+    -------
+    Outcome
+        The best vector found (a lower bound on the configuration's worst ratio), with the count of vectors
+        scored and notes.
+
+    Raises
+    ------
+    InvalidInput
+        If the policy has no fast engine (the strategy scores on the fast engine).
+    """
     if not problem.spec.traits.fast_engine:
         raise InvalidInput(f"policy: the targeted strategy needs a built-in policy (fast engine), got {problem.policy}")
     evaluator = Evaluator(problem, cache) if certified else FastEvaluator(problem)
