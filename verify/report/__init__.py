@@ -166,7 +166,7 @@ def _run_report(preset: str, out: Path, progress, final: Path) -> dict:
     symbolic = all_checks() + [amax_family.check_closed_forms(), amax_family.check_against_paper_lower_bound()]
     study, points, md_growth, growth_images = _growth_part(preset, out, progress)
     fits = {}
-    verdicts = list(amax_verdicts(points + sweep_amax_points(sweep), study, out))
+    verdicts = list(amax_verdicts(points, study, out, sweep=sweep_amax_points(sweep)))
     for label in AMIN_LABELS:
         verdict, fit = amin_log(sweep, label)
         verdicts.append(verdict)

@@ -562,7 +562,7 @@ def worst_table(results: Iterable[GrowthResult], label: str, benchmark: str,
     Parameters
     ----------
     results : iterable of GrowthResult
-        The study's results; those without a ratio are skipped.
+        The study's results; one without a ratio holds no entry but leaves its group unproven.
     label : str
         The policy reading.
     benchmark : str
@@ -574,14 +574,16 @@ def worst_table(results: Iterable[GrowthResult], label: str, benchmark: str,
     -------
     dict of Fraction to dict of int to Worst
         Per α (decreasing) and n (increasing), the worst ratio over the regimes and the result that holds it;
-        ``closed`` iff every result of the group with a ratio was closed.
+        ``closed`` iff every result of the group has a ratio and was closed.
     """
     table: dict[Fraction, dict[int, Worst]] = {}
+    unfinished: set[tuple[Fraction, int]] = set()
     for r in results:
         c = r.cell
-        if c.label != label or c.benchmark != benchmark or r.ratio is None:
+        if c.label != label or c.benchmark != benchmark or (factor is not None and c.factor != factor):
             continue
-        if factor is not None and c.factor != factor:
+        if r.ratio is None:  # a cell that found nothing (an error, or every run past the round limit)
+            unfinished.add((c.alpha, c.n))
             continue
         row = table.setdefault(c.alpha, {})
         old = row.get(c.n)
@@ -590,6 +592,10 @@ def worst_table(results: Iterable[GrowthResult], label: str, benchmark: str,
             row[c.n] = Worst(r.ratio, r, closed)
         else:
             row[c.n] = Worst(old.ratio, old.result, closed)
+    for a, n in unfinished:  # a group is proven only if every one of its cells closed
+        if n in table.get(a, {}):
+            w = table[a][n]
+            table[a][n] = Worst(w.ratio, w.result, False)
     return {a: dict(sorted(t.items())) for a, t in sorted(table.items(), reverse=True)}
 
 

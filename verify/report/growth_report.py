@@ -312,8 +312,8 @@ def monotonicity_lines(study: GrowthStudy) -> list[str]:
                          f"{float(w):.4f} at n={n} < {format_ratio(w0)} = {float(w0):.4f} at n={n0}")
     if not count:
         L.append("None: at every policy reading, benchmark and alpha the worst ratio found is non-decreasing in n. "
-                 "(This check could have failed: it did in the unseeded study, e.g. A_min most-progress at "
-                 "alpha = 1/32, 15.84 at n = 32 and 13.42 at n = 64.)")
+                 "(This check could have failed: any n whose worst ratio fell below a smaller n's would be listed "
+                 "here.)")
     else:
         L.insert(5, f"{count} place(s):")
         L.insert(6, "")
@@ -373,7 +373,8 @@ class SimpleVerdict:
     witnesses: tuple[str, ...] = ()
 
 
-def amax_verdicts(points: list[AlphaPoint], study: GrowthStudy | None, out: Path) -> list[SimpleVerdict]:
+def amax_verdicts(points: list[AlphaPoint], study: GrowthStudy | None, out: Path,
+                  sweep: list[AlphaPoint] | None = None) -> list[SimpleVerdict]:
     """The paper's A_max bounds, one verdict per bound and benchmark (H-SF and exact OPT never mixed).
 
     The points are those of the all-α enumeration (and of the dyadic sweep, when given) plus the growth study's
@@ -384,11 +385,14 @@ def amax_verdicts(points: list[AlphaPoint], study: GrowthStudy | None, out: Path
     Parameters
     ----------
     points : list of AlphaPoint
-        Exact maxima from the enumeration (and lower bounds from the sweep's open cells).
+        Exact maxima from the all-α enumeration.
     study : GrowthStudy or None
         The growth study whose A_max cells add points (``None``: none).
     out : Path
         The report's folder; violating witnesses go under ``out/witnesses``.
+    sweep : list of AlphaPoint, optional
+        The dyadic sweep's A_max cells (exact where their search closed, else lower bounds); the scope names
+        them apart from the enumeration.
 
     Returns
     -------
@@ -402,16 +406,21 @@ def amax_verdicts(points: list[AlphaPoint], study: GrowthStudy | None, out: Path
             c = r.cell
             if c.label == "A_max" and r.ratio is not None:
                 growth_pts.append(AlphaPoint(c.l, c.u, c.n, c.s, c.M, c.benchmark, r.ratio, r.witness.instance.outputs))
-    allp = points + growth_pts
+    swept = list(sweep or [])
+    allp = points + swept + growth_pts
     us = max((p.u for p in points), default=0)
     for bench, name in (("hsf", "H-SF (the paper's benchmark)"), ("opt", "exact OPT")):
         mine = [p for p in allp if p.benchmark == bench]
         if not mine:
             continue
         ns = sorted({p.n for p in mine})
+        in_sweep = [p for p in swept if p.benchmark == bench]
+        sweep_text = (f", dyadic alpha from the sweep (u in {sorted({p.u for p in in_sweep})}, n in "
+                      f"{sorted({p.n for p in in_sweep})}; exact where closed)" if in_sweep else "")
         scope = (f"vs {name}; every alpha = l/u with u <= {us} (exhaustive, n in "
-                 f"{sorted({p.n for p in points if p.benchmark == bench})}) and dyadic alpha from the growth study "
-                 f"(n in {sorted({p.n for p in growth_pts if p.benchmark == bench})}); n overall {ns[0]}..{ns[-1]}")
+                 f"{sorted({p.n for p in points if p.benchmark == bench})}){sweep_text} and dyadic alpha from the "
+                 f"growth study (n in {sorted({p.n for p in growth_pts if p.benchmark == bench})}); n overall "
+                 f"{ns[0]}..{ns[-1]}")
         bad = upper_violations(mine, bench)
         claim = f"CR(A_max) <= alpha^-1 (1 + alpha^-1)/2 [vs {'H-SF' if bench == 'hsf' else 'OPT'}]"
         if bad:
@@ -428,8 +437,8 @@ def amax_verdicts(points: list[AlphaPoint], study: GrowthStudy | None, out: Path
             enumerated = sum(p.benchmark == bench for p in points)
             verdicts.append(SimpleVerdict(claim, "not violated", f"no maximum above the bound in {len(mine)} "
                                           f"configurations ({enumerated} of them from the all-alpha enumeration, "
-                                          "exact maxima, or the dyadic sweep, exact where closed; growth-study "
-                                          f"ratios are lower bounds). This is a finite check of "
+                                          f"exact maxima; {len(in_sweep)} from the dyadic sweep, exact where closed; "
+                                          "growth-study ratios are lower bounds). This is a finite check of "
                                           f"an upper bound, not a proof. Scope: {scope}"))
         reach = lower_reached(mine, bench)
         claim = f"CR(A_max) >= alpha^-1 (1 + alpha^-1/2)/2, instances reaching it [vs {'H-SF' if bench == 'hsf' else 'OPT'}]"
