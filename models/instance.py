@@ -137,15 +137,11 @@ def check_requests(M: Any, requests: Any, kind: type) -> tuple:
     return requests
 
 
-@dataclass(frozen=True, slots=True)
-class Instance:
-    """A validated instance: ``M >= 1``, ``n >= 1`` requests, ``1 <= l <= o <= u``, ``s + u <= M``."""
+class Requests:
+    """What an instance and a shape (:class:`models.shape.Shape`) derive alike from their ``requests``."""
 
-    M: int
-    requests: tuple[Request, ...]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "requests", check_requests(self.M, self.requests, Request))
+    __slots__ = ()
+    requests: tuple
 
     @property
     def n(self) -> int:
@@ -156,6 +152,17 @@ class Instance:
     def alpha(self) -> Fraction:
         """``α = min_j l_j / u_j`` as an exact fraction."""
         return min(Fraction(r.l, r.u) for r in self.requests)
+
+
+@dataclass(frozen=True, slots=True)
+class Instance(Requests):
+    """A validated instance: ``M >= 1``, ``n >= 1`` requests, ``1 <= l <= o <= u``, ``s + u <= M``."""
+
+    M: int
+    requests: tuple[Request, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "requests", check_requests(self.M, self.requests, Request))
 
     @property
     def outputs(self) -> tuple[int, ...]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
-from models.instance import Instance, InstanceError, Request, check_requests, require_int
+from models.instance import Instance, InstanceError, Request, Requests, check_requests, require_int
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +27,7 @@ class JobShape:
 
 
 @dataclass(frozen=True, slots=True)
-class Shape:
+class Shape(Requests):
     """A validated shape: ``M >= 1``, ``n >= 1`` jobs, ``s >= 0``, ``1 <= l <= u``, ``s + u <= M``, ``a >= 0``,
     integer priorities.
 
@@ -82,16 +81,6 @@ class Shape:
         Shape
         """
         return cls(instance.M, tuple(JobShape(r.s, r.l, r.u, r.a, r.priority) for r in instance.requests))
-
-    @property
-    def n(self) -> int:
-        """The number of jobs."""
-        return len(self.requests)
-
-    @property
-    def alpha(self) -> Fraction:
-        """``α = min_j l_j / u_j`` as an exact fraction."""
-        return min(Fraction(r.l, r.u) for r in self.requests)
 
     @property
     def lows(self) -> tuple[int, ...]:
