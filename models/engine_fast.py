@@ -6,7 +6,7 @@ It implements H-SF, A_max, A_min (every option), fcfs-recompute and the serving 
 recomputed tokens); differential property tests hold it to that. This module is the Python side: it validates
 the policy, lays out the arrays and the integer parameters (with the named codes of :mod:`models.fast_kernel`,
 which holds the compiled loops and says what makes them fast) and returns :class:`RunSummary` values. SGLang's
-ratio ``r`` is kept exactly in integers, and a configuration whose products could leave int64 is refused with
+ratio ``r`` is kept exactly in integers, and a shape whose products could leave int64 is refused with
 :class:`OverflowError` (use the reference engine) rather than computed inexactly.
 
 Only the true-length outcome oracle is supported (the fast engine reads ``o_j`` to find completions); user
@@ -26,6 +26,7 @@ from models.instance import Instance
 from models.schedulers import POLICIES, SERVING_POLICIES, OptionError, PolicySpec
 from models.schedulers.interface import RoundLimitExceeded
 from models.schedulers.sglang import ratio_constants
+from models.shape import Shape
 from models.trace import RunOutcome
 
 _KEY_LIMIT = 2**62
@@ -47,12 +48,12 @@ class RunSummary(RunOutcome):
 
 
 @dataclass(frozen=True)
-class Configuration:
-    """The fixed part of a run (instance fields, policy, options), set up once for many output vectors.
+class FastEngine:
+    """The fast engine set up for one shape and one policy with its options, to run many output vectors.
 
     ``serving``: the serving policies' integer parameters (:func:`_serving_parameters`), empty otherwise.
     ``rank``: vllm-v1 with ``priority``: each job's rank in ascending ``(priority_j, a_j, j)`` (MODEL.md, "Serving
-    policies"), computed for every configuration and read only there; the kernel compares ranks, so priorities of
+    policies"), computed for every engine and read only there; the kernel compares ranks, so priorities of
     any size stay exact."""
 
     policy: str
@@ -68,14 +69,15 @@ class Configuration:
     rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @classmethod
-    def build(cls, instance: Instance, policy: str | PolicySpec, round_limit: int | None = None, /,
-              **options) -> Configuration:
-        """Set up the fixed part of a run of ``policy`` on ``instance``, for many output vectors.
+    def build(cls, instance: Instance | Shape, policy: str | PolicySpec, round_limit: int | None = None, /,
+              **options) -> FastEngine:
+        """Set up the engine for ``policy`` on ``instance``'s shape, for many output vectors.
 
         Parameters
         ----------
-        instance : Instance
-            The instance whose fields (``M``, ``s``, ``l``, ``u``, ``a``, priorities) the runs share.
+        instance : Instance or Shape
+            The shape (or an instance, whose lengths are not read) whose fields (``M``, ``s``, ``l``, ``u``,
+            ``a``, priorities) the runs share.
         policy : str or PolicySpec
             A name (validated here with ``options``) or a :class:`PolicySpec` (validated already).
         round_limit : int, optional
@@ -85,7 +87,7 @@ class Configuration:
 
         Returns
         -------
-        Configuration
+        FastEngine
 
         Raises
         ------
@@ -123,7 +125,7 @@ class Configuration:
         )
 
     def run(self, outputs) -> RunSummary:
-        """Run the configuration once, with the true output lengths ``outputs`` deciding completions.
+        """Run once, with the true output lengths ``outputs`` deciding completions.
 
         Parameters
         ----------
@@ -216,7 +218,7 @@ def _serving_parameters(instance: Instance, policy: str, options: dict) -> np.nd
     Parameters
     ----------
     instance : Instance
-        The instance the configuration runs on.
+        The instance (or shape) the engine runs on.
     policy : str
         ``"vllm-v1"`` or ``"sglang"``.
     options : dict
@@ -290,4 +292,4 @@ def simulate_fast(instance: Instance, policy: str | PolicySpec, /, *, round_limi
     OverflowError
         The instance is too large for the kernel's int64 arithmetic.
     """
-    return Configuration.build(instance, policy, round_limit, **options).run(instance.outputs)
+    return FastEngine.build(instance, policy, round_limit, **options).run(instance.outputs)

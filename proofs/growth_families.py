@@ -60,7 +60,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from models.engine_fast import Configuration
+from models.engine_fast import FastEngine
 from models.engine_reference import Execution, default_round_limit, simulate
 from models.instance import Instance, uniform_instance
 from models.schedulers import make_scheduler
@@ -167,7 +167,7 @@ def _exact(expr: sp.Expr, subs: dict) -> int:
 
 def _both_engines(inst: Instance, policy: str, **options) -> tuple[int, int]:
     ref = simulate(inst, make_scheduler(policy, inst, **options)).tel
-    fast = Configuration.build(inst, policy, **options).run(tuple(inst.outputs)).tel
+    fast = FastEngine.build(inst, policy, **options).run(tuple(inst.outputs)).tel
     return ref, fast
 
 
@@ -339,7 +339,7 @@ def check_long_short_large_n(points=((1, 4, 200, 1), (2, 8, 64, 2), (1, 16, 40, 
         K_ = round(float(KAPPA_STAR.subs(m, m_)) * N_)
         inst = long_short_instance(c_, K_, N_, m_, l_)
         o = np.array([inst.outputs], dtype=np.int64)
-        got = (int(Configuration.build(inst, "amax").tel_many(o)[0]), int(Configuration.build(inst, "hsf").tel_many(o)[0]))
+        got = (int(FastEngine.build(inst, "amax").tel_many(o)[0]), int(FastEngine.build(inst, "hsf").tel_many(o)[0]))
         subs = {c: c_, K: K_, N: N_, m: m_, l: l_}
         want = (_exact(TEL_AMAX_LS, subs), _exact(TEL_HSF_LS, subs))
         ok &= got == want
@@ -438,7 +438,7 @@ def quasi_quadratic(values: dict[int, int], max_period: int = 8) -> tuple[int, l
 
 
 def _tels(policy: str, inst: Instance) -> int:
-    return int(Configuration.build(inst, policy).tel_many(np.array([inst.outputs], dtype=np.int64))[0])
+    return int(FastEngine.build(inst, policy).tel_many(np.array([inst.outputs], dtype=np.int64))[0])
 
 
 def probe_amin_equal(cases=((8, 2), (16, 2), (16, 4), (32, 4)), n_range: tuple[int, int] = (9, 48)) -> list[str]:

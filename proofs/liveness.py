@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.errors import ModelViolation
-from models.engine_fast import Configuration
+from models.engine_fast import FastEngine
 from models.engine_reference import liveness_bound
 from models.schedulers import PolicySpec, guarantees_liveness
 from models.schedulers.interface import RoundLimitExceeded
@@ -155,7 +155,7 @@ def prove_liveness_config(config: Shape, policy: str, options: dict | None = Non
     if not spec.traits.may_pause:  # only a policy whose preemption keeps progress never redoes work
         return [finishes]
     began = time.perf_counter()
-    engine = Configuration.build(config, policy, None, **options)
+    engine = FastEngine.build(config, policy, None, **options)
     worst, first = 0, None
     for o in itertools.product(*(range(r.l, r.u + 1) for r in config.requests)):
         try:
@@ -207,7 +207,7 @@ def prove_liveness(policy: str, options: dict | None, n: int, s_values: Sequence
     Returns
     -------
     list of LivenessResult
-        Configuration after configuration.
+        FastEngine after configuration.
 
     Raises
     ------

@@ -100,7 +100,7 @@ def prove_memory_safety_statespace(policy, options, n, Ms, s_values, l, u, *, do
     Returns
     -------
     list of ProofResult
-        Configuration after configuration (``s`` outer, ``M`` inner).
+        FastEngine after configuration (``s`` outer, ``M`` inner).
 
     Raises
     ------

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.engine_fast import Configuration, simulate_fast
+from models.engine_fast import FastEngine, simulate_fast
 from models.engine_reference import simulate
 from models.instance import Instance, Request as R
 from models.run import run_policy
@@ -34,7 +34,7 @@ def test_fast_equals_reference_on_larger_instances(inst, config):
 @given(instances(max_n=5, max_u=6), st.sampled_from(policy_configurations()), st.data())
 def test_batch_api_matches_single_runs(inst, config, data):
     policy, options = config
-    cfg = Configuration.build(inst, policy, **options)
+    cfg = FastEngine.build(inst, policy, **options)
     rows = data.draw(st.lists(st.tuples(*(st.integers(r.l, r.u) for r in inst.requests)), min_size=1, max_size=5))
     tels = cfg.tel_many(np.array(rows))
     assert [int(x) for x in tels] == [simulate(inst.with_outputs(row), make_scheduler(policy, inst.with_outputs(row),
@@ -125,7 +125,7 @@ def test_objectives_many_matches_reference_runs(inst, config, data):
     """[TEL, the most departures of one job, recomputed tokens] per row, against the reference engine's trace."""
     policy, options = config
     limit = 3 * (max(r.a for r in inst.requests) + sum(r.u for r in inst.requests)) + 10
-    cfg = Configuration.build(inst, policy, limit, **options)
+    cfg = FastEngine.build(inst, policy, limit, **options)
     rows = data.draw(st.lists(st.tuples(*(st.integers(r.l, r.u) for r in inst.requests)), min_size=1, max_size=4))
     try:
         got = [[int(x) for x in row] for row in cfg.objectives_many(np.array(rows))]
@@ -186,7 +186,7 @@ def test_fast_equals_reference_vllm_priority_on_larger_instances(inst, options):
 @given(instances(max_n=5, max_u=6, max_a=4, max_priority=2), vllm_priority_options, st.data())
 def test_objectives_many_matches_reference_runs_vllm_priority(inst, options, data):
     limit = 3 * (max(r.a for r in inst.requests) + sum(r.u for r in inst.requests)) + 10
-    cfg = Configuration.build(inst, "vllm-v1", limit, **options)
+    cfg = FastEngine.build(inst, "vllm-v1", limit, **options)
     rows = data.draw(st.lists(st.tuples(*(st.integers(r.l, r.u) for r in inst.requests)), min_size=1, max_size=4))
     try:
         got = [[int(x) for x in row] for row in cfg.objectives_many(np.array(rows))]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.engine_fast import Configuration
+from models.engine_fast import FastEngine
 from models.shape import JobShape, Shape
 from proofs.memory_safety import prove_config
 from proofs.statespace_safety import prove_config_statespace
@@ -24,7 +24,7 @@ def test_longest_path_is_the_worst_tel_and_branch_and_bound_is_exact(policy, n, 
     config = Shape.uniform(M, s, l, u, n)
     sg = build_graph(config, policy)
     assert not sg.violations
-    engine = Configuration.build(config, policy)
+    engine = FastEngine.build(config, policy)
     assert worst_tel(sg) == max(engine.run(o).tel for o in itertools.product(range(l, u + 1), repeat=n))
     exhaustive = run_search(Problem(config, policy, {}, "opt"), "exhaustive")
     assert worst_ratio(config, policy).ratio == exhaustive.best_ratio
@@ -107,7 +107,7 @@ def test_against_hsf_the_pruning_does_not_assume_hsf_grows_with_the_lengths():
     # H-SF's TEL may fall when one length grows; pruning by H-SF at the revealed lengths once returned 9/7 here,
     # below the true maximum 13/10 (found by enumeration)
     shape = Shape(7, (JobShape(1, 1, 4), JobShape(0, 1, 3), JobShape(1, 1, 1), JobShape(2, 4, 5), JobShape(0, 4, 6, 2)))
-    alg, hsf = Configuration.build(shape, "amin"), Configuration.build(shape, "hsf")
+    alg, hsf = FastEngine.build(shape, "amin"), FastEngine.build(shape, "hsf")
     exact = max(Fraction(alg.run(o).tel, hsf.run(o).tel)
                 for o in itertools.product(*(range(r.l, r.u + 1) for r in shape.requests)))
     assert exact == Fraction(13, 10)

@@ -41,7 +41,7 @@ def bench_engine(ref_sizes: Sequence[int], fast_sizes: Sequence[int], tiny_count
     """
     import numpy as np
 
-    from models.engine_fast import Configuration, simulate_fast
+    from models.engine_fast import FastEngine, simulate_fast
     from models.engine_reference import simulate
     from models.instance import Instance, Request
     from models.schedulers import make_scheduler
@@ -87,7 +87,7 @@ def bench_engine(ref_sizes: Sequence[int], fast_sizes: Sequence[int], tiny_count
             tiny.append(Instance(1 + u + rng.randint(0, 8), reqs))
         _, t_ref = _timed(lambda: [simulate(i, make_scheduler(policy, i)) for i in tiny])
         _, t_fast = _timed(lambda: [simulate_fast(i, policy) for i in tiny])
-        cfg = Configuration.build(tiny[0], policy)
+        cfg = FastEngine.build(tiny[0], policy)
         batch = np.array([rng.choices(range(tiny[0].requests[0].l, 9), k=6) for _ in range(tiny_count * 10)])
         cfg.tel_many(batch[:2])  # compile outside the timing
         _, t_batch = _timed(cfg.tel_many, batch)

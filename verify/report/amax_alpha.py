@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from models.engine_fast import Configuration
+from models.engine_fast import FastEngine
 from models.instance import uniform_instance
 from models.shape import Shape
 from models.witness import Witness
@@ -93,8 +93,8 @@ class AlphaPoint:
 
 def _max_vs_hsf(M: int, s: int, l: int, u: int, n: int) -> tuple[Fraction, tuple[int, ...]]:  # noqa: E741
     shape = Shape.uniform(M, s, l, u, n)
-    alg = Configuration.build(shape, "amax")
-    hsf = Configuration.build(shape, "hsf")
+    alg = FastEngine.build(shape, "amax")
+    hsf = FastEngine.build(shape, "hsf")
     rows = np.array(list(itertools.product(range(l, u + 1), repeat=n)), dtype=np.int64)
     a, h = alg.tel_many(rows), hsf.tel_many(rows)
     # exact argmax of a/h: compare cross products in integers (values are small)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from models.errors import InvalidInput
-from models.engine_fast import Configuration, simulate_fast
+from models.engine_fast import FastEngine, simulate_fast
 from models.instance import InstanceError
 from models.run import fast_engine_problem
 from models.schedulers import POLICIES, OptionError
@@ -296,7 +296,7 @@ def run_serving_workload(spec: WorkloadSpec, progress=None) -> list[ServingWorkl
                     per = {}
                     for p in ("hsf", *spec.policies):
                         try:
-                            per[p] = Configuration.build(inst, p, None, **spec.options.get(p, {}))
+                            per[p] = FastEngine.build(inst, p, None, **spec.options.get(p, {}))
                         except OverflowError as exc:
                             raise WorkloadError(f"n: {spec.n} is too large for {p} on the fast engine ({exc}); the "
                                                 "workload mode runs the fast engine only: use a smaller n") from None

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from models.errors import Inconsistency, InvalidInput
-from models.engine_fast import Configuration
+from models.engine_fast import FastEngine
 from models.engine_reference import default_round_limit, simulate
 from models.shape import Shape
 from models.run import check_fast_engine
@@ -166,7 +166,7 @@ class Evaluator:
         fast = problem.spec.traits.fast_engine
         if fast:
             check_fast_engine(problem.shape)  # one line naming the quantity, not numba's OverflowError
-        self.engine = Configuration.build(problem.shape, problem.spec) if fast else None
+        self.engine = FastEngine.build(problem.shape, problem.spec) if fast else None
         if cache is None:
             cache = BenchmarkMemo(problem.shape.M, problem.benchmark)
         cache.check(problem.shape.M, problem.benchmark)
@@ -286,7 +286,7 @@ class Evaluator:
             try:
                 if self.engine is not None:
                     engine = (self.engine if limit == self.round_limit
-                              else Configuration.build(p.shape, p.spec, limit))
+                              else FastEngine.build(p.shape, p.spec, limit))
                     run = engine.run(outputs)
                 else:
                     run = simulate(inst, p.spec.build(inst), round_limit=limit)
@@ -308,7 +308,7 @@ class Evaluator:
         try:
             if self.engine is not None:
                 if self._extended_engine is None:
-                    self._extended_engine = Configuration.build(p.shape, p.spec, self.extended_limit)
+                    self._extended_engine = FastEngine.build(p.shape, p.spec, self.extended_limit)
                 tel = self._extended_engine.run(outputs).tel
             else:
                 inst = p.shape.with_outputs(outputs)

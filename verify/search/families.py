@@ -16,10 +16,10 @@ survive scaling (``reports/proven/*.json``, the quick report's witnesses, local 
   jobs or repeated, scaled to u.
 
 - **replicated** (:func:`replicated_starts`, given as ``starts``, not generated here): a witness found at fewer
-  jobs of the same configuration, tiled, stretched or padded to n jobs (the growth study's seeding in n).
+  jobs of the same shape, tiled, stretched or padded to n jobs (the growth study's seeding in n).
 
 ``clip`` keeps each length in ``[l, u]``; each family is listed in descending and ascending job order (the
-priority ties of every policy break by index). A family's vector is an instance of the configuration, so its
+priority ties of every policy break by index). A family's vector is an instance of the shape, so its
 exact ratio is a **lower bound on the worst ratio at that (n, α, M, s)**; a family proves nothing about vectors
 it does not contain. :func:`search_families` (strategy ``families``) scores every family vector on the fast
 engine, certifies the best, and then climbs from it with a sampled neighbourhood (random single-length moves,
@@ -46,7 +46,7 @@ import numpy as np
 
 from models.grid import GridPoint
 from models.errors import InvalidInput
-from models.engine_fast import Configuration
+from models.engine_fast import FastEngine
 from models.engine_reference import default_round_limit
 from models.schedulers.interface import RoundLimitExceeded
 from models.witness import LivenessWitness, Witness
@@ -78,7 +78,7 @@ def point_of(problem: Problem) -> GridPoint:
     Returns
     -------
     GridPoint
-        ``(n, M, s, l, u)`` of the problem's configuration.
+        ``(n, M, s, l, u)`` of the problem's shape.
     """
     r = problem.shape.requests[0]
     return GridPoint(problem.shape.n, problem.shape.M, r.s, r.l, r.u)
@@ -114,7 +114,7 @@ def harmonic(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
     Parameters
     ----------
     sh : GridPoint
-        The configuration: ``n`` lengths, each clipped to ``[l, u]``.
+        The grid point: ``n`` lengths, each clipped to ``[l, u]``.
 
     Returns
     -------
@@ -134,7 +134,7 @@ def geometric(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
     Parameters
     ----------
     sh : GridPoint
-        The configuration: ``n`` lengths, each clipped to ``[l, u]``.
+        The grid point: ``n`` lengths, each clipped to ``[l, u]``.
 
     Returns
     -------
@@ -155,7 +155,7 @@ def long_short(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
     Parameters
     ----------
     sh : GridPoint
-        The configuration: ``n`` lengths, each clipped to ``[l, u]``.
+        The grid point: ``n`` lengths, each clipped to ``[l, u]``.
 
     Returns
     -------
@@ -176,7 +176,7 @@ def equal(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
     Parameters
     ----------
     sh : GridPoint
-        The configuration: ``n`` lengths, each clipped to ``[l, u]``.
+        The grid point: ``n`` lengths, each clipped to ``[l, u]``.
 
     Returns
     -------
@@ -195,7 +195,7 @@ def stretched(sh: GridPoint) -> list[tuple[str, tuple[int, ...]]]:
     Parameters
     ----------
     sh : GridPoint
-        The configuration: ``n`` lengths, each clipped to ``[l, u]``.
+        The grid point: ``n`` lengths, each clipped to ``[l, u]``.
 
     Returns
     -------
@@ -234,7 +234,7 @@ def replicated_starts(outputs: tuple[int, ...], sh: GridPoint) -> list[tuple[str
     outputs : tuple of int
         The witness's output vector, at ``n0`` jobs.
     sh : GridPoint
-        The configuration to start at (``n = sh.n`` jobs).
+        The grid point to start at (``n = sh.n`` jobs).
 
     Returns
     -------
@@ -271,7 +271,7 @@ def family_vectors(sh: GridPoint) -> list[tuple[str, str, tuple[int, ...]]]:
     Parameters
     ----------
     sh : GridPoint
-        The configuration.
+        The shape.
 
     Returns
     -------
@@ -300,11 +300,11 @@ class ProxyScorer:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.alg = Configuration.build(problem.shape, problem.policy, **problem.options)
-        self.hsf = Configuration.build(problem.shape, "hsf")
+        self.alg = FastEngine.build(problem.shape, problem.policy, **problem.options)
+        self.hsf = FastEngine.build(problem.shape, "hsf")
         self.liveness: list[tuple[int, ...]] = []  # unfinished at the default round limit
         self.extended: set[tuple[int, ...]] = set()  # of those, the ones that end within the extended limit
-        self._alg_ext: Configuration | None = None
+        self._alg_ext: FastEngine | None = None
         self.scored = 0
 
     def __call__(self, rows: list[tuple[int, ...]]) -> list[tuple[int, int] | None]:
@@ -334,7 +334,7 @@ class ProxyScorer:
         p = self.problem
         if self._alg_ext is None:
             limit = LIVENESS_CERT_EXTENSION * default_round_limit(p.shape)
-            self._alg_ext = Configuration.build(p.shape, p.policy, limit, **p.options)
+            self._alg_ext = FastEngine.build(p.shape, p.policy, limit, **p.options)
         try:
             tel = self._alg_ext.run(tuple(row)).tel
         except RoundLimitExceeded:
@@ -364,7 +364,7 @@ def prepare_offer(evaluator: Evaluator, scorer: ProxyScorer, outputs: tuple[int,
 
 @dataclass(frozen=True)
 class FamilyBest:
-    """A family's best vector on one configuration: ``ratio`` = TEL(ALG)/TEL(H-SF), exact (fast engine; the
+    """A family's best vector on one shape: ``ratio`` = TEL(ALG)/TEL(H-SF), exact (fast engine; the
     search's witness is re-certified on the reference engine)."""
 
     family: str
@@ -399,7 +399,7 @@ FAMILY_CHUNK = 32
 
 def evaluate_families(problem: Problem, scorer: ProxyScorer | None = None,
                       deadline: float | None = None) -> FamilyReport:
-    """Score every family vector of ``problem``'s configuration against H-SF (exact integers), in chunks.
+    """Score every family vector of ``problem``'s shape against H-SF (exact integers), in chunks.
 
     Chunks of :data:`FAMILY_CHUNK` vectors are scored until ``deadline`` (the first chunk always). Vectors that
     hit the round limit and do not end within the extended limit score nothing.
@@ -407,7 +407,7 @@ def evaluate_families(problem: Problem, scorer: ProxyScorer | None = None,
     Parameters
     ----------
     problem : Problem
-        The configuration and policy.
+        The shape and policy.
     scorer : ProxyScorer or None
         The scorer to use (``None``: a new one for ``problem``).
     deadline : float or None
@@ -476,7 +476,7 @@ def certify_family_liveness(problem: Problem, outputs: tuple[int, ...],
     Parameters
     ----------
     problem : Problem
-        The configuration, policy and benchmark.
+        The shape, policy and benchmark.
     outputs : tuple of int
         The unfinished vector.
     extension : int
@@ -507,7 +507,7 @@ class FastEvaluator(Evaluator):
         if problem.benchmark != "hsf":
             raise InvalidInput("benchmark: uncertified evaluation is only offered against H-SF")
         super().__init__(problem, cache)
-        self._hsf = Configuration.build(problem.shape, "hsf")
+        self._hsf = FastEngine.build(problem.shape, "hsf")
 
     def bench(self, outputs: tuple[int, ...]) -> int:
         """H-SF's TEL of ``outputs`` on the fast engine, memoised.
@@ -559,7 +559,7 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     Parameters
     ----------
     problem : Problem
-        The configuration, policy and benchmark; the climb is steered by TEL(ALG)/TEL(H-SF) (the exact ratio
+        The shape, policy and benchmark; the climb is steered by TEL(ALG)/TEL(H-SF) (the exact ratio
         when the benchmark is H-SF, a lower bound on it against OPT), and exact ratios are certified by the
         :class:`~verify.search.base.Tracker` for the top candidates only.
     cache : BenchmarkMemo or None
@@ -590,7 +590,7 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     Returns
     -------
     Outcome
-        The best vector found (a lower bound on the configuration's worst ratio), with the counts of vectors
+        The best vector found (a lower bound on the shape's worst ratio), with the counts of vectors
         scored and notes on the best family and start.
 
     Raises
@@ -686,9 +686,9 @@ def closing_notes(scorer: ProxyScorer, certified: bool) -> list[str]:
 
 
 def family_ratio_bound(report: FamilyReport) -> Fraction:
-    """The best family ratio against H-SF: a lower bound on the worst ratio of the configuration.
+    """The best family ratio against H-SF: a lower bound on the worst ratio of the shape.
 
-    Every family vector is an instance of the configuration, so its exact ratio bounds the worst from below.
+    Every family vector is an instance of the shape, so its exact ratio bounds the worst from below.
 
     Parameters
     ----------

@@ -31,7 +31,7 @@ from fractions import Fraction
 import numpy as np
 
 from models.errors import InvalidInput
-from models.engine_fast import Configuration
+from models.engine_fast import FastEngine
 from verify.opt.benchmark import BenchmarkMemo
 from verify.search.base import Evaluator, OnImprove, Outcome, Problem, Tracker, spends_budget
 
@@ -47,7 +47,7 @@ class _Scores:
         problem = evaluator.problem
         self.objective = problem.objective != "ratio"
         self.all_exact = problem.benchmark == "opt" and problem.policy == "hsf"
-        self.hsf = None if self.all_exact or self.objective else Configuration.build(problem.shape, "hsf")
+        self.hsf = None if self.all_exact or self.objective else FastEngine.build(problem.shape, "hsf")
 
     def __call__(self, rows: list[tuple[int, ...]]) -> list[Fraction]:
         ev = self.evaluator
