@@ -423,7 +423,7 @@ def worst_ratio(config: Shape, policy: str, options: dict | None = None, *, benc
     memo = BenchmarkMemo(config.M, benchmark) if cache is None else cache
     memo.check(config.M, benchmark)
 
-    def bench(outputs: tuple[int, ...]) -> int:
+    def benchmark_of(outputs: tuple[int, ...]) -> int:
         inst = config.with_outputs(outputs)
         if budget is None or benchmark != "opt" or memo.holds(inst):
             return memo.tel(inst)
@@ -443,7 +443,7 @@ def worst_ratio(config: Shape, policy: str, options: dict | None = None, *, benc
 
         start = tuple(start)
         alg = simulate(config.with_outputs(start), PolicySpec.parse(policy, options).build(None)).tel
-        best[:] = [Fraction(alg, bench(start)), start, alg, bench(start)]
+        best[:] = [Fraction(alg, benchmark_of(start)), start, alg, benchmark_of(start)]
     pruned = visited = 0
     reqs = config.requests
     s_list, a_list = [r.s for r in reqs], [r.a for r in reqs]
@@ -463,9 +463,9 @@ def worst_ratio(config: Shape, policy: str, options: dict | None = None, *, benc
             raise BudgetExceeded(f"statespace branch and bound exceeded {budget}s", best[1] or None)
         if g.out_degree(node) == 0:
             outputs = tuple(known[j] for j in range(config.n))
-            ratio = Fraction(tel, bench(outputs))
+            ratio = Fraction(tel, benchmark_of(outputs))
             if ratio > best[0]:
-                best[:] = [ratio, outputs, tel, bench(outputs)]
+                best[:] = [ratio, outputs, tel, benchmark_of(outputs)]
             return
         if best[0]:
             # prune when (tel + longest remaining) / bound <= best, in integers: top * den <= num * bound
@@ -478,7 +478,7 @@ def worst_ratio(config: Shape, policy: str, options: dict | None = None, *, benc
             # OPT grows with every o_j, so OPT at the floors bounds every completion; H-SF's TEL does not (it
             # can fall when one length grows), so against H-SF only the area bound (<= OPT <= H-SF) prunes
             if exact_pruning and benchmark == "opt":
-                inherited = bench(tuple(low))
+                inherited = benchmark_of(tuple(low))
                 if top * den <= num * inherited:
                     pruned += 1
                     return

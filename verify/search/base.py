@@ -182,7 +182,7 @@ class Evaluator:
         self.tracker: Tracker | None = None
 
     @property
-    def bench_cache(self) -> BenchmarkMemo:
+    def benchmark_memo(self) -> BenchmarkMemo:
         """The benchmark memo (shareable with other searches of the same M and benchmark)."""
         return self._bench
 
@@ -334,11 +334,11 @@ class Evaluator:
         p = self.problem
         w = certify_liveness(p.shape.with_outputs(outputs), p.spec, None, p.benchmark,
                              round_limit=self.round_limit, extended_limit=self.extended_limit,
-                             benchmark_value=None if never else self.bench(outputs))
+                             benchmark_value=None if never else self.benchmark_tel(outputs))
         self.liveness = w
         p.on_liveness(w)
 
-    def bench(self, outputs: tuple[int, ...]) -> int:
+    def benchmark_tel(self, outputs: tuple[int, ...]) -> int:
         """The benchmark's TEL of ``outputs``, memoised, an exact OPT solved within what remains of the budget.
 
         Parameters
@@ -393,7 +393,7 @@ class Evaluator:
         """
         self.evaluations += 1
         alg = self.alg_tel(outputs)
-        bench = self.bench(outputs)
+        bench = self.benchmark_tel(outputs)
         self.check(outputs, alg, bench)
         return Fraction(alg, bench), alg, bench
 
@@ -449,7 +449,7 @@ class Evaluator:
         """
         p = self.problem
         return certify(p.shape.with_outputs(outputs), p.spec, None, p.benchmark,
-                       benchmark_value=self.bench(outputs),
+                       benchmark_value=self.benchmark_tel(outputs),
                        round_limit=self.extended_limit if outputs in self.extended else None,
                        objective=p.objective).witness
 

@@ -64,7 +64,7 @@ def search_exhaustive(problem: Problem, *, cache: BenchmarkMemo | None = None, b
         tels = evaluator.alg_tels(chunk)
         for outputs, alg in zip(chunk, tels, strict=True):
             evaluator.evaluations += 1
-            bench = evaluator.bench(outputs)
+            bench = evaluator.benchmark_tel(outputs)
             evaluator.check(outputs, alg, bench)
             ratio = Fraction(alg, bench)
             if ratio > best:

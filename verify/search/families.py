@@ -509,7 +509,7 @@ class FastEvaluator(Evaluator):
         super().__init__(problem, cache)
         self._hsf = FastEngine.build(problem.shape, "hsf")
 
-    def bench(self, outputs: tuple[int, ...]) -> int:
+    def benchmark_tel(self, outputs: tuple[int, ...]) -> int:
         """H-SF's TEL of ``outputs`` on the fast engine, memoised.
 
         Parameters
@@ -541,7 +541,7 @@ class FastEvaluator(Evaluator):
         """
         p = self.problem
         tel = self.alg_tel(outputs)
-        return Witness(p.shape.with_outputs(outputs), p.policy, dict(p.options), tel, "hsf", self.bench(outputs),
+        return Witness(p.shape.with_outputs(outputs), p.policy, dict(p.options), tel, "hsf", self.benchmark_tel(outputs),
                        self.extended_limit if outputs in self.extended else None)
 
 

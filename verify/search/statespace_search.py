@@ -46,12 +46,12 @@ def search_statespace(problem: Problem, *, cache: BenchmarkMemo | None = None, b
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "statespace", budget, on_improve)
     if start is None:  # a strong incumbent lets the bound prune from the root
-        start = warm_start(problem, budget=budget, seed=seed, cache=evaluator.bench_cache)
+        start = warm_start(problem, budget=budget, seed=seed, cache=evaluator.benchmark_memo)
     tracker.offer(tuple(start))
     try:
         result = worst_ratio(problem.shape, problem.policy, problem.options, benchmark=problem.benchmark,
                              budget=tracker.remaining(),
-                             cache=evaluator.bench_cache, start=start)
+                             cache=evaluator.benchmark_memo, start=start)
     except TimeoutError as exc:
         if isinstance(exc, BudgetExceeded) and exc.outputs is not None:
             tracker.offer(exc.outputs)  # the best leaf reached before the budget ran out

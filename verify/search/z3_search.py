@@ -186,7 +186,7 @@ def search_z3(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: f
     if start is None:
         # Z3 proves far better than it finds: a short local search supplies the witness, so that the first
         # query already asks whether anything beats it
-        start = warm_start(problem, budget=budget, seed=seed, cache=evaluator.bench_cache)
+        start = warm_start(problem, budget=budget, seed=seed, cache=evaluator.benchmark_memo)
     # o = l and o = u join the start: the horizon search begins from the longest of their runs
     seeds = [tuple(start), tuple(r.l for r in cfg.requests), tuple(r.u for r in cfg.requests)]
     for outputs in seeds:

@@ -77,4 +77,4 @@ def test_uncertified_families_witness_is_replayable_and_memo_keyed_by_hsf_order(
     assert (again.tel, again.benchmark_tel) == (w.tel, w.benchmark_tel)
     memo = BenchmarkMemo(config.M, "hsf")
     ev = FastEvaluator(problem, memo)
-    assert ev.bench(w.instance.outputs) == w.benchmark_tel and len(memo) == 1
+    assert ev.benchmark_tel(w.instance.outputs) == w.benchmark_tel and len(memo) == 1
