@@ -45,6 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from models.grid import GridPoint
+from models.shape import Shape
 from models.errors import InvalidInput
 from models.engine_fast import FastEngine
 from models.engine_reference import default_round_limit
@@ -82,6 +83,27 @@ def point_of(problem: Problem) -> GridPoint:
     """
     r = problem.shape.requests[0]
     return GridPoint(problem.shape.n, problem.shape.M, r.s, r.l, r.u)
+
+
+def clip_to(shape: Shape, vector: tuple[int, ...]) -> tuple[int, ...]:
+    """``vector`` with each length moved into its own job's ``[l_j, u_j]``.
+
+    The families are generated for the first job's interval; on a shape whose jobs differ, this keeps every
+    vector an instance of the shape.
+
+    Parameters
+    ----------
+    shape : Shape
+        The problem's shape.
+    vector : tuple of int
+        One length per job.
+
+    Returns
+    -------
+    tuple of int
+        The clipped vector (the same vector when every job has the first job's interval).
+    """
+    return tuple(min(r.u, max(r.l, v)) for r, v in zip(shape.requests, vector, strict=True))
 
 
 def _clip(v: float, sh: GridPoint) -> int:
@@ -420,7 +442,9 @@ def evaluate_families(problem: Problem, scorer: ProxyScorer | None = None,
         family vectors scored.
     """
     scorer = scorer or ProxyScorer(problem)
-    vecs = family_vectors(point_of(problem))
+    # clipped per job and kept once each: on a shape whose jobs differ two family vectors may clip alike
+    vecs = list({clip_to(problem.shape, v): (f, p, clip_to(problem.shape, v))
+                 for f, p, v in family_vectors(point_of(problem))}.values())
     best: dict[str, FamilyBest] = {}
     done = 0
     for i in range(0, len(vecs), FAMILY_CHUNK):
@@ -638,7 +662,7 @@ def search_families(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     while budget is not None and not tracker.out_of_time():
         if stall is not None and time.perf_counter() - last_gain > stall:
             break
-        rows = _sampled_neighbours(current, lo, hi, rng, NEIGHBOURS)
+        rows = [clip_to(problem.shape, r) for r in _sampled_neighbours(current, lo, hi, rng, NEIGHBOURS)]
         scores = scorer(rows)
         steps += 1
         best_k, best_r = None, current_ratio
@@ -704,6 +728,6 @@ def family_ratio_bound(report: FamilyReport) -> Fraction:
     return best.ratio if best is not None else Fraction(0)
 
 
-__all__ = ["FAMILIES", "point_of", "FamilyBest", "FamilyReport", "ProxyScorer", "certify_family_liveness",
+__all__ = ["FAMILIES", "clip_to", "point_of", "FamilyBest", "FamilyReport", "ProxyScorer", "certify_family_liveness",
            "evaluate_families",
            "family_ratio_bound", "family_vectors", "replicated_starts", "search_families"]

@@ -39,6 +39,7 @@ from verify.search.families import (
     FastEvaluator,
     closing_notes,
     ProxyScorer,
+    clip_to,
     point_of,
     certify_family_liveness,
     family_vectors,
@@ -135,7 +136,7 @@ def search_targeted(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
     scorer = ProxyScorer(problem)
     sh = point_of(problem)
     firsts = [tuple(v) for v in starts] + ([tuple(start)] if start is not None else [])
-    pool = firsts + [v for _, _, v in family_vectors(sh)] if families else firsts
+    pool = firsts + [clip_to(problem.shape, v) for _, _, v in family_vectors(sh)] if families else firsts
     best: list = [None, None]  # ratio, vector
     # every seed is scored first, in batches (at most half the budget): the best of them is a floor for the
     # result, and Hypothesis edits the TOP_SEEDS strongest
@@ -160,7 +161,7 @@ def search_targeted(problem: Problem, *, cache: BenchmarkMemo | None = None, bud
             best[0], best[1] = ratio, vec
         return ratio
 
-    strategy = vectors(sh, seeds)
+    strategy = vectors(sh, seeds).map(lambda v: clip_to(problem.shape, v))  # each length in its own job's interval
     rounds = started = 0
     while True:
         started += 1

@@ -78,3 +78,15 @@ def test_uncertified_families_witness_is_replayable_and_memo_keyed_by_hsf_order(
     memo = BenchmarkMemo(config.M, "hsf")
     ev = FastEvaluator(problem, memo)
     assert ev.benchmark_tel(w.instance.outputs) == w.benchmark_tel and len(memo) == 1
+
+
+@pytest.mark.parametrize("strategy", ["families", "targeted"])
+def test_a_shape_whose_jobs_differ_gets_vectors_inside_each_jobs_interval(strategy):
+    # the families are generated for the first job's [1, 8]; job 1 has [1, 3] and job 2 [2, 5]: every vector is
+    # clipped per job (before, 'o <= u violated' stopped both strategies)
+    from models.shape import JobShape
+
+    shape = Shape(12, (JobShape(0, 1, 8), JobShape(0, 1, 3), JobShape(1, 2, 5), JobShape(0, 1, 8)))
+    outcome = run_search(Problem(shape, "amin", {}, "hsf"), strategy, budget=1.0, seed=0)
+    assert outcome.best is not None and outcome.best_ratio >= 1
+    assert all(r.l <= o <= r.u for r, o in zip(shape.requests, outcome.best.instance.outputs, strict=True))
