@@ -102,3 +102,12 @@ def test_classify_unfinished_tells_slow_from_stuck():
     assert gf.check_equal_u_slow_not_stuck(((3, 16),)).status == "proved"
     # a bound too small to see the end: nothing proven
     assert gf.classify_unfinished(slow, "amin", factor=1, eviction="most-progress")[0] == "unfinished"
+
+
+def test_slow_not_stuck_reports_a_run_that_does_not_end_as_failed(monkeypatch):
+    # classify_unfinished returns two values for a run unfinished at its bound: the check says failed, not a crash
+    from proofs import growth_families as gf
+
+    monkeypatch.setattr(gf, "classify_unfinished", lambda inst, policy, **kw: ("unfinished", 99))
+    result = gf.check_equal_u_slow_not_stuck(cases=((3, 16),))
+    assert result.status == "failed" and "unfinished (99,)" in result.evidence
