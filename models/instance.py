@@ -8,6 +8,7 @@ field (``requests[2].o``) and the rule, so that a CLI can print it as one line.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -152,6 +153,11 @@ class Requests:
     def alpha(self) -> Fraction:
         """``α = min_j l_j / u_j`` as an exact fraction."""
         return min(Fraction(r.l, r.u) for r in self.requests)
+
+    @property
+    def space_size(self) -> int:
+        """How many output vectors the requests' intervals allow: ``Π_j (u_j - l_j + 1)``."""
+        return math.prod(r.u - r.l + 1 for r in self.requests)
 
 
 @dataclass(frozen=True, slots=True)

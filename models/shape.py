@@ -92,14 +92,6 @@ class Shape(Requests):
         """Every job's ``u``: the largest output vector of the shape."""
         return tuple(r.u for r in self.requests)
 
-    @property
-    def space_size(self) -> int:
-        """How many output vectors the shape has: ``Π_j (u_j - l_j + 1)``."""
-        size = 1
-        for r in self.requests:
-            size *= r.u - r.l + 1
-        return size
-
     def with_outputs(self, outputs: Sequence[int]) -> Instance:
         """The instance of this shape with true output lengths ``outputs``.
 

@@ -235,10 +235,7 @@ def build_graph(config: Shape, scheduler: Scheduler | str, options: dict | None 
     root = state_key(root_run)
     g = nx.DiGraph()
     g.add_node(root)
-    space = 1
-    for r in config.requests:
-        space *= r.u - r.l + 1
-    result = StateGraph(g, root, space)
+    result = StateGraph(g, root, config.space_size)
     stack = [(root, root_run)]
     expanded = 0
     while stack:

@@ -124,8 +124,7 @@ def search_local(problem: Problem, *, cache: BenchmarkMemo | None = None, budget
     evaluator = Evaluator(problem, cache)
     tracker = Tracker(evaluator, "local", budget, on_improve)
     score = _Scores(evaluator)
-    lo = [r.l for r in problem.shape.requests]
-    hi = [r.u for r in problem.shape.requests]
+    lo, hi = list(problem.shape.lows), list(problem.shape.highs)
 
     def fresh() -> tuple[int, ...]:
         return tuple(rng.randint(a, b) for a, b in zip(lo, hi, strict=True))
@@ -202,5 +201,5 @@ def warm_start(problem: Problem, *, budget: float | None, seed: int, cache: Benc
     warm = search_local(problem, budget=None if budget is None else budget / 10, seed=seed, cache=cache,
                         max_evaluations=min(problem.space_size, WARM_EVALUATIONS))
     if warm.best is None:  # its tenth of the budget ran out proving the first OPT: start from all u_j
-        return tuple(r.u for r in problem.shape.requests)
+        return problem.shape.highs
     return warm.best.instance.outputs

@@ -188,7 +188,7 @@ def search_z3(problem: Problem, *, cache: BenchmarkMemo | None = None, budget: f
         # query already asks whether anything beats it
         start = warm_start(problem, budget=budget, seed=seed, cache=evaluator.benchmark_memo)
     # o = l and o = u join the start: the horizon search begins from the longest of their runs
-    seeds = [tuple(start), tuple(r.l for r in cfg.requests), tuple(r.u for r in cfg.requests)]
+    seeds = [tuple(start), cfg.lows, cfg.highs]
     for outputs in seeds:
         tracker.offer(outputs)
     found = _proven_horizon(problem, seeds, seed, tracker)
