@@ -28,8 +28,10 @@ On a timeout or node budget the status is ``unknown`` with the best schedule as 
 
 from __future__ import annotations
 
+import math
 import sys
 import time
+from bisect import bisect_left
 from collections import Counter
 
 from models.errors import Inconsistency
@@ -45,9 +47,9 @@ class _Stop(RuntimeError):
     """The node budget or the deadline was reached."""
 
 
-def _earliest_shifts(profile: list[int], t: int, classes, remaining, M: int) -> list[int]:
-    """Per class with jobs left, the least ``d >= max(0, a - t)`` such that a job started at ``t + d`` fits
-    beside ``profile`` (``profile[i]`` taken in round ``t + i``); ``-1`` for classes with none left."""
+def _earliest_shifts(profile: list[int], t: int, classes, remaining, M: int, floors=None) -> list[int]:
+    """Per class with jobs left, the least ``d >= max(0, a - t, floor - t)`` such that a job started at ``t + d``
+    fits beside ``profile`` (``profile[i]`` taken in round ``t + i``); ``-1`` for classes with none left."""
     L = len(profile)
     v = [p + i for i, p in enumerate(profile)]
     suf = [0] * (L + 1)
@@ -55,11 +57,11 @@ def _earliest_shifts(profile: list[int], t: int, classes, remaining, M: int) -> 
     for i in range(L - 1, -1, -1):
         suf[i] = v[i] if v[i] > suf[i + 1] else suf[i + 1]
     out = []
-    for (s, o, a), cnt in zip(classes, remaining, strict=True):
+    for k, ((s, o, a), cnt) in enumerate(zip(classes, remaining, strict=True)):
         if not cnt:
             out.append(-1)
             continue
-        d = a - t if a > t else 0
+        d = max(a, t if floors is None else floors[k]) - t
         room = M - s - 1
         while d < L:
             if d + o >= L and suf[d] <= room + d:
@@ -77,7 +79,7 @@ def _earliest_shifts(profile: list[int], t: int, classes, remaining, M: int) -> 
     return out
 
 
-def node_bound(t: int, profile: list[int], classes, remaining, M: int, sigma: int) -> int:
+def node_bound(t: int, profile: list[int], classes, remaining, M: int, sigma: int, floors=None) -> int:
     """A lower bound on ``Σ (C_j - a_j)`` over the unstarted jobs of a search node.
 
     The larger of the area bound and the peak-interval bound, each with the earliest completions described
@@ -97,13 +99,16 @@ def node_bound(t: int, profile: list[int], classes, remaining, M: int, sigma: in
         The capacity.
     sigma : int
         At least every job's ``s`` (:func:`verify.opt.peak_bound.peak_sigma` of the instance).
+    floors : sequence of int, optional
+        Per class, a round before which no job of the class starts in the schedules bounded (reduced-cost
+        fixing); ``None``: ``t``.
 
     Returns
     -------
     int
         The bound; 0 when no job is left.
     """
-    shifts = _earliest_shifts(profile, t, classes, remaining, M)
+    shifts = _earliest_shifts(profile, t, classes, remaining, M, floors)
     ends, areas, jobs, arrived = [], [], [], 0
     for (s, o, a), cnt, d in zip(classes, remaining, shifts, strict=True):
         if cnt:
@@ -171,25 +176,57 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     stats: dict = {"area_bound": window.lower_tel, "peak_bound": peak_lower_bound(instance),
                    "ramp_bound": ramp_lower_bound(instance)}
     root_lb = max(stats["area_bound"], stats["peak_bound"], stats["ramp_bound"])
+    # reduced-cost fixing (verify.opt.lp_bound): per class and start, a TEL every schedule starting a job of the
+    # class there reaches; empty without the LP, when every start stays allowed
+    fixing: list[dict[int, int]] = [{} for _ in classes]
     if lp and root_lb < best_tel and instance.n > 1:
         from verify.opt.lp_bound import lp_lower_bound
         from verify.opt.time_indexed import build_model
 
         # half of what is left for the LP solve alone; the model and its certificate come on top
         lp_timeout = None if deadline is None else max((deadline - time.perf_counter()) / 2, 0.01)
-        bound = lp_lower_bound(build_model(instance, window), timeout=lp_timeout)
+        model = build_model(instance, window)
+        bound = lp_lower_bound(model, timeout=lp_timeout)
         if bound is not None:
             stats["lp_bound"] = bound.tel
             root_lb = max(root_lb, bound.tel)
+            index = {c: i for i, c in enumerate(classes)}
+            for c, p, r in zip(model.var_class, model.var_start, bound.reduced_costs, strict=True):
+                fixing[index[model.classes[c]]][p] = math.ceil(bound.value + r)  # TEL is an integer
     seen: dict[tuple, int] = {}
     nodes = 0
+    use_fixing = any(fixing)
+    remaining_now: list[int] = [0] * len(classes)
+    allowed_at: dict = {"tel": None, "starts": []}
+
+    def allowed(i: int, t: int) -> bool:
+        least = fixing[i].get(t)
+        return least is not None and least <= best_tel - 1
+
+    def first_allowed(t: int) -> list[int] | None:
+        """Per class, the first start ``>= t`` that a schedule better than the best one may use (``t`` for a
+        class with none left: it is not read); ``None`` when some class with jobs left has none."""
+        if allowed_at["tel"] != best_tel:  # the allowed starts only shrink, as the best TEL falls
+            allowed_at["tel"] = best_tel
+            allowed_at["starts"] = [sorted(p for p, least in f.items() if least <= best_tel - 1) for f in fixing]
+        out = []
+        for starts_i, left in zip(allowed_at["starts"], remaining_now, strict=True):
+            if not left:
+                out.append(t)
+                continue
+            k = bisect_left(starts_i, t)
+            if k == len(starts_i):
+                return None
+            out.append(starts_i[k])
+        return out
 
     def check_deadline() -> None:
         if deadline is not None and time.perf_counter() > deadline:
             raise _Stop
 
     def picks(t: int, profile: list[int], remaining: tuple[int, ...]) -> list[tuple[tuple, list[int]]]:
-        return start_choices(t, profile, remaining, classes, shapes, M, check_deadline)
+        return start_choices(t, profile, remaining, classes, shapes, M, check_deadline,
+                             allowed if use_fixing else None)
 
     def fits_now(i: int, prof: list[int]) -> bool:
         shape = shapes[i]
@@ -255,7 +292,13 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
             nxt = prof[1:]
             while nxt and nxt[-1] == 0:
                 nxt.pop()
-            lb = node_bound(t + 1, nxt, classes, rest_t, M, sigma)
+            floors = None
+            if use_fixing:
+                remaining_now[:] = rest_t
+                floors = first_allowed(t + 1)
+                if floors is None:
+                    continue  # some job has no start left that could beat the best schedule
+            lb = node_bound(t + 1, nxt, classes, rest_t, M, sigma, floors)
             if cost + add + lb >= best_tel:
                 continue
             children.append((cost + add + lb, pick, nxt, rest_t, cost + add, tuple(kept)))

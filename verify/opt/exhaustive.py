@@ -46,7 +46,7 @@ def _rest_bound(t: int, profile: list[int], classes, remaining, M: int) -> int:
 
 
 def start_choices(t: int, profile: list[int], remaining: tuple[int, ...], classes, shapes, M: int,
-                  check=None) -> list[tuple[tuple, list[int]]]:
+                  check=None, allowed=None) -> list[tuple[tuple, list[int]]]:
     """Every ``((class, count), ...)`` choice of starts in round ``t`` that fits beside ``profile``.
 
     Lexicographic over the arrived classes, most jobs first per class. Feasibility is monotone, so the counts
@@ -72,6 +72,9 @@ def start_choices(t: int, profile: list[int], remaining: tuple[int, ...], classe
     check : callable, optional
         Called with no arguments once per class tried: a solver's deadline check (the choices multiply when
         many small jobs wait beside an empty profile); what it raises propagates.
+    allowed : callable, optional
+        ``allowed(i, t)``: may a job of class ``i`` start in round ``t``? Classes it refuses are not started
+        (branch and bound's reduced-cost fixing); ``None``: every arrived class may start.
 
     Returns
     -------
@@ -81,7 +84,7 @@ def start_choices(t: int, profile: list[int], remaining: tuple[int, ...], classe
     """
     out: list[tuple[tuple, list[int]]] = [((), profile)]
     for i, cnt in enumerate(remaining):
-        if not cnt or classes[i][2] > t:
+        if not cnt or classes[i][2] > t or (allowed is not None and not allowed(i, t)):
             continue
         shape, o = shapes[i], len(shapes[i])
         grown = []

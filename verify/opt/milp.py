@@ -94,6 +94,7 @@ def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult
                 c=cost,
                 constraints=[LinearConstraint(model.count_matrix, model.counts, model.counts),
                              LinearConstraint(model.memory_matrix, -np.inf, instance.M),
+                             *([LinearConstraint(model.peak_cliques, -np.inf, 1)] if model.peak_cliques.shape[0] else []),
                              LinearConstraint(cost[None, :], window.lower_tel, tel)],
                 integrality=np.ones(len(cost)),
                 bounds=Bounds(0, model.upper),

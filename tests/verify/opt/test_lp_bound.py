@@ -52,11 +52,12 @@ def test_reduced_cost_fixing_keeps_every_optimal_schedule(inst):
 
 
 def test_milp_proves_hsf_optimal_when_no_schedule_beats_it():
-    # Nothing with TEL below H-SF's 17 survives the fixing; HiGHS answers "infeasible", which proves 17.
-    inst = uniform_instance(5, 0, 3, 5, [4, 3, 5])
+    # Nothing with TEL below H-SF's 20 survives the fixing; HiGHS answers "infeasible", which proves 20.
+    # (The earlier instance, M = 5, o = (4, 3, 5), is now proven by the LP with the peak cliques alone.)
+    inst = uniform_instance(8, 2, 1, 5, [5, 2, 5, 1])
     r = solve_milp(inst)
-    assert r.stats["highs_status"] == 2 and r.stats["lp_bound"] < 17
-    assert r.status == "optimal" and r.tel == r.lower_bound == 17 == solve_opt(inst, "exhaustive").tel
+    assert r.stats["highs_status"] == 2 and r.stats["lp_bound"] < 20
+    assert r.status == "optimal" and r.tel == r.lower_bound == 20 == solve_opt(inst, "exhaustive").tel
 
 
 def test_milp_reports_at_least_the_lp_bound_when_it_times_out():
@@ -67,3 +68,52 @@ def test_milp_reports_at_least_the_lp_bound_when_it_times_out():
     assert lp is not None and lp.tel > start_window(inst).lower_tel  # the LP bound is the stronger one here
     assert lp.tel <= r.lower_bound <= r.tel
     assert r.stats["lp_bound"] == lp.tel
+
+
+@settings(max_examples=60)
+@given(instances(max_n=5, max_u=6, max_s=3, max_a=3, max_slack=4))
+def test_every_schedule_in_the_window_keeps_the_peak_cliques(inst):
+    # the cliques are valid inequalities: an optimal schedule (an integer point of the model) satisfies each row
+    window = start_window(inst)
+    model = build_model(inst, window)
+    best = solve_opt(inst, "exhaustive")
+    variable = {(c, p): v for v, (c, p) in enumerate(zip(model.var_class, model.var_start))}
+    job_class = {j: c for c, members in enumerate(model.members) for j in members}
+    x = np.zeros(len(model.var_class))
+    for j, p in enumerate(best.starts):
+        x[variable[(job_class[j], p)]] += 1
+    assert (model.peak_cliques @ x <= 1).all()
+
+
+def test_peak_cliques_lift_the_lp_bound_on_the_parent_family():
+    # measured: n = 8, seed 0: 415 without the cliques (memory rows only), 495 with them; OPT is 529
+    from verify.opt.families import parent_instance
+
+    inst = parent_instance(0, n=8)
+    model = build_model(inst, start_window(inst))
+    assert model.peak_cliques.shape[0] > 0
+    lp = lp_lower_bound(model)
+    plain, _ = certify(model, *_plain_duals(model))
+    assert plain <= 415 < 495 <= lp.tel <= 529 == solve_opt(inst, "bnb").tel
+
+
+def _plain_duals(model):
+    """HiGHS's duals of the relaxation without the cliques (memory rows only)."""
+    from scipy.optimize import linprog
+
+    res = linprog(model.cost.astype(float), A_ub=model.memory_matrix, b_ub=np.full(model.horizon, model.M),
+                  A_eq=model.count_matrix, b_eq=model.counts.astype(float),
+                  bounds=np.column_stack([np.zeros(len(model.var_class)), model.upper.astype(float)]), method="highs")
+    return res.eqlin.marginals, res.ineqlin.marginals
+
+
+@settings(max_examples=60)
+@given(small, st.data())
+def test_any_clique_multipliers_give_a_valid_bound(inst, data):
+    model = build_model(inst, start_window(inst))
+    reals = st.floats(-50, 50, allow_nan=False)
+    lam = data.draw(st.lists(reals, min_size=len(model.classes), max_size=len(model.classes)))
+    mu = data.draw(st.lists(reals, min_size=model.horizon, max_size=model.horizon))
+    q = model.peak_cliques.shape[0]
+    nu = data.draw(st.lists(reals, min_size=q, max_size=q))
+    assert certify(model, np.array(lam), np.array(mu), np.array(nu))[0] <= solve_opt(inst, "exhaustive").tel

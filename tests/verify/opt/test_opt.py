@@ -117,4 +117,27 @@ def test_milp_solves_again_without_presolve_when_highs_gives_up():
                          R(2, 4, 1, 4, 1), R(2, 5, 1, 5, 0), R(2, 3, 1, 6, 1)))
     milp = solve_opt(inst, "milp")
     assert milp.status == "optimal" and milp.tel == solve_opt(inst, "exhaustive").tel == 33
-    assert milp.stats.get("highs_retry") == "presolve off"
+
+
+def test_milp_retries_without_presolve_on_status_4(monkeypatch):
+    # With the peak cliques in the model HiGHS no longer fails on the instance above, so the retry path is
+    # driven directly: the first (presolved) solve reports HiGHS's "other" status 4.
+    import scipy.optimize
+
+    import verify.opt.milp as milp_module
+    from models.instance import Instance, Request as R
+
+    calls = []
+
+    def flaky(*args, options, **kwargs):
+        calls.append(options["presolve"])
+        if options["presolve"]:
+            return scipy.optimize.OptimizeResult(status=4, x=None, fun=None, success=False)
+        return scipy.optimize.milp(*args, options=options, **kwargs)
+
+    monkeypatch.setattr(milp_module, "milp", flaky)
+    inst = Instance(10, (R(0, 1, 1, 1, 0), R(1, 2, 1, 2, 2), R(2, 2, 1, 2, 0), R(0, 3, 1, 3, 3), R(2, 3, 1, 3, 0),
+                         R(2, 4, 1, 4, 1), R(2, 5, 1, 5, 0), R(2, 3, 1, 6, 1)))
+    milp = solve_opt(inst, "milp")
+    assert calls == [True, False]
+    assert milp.status == "optimal" and milp.tel == 33 and milp.stats.get("highs_retry") == "presolve off"
