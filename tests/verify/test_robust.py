@@ -648,7 +648,7 @@ def test_import_works_without_a_writable_home(tmp_path):
 
 
 @pytest.mark.parametrize("args", [["magic"], ["opt", "--solvers", "magic"], ["search", "--sizes", "a,b"],
-                                  ["search", "--alphas", "1/0"], ["opt", "--limit", "-1"], ["statespace", "--limit", "inf"]])
+                                  ["search", "--alphas", "1/0"], ["opt", "--limits", "-1"], ["statespace", "--limit", "inf"]])
 def test_bench_bad_input_is_one_line(capsys, args):
     assert main(["bench", *args]) == 2
     assert capsys.readouterr().err.count("\n") == 1

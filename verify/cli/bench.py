@@ -41,10 +41,11 @@ def add_parser(top: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = top.add_parser("bench", help="benchmarks: kvsched bench opt|engine|search|agreement|... [options]",
                             description="Benchmarks (run by hand, never timed inside tests): kvsched bench <what>.")
     sub = parser.add_subparsers(dest="what", required=True, parser_class=OneLineParser)
-    p = sub.add_parser("opt", help="largest n each OPT solver proves within the limit")
+    p = sub.add_parser("opt", help="largest n each OPT solver proves within each limit")
     p.add_argument("--solvers", type=choice_list("--solvers", ("auto", *SOLVERS)),
                    default=("exhaustive", "milp", "z3"), help=f"comma-separated, from auto, {', '.join(SOLVERS)}")
-    p.add_argument("--limit", type=seconds("--limit"), default=10.0, help="seconds per instance")
+    p.add_argument("--limits", type=seconds_list("--limits"), default=(10.0,),
+                   help="seconds, comma-separated; each instance gets the largest")
     p.add_argument("--max-n", type=positive_int, default=40)
     p = sub.add_parser("engine", help="reference vs fast engine on the paper-like workload and tiny instances")
     p.add_argument("--reference-sizes", default="1000,2000,10000",
@@ -138,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     """
     console = Console(width=max(Console().width, 130))
     if args.what == "opt":
-        bench_opt(list(args.solvers), args.limit, args.max_n, console)
+        bench_opt(list(args.solvers), list(args.limits), args.max_n, console)
     elif args.what == "engine":
         from models.schedulers import POLICIES
 

@@ -66,7 +66,7 @@ CASES = [
     # hsf-gap
     ["hsf-gap", "--n", "0..x"], ["hsf-gap", "--l", "9", "--u", "2"], ["hsf-gap", "--budget", "0"], ["hsf-gap", "--samples", "0"],
     # bench
-    ["bench"], ["bench", "magic"], ["bench", "opt", "--solvers", "magic"], ["bench", "opt", "--limit", "-1"],
+    ["bench"], ["bench", "magic"], ["bench", "opt", "--solvers", "magic"], ["bench", "opt", "--limits", "-1"],
     ["bench", "opt", "--max-n", "x"], ["bench", "engine", "--tiny", "0"], ["bench", "engine", "--policies", "nosuch"],
     ["bench", "engine", "--fast-sizes", "a"], ["bench", "serving-grid", "--n", "0"],
     ["bench", "serving-grid", "--policies", "nosuch"], ["bench", "agreement", "--n", "x"],
