@@ -8,10 +8,11 @@ One set of rules for all three:
   truncated file is refused untouched. A read-only reader (:func:`open_readonly`) never writes, not even the
   ``-wal``/``-shm`` files of a database that has none.
 - **Schema versions.** The ``meta`` row named by :attr:`Schema.key` (``schema_version`` for a campaign,
-  ``agreement_schema`` for an agreement grid, ``parent_table_schema`` for the parent table) holds the version. A new file gets the schema's tables in one
-  transaction; a file of another version is refused with one line naming the file and the rule. Migration is
-  explicit and additive only: a table in :attr:`Schema.additive` was added within its version (the campaign's
-  ``liveness`` table, version 1): a writer creates it on an older file, a reader treats it as empty.
+  ``agreement_schema`` for an agreement grid, ``parent_table_schema`` for the parent table) holds the version.
+  A new file gets the schema's tables in one transaction; a file of another version is refused with one line
+  naming the file and the rule. Migration is explicit and additive only: a table in :attr:`Schema.additive` was
+  added within its version (the campaign's ``liveness`` table, version 1): a writer creates it on an older
+  file, a reader treats it as empty.
 - **Writes.** One transaction per result (:func:`transaction`): an interrupted run loses only the results in
   flight, never half of one.
 - **Resume.** A campaign cell is run again until it is ``done`` (:func:`unfinished`); an agreement point is run
@@ -184,7 +185,7 @@ def open_store(path: str | Path, schema: Schema) -> sqlite3.Connection:
     path : str or Path
         The SQLite file; created if missing or empty.
     schema : Schema
-        Its kind (:data:`CAMPAIGN` or :data:`AGREEMENT`).
+        Its kind (:data:`CAMPAIGN`, :data:`AGREEMENT` or :data:`PARENT_TABLE`).
 
     Returns
     -------
