@@ -14,7 +14,9 @@ Each solver climbs n = 2, 3, … and stops after two consecutive failures.
 ``z3-tactics``: the search's Z3 pipeline with and without ``elim-term-ite`` on fixed search queries.
 
 ``parent-scaling`` / ``parent-table``: the parent paper's family (issue #25): the largest n each OPT solver
-proves within each limit, and H-SF / A_min / A_max / fcfs-recompute against OPT over fixed-seed trials.
+proves within each limit, and H-SF / A_min / A_max / fcfs-recompute against OPT over fixed-seed trials
+(``parent-table`` runs its trials like a campaign: ``--db FILE`` keeps each trial's result and resumes,
+``--workers N`` or ``--scheduler ADDRESS`` runs them on Dask).
 
 ``serving-grid``: every instance of a small exhaustive grid against exact OPT for vllm-v1, sglang,
 fcfs-recompute and A_min: worst and least ratio, worst preemption count of one job, most recomputed tokens,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from fractions import Fraction
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -189,11 +188,49 @@ def parent_table(rows: Sequence[dict[str, str]], console: Console) -> None:
             console.print(b)
 
 
-def bench_parent_table(trials: int, limit: float, solver: str, results: str | None, workers: int,
-                       console: Console, markdown: str | None = None) -> list[dict[str, str]]:
-    """Run (or resume from ``results``) the parent table's trials and print it.
+PARENT_CSV_FIELDS = (*PARENT_FIELDS, "requested_solver", "limit_seconds")
+"""The columns of ``kvsched bench parent-table --csv``: a trial's row, then the solver asked for and the limit it
+was run with."""
 
-    Trials stored in ``results`` are not run again; the file is rewritten every ten trials and at the end.
+
+def parent_csv(trials: Sequence[tuple[dict[str, str], str, float]]) -> str:
+    """Trials as CSV text, one row each in the given order.
+
+    Parameters
+    ----------
+    trials : sequence of tuple
+        ``(row, solver asked for, limit in seconds)`` per trial; ``row`` as :func:`parent_trial` returns it.
+
+    Returns
+    -------
+    str
+        A header (:data:`PARENT_CSV_FIELDS`), then one line per trial.
+    """
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=PARENT_CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row, solver, limit in trials:
+        writer.writerow(row | {"requested_solver": solver, "limit_seconds": repr(float(limit))})
+    return buf.getvalue()
+
+
+def bench_parent_table(trials: int, limit: float, solver: str, console: Console, *, db: str | None = None,
+                       workers: int = 1, scheduler: str | None = None, csv_path: str | None = None,
+                       markdown: str | None = None) -> list[dict[str, str]]:
+    """Run the parent table's trials not already settled in ``db`` and print the table.
+
+    The trials are ``(set, seed)`` for each arrival set of :data:`PARENT_SETS` and seeds ``0 .. trials - 1``.
+    They run on the one executor (:func:`verify.campaign.executor.run_tasks`): in this process when
+    ``workers`` is 1 and no ``scheduler`` is given, else as Dask tasks on an embedded ``LocalCluster`` of
+    ``workers`` processes or on the Dask scheduler at ``scheduler``. With ``db`` (the parent table's trials
+    file, :class:`verify.campaign.store.ParentStore`) each result is stored in its own transaction as it
+    arrives, so an interrupted run loses only the trials in flight, and a run with the same ``db`` resumes. The
+    resume rule (:func:`verify.campaign.store.trial_settled`): a trial stored ``optimal``, or stored by the same
+    ``solver`` with a limit of at least ``limit``, is read back, not run; any other stored trial (``unknown``
+    on a smaller limit, or run by another solver) is run again and its row replaced.
 
     Parameters
     ----------
@@ -203,12 +240,16 @@ def bench_parent_table(trials: int, limit: float, solver: str, results: str | No
         Seconds of OPT solver per trial.
     solver : str
         The OPT solver.
-    results : str or None
-        CSV of per-trial rows.
-    workers : int
-        Worker processes (a process pool when > 1).
     console : rich.console.Console
         Where the progress and tables go.
+    db : str or None
+        The trials file (SQLite; created if missing). ``None``: nothing is kept.
+    workers : int
+        Worker processes: 1 runs in this process; more, a Dask ``LocalCluster`` (ignored with ``scheduler``).
+    scheduler : str or None
+        The address of an existing Dask scheduler (``tcp://host:port``) to run the trials on.
+    csv_path : str or None
+        Also write the trials' rows as CSV (:func:`parent_csv`) to this file, atomically.
     markdown : str or None
         Also write the report section of :mod:`verify.report.parent_table` to this file.
 
@@ -216,59 +257,66 @@ def bench_parent_table(trials: int, limit: float, solver: str, results: str | No
     -------
     list of dict of str to str
         The rows, by arrival set and seed.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        Ctrl-C stopped the run: every trial finished before it is stored in ``db``.
     """
-    import csv
-    import io
+    from verify.campaign.executor import SERIAL, Where, run_tasks
+    from verify.campaign.store import ParentStore, trial_settled
 
-    done: dict[tuple[str, int], dict[str, str]] = {}
-    if results is not None and Path(results).exists():
-        with open(results, newline="") as fh:
-            for r in csv.DictReader(fh):
-                done[(r["set"], int(r["seed"]))] = r
-        console.log(f"read {len(done)} stored trials from {results}")
-    todo = [(w, seed) for w in PARENT_SETS for seed in range(trials) if (w, seed) not in done]
+    keys = [(w, seed) for w in PARENT_SETS for seed in range(trials)]
+    done: dict[tuple[str, int], tuple[dict[str, str], str, float]] = {}  # (row, solver asked, limit) per trial
+    store = ParentStore(db) if db is not None else None
+    try:
+        if store is not None:
+            for key in keys:
+                previous = store.get(*key)
+                if trial_settled(previous, solver, limit):
+                    done[key] = (previous.row, previous.solver, previous.limit)
+            console.log(f"{db}: {len(done)} of {len(keys)} trials settled (optimal, or run by {solver!r} with at "
+                        f"least {limit:g} s), not run again")
+        todo = [key for key in keys if key not in done]
+        began = time.perf_counter()
+        ran_now = 0
 
-    def save() -> None:
-        if results is None:
-            return
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=PARENT_FIELDS)
-        writer.writeheader()
-        for key in sorted(done):
-            writer.writerow(done[key])
-        write_atomic(results, buf.getvalue())
-
-    began = time.perf_counter()
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(workers) as pool:
-            futures = {pool.submit(parent_trial, w, seed, limit, solver): (w, seed) for w, seed in todo}
-            from concurrent.futures import as_completed
-
-            for k, fut in enumerate(as_completed(futures)):
-                row = fut.result()
-                done[(row["set"], int(row["seed"]))] = row
-                console.log(f"{k + 1}/{len(todo)} {row['set']} seed {row['seed']}: {row['status']} "
-                            f"{row['lower']}..{row['upper']} (H-SF {row['hsf']})  {time.perf_counter() - began:.0f}s")
-                if k % 10 == 9:
-                    save()
-    else:
-        for k, (w, seed) in enumerate(todo):
-            row = parent_trial(w, seed, limit, solver)
-            done[(w, seed)] = row
-            console.log(f"{k + 1}/{len(todo)} {w} seed {seed}: {row['status']} {row['lower']}..{row['upper']} "
+        def finished(key: tuple[str, int], row: dict[str, str]) -> None:
+            nonlocal ran_now
+            if store is not None:
+                store.record(row, solver, limit)
+            done[key] = (row, solver, limit)
+            ran_now += 1
+            console.log(f"{ran_now}/{len(todo)} {key[0]} seed {key[1]}: {row['status']} {row['lower']}..{row['upper']} "
                         f"(H-SF {row['hsf']})  {time.perf_counter() - began:.0f}s")
-            if k % 10 == 9:
-                save()
-    save()
-    rows = [done[(w, seed)] for w in PARENT_SETS for seed in range(trials) if (w, seed) in done]
-    console.print(f"parent table: {trials} trials per set, OPT by {solver!r} with {limit:g} s per trial"
-                  + (f", results in {results}" if results else ""))
+
+        where = (SERIAL if workers == 1 and scheduler is None
+                 else Where(workers=None if scheduler else workers, scheduler=scheduler))
+        ran = run_tasks(parent_trial, todo, lambda key: (key[0], key[1], limit, solver), on_result=finished,
+                        where=where, key=lambda key: f"parent-trial-{key[0]}-{key[1]}-{solver}-{limit!r}")
+    finally:
+        if store is not None:
+            store.close()
+    if ran.interrupted:
+        console.print(f"parent table INTERRUPTED after {ran_now} of {len(todo)} trials"
+                      + (f"; every finished trial is stored in {db}: run again with --db {db} to resume"
+                         if db else "; nothing kept (no --db)"))
+        raise KeyboardInterrupt
+    used = [done[key] for key in keys]
+    rows = [row for row, _, _ in used]
+    console.print(f"parent table: {trials} trials per set, OPT by {solver!r} with {limit:g} s per trial; "
+                  f"{ran_now} run now" + (f", {len(keys) - ran_now} read back from {db}" if db else ""))
+    limits, solvers = {lim for _, _, lim in used}, {sol for _, sol, _ in used}
+    if len(limits) > 1 or len(solvers) > 1:
+        console.print(f"  rows read back were run with other settings: limits "
+                      f"{', '.join(f'{x:g}' for x in sorted(limits))} s, solvers {', '.join(sorted(solvers))}")
     parent_table(rows, console)
+    if csv_path is not None:
+        console.print(f"rows written to {write_atomic(csv_path, parent_csv(used))}")
     if markdown is not None:
         from verify.report.parent_table import parent_table_markdown
 
-        write_atomic(markdown, parent_table_markdown(rows, limit=limit, solver=solver))
+        write_atomic(markdown, parent_table_markdown(rows, limit=limit if limits == {limit} else None,
+                                                     solver=solver if solvers == {solver} else None))
         console.print(f"report section written to {markdown}")
     return rows

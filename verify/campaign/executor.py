@@ -1,12 +1,14 @@
-"""The one executor of campaigns and agreement grids: a list of tasks run in this process, one after another, or
-as Dask tasks on single-threaded worker processes, each result handed to a callback as it arrives.
+"""The one executor of campaigns, agreement grids and the parent table: a list of tasks run in this process, one
+after another, or as Dask tasks on single-threaded worker processes, each result handed to a callback as it
+arrives.
 
 On Dask the tasks run on an embedded ``LocalCluster`` (``workers`` single-threaded worker processes, one per core
 by default), on an existing cluster (``scheduler="tcp://host:port"``; its workers need this package installed),
 or on a ``distributed.Client`` the caller already has. A worker that dies mid-task has its task rescheduled by
 Dask up to ``retries`` times. Ctrl-C (a :class:`KeyboardInterrupt`, also one raised by a callback) stops the run
 cleanly: no further result is handed on, an embedded cluster is shut down, and the run reports itself
-interrupted; every result handed on before stays handed on.
+interrupted; every result handed on before stays handed on. A client the run opens (on an embedded cluster or
+on ``scheduler``) is closed when it ends; a caller's ``client`` is left open.
 """
 
 from __future__ import annotations
@@ -121,20 +123,20 @@ def _run_on_dask(fn: Callable[..., R], tasks: Sequence[T], args: Callable[[T], t
     from distributed import Client, LocalCluster, as_completed
 
     config = {} if where.retries is None else {"distributed.scheduler.allowed-failures": where.retries}
-    own_cluster = None
+    own_cluster = own_client = None  # what this run opened, and so closes
     with dask.config.set(config):
         client = where.client
         if client is None:
             if where.scheduler:
                 try:
-                    client = Client(where.scheduler, timeout="10s")
+                    client = own_client = Client(where.scheduler, timeout="10s")
                 except Exception as exc:  # noqa: BLE001 - refused, timed out, or not a Dask scheduler at all
                     raise SchedulerUnreachable(f"--scheduler: no Dask scheduler answers at {where.scheduler} "
                                                f"({type(exc).__name__}: {str(exc)[:120]})") from None
             else:
                 own_cluster = LocalCluster(n_workers=where.workers or os.cpu_count() or 1, threads_per_worker=1,
                                            processes=True, dashboard_address=None)
-                client = Client(own_cluster)
+                client = own_client = Client(own_cluster)
         try:
             futures = {client.submit(fn, *args(task), pure=False, **({"key": key(task)} if key else {})): task
                        for task in tasks}
@@ -149,6 +151,7 @@ def _run_on_dask(fn: Callable[..., R], tasks: Sequence[T], args: Callable[[T], t
                     continue
                 on_result(task, result)
         finally:
+            if own_client is not None:
+                own_client.close()
             if own_cluster is not None:
-                client.close()
                 own_cluster.close()

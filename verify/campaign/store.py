@@ -1,21 +1,24 @@
-"""The results store: every SQLite file the toolkit keeps, a campaign's results database and an agreement grid's
-results file, is opened, versioned, written and read here.
+"""The results store: every SQLite file the toolkit keeps, a campaign's results database, an agreement grid's
+results file and the parent table's trials file, is opened, versioned, written and read here.
 
-One set of rules for both:
+One set of rules for all three:
 
 - **Files.** SQLite in WAL mode. An existing, non-empty file must already be one of ours (an SQLite file with a
   ``meta`` table holding the schema's key), checked read-only before anything is written: a foreign, garbage or
   truncated file is refused untouched. A read-only reader (:func:`open_readonly`) never writes, not even the
   ``-wal``/``-shm`` files of a database that has none.
 - **Schema versions.** The ``meta`` row named by :attr:`Schema.key` (``schema_version`` for a campaign,
-  ``agreement_schema`` for an agreement grid) holds the version. A new file gets the schema's tables in one
-  transaction; a file of another version is refused with one line naming the file and the rule. Migration is
-  explicit and additive only: a table in :attr:`Schema.additive` was added within its version (the campaign's
-  ``liveness`` table, version 1): a writer creates it on an older file, a reader treats it as empty.
+  ``agreement_schema`` for an agreement grid, ``parent_table_schema`` for the parent table) holds the version.
+  A new file gets the schema's tables in one transaction; a file of another version is refused with one line
+  naming the file and the rule. Migration is explicit and additive only: a table in :attr:`Schema.additive` was
+  added within its version (the campaign's ``liveness`` table, version 1): a writer creates it on an older
+  file, a reader treats it as empty.
 - **Writes.** One transaction per result (:func:`transaction`): an interrupted run loses only the results in
   flight, never half of one.
 - **Resume.** A campaign cell is run again until it is ``done`` (:func:`unfinished`); an agreement point is run
-  again unless its stored result is closed or stayed open on at least the new budget (:func:`settled`).
+  again unless its stored result is closed or stayed open on at least the new budget (:func:`settled`); a
+  parent-table trial is run again unless it is stored ``optimal``, or was run by the same solver with at least
+  the new limit (:func:`trial_settled`).
 """
 
 from __future__ import annotations
@@ -95,6 +98,31 @@ AGREEMENT = Schema("agreement_schema", 1, ("""CREATE TABLE points (
             finished_at REAL NOT NULL, PRIMARY KEY (strategy, policy, n, u, l, s, M))""",), required=("points",))
 """An agreement grid's results file: ``points``, one row per (strategy, point), its latest result."""
 
+PARENT_TRIAL_FIELDS = ("set", "seed", "n", "M", "hsf", "status", "lower", "upper", "solver", "seconds",
+                       "amin@1", "amin@1/2", "amin@1/4", "amax@1", "amax@1/2", "amax@1/4",
+                       "fcfs-recompute@1", "fcfs-recompute@1/2", "fcfs-recompute@1/4")
+"""The fields of a parent-table trial (``verify.benchmarks.parent.PARENT_FIELDS``), one column each in
+:data:`PARENT_TABLE`: the arrival set, the seed, n and M, H-SF's TEL, OPT's status, lower and upper bound, the
+solver that ran and its seconds (text, as reported), and each online policy's TEL at each interval ratio α."""
+
+_PARENT_TEXT = frozenset({"set", "status", "solver", "seconds"})
+"""The fields stored as text; every other field of :data:`PARENT_TRIAL_FIELDS` is an exact integer."""
+
+PARENT_TABLE = Schema("parent_table_schema", 1, ("""CREATE TABLE trials (
+            "set" TEXT NOT NULL, seed INTEGER NOT NULL, n INTEGER NOT NULL, M INTEGER NOT NULL,
+            hsf INTEGER NOT NULL, status TEXT NOT NULL, lower INTEGER NOT NULL, upper INTEGER NOT NULL,
+            solver TEXT NOT NULL, seconds TEXT NOT NULL,
+            "amin@1" INTEGER NOT NULL, "amin@1/2" INTEGER NOT NULL, "amin@1/4" INTEGER NOT NULL,
+            "amax@1" INTEGER NOT NULL, "amax@1/2" INTEGER NOT NULL, "amax@1/4" INTEGER NOT NULL,
+            "fcfs-recompute@1" INTEGER NOT NULL, "fcfs-recompute@1/2" INTEGER NOT NULL,
+            "fcfs-recompute@1/4" INTEGER NOT NULL,
+            requested_solver TEXT NOT NULL, limit_seconds REAL NOT NULL, finished_at REAL NOT NULL,
+            PRIMARY KEY ("set", seed))""",), required=("trials",))
+"""The parent table's trials file (``kvsched bench parent-table --db``): ``trials``, one row per (arrival set,
+seed), its latest result: the fields of :data:`PARENT_TRIAL_FIELDS` (TELs and bounds as exact integers), the
+solver asked for (``requested_solver``, e.g. ``auto``; ``solver`` is the one that ran) and the OPT limit in
+seconds it ran with (``limit_seconds``)."""
+
 # --- opening a file --------------------------------------------------------------------------------------------
 
 def _ro_uri(path: Path) -> str:
@@ -157,7 +185,7 @@ def open_store(path: str | Path, schema: Schema) -> sqlite3.Connection:
     path : str or Path
         The SQLite file; created if missing or empty.
     schema : Schema
-        Its kind (:data:`CAMPAIGN` or :data:`AGREEMENT`).
+        Its kind (:data:`CAMPAIGN`, :data:`AGREEMENT` or :data:`PARENT_TABLE`).
 
     Returns
     -------
@@ -571,3 +599,136 @@ def settled(previous: PointResult | None, budget: float) -> bool:
         True if it is closed, or stayed open on at least ``budget``.
     """
     return previous is not None and (previous.verdict != AgreementVerdict.OPEN or previous.budget >= budget)
+
+
+# --- the parent table's trials file -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoredTrial:
+    """A stored parent-table trial: its ``row`` (the fields of :data:`PARENT_TRIAL_FIELDS`, every value as text,
+    as ``verify.benchmarks.parent.parent_trial`` returns it), and the ``solver`` asked for and the ``limit``
+    (seconds of OPT) it was run with."""
+
+    row: dict[str, str]
+    solver: str
+    limit: float
+
+
+_TRIAL_COLUMNS = ", ".join(f'"{f}"' for f in PARENT_TRIAL_FIELDS)
+
+
+class ParentStore:
+    """The parent table's trials file: one row per (arrival set, seed), its latest result.
+
+    Parameters
+    ----------
+    path : str or Path
+        The SQLite file; created if missing.
+
+    Raises
+    ------
+    IncompatibleDatabase
+        Not a parent-table trials file (a campaign database, an agreement results file, another program's
+        file, garbage), or of another schema version.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.conn = open_store(path, PARENT_TABLE)
+
+    def get(self, which: str, seed: int) -> StoredTrial | None:
+        """The stored trial of ``(which, seed)``.
+
+        Parameters
+        ----------
+        which : str
+            The arrival set (``zero`` or ``poisson``).
+        seed : int
+            The trial's seed.
+
+        Returns
+        -------
+        StoredTrial or None
+            Its latest result, or ``None`` if it has none.
+        """
+        row = self.conn.execute(f'SELECT {_TRIAL_COLUMNS}, requested_solver, limit_seconds FROM trials '
+                                f'WHERE "set" = ? AND seed = ?', (which, seed)).fetchone()
+        if row is None:
+            return None
+        return StoredTrial({f: str(v) for f, v in zip(PARENT_TRIAL_FIELDS, row)}, row[-2], row[-1])
+
+    def trials(self) -> list[StoredTrial]:
+        """Every stored trial, by arrival set and seed.
+
+        Returns
+        -------
+        list of StoredTrial
+            One per stored (arrival set, seed).
+        """
+        return [StoredTrial({f: str(v) for f, v in zip(PARENT_TRIAL_FIELDS, row)}, row[-2], row[-1])
+                for row in self.conn.execute(f'SELECT {_TRIAL_COLUMNS}, requested_solver, limit_seconds '
+                                             f'FROM trials ORDER BY "set", seed')]
+
+    def record(self, row: dict[str, str], solver: str, limit: float) -> None:
+        """Store a trial in one transaction, replacing the previous result of its (arrival set, seed).
+
+        Parameters
+        ----------
+        row : dict of str to str
+            The trial's row: exactly the fields of :data:`PARENT_TRIAL_FIELDS`, as text; the integer fields
+            (seed, n, M, TELs, bounds) are stored as exact integers.
+        solver : str
+            The solver asked for (``auto`` or one solver).
+        limit : float
+            Seconds of OPT the trial was run with.
+
+        Raises
+        ------
+        models.errors.InvalidInput
+            ``row``'s fields are not those of :data:`PARENT_TRIAL_FIELDS`, or an integer field is not an integer.
+        """
+        if set(row) != set(PARENT_TRIAL_FIELDS):
+            raise InvalidInput(f"parent trial: fields must be {', '.join(PARENT_TRIAL_FIELDS)}, "
+                               f"got {', '.join(row)}")
+        values = []
+        for f in PARENT_TRIAL_FIELDS:
+            if f in _PARENT_TEXT:
+                values.append(str(row[f]))
+                continue
+            try:
+                values.append(int(row[f]))
+            except (TypeError, ValueError):
+                raise InvalidInput(f"parent trial: {f} must be an integer, got {row[f]!r}") from None
+        with transaction(self.conn):
+            self.conn.execute(f"INSERT OR REPLACE INTO trials ({_TRIAL_COLUMNS}, requested_solver, limit_seconds, "
+                              f"finished_at) VALUES ({', '.join('?' * (len(PARENT_TRIAL_FIELDS) + 3))})",
+                              (*values, solver, float(limit), time.time()))
+
+    def close(self) -> None:
+        """Close the file."""
+        self.conn.close()
+
+
+def trial_settled(previous: StoredTrial | None, solver: str, limit: float) -> bool:
+    """The resume rule of the parent table: nothing is gained by running a trial again.
+
+    A trial stored ``optimal`` is settled whatever it was run with; otherwise it is settled when it was run by
+    the same ``solver`` with a limit of at least ``limit``. A trial that stayed ``unknown`` on a smaller limit,
+    or was run by another solver, is run again and its row replaced.
+
+    Parameters
+    ----------
+    previous : StoredTrial or None
+        Its stored result, if any.
+    solver : str
+        The solver it would run with now.
+    limit : float
+        The limit (seconds of OPT) it would run with now.
+
+    Returns
+    -------
+    bool
+        True if it need not run again.
+    """
+    if previous is None:
+        return False
+    return previous.row["status"] == "optimal" or (previous.solver == solver and previous.limit >= limit)

@@ -4,6 +4,7 @@ tests. Each benchmark is a real subparser (``kvsched bench opt --help``)."""
 from __future__ import annotations
 
 import argparse
+import os
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
@@ -17,7 +18,7 @@ from verify.benchmarks.search import bench_search
 from verify.benchmarks.serving_grid import bench_serving_grid
 from verify.benchmarks.statespace import bench_statespace
 from verify.benchmarks.z3_tactics import bench_z3_tactics
-from verify.cli.common import UsageError, choice_list, seconds_list
+from verify.cli.common import UsageError, check_scheduler_address, choice_list, output_file, seconds_list
 from verify.oneline_parser import OneLineParser, positive_int, seconds
 from verify.opt import SOLVERS
 
@@ -99,8 +100,14 @@ def add_parser(top: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--trials", type=positive_int, default=200, help="trials per arrival set")
     p.add_argument("--limit", type=seconds("--limit"), default=60.0, help="OPT solver seconds per trial")
     p.add_argument("--solver", choices=("auto", *SOLVERS), default="auto")
-    p.add_argument("--results", default=None, help="CSV of per-trial results; trials stored there are not rerun")
-    p.add_argument("--workers", type=positive_int, default=1, help="worker processes")
+    p.add_argument("--db", default=None, help="SQLite file that keeps every trial's result as it arrives; a trial "
+                                              "stored optimal, or run by the same --solver with at least --limit, "
+                                              "is not run again")
+    p.add_argument("--workers", type=positive_int, default=1,
+                   help="worker processes: 1 runs in this process, more a Dask LocalCluster")
+    p.add_argument("--scheduler", default=None,
+                   help="address of an existing Dask scheduler to run the trials on, e.g. tcp://host:8786")
+    p.add_argument("--csv", default=None, help="also write every trial's row (run now or read back) to this CSV")
     p.add_argument("--markdown", default=None, help="write the table as a Markdown report section to this file")
     return parser
 
@@ -135,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
     UsageError
         A policy list names an unknown policy, a range or list is malformed or empty, the serving grid is too
         large or breaks a rule, ``--out`` is a file, the folder of ``--results`` or ``--markdown`` does not exist,
-        or ``--results`` is a database of another schema.
+        ``--results`` or ``--db`` is a database of another kind or schema, the folder of ``--db`` or ``--csv``
+        cannot be created or written, or ``--scheduler`` is not an address where a Dask scheduler answers.
     """
     console = Console(width=max(Console().width, 130))
     if args.what == "opt":
@@ -194,10 +202,24 @@ def run(args: argparse.Namespace) -> int:
     elif args.what == "parent-scaling":
         bench_parent_scaling(list(args.solvers), list(args.limits), args.max_n, args.poisson, console)
     elif args.what == "parent-table":
+        from verify.campaign.executor import SchedulerUnreachable
+        from verify.campaign.store import IncompatibleDatabase
+
         if args.markdown is not None and not Path(args.markdown).resolve().parent.is_dir():
             raise UsageError(f"--markdown: directory of {args.markdown} does not exist")
-        bench_parent_table(args.trials, args.limit, args.solver, args.results, args.workers, console,
-                           markdown=args.markdown)
+        if args.db is not None:
+            db = output_file(args.db, "--db")
+            if db.exists() and not os.access(db, os.W_OK):
+                raise UsageError(f"--db: {args.db} is not writable")
+        if args.csv is not None:
+            output_file(args.csv, "--csv")
+        if args.scheduler:
+            check_scheduler_address(args.scheduler)
+        try:
+            bench_parent_table(args.trials, args.limit, args.solver, console, db=args.db, workers=args.workers,
+                               scheduler=args.scheduler, csv_path=args.csv, markdown=args.markdown)
+        except (IncompatibleDatabase, SchedulerUnreachable) as exc:
+            raise UsageError(str(exc)) from None
     elif args.what == "z3-tactics":
         bench_z3_tactics(args.limit, _list(args.seeds, "--seeds"), console)
     elif args.what == "campaign":

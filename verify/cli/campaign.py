@@ -7,7 +7,7 @@ import json
 import sys
 
 from models.atomic import write_atomic
-from verify.cli.common import (UsageError, output_file)
+from verify.cli.common import UsageError, check_scheduler_address, output_file
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -33,27 +33,6 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--out", help="export: write to this file instead of stdout")
     p.add_argument("--json", action="store_true")
     return p
-
-
-def _check_scheduler_address(address: str, timeout: float = 5.0) -> None:
-    """``--scheduler``: a Dask address ``tcp://host:port`` that accepts a connection, checked before any work
-    (Dask itself waits 30 s and then raises)."""
-    import socket
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(address if "://" in address else f"tcp://{address}")
-        host, port = parts.hostname, parts.port
-    except ValueError as exc:
-        raise UsageError(f"--scheduler: not an address tcp://host:port ({exc}), got {address!r}") from None
-    if parts.scheme not in ("tcp", "tls") or not host or port is None:
-        raise UsageError(f"--scheduler: must be tcp://host:port (or tls://host:port), got {address!r}")
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
-    except OSError as exc:
-        raise UsageError(f"--scheduler: cannot connect to {host}:{port} within {timeout:g}s "
-                         f"({exc.strerror or type(exc).__name__})") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
         spec = load_spec(args.target)
         if args.scheduler:
-            _check_scheduler_address(args.scheduler)
+            check_scheduler_address(args.scheduler)
         if args.workers is not None and args.workers < 1:
             raise UsageError(f"--workers: must be an integer >= 1, got {args.workers}")
         console = Console(stderr=True)

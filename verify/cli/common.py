@@ -1,5 +1,6 @@
 """What every ``kvsched`` subcommand shares: the usage error, the policy flags, and argparse types and checks
-for numbers, fractions, lists and output paths. A bad value is one line ``flag: rule`` and exit status 2."""
+for numbers, fractions, lists, output paths and a Dask scheduler's address. A bad value is one line
+``flag: rule`` and exit status 2."""
 
 from __future__ import annotations
 
@@ -236,6 +237,41 @@ def output_file(text: str, flag: str) -> Path:
         raise UsageError(f"{flag}: {text} is a folder; it must be a file name")
     output_dir(str(path.parent), flag)
     return path
+
+
+def check_scheduler_address(address: str, timeout: float = 5.0) -> None:
+    """``--scheduler``: a Dask address ``tcp://host:port`` that accepts a connection, checked before any work.
+
+    Dask itself would wait 30 s and then raise; this check answers within ``timeout``.
+
+    Parameters
+    ----------
+    address : str
+        The address given (``host:port`` alone is read as ``tcp://host:port``).
+    timeout : float
+        Seconds to wait for the connection.
+
+    Raises
+    ------
+    UsageError
+        Not an address ``tcp://host:port`` (or ``tls://host:port``), or nothing accepts a connection there.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise UsageError(f"--scheduler: not an address tcp://host:port ({exc}), got {address!r}") from None
+    if parts.scheme not in ("tcp", "tls") or not host or port is None:
+        raise UsageError(f"--scheduler: must be tcp://host:port (or tls://host:port), got {address!r}")
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--scheduler: cannot connect to {host}:{port} within {timeout:g}s "
+                         f"({exc.strerror or type(exc).__name__})") from None
 
 
 def fraction_list(flag: str):

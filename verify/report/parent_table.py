@@ -5,7 +5,7 @@ Per arrival set: how many trials OPT closed, TEL(H-SF)/TEL(OPT) over the closed 
 the proven bracket of that ratio over all trials (``H-SF / upper`` .. ``H-SF / lower``), the relative width
 ``(upper - lower) / upper`` of the open trials' OPT brackets (mean and widest, with the seed), and each online
 policy's TEL against H-SF. Nothing is recomputed: every figure is read from the rows, so a table rendered from
-a stored CSV says exactly what the run proved.
+stored trials says exactly what the runs proved.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def parent_table_markdown(rows: Sequence[dict[str, str]], *, limit: float | None
     Parameters
     ----------
     rows : sequence of dict
-        Per-trial rows of ``kvsched bench parent-table`` (read back from its ``--results`` CSV or fresh).
+        Per-trial rows of ``kvsched bench parent-table`` (run now or read back from its ``--db``).
     limit : float or None
         The OPT solver's seconds per trial, stated in the heading.
     solver : str or None

@@ -47,3 +47,17 @@ def test_dask_gives_the_serial_results_and_errors():
     ran, got, errors = run([1, -2, 3, 4], Where(workers=2), key=lambda t: f"sq-{t}")
     assert not ran.interrupted
     assert sorted(got) == [(1, 1), (3, 9), (4, 16)] and errors == [(-2, "negative: -2")]
+
+
+def test_the_client_it_opens_on_a_scheduler_is_closed_after_the_run():
+    import time
+
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        ran, got, errors = run([1, 2], Where(scheduler=cluster.scheduler_address))
+        assert sorted(got) == [(1, 1), (2, 4)] and not ran.interrupted
+        deadline = time.monotonic() + 5
+        while set(cluster.scheduler.clients) - {"fire-and-forget"} and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert set(cluster.scheduler.clients) == {"fire-and-forget"}

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from verify.cli import COMMANDS, build_parser, main
+from verify.campaign import store
 from verify.cli.bench import add_parser as bench_parser
 
 GOOD = {"M": 8, "requests": [{"s": 1, "o": 4, "l": 1, "u": 4}, {"s": 1, "o": 1, "l": 1, "u": 4}]}
@@ -26,6 +27,8 @@ def files(tmp_path):
     paths["garbled"].write_text('{"M": 8, "requests": [')
     paths["toml"].write_text("name = [unclosed")
     paths["db"].write_bytes(b"not a database" * 10)
+    paths["campaign"] = tmp_path / "campaign.db"
+    store.open_campaign(paths["campaign"]).close()
     return {k: str(v) for k, v in paths.items()}
 
 
@@ -78,7 +81,11 @@ CASES = [
     ["bench", "parent-scaling", "--limits", "-1"], ["bench", "parent-scaling", "--solvers", "magic"],
     ["bench", "parent-table", "--trials", "0"], ["bench", "parent-table", "--limit", "-1"],
     ["bench", "parent-table", "--workers", "0"], ["bench", "parent-table", "--solver", "magic"],
-    ["bench", "parent-table", "--markdown", "/nonexistent-dir/x.md"],
+    ["bench", "parent-table", "--markdown", "/nonexistent-dir/x.md"], ["bench", "parent-table", "--db", "{good}/x.db"],
+    ["bench", "parent-table", "--db", "{dir}"], ["bench", "parent-table", "--db", "{db}"],
+    ["bench", "parent-table", "--db", "{campaign}"], ["bench", "parent-table", "--csv", "{good}/x.csv"],
+    ["bench", "parent-table", "--scheduler", "nonsense"], ["bench", "parent-table", "--scheduler", "tcp://127.0.0.1:1"],
+    ["bench", "parent-table", "--results", "x.csv"],
 ]
 
 

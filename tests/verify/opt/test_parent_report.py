@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 
-from verify.benchmarks.parent import PARENT_ALPHAS, PARENT_FIELDS, PARENT_POLICIES, bench_parent_table
+from verify.benchmarks.parent import PARENT_ALPHAS, PARENT_POLICIES, bench_parent_table
 from verify.cli import main
 from verify.report.parent_table import parent_table_markdown, summarize
 
@@ -45,22 +45,21 @@ def test_markdown_has_one_column_per_set_and_the_figures():
 
 
 def test_bench_parent_table_writes_the_markdown_from_stored_rows(tmp_path):
-    import csv
-
     from rich.console import Console
 
+    from verify.campaign.store import ParentStore
 
-    results, md = tmp_path / "rows.csv", tmp_path / "table.md"
-    with open(results, "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=PARENT_FIELDS)
-        w.writeheader()
-        for r in ROWS:
-            if int(r["seed"]) < 1:
-                w.writerow(r)
-    rows = bench_parent_table(1, 3.0, "auto", str(results), 1, Console(file=open(tmp_path / "log", "w")),
+    db, md = tmp_path / "rows.db", tmp_path / "table.md"
+    store = ParentStore(db)
+    for r in ROWS:
+        if int(r["seed"]) < 1:
+            store.record(r, "auto", 3.0)
+    store.close()
+    rows = bench_parent_table(1, 3.0, "auto", Console(file=open(tmp_path / "log", "w")), db=str(db),
                               markdown=str(md))
     assert len(rows) == 2  # read back, nothing run
-    assert "| trials closed exactly | 1 / 1 | 0 / 1 |" in md.read_text()
+    text = md.read_text()
+    assert "| trials closed exactly | 1 / 1 | 0 / 1 |" in text and "OPT by `auto`, 3 s per trial" in text
 
 
 def test_markdown_flag_needs_an_existing_directory(capsys):
