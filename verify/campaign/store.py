@@ -520,9 +520,33 @@ def export_csv(conn: sqlite3.Connection) -> str:
     return buf.getvalue()
 
 
+class _FileStore:
+    """A results file of one :class:`Schema` (the class attribute ``schema``), opened by :func:`open_store`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The SQLite file; created if missing.
+
+    Raises
+    ------
+    IncompatibleDatabase
+        Not a file of this kind, or of another schema version.
+    """
+
+    schema: Schema
+
+    def __init__(self, path: str | Path) -> None:
+        self.conn = open_store(path, self.schema)
+
+    def close(self) -> None:
+        """Close the file."""
+        self.conn.close()
+
+
 # --- an agreement grid's results file ---------------------------------------------------------------------------
 
-class AgreementStore:
+class AgreementStore(_FileStore):
     """An agreement grid's results file: one row per (strategy, point), its latest result.
 
     Parameters
@@ -536,8 +560,7 @@ class AgreementStore:
         Not an agreement results file, or of another schema version.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self.conn = open_store(path, AGREEMENT)
+    schema = AGREEMENT
 
     def get(self, strategy: str, point: GridPoint) -> PointResult | None:
         """The stored result of ``point`` for ``strategy``.
@@ -578,11 +601,6 @@ class AgreementStore:
                                str(result.proved), str(result.exhaustive), result.seconds, result.budget,
                                time.time()))
 
-    def close(self) -> None:
-        """Close the file."""
-        self.conn.close()
-
-
 def settled(previous: PointResult | None, budget: float) -> bool:
     """The resume rule of an agreement grid: nothing is gained by running a point again.
 
@@ -617,7 +635,7 @@ class StoredTrial:
 _TRIAL_COLUMNS = ", ".join(f'"{f}"' for f in PARENT_TRIAL_FIELDS)
 
 
-class ParentStore:
+class ParentStore(_FileStore):
     """The parent table's trials file: one row per (arrival set, seed), its latest result.
 
     Parameters
@@ -632,8 +650,7 @@ class ParentStore:
         file, garbage), or of another schema version.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self.conn = open_store(path, PARENT_TABLE)
+    schema = PARENT_TABLE
 
     def get(self, which: str, seed: int) -> StoredTrial | None:
         """The stored trial of ``(which, seed)``.
@@ -702,11 +719,6 @@ class ParentStore:
             self.conn.execute(f"INSERT OR REPLACE INTO trials ({_TRIAL_COLUMNS}, requested_solver, limit_seconds, "
                               f"finished_at) VALUES ({', '.join('?' * (len(PARENT_TRIAL_FIELDS) + 3))})",
                               (*values, solver, float(limit), time.time()))
-
-    def close(self) -> None:
-        """Close the file."""
-        self.conn.close()
-
 
 def trial_settled(previous: StoredTrial | None, solver: str, limit: float) -> bool:
     """The resume rule of the parent table: nothing is gained by running a trial again.
