@@ -90,6 +90,48 @@ def peak_sigma(instance: Instance) -> int:
     return max(r.s for r in instance.requests)
 
 
+def peak_cap(big_prompts: Sequence[int], M: int, sigma: int | None = None) -> int:
+    """The cap ``M - 2σ`` of every right arm, ``σ`` the largest prompt of the big jobs bounded (module docstring).
+
+    Parameters
+    ----------
+    big_prompts : sequence of int
+        The ``s`` of every big job bounded.
+    M : int
+        The memory limit.
+    sigma : int, optional
+        A known upper bound on those prompts (:func:`peak_sigma`); ``σ`` is the smaller of the two.
+
+    Returns
+    -------
+    int
+        ``M - 2σ``; negative when no right arm is valid (then no interval may be used).
+    """
+    top = max(big_prompts, default=0)
+    return M - 2 * (top if sigma is None else min(sigma, top))
+
+
+def peak_arms(s: int, o: int, M: int, cap: int) -> tuple[int, int] | None:
+    """A job's doubled-time arms ``(λ, ρ)``: its interval is ``[2 C - λ, 2 C + ρ)`` (module docstring).
+
+    Parameters
+    ----------
+    s, o : int
+        The job's prompt and output length.
+    M : int
+        The memory limit.
+    cap : int
+        :func:`peak_cap` of the big jobs bounded (``>= 0``).
+
+    Returns
+    -------
+    (int, int) or None
+        ``λ = 2 P - M`` and ``ρ = min(λ, cap)``; ``None`` when the job is not big (``2 P <= M``).
+    """
+    lam = 2 * (s + o) - M
+    return (lam, min(lam, cap)) if lam > 0 else None
+
+
 def peak_interval_sum(jobs: Sequence[tuple[int, int, int]], M: int, sigma: int) -> tuple[int, list[int]]:
     """Lower bound on ``Σ 2 C_j`` over the big jobs of ``jobs`` and the indices of the others.
 
@@ -111,14 +153,13 @@ def peak_interval_sum(jobs: Sequence[tuple[int, int, int]], M: int, sigma: int) 
     rest = [k for k in range(len(jobs)) if 2 * (jobs[k][0] + jobs[k][1]) <= M]
     if not big:
         return 0, rest
-    cap = M - 2 * min(sigma, max(jobs[k][0] for k in big))
+    cap = peak_cap([jobs[k][0] for k in big], M, sigma)
     if cap < 0:  # no right arm is valid: every job is bounded by the other bound
         return 0, list(range(len(jobs)))
     intervals, shift = [], 0
     for k in big:
         s, o, e = jobs[k]
-        lam = 2 * (s + o) - M
-        rho = min(lam, cap)
+        lam, rho = peak_arms(s, o, M, cap)
         intervals.append((2 * e - lam, lam + rho))
         shift += rho
     return srpt_total_completion(intervals) - shift, rest

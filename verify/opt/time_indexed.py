@@ -34,6 +34,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from models.instance import Instance
 from verify.opt.bounds import StartWindow
+from verify.opt.peak_bound import peak_arms, peak_cap
 
 
 @dataclass(frozen=True)
@@ -96,16 +97,14 @@ class TimeIndexedModel:
 
         No rows when no class is big or ``M < 2 σ`` (then no right arm is valid).
         """
-        M = self.M
-        big = [c for c, (s, o, _) in enumerate(self.classes) if 2 * (s + o) > M]
-        cap = M - 2 * max((self.classes[c][0] for c in big), default=0)
+        cap = peak_cap([s for s, o, _ in self.classes if 2 * (s + o) > self.M], self.M)
+        arms = [peak_arms(s, o, self.M, cap) if cap >= 0 else None for s, o, _ in self.classes]
         intervals = []
-        if big and cap >= 0:
-            for v, (c, p) in enumerate(zip(self.var_class, self.var_start, strict=True)):
-                s, o, _ = self.classes[c]
-                lam = 2 * (s + o) - M
-                if lam > 0:
-                    intervals.append((v, 2 * (p + o) - lam, 2 * (p + o) + min(lam, cap)))
+        for v, (c, p) in enumerate(zip(self.var_class, self.var_start, strict=True)):
+            if arms[c] is not None:
+                lam, rho = arms[c]
+                end = 2 * (p + self.classes[c][1])
+                intervals.append((v, end - lam, end + rho))
         points = np.array(sorted({left for _, left, _ in intervals}), dtype=np.int64)
         rows, cols = [], []
         for v, left, right in intervals:
