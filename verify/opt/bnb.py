@@ -36,7 +36,6 @@ On a timeout or node budget the status is ``unknown`` with the best schedule as 
 
 from __future__ import annotations
 
-import math
 import sys
 import time
 from bisect import bisect_left
@@ -188,12 +187,10 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     stats: dict = {"area_bound": window.lower_tel, "peak_bound": peak_lower_bound(instance),
                    "ramp_bound": ramp_lower_bound(instance)}
     root_lb = max(stats["area_bound"], stats["peak_bound"], stats["ramp_bound"])
-    # reduced-cost fixing (verify.opt.lp_bound): per class and start, a TEL every schedule starting a job of the
-    # class there reaches; empty without the LP, when every start stays allowed
-    fixing: list[dict[int, int]] = [{} for _ in classes]
-    # the same certificate's reduced costs (times 2**40) for the node bound below, and its constant part
+    # the LP certificate's reduced cost per class and start and its value and constant, all times 2**40 (exact:
+    # certify rounds to 2**-40); empty without the LP, when every start stays allowed
     priced: list[dict[int, int]] = [{} for _ in classes]
-    lp_base = 0
+    lp_value = lp_base = 0
     if lp and root_lb < best_tel and instance.n > 1:
         from verify.opt.lp_bound import lp_lower_bound
         from verify.opt.time_indexed import build_model
@@ -209,13 +206,11 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
             root_lb = max(root_lb, bound.tel)
             index = {c: i for i, c in enumerate(classes)}
             for c, p, r in zip(model.var_class, model.var_start, bound.reduced_costs, strict=True):
-                fixing[index[model.classes[c]]][p] = math.ceil(bound.value + r)  # TEL is an integer
-                priced[index[model.classes[c]]][p] = int(r * _SCALE)  # exact: certify rounds to 2**-40
-            lp_base = int(bound.value * _SCALE) - sum(int(min(0, r) * _SCALE) * int(model.upper[v])
-                                                      for v, r in enumerate(bound.reduced_costs))
+                priced[index[model.classes[c]]][p] = int(r * _SCALE)
+            lp_value, lp_base = int(bound.value * _SCALE), int(bound.base * _SCALE)
     seen: dict[tuple, int] = {}
     nodes = 0
-    use_fixing = any(fixing)
+    use_fixing = any(priced)
     # suffix minima of the reduced costs per class: least[i][p] = min over starts q >= p of class i's r
     least: list[list[int]] = []
     for f in priced:
@@ -233,21 +228,25 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
                 row = least[i]
                 total += cnt * (row[t] if t < len(row) else _NEVER)
         return total
-    remaining_now: list[int] = [0] * len(classes)
     allowed_at: dict = {"tel": None, "starts": []}
 
-    def allowed(i: int, t: int) -> bool:
-        least = fixing[i].get(t)
-        return least is not None and least <= best_tel - 1
+    def beats_best(r: int) -> bool:
+        """Reduced-cost fixing (:meth:`verify.opt.lp_bound.LpBound.usable`): may a schedule starting a job where
+        the reduced cost is ``r`` (times 2**40) have TEL below the best one's?"""
+        return lp_value + r <= (best_tel - 1) * _SCALE
 
-    def first_allowed(t: int) -> list[int] | None:
+    def allowed(i: int, t: int) -> bool:
+        r = priced[i].get(t)
+        return r is not None and beats_best(r)
+
+    def first_allowed(t: int, rest: tuple[int, ...]) -> list[int] | None:
         """Per class, the first start ``>= t`` that a schedule better than the best one may use (``t`` for a
-        class with none left: it is not read); ``None`` when some class with jobs left has none."""
+        class with none left in ``rest``: it is not read); ``None`` when some class with jobs left has none."""
         if allowed_at["tel"] != best_tel:  # the allowed starts only shrink, as the best TEL falls
             allowed_at["tel"] = best_tel
-            allowed_at["starts"] = [sorted(p for p, least in f.items() if least <= best_tel - 1) for f in fixing]
+            allowed_at["starts"] = [sorted(p for p, r in f.items() if beats_best(r)) for f in priced]
         out = []
-        for starts_i, left in zip(allowed_at["starts"], remaining_now, strict=True):
+        for starts_i, left in zip(allowed_at["starts"], rest, strict=True):
             if not left:
                 out.append(t)
                 continue
@@ -331,8 +330,7 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
                 nxt.pop()
             floors = None
             if use_fixing:
-                remaining_now[:] = rest_t
-                floors = first_allowed(t + 1)
+                floors = first_allowed(t + 1, rest_t)
                 if floors is None:
                     continue  # some job has no start left that could beat the best schedule
             lb = node_bound(t + 1, nxt, classes, rest_t, M, sigma, floors)

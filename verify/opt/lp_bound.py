@@ -41,12 +41,16 @@ _SCALE = 2**40
 
 @dataclass(frozen=True)
 class LpBound:
-    """``value`` and ``reduced_costs`` are exact (the certificate above); ``lp_value`` is HiGHS's float optimum."""
+    """``value``, ``reduced_costs`` and ``base`` are exact (the certificate above); ``lp_value`` is HiGHS's float
+    optimum. ``base`` is the certificate's constant, ``value - Σ_v min(0, r_v) N_{c(v)}``: every schedule of the
+    model has TEL at least ``base + Σ_j r_{v(j)}``, the reduced cost of each job's start summed over the jobs
+    (the first line of the inequality above, read per job; branch and bound prices its nodes with it)."""
 
     value: Fraction
     reduced_costs: tuple[Fraction, ...]
     lp_value: float
     seconds: float
+    base: Fraction
 
     @property
     def tel(self) -> int:
@@ -145,4 +149,5 @@ def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None) -> 
         return None
     duals = res.ineqlin.marginals
     value, reduced = certify(model, res.eqlin.marginals, duals[:model.horizon], duals[model.horizon:])
-    return LpBound(value, reduced, float(res.fun), time.perf_counter() - began)
+    base = value - sum(min(0, r) * n for r, n in zip(reduced, model.upper.tolist(), strict=True))
+    return LpBound(value, reduced, float(res.fun), time.perf_counter() - began, base)
