@@ -111,11 +111,31 @@ def bench_opt(solvers: Sequence[str], limits: Sequence[float], max_n: int, conso
 
         largest[solver] = largest_proven(solve, limits, max_n)
     console.print(table)
-    summary = Table(title="Largest n proven optimal (s=1, o in [4,16], M=48, a=0), one run")
+    console.print(largest_table("Largest n proven optimal (s=1, o in [4,16], M=48, a=0), one run", largest, limits))
+    return largest
+
+
+def largest_table(title: str, largest: dict[str, dict[float, int]], limits: Sequence[float]) -> Table:
+    """The summary both OPT benchmarks print: per solver, the largest n proven within each limit.
+
+    Parameters
+    ----------
+    title : str
+        The table's title (the family and its run).
+    largest : dict of str to dict of float to int
+        Per solver, :func:`largest_proven`'s result.
+    limits : sequence of float
+        The limits, one column each.
+
+    Returns
+    -------
+    rich.table.Table
+        One row per solver.
+    """
+    summary = Table(title=title)
     summary.add_column("solver")
     for lim in limits:
         summary.add_column(f"within {lim:g} s", justify="right")
     for solver, best in largest.items():
         summary.add_row(solver, *(str(best[lim]) for lim in limits))
-    console.print(summary)
-    return largest
+    return summary

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from models.atomic import write_atomic
-from verify.benchmarks.opt import largest_proven
+from verify.benchmarks.opt import largest_proven, largest_table
 
 
 # --- the parent paper's family (issue #25): OPT scaling and the hindsight-optimum table ----------------------
@@ -70,13 +70,7 @@ def bench_parent_scaling(solvers: Sequence[str], limits: Sequence[float], max_n:
 
         largest[solver] = largest_proven(solve, limits, max_n)
     console.print(table)
-    summary = Table(title=f"Largest n proven optimal, parent family ({arrivals}), one run")
-    summary.add_column("solver")
-    for lim in limits:
-        summary.add_column(f"within {lim:g} s", justify="right")
-    for solver, best in largest.items():
-        summary.add_row(solver, *(str(best[lim]) for lim in limits))
-    console.print(summary)
+    console.print(largest_table(f"Largest n proven optimal, parent family ({arrivals}), one run", largest, limits))
     return largest
 
 
