@@ -30,12 +30,16 @@ def test_lp_bound_is_at_most_opt_and_matches_the_lp(inst):
 @settings(max_examples=60)
 @given(small, st.data())
 def test_any_multipliers_give_a_valid_bound(inst, data):
-    # weak duality must hold for every λ and every μ (positive μ are clipped to 0), not only HiGHS's duals
+    # weak duality must hold for every λ, μ and clique ν (positive μ, ν are clipped to 0), not only HiGHS's duals
     model = build_model(inst, start_window(inst))
     reals = st.floats(-50, 50, allow_nan=False)
     lam = data.draw(st.lists(reals, min_size=len(model.classes), max_size=len(model.classes)))
     mu = data.draw(st.lists(reals, min_size=model.horizon, max_size=model.horizon))
-    assert certify(model, np.array(lam), np.array(mu))[0] <= solve_opt(inst, "exhaustive").tel
+    q = model.peak_cliques.shape[0]
+    nu = data.draw(st.lists(reals, min_size=q, max_size=q))
+    opt = solve_opt(inst, "exhaustive").tel
+    assert certify(model, np.array(lam), np.array(mu))[0] <= opt
+    assert certify(model, np.array(lam), np.array(mu), np.array(nu))[0] <= opt
 
 
 @given(small)
@@ -105,15 +109,3 @@ def _plain_duals(model):
                   A_eq=model.count_matrix, b_eq=model.counts.astype(float),
                   bounds=np.column_stack([np.zeros(len(model.var_class)), model.upper.astype(float)]), method="highs")
     return res.eqlin.marginals, res.ineqlin.marginals
-
-
-@settings(max_examples=60)
-@given(small, st.data())
-def test_any_clique_multipliers_give_a_valid_bound(inst, data):
-    model = build_model(inst, start_window(inst))
-    reals = st.floats(-50, 50, allow_nan=False)
-    lam = data.draw(st.lists(reals, min_size=len(model.classes), max_size=len(model.classes)))
-    mu = data.draw(st.lists(reals, min_size=model.horizon, max_size=model.horizon))
-    q = model.peak_cliques.shape[0]
-    nu = data.draw(st.lists(reals, min_size=q, max_size=q))
-    assert certify(model, np.array(lam), np.array(mu), np.array(nu))[0] <= solve_opt(inst, "exhaustive").tel
