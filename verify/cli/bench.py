@@ -96,6 +96,9 @@ def add_parser(top: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="seconds, comma-separated; each instance gets the largest")
     p.add_argument("--max-n", type=positive_int, default=60)
     p.add_argument("--poisson", action="store_true", help="Poisson arrivals instead of all arrivals 0")
+    p = sub.add_parser("lp", help="the certified LP bound, whole model vs column generation, on the parent family")
+    p.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated trial seeds (n drawn in [40, 60])")
+    p.add_argument("--poisson", action="store_true", help="Poisson arrivals instead of all arrivals 0")
     p = sub.add_parser("parent-table", help="H-SF and online policies against OPT on the parent paper's family")
     p.add_argument("--trials", type=positive_int, default=200, help="trials per arrival set")
     p.add_argument("--limit", type=seconds("--limit"), default=60.0, help="OPT solver seconds per trial")
@@ -201,6 +204,10 @@ def run(args: argparse.Namespace) -> int:
         return 1 if counts["disagree"] else 0
     elif args.what == "parent-scaling":
         bench_parent_scaling(list(args.solvers), list(args.limits), args.max_n, args.poisson, console)
+    elif args.what == "lp":
+        from verify.benchmarks.lp import bench_lp
+
+        bench_lp(_list(args.seeds, "--seeds"), args.poisson, console)
     elif args.what == "parent-table":
         from verify.campaign.executor import SchedulerUnreachable
         from verify.campaign.store import IncompatibleDatabase

@@ -45,12 +45,13 @@ from models.errors import Inconsistency
 from models.instance import Instance
 from verify.opt.bounds import PreparationTimeout, completion_area_bound, start_window
 from verify.opt.exhaustive import start_choices
+from verify.opt.lp_bound import SCALE, lp_lower_bound
 from verify.opt.ramp_bound import ramp_lower_bound
 from verify.opt.peak_bound import peak_interval_sum, peak_lower_bound, peak_sigma
 from verify.opt.result import OptResult, out_of_time, schedule_tel
+from verify.opt.time_indexed import build_model
 
 
-_SCALE = 2**40  # verify.opt.lp_bound's rounding of the duals
 _NEVER = 1 << 200  # a reduced cost for a start outside the window: no schedule below a node uses it
 
 
@@ -192,22 +193,19 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     priced: list[dict[int, int]] = [{} for _ in classes]
     lp_value = lp_base = 0
     if lp and root_lb < best_tel and instance.n > 1:
-        from verify.opt.lp_bound import lp_lower_bound
-        from verify.opt.time_indexed import build_model
-
         # most of what is left for the LP solve alone (the model and its certificate come on top): where the
         # search can close an instance the LP takes a fraction of a second (n <= 20 on the parent family), and
         # where it cannot (n = 40-60, an LP of 4-10 s) the LP is the bound the result reports
         lp_timeout = None if deadline is None else max((deadline - time.perf_counter()) * 0.8, 0.01)
         model = build_model(instance, window)
-        bound = lp_lower_bound(model, timeout=lp_timeout)
+        bound = lp_lower_bound(model, timeout=lp_timeout, around=window.upper_starts)
         if bound is not None:
             stats["lp_bound"] = bound.tel
             root_lb = max(root_lb, bound.tel)
             index = {c: i for i, c in enumerate(classes)}
-            for c, p, r in zip(model.var_class, model.var_start, bound.reduced_costs, strict=True):
-                priced[index[model.classes[c]]][p] = int(r * _SCALE)
-            lp_value, lp_base = int(bound.value * _SCALE), int(bound.base * _SCALE)
+            for c, p, r in zip(model.var_class, model.var_start, bound.reduced, strict=True):
+                priced[index[model.classes[c]]][p] = r
+            lp_value, lp_base = int(bound.value * SCALE), int(bound.base * SCALE)
     seen: dict[tuple, int] = {}
     nodes = 0
     use_fixing = any(priced)
@@ -233,7 +231,7 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
     def beats_best(r: int) -> bool:
         """Reduced-cost fixing (:meth:`verify.opt.lp_bound.LpBound.usable`): may a schedule starting a job where
         the reduced cost is ``r`` (times 2**40) have TEL below the best one's?"""
-        return lp_value + r <= (best_tel - 1) * _SCALE
+        return lp_value + r <= (best_tel - 1) * SCALE
 
     def allowed(i: int, t: int) -> bool:
         r = priced[i].get(t)
@@ -339,7 +337,7 @@ def solve_bnb(instance: Instance, *, timeout: float | None = None, max_nodes: in
             child_rsum = rsum
             if use_fixing:
                 child_rsum += sum(c * priced[i][t] for i, c in pick)
-                if priced_bound(t + 1, rest_t, child_rsum) > (best_tel - 1) * _SCALE:
+                if priced_bound(t + 1, rest_t, child_rsum) > (best_tel - 1) * SCALE:
                     continue
             children.append((cost + add + lb, pick, nxt, rest_t, cost + add, tuple(kept), child_rsum))
         children.sort(key=lambda c: c[0])  # best bound first

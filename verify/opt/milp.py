@@ -73,7 +73,7 @@ def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult
         return result({"variables": 0})
     model = build_model(instance, window)
     stats: dict = {"variables": len(model.var_class), "rows": len(model.classes) + model.horizon}
-    lp = lp_lower_bound(model, timeout=_left(began, timeout))
+    lp = lp_lower_bound(model, timeout=_left(began, timeout), around=starts)
     if lp is not None:
         lower = max(lower, lp.tel)
         model = model.restricted(lp.usable(below=tel))

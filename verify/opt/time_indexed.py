@@ -99,20 +99,20 @@ class TimeIndexedModel:
         """
         cap = peak_cap([s for s, o, _ in self.classes if 2 * (s + o) > self.M], self.M)
         arms = [peak_arms(s, o, self.M, cap) if cap >= 0 else None for s, o, _ in self.classes]
-        intervals = []
-        for v, (c, p) in enumerate(zip(self.var_class, self.var_start, strict=True)):
-            if arms[c] is not None:
-                lam, rho = arms[c]
-                end = 2 * (p + self.classes[c][1])
-                intervals.append((v, end - lam, end + rho))
-        points = np.array(sorted({left for _, left, _ in intervals}), dtype=np.int64)
-        rows, cols = [], []
-        for v, left, right in intervals:
-            lo, hi = np.searchsorted(points, left), np.searchsorted(points, right)
-            rows.append(np.arange(lo, hi))
-            cols.append(np.full(hi - lo, v))
-        rows_a = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        cols_a = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        big = np.array([a is not None for a in arms], dtype=bool)
+        lam = np.array([a[0] if a is not None else 0 for a in arms], dtype=np.int64)
+        rho = np.array([a[1] if a is not None else 0 for a in arms], dtype=np.int64)
+        var_class = np.array(self.var_class, dtype=np.int64)
+        lengths = np.array([o for _, o, _ in self.classes], dtype=np.int64)
+        cols_v = np.flatnonzero(big[var_class])
+        c = var_class[cols_v]
+        end = 2 * (np.array(self.var_start, dtype=np.int64)[cols_v] + lengths[c])
+        left, right = end - lam[c], end + rho[c]
+        points = np.unique(left)
+        lo, hi = np.searchsorted(points, left), np.searchsorted(points, right)
+        width = hi - lo  # the points of [left, right): rows lo .. hi - 1
+        cols_a = np.repeat(cols_v, width)
+        rows_a = np.repeat(lo, width) + np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width)
         return coo_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(len(points), len(self.var_class))).tocsr()
 
     def restricted(self, keep: Sequence[bool]) -> TimeIndexedModel:

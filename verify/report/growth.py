@@ -728,7 +728,7 @@ def opt_bracket(instance: Instance, tel: int, timeout: float) -> Bracket:
         return Bracket(tel, lb, ub, False, time.perf_counter() - began,
                        f"UB H-SF, LB combinatorial; LP/MILP not attempted (model of {entries} entries)")
     try:
-        lp = lp_lower_bound(build_model(instance, window), timeout=timeout)
+        lp = lp_lower_bound(build_model(instance, window), timeout=timeout, around=window.upper_starts)
     except (MemoryError, ValueError):
         lp = None
     if lp is not None and lp.tel > lb:

@@ -77,7 +77,7 @@ CASES = [
     ["bench", "search", "--sizes", "a,b"], ["bench", "search", "--alphas", "1/0"],
     ["bench", "z3-tactics", "--seeds", "x"], ["bench", "z3-tactics", "--limit", "0"],
     ["bench", "campaign", "--spec", "{missing}"], ["bench", "campaign", "--spec", "{toml}"],
-    ["bench", "statespace", "--limit", "inf"], ["bench", "parent-scaling", "--limits", "x"],
+    ["bench", "statespace", "--limit", "inf"], ["bench", "parent-scaling", "--limits", "x"], ["bench", "lp", "--seeds", "a,b"],
     ["bench", "parent-scaling", "--limits", "-1"], ["bench", "parent-scaling", "--solvers", "magic"],
     ["bench", "parent-table", "--trials", "0"], ["bench", "parent-table", "--limit", "-1"],
     ["bench", "parent-table", "--workers", "0"], ["bench", "parent-table", "--solver", "magic"],

@@ -109,3 +109,44 @@ def _plain_duals(model):
                   A_eq=model.count_matrix, b_eq=model.counts.astype(float),
                   bounds=np.column_stack([np.zeros(len(model.var_class)), model.upper.astype(float)]), method="highs")
     return res.eqlin.marginals, res.ineqlin.marginals
+
+
+@given(small)
+def test_column_generation_solves_the_whole_relaxation(inst):
+    # the same relaxation two ways: every column in HiGHS's model, and priced in from H-SF's starts
+    window = start_window(inst)
+    model = build_model(inst, window)
+    whole, columns = lp_lower_bound(model), lp_lower_bound(model, around=window.upper_starts)
+    assert whole.columns == len(model.var_class) >= columns.columns
+    assert abs(float(whole.value - columns.value)) < 1e-6 * max(1.0, abs(whole.lp_value))
+    assert columns.tel <= solve_opt(inst, "exhaustive").tel
+
+
+def test_pricing_adds_the_columns_the_master_lacks_and_an_infeasible_master_gets_them_all(monkeypatch):
+    from verify.opt import lp_bound
+    from verify.opt.families import parent_instance
+
+    monkeypatch.setattr(lp_bound, "SEED_WIDTH", 0)  # the first master: the given starts alone
+    inst = parent_instance(0, n=8)
+    window = start_window(inst)
+    model = build_model(inst, window)
+    whole = lp_lower_bound(model)
+    priced = lp_lower_bound(model, around=window.upper_starts)
+    assert priced.columns > inst.n and priced.tel == whole.tel == 495
+    # every job started in round 0 overflows M in round 2, so that master is infeasible and gets every column
+    assert sum(r.s + 3 for r in inst.requests if r.o > 2) > inst.M
+    crowded = lp_lower_bound(model, around=(0,) * inst.n)
+    assert crowded.columns == len(model.var_class) and crowded.tel == whole.tel
+
+
+@given(st.lists(st.lists(st.integers(0, 2**40), min_size=3, max_size=3), min_size=1, max_size=4),
+       st.lists(st.integers(0, 2**300), min_size=4, max_size=4))
+def test_exact_column_sums_are_python_integer_sums(rows, weights):
+    # limbs recombined must equal the plain integer product, for entries and weights far past int64
+    from scipy.sparse import csr_matrix
+
+    from verify.opt.lp_bound import _exact_column_sums
+
+    weights = weights[:len(rows)]
+    got = _exact_column_sums(csr_matrix(np.array(rows, dtype=np.int64)), weights)
+    assert got.tolist() == [sum(row[j] * w for row, w in zip(rows, weights)) for j in range(3)]
