@@ -65,6 +65,7 @@ class LpBound:
     seconds: float
     base: Fraction
     columns: int  # variables the last master held (all of them without column generation)
+    converged: bool  # the relaxation's optimum; False: out of time, certified from the last master's duals
 
     @property
     def tel(self) -> int:
@@ -170,7 +171,10 @@ def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None,
     Returns
     -------
     LpBound or None
-        ``None`` if HiGHS did not reach an optimum in time or failed, or no time was left (``timeout <= 0``).
+        ``converged`` when the relaxation was solved. Out of time (or on a HiGHS failure) after some master was
+        solved, the certificate of that master's duals, ``converged=False``: a valid bound, perhaps below the
+        relaxation's (any multipliers certify one; ``lp_value`` is then the master's optimum, not the LP's).
+        ``None`` if no master was solved, or no time was left (``timeout <= 0``).
     """
     began = time.perf_counter()
     if timeout is not None and timeout <= 0:
@@ -199,6 +203,7 @@ def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None,
         highs.setOptionValue("simplex_strategy", 4)  # primal simplex: new columns leave the basis primal feasible
         highs.addRows(len(lower), lower, upper, 0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32),
                       np.zeros(0))
+        duals, lp_value, converged = None, 0.0, False
         while True:
             new = np.flatnonzero(entering)
             block = rows[:, new]
@@ -208,7 +213,7 @@ def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None,
             if timeout is not None:
                 left = timeout - (time.perf_counter() - began)
                 if left <= 0:
-                    return None
+                    break
                 highs.setOptionValue("time_limit", left)
             highs.run()
             status = highs.getModelStatus()
@@ -216,21 +221,23 @@ def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None,
                 entering = ~in_master
                 continue
             if status != highspy.HighsModelStatus.kOptimal:
-                return None
-            duals = np.array(highs.getSolution().row_dual)
+                break  # out of time or failed: the last optimal master's duals, if any, still certify
+            duals, lp_value = np.array(highs.getSolution().row_dual), highs.getInfo().objective_function_value
             reduced = cost - rows.T @ duals
             candidates = np.flatnonzero(~in_master & (reduced < -_PRICE_TOL))
             if not len(candidates):
+                converged = True
                 break
             order = candidates[np.lexsort((reduced[candidates], var_class[candidates]))]
             group = var_class[order]
             first = np.searchsorted(group, group)  # where each candidate's class begins in ``order``
             entering = np.zeros(len(cost), dtype=bool)
             entering[order[np.arange(len(order)) - first < PER_CLASS]] = True
-        lp_value = highs.getInfo().objective_function_value
+    if duals is None:
+        return None
     h, q = model.horizon, cliques.shape[0]
     value, reduced_exact = certify(model, duals[h + q:], duals[:h], duals[h:h + q])
     negative = sum(r * n for r, n in zip(reduced_exact, model.upper.tolist(), strict=True) if r < 0)
     base = value - Fraction(negative, SCALE)
     return LpBound(value, reduced_exact, float(lp_value), time.perf_counter() - began, base,
-                   int(in_master.sum()))
+                   int(in_master.sum()), converged)

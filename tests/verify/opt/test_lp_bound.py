@@ -150,3 +150,30 @@ def test_exact_column_sums_are_python_integer_sums(rows, weights):
     weights = weights[:len(rows)]
     got = _exact_column_sums(csr_matrix(np.array(rows, dtype=np.int64)), weights)
     assert got.tolist() == [sum(row[j] * w for row, w in zip(rows, weights)) for j in range(3)]
+
+
+def test_out_of_time_after_a_master_the_last_duals_still_certify_a_bound(monkeypatch):
+    import highspy
+
+    from verify.opt import lp_bound
+    from verify.opt.families import parent_instance
+
+    class SecondSolveOutOfTime(highspy.Highs):
+        solves = 0
+
+        def run(self):
+            SecondSolveOutOfTime.solves += 1
+            if SecondSolveOutOfTime.solves > 1:
+                self.setOptionValue("time_limit", 0.0)
+            return super().run()
+
+    monkeypatch.setattr(lp_bound, "SEED_WIDTH", 0)  # the first master lacks columns, so pricing must go on
+    monkeypatch.setattr(highspy, "Highs", SecondSolveOutOfTime)
+    inst = parent_instance(0, n=8)
+    model = build_model(inst, start_window(inst))
+    cut_short = lp_lower_bound(model, around=start_window(inst).upper_starts, timeout=60)
+    monkeypatch.undo()
+    whole = lp_lower_bound(model)
+    assert SecondSolveOutOfTime.solves == 2
+    assert whole.converged and not cut_short.converged and cut_short.columns < whole.columns
+    assert cut_short.value < whole.value and cut_short.tel <= 529 == solve_opt(inst, "bnb").tel
