@@ -10,7 +10,7 @@ from rich.table import Table
 from models.errors import Inconsistency
 
 
-def bench_lp(seeds: Sequence[int], poisson: bool, console: Console) -> dict[str, float]:
+def bench_lp(seeds: Sequence[int], poisson: bool, console: Console, n: int | None = None) -> dict[str, float]:
     """The LP bound of :mod:`verify.opt.lp_bound` solved whole and by column generation, side by side.
 
     Per instance of the parent family: every column in HiGHS's model (``around=None``) against column generation
@@ -19,11 +19,13 @@ def bench_lp(seeds: Sequence[int], poisson: bool, console: Console) -> dict[str,
     Parameters
     ----------
     seeds : sequence of int
-        Trial seeds of :func:`verify.opt.families.parent_instance` (``n`` drawn in [40, 60]).
+        Trial seeds of :func:`verify.opt.families.parent_instance`.
     poisson : bool
         Poisson arrivals instead of all arrivals 0.
     console : rich.console.Console
         Where the table goes.
+    n : int, optional
+        Jobs per instance (``None``: drawn in [40, 60], the paper's).
 
     Returns
     -------
@@ -46,7 +48,7 @@ def bench_lp(seeds: Sequence[int], poisson: bool, console: Console) -> dict[str,
         table.add_column(name, justify="right")
     totals = {"whole": 0.0, "columns": 0.0}
     for seed in seeds:
-        instance = parent_instance(seed, poisson=poisson)
+        instance = parent_instance(seed, n=n, poisson=poisson)
         window = start_window(instance)
         model = build_model(instance, window)
         model.memory_matrix, model.peak_cliques  # built once, outside both timings

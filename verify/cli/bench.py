@@ -97,7 +97,8 @@ def add_parser(top: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--max-n", type=positive_int, default=60)
     p.add_argument("--poisson", action="store_true", help="Poisson arrivals instead of all arrivals 0")
     p = sub.add_parser("lp", help="the certified LP bound, whole model vs column generation, on the parent family")
-    p.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated trial seeds (n drawn in [40, 60])")
+    p.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated trial seeds")
+    p.add_argument("--n", type=positive_int, default=None, help="jobs per instance (default: drawn in [40, 60])")
     p.add_argument("--poisson", action="store_true", help="Poisson arrivals instead of all arrivals 0")
     p = sub.add_parser("parent-table", help="H-SF and online policies against OPT on the parent paper's family")
     p.add_argument("--trials", type=positive_int, default=200, help="trials per arrival set")
@@ -207,7 +208,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.what == "lp":
         from verify.benchmarks.lp import bench_lp
 
-        bench_lp(_list(args.seeds, "--seeds"), args.poisson, console)
+        bench_lp(_list(args.seeds, "--seeds"), args.poisson, console, args.n)
     elif args.what == "parent-table":
         from verify.campaign.executor import SchedulerUnreachable
         from verify.campaign.store import IncompatibleDatabase
