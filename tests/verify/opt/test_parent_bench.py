@@ -152,3 +152,22 @@ def test_serial_and_dask_give_the_same_rows(tmp_path):
     store = ParentStore(db)
     assert [t.row for t in store.trials()] == on_dask[::-1]  # stored exactly, by set name: poisson first
     store.close()
+
+
+def test_the_kept_witness_that_hsf_is_not_optimal_on_the_parent_family():
+    # a finding of the parent table (Poisson seed 113): a schedule with TEL below H-SF's, re-checked exactly
+    import json
+    from pathlib import Path
+
+    from models.engine_reference import simulate
+    from models.instance import Instance
+    from models.schedulers import make_scheduler
+    from verify.opt.families import parent_instance
+    from verify.opt.result import schedule_tel
+
+    kept = json.loads((Path(__file__).parents[3] / "reports/parent/hsf-not-optimal-poisson-113.json").read_text())
+    inst = Instance.from_dict(kept["instance"])
+    assert inst == parent_instance(113, poisson=True)
+    hsf = sum(c - r.a for c, r in zip(simulate(inst, make_scheduler("hsf", inst)).completion, inst.requests))
+    assert hsf == kept["hsf_tel"] == 5951
+    assert schedule_tel(inst, tuple(kept["starts"])) == kept["tel"] < hsf
