@@ -179,3 +179,15 @@ def test_peak_bound_skips_the_intervals_when_a_big_prompt_exceeds_half_the_memor
     # s = 5 = M / 2: cap 0, the intervals have only their left arm 2P - M
     twice, rest = peak_interval_sum([(5, 4, 4), (5, 4, 4)], 10, 5)
     assert rest == [] and twice == 2 * (4 + 8)  # completions 4 and 8 (the second job starts after the first)
+
+
+def test_an_unfinished_search_hands_its_best_schedule_to_the_neighbourhood_search():
+    # parent family, arrivals 0, n = 12, seed 0: H-SF 523, OPT 516; 10 nodes do not improve H-SF's schedule
+    from verify.opt.families import parent_instance
+
+    inst = parent_instance(0, n=12)
+    plain = solve_bnb(inst, max_nodes=10, improve=False)
+    improved = solve_bnb(inst, max_nodes=10)
+    assert plain.status == improved.status == "unknown" and plain.tel == 523
+    assert improved.stats["improved_from"] == 523 and 516 <= improved.tel < 523
+    assert schedule_tel(inst, improved.starts) == improved.tel and improved.lower_bound <= 516
