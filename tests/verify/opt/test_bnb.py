@@ -181,13 +181,16 @@ def test_peak_bound_skips_the_intervals_when_a_big_prompt_exceeds_half_the_memor
     assert rest == [] and twice == 2 * (4 + 8)  # completions 4 and 8 (the second job starts after the first)
 
 
-def test_an_unfinished_search_hands_its_best_schedule_to_the_neighbourhood_search():
-    # parent family, arrivals 0, n = 12, seed 0: H-SF 523, OPT 516; 10 nodes do not improve H-SF's schedule
-    from verify.opt.families import parent_instance
+def test_the_neighbourhood_search_improves_the_schedule_the_search_starts_from():
+    # parent family, arrivals 0, n = 12, seed 0: H-SF 523, OPT 516; 10 nodes do not improve H-SF's schedule, and
+    # below IMPROVE_FROM_N jobs the neighbourhood search runs only when asked for
+    from verify.opt.bnb import IMPROVE_FROM_N
 
     inst = parent_instance(0, n=12)
-    plain = solve_bnb(inst, max_nodes=10, improve=False)
-    improved = solve_bnb(inst, max_nodes=10)
-    assert plain.status == improved.status == "unknown" and plain.tel == 523
+    assert inst.n < IMPROVE_FROM_N
+    default = solve_bnb(inst, max_nodes=10)
+    improved = solve_bnb(inst, max_nodes=10, improve=True)
+    assert default.status == improved.status == "unknown" and default.tel == 523
+    assert "improved_from" not in default.stats
     assert improved.stats["improved_from"] == 523 and 516 <= improved.tel < 523
     assert schedule_tel(inst, improved.starts) == improved.tel and improved.lower_bound <= 516
