@@ -24,7 +24,7 @@ from scipy.sparse import coo_matrix
 
 from models.instance import Instance
 from verify.opt.highs_stdout import c_stdout_to_stderr
-from verify.opt.result import InvalidSchedule, schedule_tel
+from verify.opt.result import InvalidSchedule, busy_memory, schedule_tel
 
 WIDTH = 30  # rounds of start times a window frees; its candidates reach WIDTH / 2 either side
 FREE = 8  # jobs a window frees at most (a MILP of at most FREE * (2 WIDTH) start variables)
@@ -89,12 +89,9 @@ def _best_in_window(instance: Instance, starts: tuple[int, ...], free: list[int]
     reqs = instance.requests
     lo = max(0, min(starts[j] for j in free) - WIDTH // 2)
     hi = max(starts[j] for j in free) + WIDTH // 2
-    horizon = max(max(p + r.o for p, r in zip(starts, reqs, strict=True)), hi + max(reqs[j].o for j in free))
-    kept = np.zeros(horizon, dtype=np.int64)
-    freed = set(free)
-    for j, (p, r) in enumerate(zip(starts, reqs, strict=True)):
-        if j not in freed:
-            kept[p:p + r.o] += r.s + 1 + np.arange(r.o)
+    others = [j for j in range(instance.n) if j not in set(free)]
+    kept = {} if not others else busy_memory(Instance(instance.M, tuple(reqs[j] for j in others)),
+                                             [starts[j] for j in others])
     columns = [(i, p) for i, j in enumerate(free) for p in range(max(lo, reqs[j].a), hi + 1)]
     rows, cols, vals = [], [], []
     for v, (i, p) in enumerate(columns):
@@ -102,14 +99,15 @@ def _best_in_window(instance: Instance, starts: tuple[int, ...], free: list[int]
         rows.extend(range(p, p + r.o))
         cols.extend([v] * r.o)
         vals.extend(range(r.s + 1, r.s + r.o + 1))
-    memory = coo_matrix((vals, (rows, cols)), shape=(horizon, len(columns))).tocsr()
-    used = np.unique(rows)
+    used = np.unique(rows)  # the rounds some freed job may run in, in order
+    memory = coo_matrix((vals, (np.searchsorted(used, rows), cols)), shape=(len(used), len(columns))).tocsr()
+    room = np.array([instance.M - kept.get(int(t), 0) for t in used], dtype=float)
     one_each = coo_matrix((np.ones(len(columns)), ([i for i, _ in columns], range(len(columns)))),
                           shape=(len(free), len(columns))).tocsr()
     cost = np.array([p + reqs[free[i]].o - reqs[free[i]].a for i, p in columns], dtype=float)
     limit = WINDOW_SECONDS if deadline is None else min(WINDOW_SECONDS, max(deadline - time.perf_counter(), 0.01))
     with c_stdout_to_stderr():
-        res = milp(cost, constraints=[LinearConstraint(memory[used], -np.inf, instance.M - kept[used]),
+        res = milp(cost, constraints=[LinearConstraint(memory, -np.inf, room),
                                       LinearConstraint(one_each, 1, 1)],
                    integrality=np.ones(len(columns)), bounds=Bounds(0, 1),
                    options={"time_limit": limit, "disp": False})
