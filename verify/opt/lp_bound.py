@@ -117,6 +117,13 @@ def certify(model: TimeIndexedModel, class_duals: np.ndarray, round_duals: np.nd
     tuple of (Fraction, tuple of int)
         The bound on the relaxation's optimum, and each variable's reduced cost ``r_v`` times ``SCALE``.
     """
+    value, reduced, _ = _certificate(model, class_duals, round_duals, clique_duals)
+    return value, reduced
+
+
+def _certificate(model: TimeIndexedModel, class_duals: np.ndarray, round_duals: np.ndarray,
+                 clique_duals: np.ndarray | None) -> tuple[Fraction, tuple[int, ...], Fraction]:
+    """:func:`certify`'s bound and reduced costs, and the certificate's constant (:attr:`LpBound.base`)."""
     lam = [round(float(d) * SCALE) for d in class_duals]
     mu = [min(0, round(float(d) * SCALE)) for d in round_duals]
     nu = [] if clique_duals is None else [min(0, round(float(d) * SCALE)) for d in clique_duals]
@@ -125,10 +132,10 @@ def certify(model: TimeIndexedModel, class_duals: np.ndarray, round_duals: np.nd
     reduced += _exact_column_sums(model.memory_matrix, [-m for m in mu])
     if nu:
         reduced += _exact_column_sums(model.peak_cliques, [-q for q in nu])
-    total = sum(l * n for l, n in zip(lam, model.counts.tolist(), strict=True)) + model.M * sum(mu) + sum(nu)
+    base = sum(l * n for l, n in zip(lam, model.counts.tolist(), strict=True)) + model.M * sum(mu) + sum(nu)
     upper = model.upper.tolist()
-    total += sum(r * upper[v] for v, r in enumerate(reduced.tolist()) if r < 0)
-    return Fraction(total, SCALE), tuple(reduced.tolist())
+    negative = sum(r * upper[v] for v, r in enumerate(reduced.tolist()) if r < 0)
+    return Fraction(base + negative, SCALE), tuple(reduced.tolist()), Fraction(base, SCALE)
 
 
 def _exact_column_sums(matrix, weights: list[int]) -> np.ndarray:
@@ -236,8 +243,6 @@ def lp_lower_bound(model: TimeIndexedModel, *, timeout: float | None = None,
     if duals is None:
         return None
     h, q = model.horizon, cliques.shape[0]
-    value, reduced_exact = certify(model, duals[h + q:], duals[:h], duals[h:h + q])
-    negative = sum(r * n for r, n in zip(reduced_exact, model.upper.tolist(), strict=True) if r < 0)
-    base = value - Fraction(negative, SCALE)
+    value, reduced_exact, base = _certificate(model, duals[h + q:], duals[:h], duals[h:h + q])
     return LpBound(value, reduced_exact, float(lp_value), time.perf_counter() - began, base,
                    int(in_master.sum()), converged)

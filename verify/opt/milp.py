@@ -77,7 +77,8 @@ def solve_milp(instance: Instance, *, timeout: float | None = None) -> OptResult
     if lp is not None:
         lower = max(lower, lp.tel)
         model = model.restricted(lp.usable(below=tel))
-        stats |= {"lp_bound": lp.tel, "lp_value": round(lp.lp_value, 4), "lp_seconds": round(lp.seconds, 4), "lp_converged": lp.converged,
+        stats |= {"lp_bound": lp.tel, "lp_value": round(lp.lp_value, 4), "lp_seconds": round(lp.seconds, 4),
+                  "lp_converged": lp.converged,
                   "lp_fixed": stats["variables"] - len(model.var_class)}
         if not model.covers_every_class():  # some class has no start left: nothing beats H-SF
             lower = tel

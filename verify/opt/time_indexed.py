@@ -86,7 +86,7 @@ class TimeIndexedModel:
         var_class = np.array(self.var_class, dtype=np.int64)
         lengths = classes[var_class, 1]
         cols = np.repeat(np.arange(len(var_class)), lengths)
-        k = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        k = _offsets(lengths)
         rows = np.repeat(np.array(self.var_start, dtype=np.int64), lengths) + k
         vals = (np.repeat(classes[var_class, 0], lengths) + k + 1).astype(float)
         return coo_matrix((vals, (rows, cols)), shape=(self.horizon, len(self.var_class))).tocsr()
@@ -112,7 +112,7 @@ class TimeIndexedModel:
         lo, hi = np.searchsorted(points, left), np.searchsorted(points, right)
         width = hi - lo  # the points of [left, right): rows lo .. hi - 1
         cols_a = np.repeat(cols_v, width)
-        rows_a = np.repeat(lo, width) + np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width)
+        rows_a = np.repeat(lo, width) + _offsets(width)
         return coo_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(len(points), len(self.var_class))).tocsr()
 
     def restricted(self, keep: Sequence[bool]) -> TimeIndexedModel:
@@ -175,6 +175,11 @@ class TimeIndexedModel:
             for _ in range(int(counts[v])):
                 starts[queues[self.var_class[v]].pop()] = self.var_start[v]
         return tuple(starts)
+
+
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    """``0 .. length - 1`` for each length in turn, concatenated (the position of each entry in its run)."""
+    return np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
 
 
 def build_model(instance: Instance, window: StartWindow) -> TimeIndexedModel:
